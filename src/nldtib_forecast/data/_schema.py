@@ -1,0 +1,188 @@
+"""The NLDTIB firm-level survey schema: one row per firm and reference year.
+
+This module only *describes* the schema (column names, types, categories, ranges, which
+questions are asked once per survey edition). Validation against it lives in
+:mod:`nldtib_forecast.data._validate`; the synthetic survey in
+:mod:`nldtib_forecast.data._synthetic` produces frames that follow it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+__all__ = [
+    "CATEGORIES",
+    "COLUMNS",
+    "ColumnSpec",
+    "EDITION_COLUMNS",
+    "SCHEMA",
+    "SIZE_CLASS_BOUNDS",
+    "schema_table",
+]
+
+#: Allowed labels of the categorical columns (order is meaningful for ``size_class``).
+CATEGORIES: dict[str, tuple[str, ...]] = {
+    "nld_area": (
+        "radars_sensors",
+        "intelligent_systems",
+        "space",
+        "smart_materials",
+        "quantum",
+        "maritime",
+        "other",
+    ),
+    "domain": ("land", "maritime", "air_space", "security"),
+    "chain_position": ("oem", "tier1", "tier2", "tier3", "services", "logistics"),
+    "size_class": ("0-25", "25-100", "100-250", "250-500", "500-2500", "2500+"),
+    "passes_on_costs": ("full", "partial", "none"),
+}
+
+#: Employee bounds ``[lower, upper)`` of each size class (upper ``inf`` for the top class).
+SIZE_CLASS_BOUNDS: dict[str, tuple[float, float]] = {
+    "0-25": (1.0, 25.0),
+    "25-100": (25.0, 100.0),
+    "100-250": (100.0, 250.0),
+    "250-500": (250.0, 500.0),
+    "500-2500": (500.0, 2500.0),
+    "2500+": (2500.0, float("inf")),
+}
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """Specification of one survey column.
+
+    Attributes
+    ----------
+    name : str
+        Column name.
+    kind : {"str", "int", "float", "category", "bool"}
+        Logical type. ``category`` columns take the labels in :data:`CATEGORIES`.
+    description : str
+        Meaning of the column.
+    unit : str
+        Unit (``"EUR"``, ``"fraction"``, ``"FTE"``, ``""``).
+    lower, upper : float or None
+        Closed bounds on valid values (``None``: unbounded).
+    lower_open : bool
+        If true the lower bound is strict (``x > lower``).
+    nullable : bool
+        Whether missing values are allowed. Edition questions are nullable (they are asked
+        once per edition); price and cost changes are nullable (item non-response, and undefined
+        in a firm's first year).
+    edition_question : bool
+        Asked once per survey edition and stored on the edition's last reference year.
+    """
+
+    name: str
+    kind: str
+    description: str
+    unit: str = ""
+    lower: float | None = None
+    upper: float | None = None
+    lower_open: bool = False
+    nullable: bool = False
+    edition_question: bool = False
+
+    def rule(self) -> str:
+        """The range rule in words, e.g. ``'0 <= x'``."""
+        parts = []
+        if self.lower is not None:
+            parts.append(f"{self.lower:g} {'<' if self.lower_open else '<='} x")
+        if self.upper is not None:
+            parts.append(f"x <= {self.upper:g}")
+        return " and ".join(parts)
+
+
+def _spec(*args, **kwargs) -> ColumnSpec:
+    return ColumnSpec(*args, **kwargs)
+
+
+#: The schema, in column order.
+SCHEMA: tuple[ColumnSpec, ...] = (
+    _spec("firm_id", "str", "stable firm identifier"),
+    _spec("year", "int", "reference year", lower=1990, upper=2100),
+    _spec("weight", "float", "design/grossing-up weight (1 for a full population)",
+          lower=0.0, lower_open=True),
+    _spec("stratum", "str", "sampling stratum (e.g. size class x domain)"),
+    _spec("nld_area", "category", "NLD focus area (Nationale Technologiegebieden) or other"),
+    _spec("domain", "category", "main defence domain of the firm"),
+    _spec("chain_position", "category", "position in the value chain"),
+    _spec("size_class", "category", "employees, size class of the sampling frame"),
+    _spec("entry_year", "int", "first year the firm belongs to the NLDTIB population",
+          lower=1800, upper=2100),
+    _spec("turnover_total_eur", "float", "total turnover", "EUR", lower=0.0),
+    _spec("turnover_ds_eur", "float", "defence & security related turnover (<= total)", "EUR",
+          lower=0.0),
+    _spec("export_ds_eur", "float", "D&S exports (<= D&S turnover)", "EUR", lower=0.0),
+    _spec("fte_total", "float", "employment, all activities", "FTE", lower=0.0),
+    _spec("fte_ds", "float", "employment in D&S activities (<= fte_total)", "FTE", lower=0.0),
+    _spec("price_change_ds", "float",
+          "change in the firm's D&S selling prices vs the previous year", "fraction",
+          lower=-1.0, lower_open=True, nullable=True),
+    _spec("cost_change_ds", "float", "change in the firm's unit costs vs the previous year",
+          "fraction", lower=-1.0, lower_open=True, nullable=True),
+    _spec("passes_on_costs", "category", "whether cost increases are passed on to customers",
+          nullable=True, edition_question=True),
+    _spec("scale_up_current", "float",
+          "turnover scale-up possible under current conditions", "fraction", lower=0.0,
+          nullable=True, edition_question=True),
+    _spec("scale_up_improved", "float",
+          "turnover scale-up possible with improved conditions (>= scale_up_current)",
+          "fraction", lower=0.0, nullable=True, edition_question=True),
+    _spec("barrier_orders", "bool", "names uncertainty about order volumes as a barrier",
+          nullable=True, edition_question=True),
+    _spec("barrier_procurement", "bool", "names long/complex procurement as a barrier",
+          nullable=True, edition_question=True),
+    _spec("barrier_labour", "bool", "names labour shortages as a barrier",
+          nullable=True, edition_question=True),
+    _spec("barrier_financing", "bool", "names access to finance as a barrier",
+          nullable=True, edition_question=True),
+    _spec("barrier_materials", "bool", "names materials/components as a barrier",
+          nullable=True, edition_question=True),
+    _spec("pe_backed", "bool", "financed by private equity"),
+    _spec("financing_challenge", "bool", "reports financing challenges for D&S activities",
+          nullable=True, edition_question=True),
+    _spec("expected_growth_ds", "float", "expected annual D&S turnover growth", "fraction",
+          lower=-1.0, nullable=True, edition_question=True),
+)
+
+#: Columns holding questions asked once per edition (missing in the other years).
+EDITION_COLUMNS: tuple[str, ...] = tuple(s.name for s in SCHEMA if s.edition_question)
+
+#: Column names in schema order.
+COLUMNS: tuple[str, ...] = tuple(s.name for s in SCHEMA)
+
+
+def schema_table() -> pd.DataFrame:
+    """The survey schema as a table (one row per column).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by column name with ``kind, unit, rule, nullable, edition_question,
+        categories, description``.
+
+    Examples
+    --------
+    >>> from nldtib_forecast.data import schema_table
+    >>> schema_table().loc["turnover_ds_eur", "unit"]
+    'EUR'
+    """
+    rows = []
+    for s in SCHEMA:
+        rows.append(
+            {
+                "column": s.name,
+                "kind": s.kind,
+                "unit": s.unit,
+                "rule": s.rule(),
+                "nullable": s.nullable,
+                "edition_question": s.edition_question,
+                "categories": ", ".join(CATEGORIES.get(s.name, ())),
+                "description": s.description,
+            }
+        )
+    return pd.DataFrame(rows).set_index("column")
