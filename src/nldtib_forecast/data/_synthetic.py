@@ -630,7 +630,7 @@ def synthetic_survey(seed: int = 0, population: bool = False) -> pd.DataFrame:
     >>> pop = synthetic_survey(population=True)
     >>> int((pop.year == 2025).sum())
     1503
-    >>> round(pop.loc[pop.year == 2025, "turnover_ds_eur"].sum() / 1e9, 3)
+    >>> round(float(pop.loc[pop.year == 2025, "turnover_ds_eur"].sum()) / 1e9, 3)
     10.2
     >>> pop.attrs["synthetic"]
     True
