@@ -87,13 +87,13 @@ class ColumnSpec:
     edition_question: bool = False
 
     def rule(self) -> str:
-        """The range rule in words, e.g. ``'0 <= x'``."""
-        parts = []
+        """The range rule in words, e.g. ``'0 <= x'`` or ``'1990 <= x <= 2100'``."""
+        text = "x"
         if self.lower is not None:
-            parts.append(f"{self.lower:g} {'<' if self.lower_open else '<='} x")
+            text = f"{self.lower:g} {'<' if self.lower_open else '<='} {text}"
         if self.upper is not None:
-            parts.append(f"x <= {self.upper:g}")
-        return " and ".join(parts)
+            text = f"{text} <= {self.upper:g}"
+        return "" if text == "x" else text
 
 
 def _spec(*args, **kwargs) -> ColumnSpec:

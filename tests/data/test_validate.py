@@ -1,0 +1,480 @@
+"""Tests of nldtib_forecast.data.validate_survey and read_survey.
+
+The fixture is a hand-made 3-firm x 3-year panel (2021-2023) with every schema column; the
+edition questions are filled in the last year (2023) only, as in the survey.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from nldtib_forecast import InputError
+from nldtib_forecast.data import (
+    CATEGORIES,
+    COLUMNS,
+    EDITION_COLUMNS,
+    read_survey,
+    validate_survey,
+)
+
+NAN = float("nan")
+YEARS = [2021, 2022, 2023]
+
+
+def _valid_frame() -> pd.DataFrame:
+    """3 firms x 3 years, every schema column, edition questions in 2023 only."""
+    firms = {
+        "F001": dict(stratum="0-25|land", nld_area="space", domain="land",
+                     chain_position="tier2", size_class="0-25", entry_year=2010,
+                     pe_backed=False, total=2.0e6, ds=1.0e6, exp=2.0e5, fte=20.0, fte_ds=8.0),
+        "F002": dict(stratum="100-250|maritime", nld_area="maritime", domain="maritime",
+                     chain_position="tier1", size_class="100-250", entry_year=2021,
+                     pe_backed=True, total=3.0e7, ds=2.4e7, exp=1.2e7, fte=180.0, fte_ds=150.0),
+        "F003": dict(stratum="2500+|air_space", nld_area="radars_sensors", domain="air_space",
+                     chain_position="oem", size_class="2500+", entry_year=1995,
+                     pe_backed=False, total=9.0e8, ds=9.0e8, exp=0.0, fte=3000.0, fte_ds=3000.0),
+    }
+    edition = {  # answers given in the 2023 edition (last year only)
+        "F001": dict(passes_on_costs="partial", scale_up_current=0.1, scale_up_improved=0.3,
+                     barrier_orders=True, barrier_procurement=True, barrier_labour=False,
+                     barrier_financing=True, barrier_materials=False,
+                     financing_challenge=True, expected_growth_ds=0.12),
+        "F002": dict(passes_on_costs="full", scale_up_current=0.25, scale_up_improved=0.25,
+                     barrier_orders=False, barrier_procurement=True, barrier_labour=True,
+                     barrier_financing=False, barrier_materials=True,
+                     financing_challenge=False, expected_growth_ds=-0.05),
+        "F003": dict(passes_on_costs="none", scale_up_current=0.0, scale_up_improved=0.5,
+                     barrier_orders=True, barrier_procurement=False, barrier_labour=True,
+                     barrier_financing=False, barrier_materials=True,
+                     financing_challenge=False, expected_growth_ds=0.3),
+    }
+    rows = []
+    for k, (fid, f) in enumerate(firms.items()):
+        for t, year in enumerate(YEARS):
+            growth = 1.0 + 0.05 * t
+            row = {
+                "firm_id": fid, "year": year, "weight": 1.0 + k, "stratum": f["stratum"],
+                "nld_area": f["nld_area"], "domain": f["domain"],
+                "chain_position": f["chain_position"], "size_class": f["size_class"],
+                "entry_year": f["entry_year"], "turnover_total_eur": f["total"] * growth,
+                "turnover_ds_eur": f["ds"] * growth, "export_ds_eur": f["exp"] * growth,
+                "fte_total": f["fte"], "fte_ds": f["fte_ds"],
+                "price_change_ds": NAN if t == 0 else 0.02 * t,
+                "cost_change_ds": NAN if t == 0 else 0.03 * t,
+                "pe_backed": f["pe_backed"],
+            }
+            for col in EDITION_COLUMNS:
+                row[col] = edition[fid][col] if year == YEARS[-1] else None
+            rows.append(row)
+    return pd.DataFrame(rows)[list(COLUMNS)]
+
+
+@pytest.fixture
+def frame() -> pd.DataFrame:
+    return _valid_frame()
+
+
+def _set(col, rows, value):
+    def change(df):
+        s = df[col].astype(object)
+        s.iloc[rows] = value
+        return df.assign(**{col: s})
+    return change
+
+
+def _assign(**columns):
+    return lambda df: df.assign(**{k: v(df) if callable(v) else v for k, v in columns.items()})
+
+
+def _rename(old, new):
+    return lambda df: df.rename(columns={old: new})
+
+
+BAD_CASES = {
+    "missing column": (lambda df: df.drop(columns="weight"), "weight",
+                       "required column is missing"),
+    "misspelled column": (_rename("turnover_ds_eur", "turnover_ds"), "turnover_ds_eur",
+                          "did you mean turnover_ds_eur?"),
+    "duplicated column": (lambda df: pd.concat([df, df[["fte_ds"]]], axis=1), "fte_ds",
+                          "appears 2 times"),
+    "non-numeric string": (_set("turnover_total_eur", [1], "1.000,5"), "turnover_total_eur",
+                           "non-numeric value(s) '1.000,5'"),
+    "datetime in a number column": (
+        _assign(fte_total=lambda df: pd.Timestamp("2023-01-01")), "fte_total", "wrong dtype"),
+    "bool dtype in a number column": (_assign(weight=True), "weight", "wrong dtype 'bool'"),
+    "NaN in total turnover": (_set("turnover_total_eur", [4], NAN), "turnover_total_eur",
+                              "missing value(s) (NaN) not allowed"),
+    "NaN in weight": (_set("weight", [0], None), "weight", "missing value(s)"),
+    "inf in fte_ds": (_set("fte_ds", [2], np.inf), "fte_ds", "infinite value(s) not allowed"),
+    "inf in nullable price change": (_set("price_change_ds", [1], -np.inf), "price_change_ds",
+                                     "infinite value(s) not allowed"),
+    "inf in edition column": (_set("scale_up_current", [2], np.inf), "scale_up_current",
+                              "infinite value(s)"),
+    "negative exports": (_set("export_ds_eur", [3], -1.0), "export_ds_eur", "must be >= 0"),
+    "negative total turnover": (_set("turnover_total_eur", [0], -5.0), "turnover_total_eur",
+                                "must be >= 0"),
+    "D&S turnover above total": (
+        _assign(turnover_ds_eur=lambda df: df["turnover_total_eur"] * 1.01),
+        "turnover_ds_eur", "must be <= turnover_total_eur"),
+    "exports above D&S turnover": (
+        _assign(export_ds_eur=lambda df: df["turnover_ds_eur"] + 1.0),
+        "export_ds_eur", "must be <= turnover_ds_eur"),
+    "fte_ds above fte_total": (_set("fte_ds", [5], 1e6), "fte_ds", "must be <= fte_total"),
+    "zero weight": (_set("weight", [7], 0.0), "weight", "must be > 0"),
+    "price change of -100%": (_set("price_change_ds", [4], -1.0), "price_change_ds",
+                              "must be > -1"),
+    "cost change below -1": (_set("cost_change_ds", [8], -1.5), "cost_change_ds",
+                             "must be > -1"),
+    "expected growth below -1": (_set("expected_growth_ds", [8], -2.0), "expected_growth_ds",
+                                 "must be >= -1"),
+    "negative scale-up": (_set("scale_up_current", [2], -0.1), "scale_up_current",
+                          "must be >= 0"),
+    "improved scale-up below current": (_set("scale_up_improved", [5], 0.1),
+                                        "scale_up_improved", "must be >= scale_up_current"),
+    "duplicated firm-year": (_set("year", [1], 2021), "firm_id",
+                             "(firm_id, year) pairs must be unique"),
+    "unknown chain position": (_set("chain_position", [0, 1], "tier4"), "chain_position",
+                               "unknown category label(s) 'tier4'"),
+    "unknown size class": (_set("size_class", [3], "100 - 250"), "size_class",
+                           "unknown category label(s) '100 - 250'"),
+    "wrong case of a label": (_set("domain", [6], "Maritime"), "domain",
+                              "(did you mean 'maritime'?)"),
+    "unknown edition label": (_set("passes_on_costs", [2], "sometimes"), "passes_on_costs",
+                              "unknown category label(s) 'sometimes'"),
+    "numeric category codes": (_set("nld_area", [0], 3), "nld_area",
+                               "unknown category label(s) 3"),
+    "missing category": (_set("nld_area", [1], None), "nld_area", "missing value(s)"),
+    "non-integer year": (_set("year", [2], 2023.5), "year", "must be integer-valued"),
+    "non-integer entry year": (_set("entry_year", [2], 2010.25), "entry_year",
+                               "must be integer-valued"),
+    "year out of range": (_set("year", [0], 1850), "year", "must be >= 1990 and <= 2100"),
+    "non-numeric year": (_set("year", [0], "2021a"), "year", "non-numeric value(s) '2021a'"),
+    "entry after year": (_set("entry_year", [3], 2022), "entry_year", "must be <= year"),
+    "not a boolean": (_set("barrier_labour", [2], "maybe"), "barrier_labour",
+                      "not a boolean value: 'maybe'"),
+    "boolean coded 2": (_set("pe_backed", [0], 2), "pe_backed", "not a boolean value: 2"),
+    "missing non-nullable bool": (_set("pe_backed", [4], None), "pe_backed",
+                                  "missing value(s)"),
+    "missing firm id": (_set("firm_id", [0], None), "firm_id", "missing value(s)"),
+    "blank firm id": (_set("firm_id", [0], "  "), "firm_id", "missing value(s)"),
+    "fractional numeric firm id": (_assign(firm_id=[1.5, 1, 1, 2, 2, 2, 3, 3, 3]), "firm_id",
+                                   "must be a string or an integer identifier, got 1.5"),
+    "missing stratum": (_set("stratum", [8], NAN), "stratum", "missing value(s)"),
+}
+
+
+@pytest.mark.parametrize("change, column, rule", BAD_CASES.values(), ids=BAD_CASES.keys())
+def test_bad_input_names_column_and_rule(frame, change, column, rule):
+    bad = change(frame)
+    with pytest.raises(InputError) as info:
+        validate_survey(bad)
+    err = info.value
+    assert isinstance(err, ValueError)
+    assert column in err.columns
+    text = str(err)
+    assert f"column '{column}'" in text
+    assert rule in text
+    problem = next(p for p in err.problems if p.column == column and rule in p.rule)
+    assert problem.column in COLUMNS
+
+
+def test_offending_rows_are_index_labels(frame):
+    frame.index = [f"r{i}" for i in range(len(frame))]
+    frame.loc["r4", "export_ds_eur"] = -3.0
+    with pytest.raises(InputError) as info:
+        validate_survey(frame)
+    (problem,) = info.value.problems
+    assert problem.rows == ("r4",)
+    assert problem.n_rows == 1
+    assert "1 offending row(s): 'r4'" in str(info.value)
+
+
+def test_rows_shown_are_capped_but_counted():
+    big = pd.concat([_valid_frame()] * 4, ignore_index=True)
+    big["firm_id"] = np.tile(["A", "B", "C"], 12)  # keep (firm_id, year) unique
+    big["year"] = np.repeat(np.arange(2000, 2012), 3)
+    big["entry_year"] = 1995
+    big["weight"] = -1.0
+    with pytest.raises(InputError) as info:
+        validate_survey(big)
+    (problem,) = info.value.problems
+    assert problem.column == "weight"
+    assert problem.n_rows == 36
+    assert problem.rows == (0, 1, 2, 3, 4)
+    assert "36 offending row(s): 0, 1, 2, 3, 4 (and 31 more)" in str(info.value)
+
+
+def test_every_problem_reported_at_once(frame):
+    bad = frame.drop(columns="stratum").rename(columns={"fte_total": "FTE_total"})
+    bad.loc[0, "weight"] = 0.0
+    bad.loc[1, "turnover_ds_eur"] = 1e12
+    bad.loc[2, "domain"] = "cyber"
+    bad.loc[4, "year"] = 2021  # row 3 is the same firm in 2021
+    bad.loc[5, "export_ds_eur"] = 1e12
+    bad.loc[4, "price_change_ds"] = np.inf
+    bad.loc[8, "barrier_orders"] = "perhaps"
+    with pytest.raises(InputError) as info:
+        validate_survey(bad)
+    err = info.value
+    assert set(err.columns) == {
+        "stratum", "fte_total", "weight", "turnover_ds_eur", "export_ds_eur", "domain",
+        "firm_id", "price_change_ds", "barrier_orders",
+    }
+    assert f"{len(err.problems)} problem(s)" in str(err)
+    assert "did you mean fte_total?" in str(err)
+
+
+def test_problem_does_not_hide_unrelated_checks(frame):
+    # a non-numeric total turnover is one problem; the other columns are still checked
+    bad = frame.assign(turnover_total_eur=frame["turnover_total_eur"].astype(object))
+    bad.loc[0, "turnover_total_eur"] = "n/a"
+    bad.loc[0, "fte_ds"] = 999.0
+    with pytest.raises(InputError) as info:
+        validate_survey(bad)
+    rules = {(p.column, p.rule.split(";")[0]) for p in info.value.problems}
+    assert rules == {("turnover_total_eur", "non-numeric value(s) 'n/a'"),
+                     ("fte_ds", "must be <= fte_total")}
+
+
+def test_valid_frame_passes_and_dtypes_are_normalised(frame):
+    out = validate_survey(frame)
+    assert list(out.columns) == list(COLUMNS)
+    assert len(out) == 9
+    for col in ("firm_id", "stratum"):
+        assert pd.api.types.is_string_dtype(out[col].dtype)
+    assert out["year"].dtype == np.int64
+    assert out["entry_year"].dtype == np.int64
+    for col in ("weight", "turnover_total_eur", "fte_ds", "price_change_ds",
+                "scale_up_current", "expected_growth_ds"):
+        assert out[col].dtype == np.float64, col
+    for col, cats in CATEGORIES.items():
+        dtype = out[col].dtype
+        assert isinstance(dtype, pd.CategoricalDtype)
+        assert tuple(dtype.categories) == cats
+        assert dtype.ordered == (col == "size_class")
+    for col in ("pe_backed", "barrier_orders", "financing_challenge"):
+        assert out[col].dtype == "boolean"
+    assert out["pe_backed"].tolist() == [False] * 3 + [True] * 3 + [False] * 3
+    assert out["size_class"].min() == "0-25"
+
+
+def test_caller_frame_is_not_modified(frame):
+    frame.index = pd.RangeIndex(100, 109)
+    frame = frame.assign(year=frame["year"].astype(str), firm_id=np.repeat([7, 8, 9], 3))
+    before = frame.copy(deep=True)
+    out = validate_survey(frame)
+    pd.testing.assert_frame_equal(frame, before)
+    assert out.index.equals(frame.index)
+    assert out["firm_id"].tolist() == ["7"] * 3 + ["8"] * 3 + ["9"] * 3
+    out.loc[100, "weight"] = 50.0
+    assert frame.loc[100, "weight"] == 1.0
+
+
+def test_nan_allowed_in_edition_and_change_columns(frame):
+    frame = frame.assign(**{c: None for c in EDITION_COLUMNS})  # item non-response everywhere
+    frame["price_change_ds"] = NAN
+    frame["cost_change_ds"] = NAN
+    out = validate_survey(frame)
+    for col in EDITION_COLUMNS:
+        assert out[col].isna().all()
+    assert out["barrier_orders"].dtype == "boolean"
+    assert out["scale_up_current"].dtype == np.float64
+    assert isinstance(out["passes_on_costs"].dtype, pd.CategoricalDtype)
+
+
+def test_accepted_spellings_are_normalised(frame):
+    last = frame["year"] == 2023
+    spellings = ["Yes", "NO", " true "]
+    frame["barrier_orders"] = pd.Series(None, index=frame.index, dtype=object)
+    frame.loc[last, "barrier_orders"] = spellings
+    frame["barrier_labour"] = np.where(last, frame["barrier_labour"].astype(float), NAN)
+    frame["pe_backed"] = frame["pe_backed"].astype(int)
+    frame["barrier_financing"] = frame["barrier_financing"].astype(object).where(last, "")
+    frame["year"] = frame["year"].astype(float)
+    frame["entry_year"] = frame["entry_year"].astype(str)
+    frame["fte_total"] = frame["fte_total"].astype("Float64")
+    frame["weight"] = frame["weight"].astype(str)
+    frame["domain"] = pd.Categorical(frame["domain"])  # categories differ from the schema
+    frame["firm_id"] = np.repeat([1, 2, 3], 3)
+    out = validate_survey(frame)
+    assert out.loc[last, "barrier_orders"].tolist() == [True, False, True]
+    assert out["barrier_orders"].isna().sum() == 6
+    assert out.loc[last, "barrier_labour"].tolist() == [False, True, True]
+    assert out["barrier_financing"].isna().sum() == 6
+    assert out["pe_backed"].dtype == "boolean"
+    assert out["year"].dtype == np.int64
+    assert out["entry_year"].tolist() == [2010] * 3 + [2021] * 3 + [1995] * 3
+    assert out["fte_total"].dtype == np.float64
+    assert out["weight"].dtype == np.float64
+    assert tuple(out["domain"].cat.categories) == CATEGORIES["domain"]
+    assert out["firm_id"].iloc[0] == "1"
+
+
+def test_extra_columns_pass_through(frame):
+    frame.insert(0, "comment", ["x"] * 9)
+    frame["survey_wave"] = np.arange(9, dtype=np.int16)
+    out = validate_survey(frame)
+    assert list(out.columns) == [*COLUMNS, "comment", "survey_wave"]
+    assert out["survey_wave"].dtype == np.int16
+    assert out["comment"].tolist() == ["x"] * 9
+
+
+def test_duplicated_index_labels_and_extra_columns_are_kept(frame):
+    frame.index = [0, 0, 1, 1, 2, 2, 3, 3, 3]
+    frame["note"] = list("abcdefghi")
+    frame = pd.concat([frame, frame[["note"]]], axis=1)  # a duplicated extra column
+    before = frame.copy(deep=True)
+    out = validate_survey(frame)
+    assert out.index.tolist() == frame.index.tolist()
+    assert list(out.columns) == [*COLUMNS, "note", "note"]
+    out.iloc[0, -1] = "changed"
+    pd.testing.assert_frame_equal(frame, before)
+
+
+def test_empty_frame(frame):
+    with pytest.raises(InputError, match="empty"):
+        validate_survey(frame.iloc[:0])
+    with pytest.raises(InputError, match="empty") as info:
+        validate_survey(pd.DataFrame())
+    assert set(info.value.columns) == set(COLUMNS)
+
+
+def test_not_a_frame():
+    with pytest.raises(InputError, match="must be a pandas DataFrame, got dict"):
+        validate_survey({"firm_id": ["a"]})
+
+
+def test_large_frame_validates():
+    n_firms, n_years = 20_000, 10
+    n = n_firms * n_years
+    rng = np.random.default_rng(0)
+    total = rng.lognormal(15, 1, n)
+    ds = total * rng.uniform(0, 1, n)
+    fte = rng.uniform(1, 500, n)
+    year = np.tile(np.arange(2014, 2014 + n_years), n_firms)
+    last = year == year.max()
+
+    def edition(values):
+        return np.where(last, values, np.nan)
+
+    def pick(col):
+        return rng.choice(np.array(CATEGORIES[col], dtype=object), n)
+
+    df = pd.DataFrame({
+        "firm_id": np.repeat(np.arange(n_firms), n_years), "year": year,
+        "weight": rng.uniform(1, 5, n), "stratum": pick("size_class"),
+        "nld_area": pick("nld_area"), "domain": pick("domain"),
+        "chain_position": pick("chain_position"), "size_class": pick("size_class"),
+        "entry_year": 2000, "turnover_total_eur": total, "turnover_ds_eur": ds,
+        "export_ds_eur": ds * rng.uniform(0, 1, n), "fte_total": fte,
+        "fte_ds": fte * rng.uniform(0, 1, n),
+        "price_change_ds": rng.normal(0.03, 0.05, n), "cost_change_ds": rng.normal(0.04, 0.05, n),
+        "passes_on_costs": np.where(last, pick("passes_on_costs"), None),
+        "scale_up_current": edition(rng.uniform(0, 0.5, n)),
+        "scale_up_improved": edition(rng.uniform(0.5, 1.0, n)),
+        "expected_growth_ds": edition(rng.normal(0.1, 0.1, n)),
+        "pe_backed": rng.integers(0, 2, n).astype(bool),
+    })
+    for col in ("barrier_orders", "barrier_procurement", "barrier_labour", "barrier_financing",
+                "barrier_materials", "financing_challenge"):
+        df[col] = edition(rng.integers(0, 2, n))
+    out = validate_survey(df)
+    assert len(out) == n
+    assert out["barrier_orders"].dtype == "boolean"
+    assert out["barrier_orders"].isna().sum() == n - n_firms
+
+
+# --- read_survey ----------------------------------------------------------------------------
+
+
+def _check_roundtrip(out: pd.DataFrame, expected: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(out[list(COLUMNS)].reset_index(drop=True),
+                                  expected.reset_index(drop=True), check_dtype=True)
+
+
+def test_read_survey_csv(tmp_path, frame):
+    frame["firm_id"] = np.repeat(["007", "042", "100"], 3)  # leading zeros survive
+    path = tmp_path / "survey.csv"
+    frame.to_csv(path, index=False)
+    out = read_survey(path)
+    _check_roundtrip(out, validate_survey(frame))
+    assert out["firm_id"].iloc[0] == "007"
+
+
+def test_read_survey_csv_merges_dtype_and_forwards_kwargs(tmp_path, frame):
+    path = tmp_path / "survey.csv.gz"
+    frame.to_csv(path, index=False, sep=";")
+    out = read_survey(path, sep=";", dtype={"year": "float64"})
+    _check_roundtrip(out, validate_survey(frame))
+
+
+def test_read_survey_xlsx(tmp_path, frame):
+    path = tmp_path / "survey.xlsx"
+    with pd.ExcelWriter(path) as writer:
+        pd.DataFrame({"note": ["cover sheet"]}).to_excel(writer, sheet_name="about")
+        frame.to_excel(writer, sheet_name="data", index=False)
+    out = read_survey(path, sheet_name="data")
+    _check_roundtrip(out, validate_survey(frame))
+    with pytest.raises(InputError, match="required column is missing"):
+        read_survey(path)  # the first sheet is the cover sheet
+
+
+def test_read_survey_stata(tmp_path, frame):
+    stata = frame.copy()
+    bool_cols = [c for c in COLUMNS if c.startswith("barrier_")] + ["financing_challenge",
+                                                                       "pe_backed"]
+    for col in bool_cols:  # Stata has no boolean type: store 0/1 with missing as float
+        stata[col] = stata[col].astype("boolean").astype("Float64").astype(float)
+    for col in CATEGORIES:  # value labels, read back as strings
+        stata[col] = pd.Categorical(stata[col], categories=CATEGORIES[col])
+    stata["stratum"] = stata["stratum"].astype(object)
+    stata["firm_id"] = stata["firm_id"].astype(object)
+    path = tmp_path / "survey.dta"
+    stata.to_stata(path, write_index=False, version=118)
+    out = read_survey(path)
+    _check_roundtrip(out, validate_survey(frame))
+
+
+def test_read_survey_parquet(tmp_path, frame):
+    pytest.importorskip("pyarrow")
+    path = tmp_path / "survey.parquet"
+    frame.astype({c: "boolean" for c in EDITION_COLUMNS if c.startswith("barrier_")}).to_parquet(
+        path)
+    _check_roundtrip(read_survey(path), validate_survey(frame))
+
+
+def test_read_survey_validates(tmp_path, frame):
+    frame.loc[2, "fte_ds"] = 1e9
+    path = tmp_path / "survey.csv"
+    frame.to_csv(path, index=False)
+    with pytest.raises(InputError, match="must be <= fte_total") as info:
+        read_survey(path)
+    assert info.value.columns == ("fte_ds",)
+
+
+def test_read_survey_unknown_extension(tmp_path):
+    path = tmp_path / "survey.sav"
+    path.write_text("x")
+    with pytest.raises(InputError) as info:
+        read_survey(path)
+    text = str(info.value)
+    assert str(path) in text
+    assert "unsupported file extension" in text
+    for ext in (".csv", ".xlsx", ".dta"):
+        assert ext in text
+
+
+def test_read_survey_missing_file(tmp_path):
+    path = tmp_path / "nope.csv"
+    with pytest.raises(InputError, match="no such file") as info:
+        read_survey(path)
+    assert str(path) in str(info.value)
+
+
+def test_read_survey_unparsable_file(tmp_path):
+    path = tmp_path / "survey.xlsx"
+    path.write_text("this is not a workbook")
+    with pytest.raises(InputError, match="cannot read"):
+        read_survey(path)
