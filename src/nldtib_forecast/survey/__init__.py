@@ -1,0 +1,50 @@
+"""Survey estimation: design-based estimates with uncertainty, weight calibration, the letter's
+headline figures from microdata, the private-equity growth premium, and disclosure control.
+
+Design and variance
+    :class:`SurveyDesign` (strata, finite population correction, Rao-Wu bootstrap replicates)
+Estimators
+    :func:`survey_total`, :func:`survey_mean`, :func:`survey_ratio`, :func:`survey_proportion`
+Weight calibration
+    :func:`calibrate_weights` (raking and linear/GREG calibration to known margins)
+Headline figures and the PE premium
+    :func:`headline_figures`, :func:`pe_growth_premium`
+Disclosure control
+    :class:`DisclosureRules`, :func:`tabulate`, :func:`cell_status`
+
+Public names are resolved lazily from private modules so that each part imports on its own.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_LAZY = {
+    "SurveyDesign": "_design",
+    "survey_total": "_estimators",
+    "survey_mean": "_estimators",
+    "survey_ratio": "_estimators",
+    "survey_proportion": "_estimators",
+    "calibrate_weights": "_calibration",
+    "CalibrationResult": "_calibration",
+    "headline_figures": "_headline",
+    "pe_growth_premium": "_premium",
+    "PEPremiumResult": "_premium",
+    "DisclosureRules": "_disclosure",
+    "tabulate": "_disclosure",
+    "cell_status": "_disclosure",
+    "suppress_secondary": "_disclosure",
+}
+
+__all__ = list(_LAZY)
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        module = importlib.import_module(f"nldtib_forecast.survey.{_LAZY[name]}")
+        return getattr(module, name)
+    raise AttributeError(f"module 'nldtib_forecast.survey' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
