@@ -1,9 +1,10 @@
 """Embedded data and the survey schema.
 
 Published figures
-    :func:`load_published`, :func:`audit_published`
+    :func:`load_published`, :func:`load_sources`, :func:`audit_published`
 European defence market and Dutch defence spending
-    :func:`load_european_market`, :func:`load_nl_defence`, :func:`load_policy_targets`
+    :func:`load_european_market`, :func:`load_nl_defence`, :func:`load_nl_macro`,
+    :func:`load_policy_targets`
 Survey schema and microdata
     :data:`SCHEMA`, :func:`schema_table`, :func:`validate_survey`, :func:`read_survey`
 Synthetic survey (the embedded default data)
@@ -31,11 +32,14 @@ from nldtib_forecast.data._schema import (
 # ``nldtib_forecast.data`` stays cheap and each part can be imported on its own.
 _LAZY = {
     "load_published": "_published",
+    "load_sources": "_published",
+    "SERIES_BREAKS": "_published",
     "audit_published": "_audit",
     "AUDIT_TOLERANCES": "_audit",
     "load_european_market": "_market",
     "load_nl_defence": "_market",
     "load_policy_targets": "_market",
+    "load_nl_macro": "_market",
     "validate_survey": "_validate",
     "read_survey": "_validate",
     "synthetic_survey": "_synthetic",

@@ -1,0 +1,528 @@
+"""Arithmetic audit of the published NLDTIB figures.
+
+Every figure that can be derived from other published figures is recomputed with interval
+arithmetic on the rounded inputs and compared with the published value; see
+:func:`audit_published` and :data:`AUDIT_TOLERANCES`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import numpy as np
+import pandas as pd
+
+from nldtib_forecast._errors import InputError, Problem
+from nldtib_forecast.data._published import load_published, source_key
+from nldtib_forecast.data._schema import SIZE_CLASS_BOUNDS
+
+__all__ = ["AUDIT_TOLERANCES", "audit_published"]
+
+#: Tolerance rule of :func:`audit_published`. A figure published with resolution ``r`` (the
+#: unit of its last digit, column ``resolution``) lies in ``value +/- rounding_fraction * r``.
+#: Rows without a resolution use ``default_resolution[unit]``. Two intervals that overlap
+#: within ``relative_slack`` (floating point) are consistent.
+AUDIT_TOLERANCES: MappingProxyType = MappingProxyType({
+    "rounding_fraction": 0.5,
+    "default_resolution": MappingProxyType({
+        "EUR": 1e8, "USD": 1e9, "fraction": 0.01, "firms": 1.0, "FTE": 1.0,
+        "EUR/FTE": 1e3, "ratio": 0.1, "persons": 1e3,
+    }),
+    "relative_slack": 1e-9,
+})
+
+#: Column order of the audit table.
+AUDIT_COLUMNS: tuple[str, ...] = (
+    "check", "published", "recomputed", "difference", "status", "note",
+    "group", "indicator", "year", "lower", "upper",
+)
+_GROUPS = ("growth", "share", "structure", "edition", "cross_source", "implied",
+           "market_share", "comparability")
+_GROWTH_OF = {"ds_turnover_growth": "ds_turnover_eur",
+              "mod_materiel_spending_growth": "mod_materiel_spending_eur"}
+_RATIOS = (  # result = numerator / denominator, same source key and year
+    ("export_share", "ds_export_eur", "ds_turnover_eur"),
+    ("fte_ds_share", "fte_ds", "fte_total"),
+    ("fte_ds_rnd_share", "fte_ds_rnd", "fte_ds"),
+    ("survey_response_rate", "survey_response_firms", "firms"),
+)
+
+
+@dataclass(frozen=True)
+class _Iv:
+    """A value with the interval it may lie in."""
+
+    mid: float
+    lo: float
+    hi: float
+
+    def __add__(self, o: _Iv) -> _Iv:
+        return _Iv(self.mid + o.mid, self.lo + o.lo, self.hi + o.hi)
+
+    def __mul__(self, o: _Iv) -> _Iv:
+        c = [self.lo * o.lo, self.lo * o.hi, self.hi * o.lo, self.hi * o.hi]
+        return _Iv(self.mid * o.mid, min(c), max(c))
+
+    def __truediv__(self, o: _Iv) -> _Iv:
+        if o.lo <= 0 <= o.hi:
+            return _Iv(self.mid / o.mid if o.mid else math.nan, -math.inf, math.inf)
+        return self * _Iv(1 / o.mid, 1 / o.hi, 1 / o.lo)
+
+    def shift(self, c: float) -> _Iv:
+        return _Iv(self.mid + c, self.lo + c, self.hi + c)
+
+    @classmethod
+    def mean(cls, ivs: list[_Iv]) -> _Iv:
+        n = len(ivs)
+        return cls(sum(i.mid for i in ivs) / n, sum(i.lo for i in ivs) / n,
+                   sum(i.hi for i in ivs) / n)
+
+
+def _pct(x: float, sign: bool = False) -> str:
+    return f"{x:+.1%}" if sign else f"{x:.1%}"
+
+
+def _fmt(x: float, unit: str, digits: int = 1) -> str:
+    if unit == "EUR":
+        return f"{x / 1e9:.{digits}f} bn"
+    if unit == "fraction":
+        return _pct(x)
+    return f"{x:,.0f}"
+
+
+class _Figures:
+    """Lookup of published figures (with their rounding intervals) by key."""
+
+    def __init__(self, df: pd.DataFrame) -> None:
+        self.df = df
+
+    def iv(self, row) -> _Iv:
+        res = row.resolution
+        if not np.isfinite(res):
+            res = AUDIT_TOLERANCES["default_resolution"].get(row.unit, 0.0)
+        h = AUDIT_TOLERANCES["rounding_fraction"] * res
+        return _Iv(row.value, row.value - h, row.value + h)
+
+    def rows(self, indicator: str, **eq) -> pd.DataFrame:
+        sel = self.df[self.df["indicator"] == indicator]
+        for col, val in eq.items():
+            sel = sel[sel[col] == val]
+        return sel
+
+    def get(self, indicator: str, year: int, key: str | None = None, category: str = "",
+            year_start: int | None = None):
+        """The row of one point figure (``year_start == year`` unless given), or None."""
+        eq = {"year": year, "category": category,
+              "year_start": year if year_start is None else year_start}
+        if key is not None:
+            eq["key"] = key
+        sel = self.rows(indicator, **eq).sort_values("edition", kind="stable")
+        return None if sel.empty else next(sel.itertuples())
+
+
+def _prepare(published: pd.DataFrame | None) -> pd.DataFrame:
+    if published is None:
+        published = load_published()
+    if not isinstance(published, pd.DataFrame):
+        raise InputError(f"published must be a pandas DataFrame, got {type(published).__name__}")
+    missing = [c for c in ("indicator", "year", "value", "unit", "source")
+               if c not in published.columns]
+    if missing:
+        raise InputError("published figures lack required columns",
+                         [Problem(c, "required column is missing") for c in missing])
+    df = published.copy()
+    defaults = {"category": "", "year_start": df["year"], "resolution": np.nan,
+                "series_break": 0, "edition": 0, "note": "", "approximate": False}
+    for col, default in defaults.items():
+        if col not in df.columns:
+            df[col] = default
+    df["category"] = df["category"].fillna("").astype(str)
+    df["value"] = pd.to_numeric(df["value"], errors="coerce").astype("float64")
+    df["resolution"] = pd.to_numeric(df["resolution"], errors="coerce").astype("float64")
+    df["key"] = source_key(df["source"])
+    df = df[np.isfinite(df["value"])]
+    key = ["indicator", "category", "year_start", "year", "source"]
+    dup = df.duplicated(key, keep=False)
+    if dup.any():
+        raise InputError("published figures: ambiguous duplicates",
+                         [Problem(", ".join(key), "must be unique", tuple(df.index[dup][:5]),
+                                  int(dup.sum()))])
+    return df.sort_values(["edition", "year"], kind="stable").reset_index(drop=True)
+
+
+def _record(group, check, indicator, year, pub, rec, note, status=None) -> dict:
+    if status is None:
+        if pub is None or not np.isfinite(rec.mid):
+            status = "ok"
+        else:
+            slack = AUDIT_TOLERANCES["relative_slack"] * max(abs(pub.mid), abs(rec.mid), 1.0)
+            overlap = pub.lo <= rec.hi + slack and rec.lo <= pub.hi + slack
+            status = "ok" if overlap else "inconsistent"
+    published = math.nan if pub is None else pub.mid
+    return {"check": check, "published": published, "recomputed": rec.mid,
+            "difference": published - rec.mid, "status": status, "note": note,
+            "group": group, "indicator": indicator, "year": int(year),
+            "lower": rec.lo, "upper": rec.hi}
+
+
+def _growth_checks(f: _Figures) -> list[dict]:
+    out = []
+    for growth, level in _GROWTH_OF.items():
+        for row in f.rows(growth).itertuples():
+            y0, y1, k = row.year_start, row.year, row.key
+            a = f.get(level, y0, k, row.category)
+            b = f.get(level, y1, k, row.category)
+            if a is None or b is None or y0 == y1:
+                continue
+            pub, rec = f.iv(row), (f.iv(b) / f.iv(a)).shift(-1.0)
+            levels = f"{b.value / 1e9:.1f}/{a.value / 1e9:.1f}-1 = {_pct(rec.mid, True)}"
+            band = f"rounded levels permit {_pct(rec.lo, True)} to {_pct(rec.hi, True)}"
+            r = _record("growth", f"{growth} {y0}->{y1} ({k})", growth, y1, pub, rec, "")
+            if r["status"] == "ok":
+                r["note"] = (f"{levels}; {band}; the published {_pct(pub.mid, True)} is "
+                             "consistent within the rounding of the published levels")
+            else:
+                base = b.value / (1 + pub.mid)
+                price = (1 + rec.mid) / (1 + pub.mid) - 1
+                r["note"] = (
+                    f"published {_pct(pub.mid, True)}, but {levels} ({band}). What could "
+                    f"reconcile it: a base of {b.value / 1e9:.1f}/{1 + pub.mid:.3f} = "
+                    f"{base / 1e9:.3f} bn instead of {a.value / 1e9:.1f} bn (a different base "
+                    f"year or series); or {_pct(pub.mid, True)} is volume growth with prices "
+                    f"up {_pct(price, True)}; or growth of a constant panel of continuing "
+                    "firms (entrants excluded)")
+            out.append(r)
+    return out
+
+
+def _share_checks(f: _Figures) -> list[dict]:
+    out = []
+    for result, num, den in _RATIOS:
+        for row in f.rows(result, category="").itertuples():
+            if row.year_start != row.year:
+                continue
+            n, d = f.get(num, row.year, row.key), f.get(den, row.year, row.key)
+            if n is None or d is None:
+                continue
+            pub, rec = f.iv(row), f.iv(n) / f.iv(d)
+            note = (f"{num} / {den} = {_fmt(n.value, n.unit, 2)} / {_fmt(d.value, d.unit)} "
+                    f"= {_pct(rec.mid)} (rounded inputs: {_pct(rec.lo)} to {_pct(rec.hi)}); "
+                    f"published {_pct(pub.mid)}" + (" (approximate)" if row.approximate else ""))
+            out.append(_record("share", f"{result} {row.year} = {num} / {den} ({row.key})",
+                               result, row.year, pub, rec, note))
+    for row in f.rows("fte_indirect", category="").itertuples():
+        m = f.get("indirect_employment_multiplier", row.year, row.key)
+        d = f.get("fte_ds", row.year, row.key)
+        if m is None or d is None:
+            continue
+        pub, rec = f.iv(row), f.iv(m) * f.iv(d)
+        note = (f"{m.value:g} x {d.value:,.0f} D&S FTE = {rec.mid:,.0f} FTE (rounded "
+                f"multiplier: {rec.lo:,.0f} to {rec.hi:,.0f}); published ~{pub.mid:,.0f}")
+        out.append(_record("share", f"fte_indirect {row.year} = multiplier x fte_ds "
+                           f"({row.key})", "fte_indirect", row.year, pub, rec, note))
+    for row in f.rows("sme_share", category="").itertuples():
+        classes = f.rows("firms_by_size_class", year=row.year, key=row.key)
+        small = classes[classes["category"].map(
+            lambda c: c in SIZE_CLASS_BOUNDS and SIZE_CLASS_BOUNDS[c][1] <= 250)]
+        firms = f.get("firms", row.year, row.key)
+        if small.empty or firms is None:
+            continue
+        total = _Iv(0.0, 0.0, 0.0)
+        for r in small.itertuples():
+            total = total + f.iv(r)
+        pub, rec = f.iv(row), total / f.iv(firms)
+        note = (f"firms with fewer than 250 employees ({', '.join(small['category'])}): "
+                f"{total.mid:,.0f} / {firms.value:,.0f} = {_pct(rec.mid)}; published "
+                f"{_pct(pub.mid)}")
+        out.append(_record("share", f"sme_share {row.year} = firms < 250 employees / firms "
+                           f"({row.key})", "sme_share", row.year, pub, rec, note))
+    return out
+
+
+def _structure_checks(f: _Figures) -> list[dict]:
+    out = []
+    for part in ("firms_by_size_class", "firms_by_domain"):
+        rows = f.rows(part)
+        for (year, key), g in rows.groupby(["year", "key"], sort=True):
+            firms = f.get("firms", year, key)
+            if firms is None:
+                continue
+            total = _Iv(0.0, 0.0, 0.0)
+            for r in g.itertuples():
+                total = total + f.iv(r)
+            pub = f.iv(firms)
+            note = (f"{len(g)} categories sum to {total.mid:,.0f}; published number of firms "
+                    f"{pub.mid:,.0f}")
+            out.append(_record("structure", f"{part} {year}: sum of categories = firms ({key})",
+                               part, year, pub, total, note))
+    return out
+
+
+def _edition_checks(f: _Figures) -> list[dict]:
+    """The same figure (indicator, category, period) published by several sources."""
+    out = []
+    df = f.df[~f.df["indicator"].isin(["ds_turnover_expected_eur"])]
+    for (ind, _cat, _y0, y1), g in df.groupby(["indicator", "category", "year_start", "year"],
+                                            sort=True):
+        if g["key"].nunique() < 2:
+            continue
+        first = next(g.itertuples())
+        for row in g.iloc[1:].itertuples():
+            if row.key == first.key:
+                continue
+            pub, rec = f.iv(row), f.iv(first)
+            note = (f"{ind} {y1} as published by {row.source} ({_fmt(pub.mid, row.unit)}) "
+                    f"and by {first.source} ({_fmt(rec.mid, first.unit)})")
+            out.append(_record("edition", f"{ind} {y1}: {row.key} vs {first.key}", ind, y1,
+                               pub, rec, note))
+    return out
+
+
+def _cross_source_checks(f: _Figures) -> list[dict]:
+    out = []
+    for row in f.rows("ds_turnover_expected_eur").itertuples():
+        real = f.rows("ds_turnover_eur", year=row.year, category="", year_start=row.year)
+        real = real[real["key"] != row.key]
+        if real.empty:
+            continue
+        r = next(real.sort_values("edition").iloc[[-1]].itertuples())
+        pub, rec = f.iv(row), f.iv(r)
+        note = (f"{row.key} expected {_fmt(pub.mid, 'EUR')} for {row.year}; {r.key} reports "
+                f"{_fmt(rec.mid, 'EUR')} ({_pct(rec.mid / pub.mid - 1, True)}): an expectation "
+                "from a separate survey with another population, not a rounding difference")
+        out.append(_record("cross_source", f"ds_turnover_eur {row.year}: {row.key} expected vs "
+                           f"{r.key}", "ds_turnover_eur", row.year, pub, rec, note))
+    for row in f.rows("export_share", category="").itertuples():
+        if row.year_start >= row.year:
+            continue
+        years = range(row.year_start, row.year + 1)
+        other = f.df[(f.df["indicator"] == "export_share") & (f.df["key"] != row.key)
+                     & (f.df["year_start"] == f.df["year"]) & f.df["year"].isin(years)
+                     & (f.df["category"] == "")]
+        if other["year"].nunique() < 2:
+            continue
+        key = other["key"].value_counts().index[0]
+        pts = other[other["key"] == key].drop_duplicates("year")
+        pub, rec = f.iv(row), _Iv.mean([f.iv(r) for r in pts.itertuples()])
+        shares = "/".join(f"{v:.0%}".rstrip("%") for v in pts["value"])
+        note = (f"{row.source} states {'~' if row.approximate else ''}{_pct(pub.mid)} for "
+                f"{row.year_start}-{row.year}; {key}'s shares {shares}% average "
+                f"{_pct(rec.mid)}")
+        exp = [f.get("ds_export_eur", y, key) for y in pts["year"]]
+        tur = [f.get("ds_turnover_eur", y, key) for y in pts["year"]]
+        if all(e is not None for e in exp + tur):
+            pooled = sum(e.value for e in exp) / sum(t.value for t in tur)
+            note += f" (turnover-weighted {_pct(pooled)})"
+        note += "; the gap exceeds the rounding of the published shares"
+        if not (pub.mid - 0.025 <= rec.hi and rec.lo <= pub.mid + 0.025):
+            note += ", even if the stated figure is read as rounded to 5 points"
+        out.append(_record("cross_source", f"export_share {row.year_start}-{row.year}: "
+                           f"{row.key} vs mean of {key}", "export_share", row.year, pub, rec,
+                           note))
+    for row in f.rows("asd_export_share", category="netherlands").itertuples():
+        s = f.get("export_share", row.year, row.key)
+        if s is None:
+            continue
+        pub, rec = f.iv(row), f.iv(s)
+        note = (f"Dutch export share in the European comparison ({row.source}, ASD data): "
+                f"{_pct(pub.mid)}; the survey's export share ({s.source}): {_pct(rec.mid)}. "
+                "Different sources; do not mix them in one series")
+        out.append(_record("cross_source", f"export_share {row.year}: ASD ({row.source}) vs "
+                           f"survey ({s.source})", "export_share", row.year, pub, rec, note))
+    return out
+
+
+def _implied_checks(f: _Figures) -> list[dict]:
+    out, seen = [], []
+    firms = {r.year: r.value for r in f.rows("firms", category="").itertuples()
+             if r.year_start == r.year}
+    for key, g in f.rows("ds_turnover_share", category="").groupby("key", sort=False):
+        years = [y for y in sorted(g["year"]) if f.get("ds_turnover_eur", y, key) is not None]
+        if not years:
+            continue
+        y = years[-1]
+        t, s = f.get("ds_turnover_eur", y, key), f.get("ds_turnover_share", y, key)
+        rec = f.iv(t) / f.iv(s)
+        note = (f"informational (no published total): {_fmt(t.value, 'EUR')} / {_pct(s.value)} "
+                f"= EUR {rec.mid / 1e9:.1f} bn total turnover ({rec.lo / 1e9:.1f} to "
+                f"{rec.hi / 1e9:.1f} bn from rounding)")
+        if round(t.value / 1e9, 1) == round(s.value * 100, 1):
+            note += (f"; the same digits {t.value / 1e9:.1f} appear as EUR bn and as %, which "
+                     f"makes the total exactly EUR {t.value / s.value / 1e9:.0f} bn: a "
+                     "coincidence, or one figure copied into the other")
+        for y0, tot0 in seen:
+            note += (f"; vs EUR {tot0 / 1e9:.1f} bn in {y0} "
+                     f"({_pct(rec.mid / tot0 - 1, True)})")
+            if y0 in firms and y in firms:
+                note += (f" while the number of firms grew {_pct(firms[y] / firms[y0] - 1, True)}"
+                         f" ({firms[y0]:,.0f} -> {firms[y]:,.0f}, partly a scope change)")
+        seen.append((y, rec.mid))
+        out.append(_record("implied", f"implied total turnover {y} = ds_turnover_eur / "
+                           f"ds_turnover_share ({key})", "total_turnover_eur", y, None, rec,
+                           note))
+    return out
+
+
+def _market_share_checks(f: _Figures, market: pd.DataFrame) -> list[dict]:
+    proc = market[market["series"] == "eda_equipment_procurement_eur"]
+    out = []
+    for m in proc.sort_values("year").itertuples():
+        e = f.get("ds_export_eur", m.year)
+        if e is not None:
+            export, text = f.iv(e), f"ds_export_eur ({e.source}) {_fmt(e.value, 'EUR', 2)}"
+        else:
+            t, s = f.get("ds_turnover_eur", m.year), f.get("export_share", m.year)
+            if t is None or s is None:
+                continue
+            export = f.iv(t) * f.iv(s)
+            text = (f"ds_turnover_eur x export_share ({t.source}; {s.source}) "
+                    f"{_fmt(t.value, 'EUR')} x "
+                    f"{_pct(s.value)} = {_fmt(export.mid, 'EUR', 2)}")
+        res = 1e9 if m.value == round(m.value, -9) else 1e8
+        eda = _Iv(m.value, m.value - res / 2, m.value + res / 2)
+        rec = export / eda
+        note = (f"informational proxy: {text} / EDA equipment procurement "
+                f"{_fmt(m.value, 'EUR', 0)} = {_pct(rec.mid)}; not all NLDTIB exports go to EU "
+                "procurement, so this is a proxy of the Dutch share of the European market")
+        if "lower bound" in str(m.note):
+            note += "; EDA procurement is a lower bound here, so the share is an upper bound"
+        if out:
+            prev = out[-1]
+            trend = "falls" if rec.mid < prev["recomputed"] else "rises"
+            note += (f"; {trend} from {_pct(prev['recomputed'])} in {prev['year']} (L26 says "
+                     "the Dutch share of the European defence market is falling)")
+        out.append(_record("market_share", f"NL share of EU equipment procurement {m.year} "
+                           "(proxy)", "nl_share_eu_procurement", m.year, None, rec, note))
+    return out
+
+
+def _comparability_checks(f: _Figures) -> list[dict]:
+    out = []
+    firms = f.rows("firms", category="")
+    firms = firms[firms["year_start"] == firms["year"]].sort_values(["year", "edition"])
+    firms = firms.drop_duplicates("year")
+    prev = None
+    for row in firms.itertuples():
+        if prev is not None and prev.series_break != row.series_break:
+            pub, rec = f.iv(row), f.iv(prev)
+            note = (f"{prev.value:,.0f} ({prev.source}) -> {row.value:,.0f} ({row.source}), "
+                    f"{_pct(row.value / prev.value - 1, True)}: a trend break (series_break "
+                    f"{prev.series_break} -> {row.series_break}); the change mixes real "
+                    "growth with a change of method or scope, so levels must not be chained "
+                    "across it" + (f" ({row.source}: {row.note})" if row.note else ""))
+            status = "inconsistent"
+            out.append(_record("comparability", f"firms {prev.year}->{row.year}: series break "
+                               f"({prev.key} -> {row.key})", "firms", row.year, pub, rec,
+                               note, status))
+        prev = row
+    pairs = (("scale_up_current", "scale_up_expected", "under current conditions", "expected"),
+             ("scale_up_improved", "scale_up_max", "under improved conditions", "maximum"))
+    for new, old, new_q, old_q in pairs:
+        a, b = f.rows(new, category=""), f.rows(old, category="")
+        if a.empty or b.empty:
+            continue
+        ra, rb = next(a.iloc[[-1]].itertuples()), next(b.iloc[[-1]].itertuples())
+        note = (f"not comparable across editions: {ra.source} asks for the scale-up possible "
+                f"{new_q} ({_pct(ra.value)}), {rb.source} for the {old_q} scale-up "
+                f"({_pct(rb.value)}); the difference is not a change over time")
+        out.append(_record("comparability", f"{new} {ra.year} ({ra.key}) vs {old} {rb.year} "
+                           f"({rb.key})", new, ra.year, f.iv(ra), f.iv(rb), note,
+                           "inconsistent"))
+    return out
+
+
+def audit_published(published: pd.DataFrame | None = None,
+                    market: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Recompute every published figure that can be derived from others, and compare.
+
+    Parameters
+    ----------
+    published : pandas.DataFrame, optional
+        Published figures in the layout of :func:`~nldtib_forecast.data.load_published`
+        (default: that table). Required columns ``indicator, year, value, unit, source``;
+        ``category``, ``year_start``, ``resolution``, ``series_break`` and ``edition`` are
+        used when present. The audit is pure arithmetic on this frame: pass a modified copy to
+        see how the checks change. Checks whose inputs are missing are left out.
+    market : pandas.DataFrame, optional
+        European market data in the long layout of
+        :func:`~nldtib_forecast.data.load_european_market` (``long=True``, the default);
+        used for the implied Dutch share of European equipment procurement.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per check, columns ``check, published, recomputed, difference, status,
+        note`` followed by ``group, indicator, year, lower, upper``. ``recomputed`` is
+        computed from the central published values and ``[lower, upper]`` is the interval
+        the rounded inputs permit; ``difference = published - recomputed``. ``status`` is
+        ``"ok"`` or ``"inconsistent"``; ``note`` explains the arithmetic and, for an
+        inconsistency, what could explain it. Rows are sorted by ``group``: ``growth``
+        (growth rates from levels), ``share`` (shares and ratios from levels), ``structure``
+        (breakdowns summing to totals), ``edition`` (one figure in several publications),
+        ``cross_source`` (figures from different sources on one quantity), ``implied``
+        (implied totals), ``market_share`` (Dutch share of European procurement) and
+        ``comparability`` (trend breaks, questions that differ between editions).
+
+    Raises
+    ------
+    nldtib_forecast.InputError
+        If required columns are missing or a figure appears twice.
+
+    Notes
+    -----
+    Tolerance (:data:`AUDIT_TOLERANCES`): a figure published with resolution ``r`` (the unit of
+    its last digit, e.g. ``1e8`` for "EUR 8.0 bn") lies in ``[value - r/2, value + r/2]``.
+    A derived figure is recomputed with interval arithmetic on those intervals (a growth
+    rate from levels 4.7 and 7.7 bn lies in ``[7.65/4.75 - 1, 7.75/4.65 - 1]`` =
+    [61.1%, 66.7%]). The published figure is ``"ok"`` if its own rounding interval overlaps
+    the recomputed interval, so B24's +62% (2021->2023) is ok although 7.7/4.7 - 1 = 63.8%,
+    while L26's +21.5% for 8.0 -> 10.2 bn (26.1% to 28.9%) is inconsistent.
+
+    Approximate figures ("~12%") are treated like rounded ones at their last digit.
+    Informational checks (implied totals, the implied Dutch market share; ``published`` is
+    NaN) are always ``"ok"``. Comparability checks (the firm counts across a
+    ``series_break``, scale-up questions that differ between B24 and L26) are
+    ``"inconsistent"`` by definition: the figures must not be compared or chained; the note
+    says why.
+
+    Examples
+    --------
+    >>> from nldtib_forecast.data import audit_published, load_published
+    >>> audit = audit_published().set_index("check")
+    >>> audit.loc["ds_turnover_growth 2024->2025 (L26)", "status"]
+    'inconsistent'
+    >>> round(float(audit.loc["ds_turnover_growth 2024->2025 (L26)", "recomputed"]), 3)
+    0.275
+    >>> audit.loc["ds_turnover_growth 2021->2023 (B24)", "status"]
+    'ok'
+
+    A modified frame changes the audit: with a 2024 base of EUR 8.39 bn the +21.5% holds.
+
+    >>> pub = load_published()
+    >>> base = (pub.indicator == "ds_turnover_eur") & (pub.year == 2024) & (pub.edition == 2026)
+    >>> pub.loc[base, ["value", "resolution"]] = [8.39e9, 1e7]
+    >>> audit_published(pub).set_index("check").loc[
+    ...     "ds_turnover_growth 2024->2025 (L26)", "status"]
+    'ok'
+    """
+    f = _Figures(_prepare(published))
+    if market is None:
+        from nldtib_forecast.data._market import load_european_market
+
+        market = load_european_market(long=True)
+    if not isinstance(market, pd.DataFrame) or not {"year", "series", "value"} <= set(
+            market.columns):
+        raise InputError("market must be a long DataFrame with columns year, series, value "
+                         "(load_european_market(long=True))")
+    records = (_growth_checks(f) + _share_checks(f) + _structure_checks(f)
+               + _edition_checks(f) + _cross_source_checks(f) + _implied_checks(f)
+               + _market_share_checks(f, market) + _comparability_checks(f))
+    out = pd.DataFrame.from_records(records, columns=list(AUDIT_COLUMNS))
+    out["_g"] = out["group"].map({g: i for i, g in enumerate(_GROUPS)})
+    out = out.sort_values(["_g"], kind="stable").drop(columns="_g").reset_index(drop=True)
+    for col in ("published", "recomputed", "difference", "lower", "upper"):
+        out[col] = out[col].astype("float64")
+    out["year"] = out["year"].astype("int64")
+    return out
