@@ -118,7 +118,7 @@ def check_option(name: str, value: object, valid: Iterable[str]) -> str:
     >>> check_option("method", "fischer", ["fisher", "laspeyres"])
     Traceback (most recent call last):
     ...
-    nldtib_forecast._errors.InputError: argument 'method': unknown value 'fischer'; valid values: 'fisher', 'laspeyres' (did you mean 'fisher'?)
+    nldtib_forecast._errors.InputError: argument 'method': ...(did you mean 'fisher'?)
     """
     valid = list(valid)
     if isinstance(value, str) and value in valid:

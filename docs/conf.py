@@ -1,0 +1,128 @@
+"""Sphinx configuration of the nldtib_forecast documentation.
+
+Build (from the repository root, warnings are errors)::
+
+    python -m pip install ".[docs]"
+    python -m sphinx -W --keep-going -b html docs docs/_build/html
+
+The build reads nothing from the network: no intersphinx inventories are fetched.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+HERE = Path(__file__).resolve().parent
+# Build against the working tree even when the package is not installed.
+sys.path.insert(0, str(HERE.parent / "src"))
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import nldtib_forecast  # noqa: E402
+
+# -- Project information ------------------------------------------------------------------
+project = "nldtib_forecast"
+author = "nldtib_forecast developers"
+copyright = "nldtib_forecast developers, BSD-3-Clause"
+version = nldtib_forecast.__version__
+release = nldtib_forecast.__version__
+
+# -- General configuration ----------------------------------------------------------------
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.mathjax",
+    "numpydoc",
+    "sphinx_gallery.gen_gallery",
+    "sphinxcontrib.bibtex",
+]
+
+templates_path: list[str] = []
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "auto_examples/*.ipynb",
+                    "auto_examples/*.py", "auto_examples/*.zip"]
+source_suffix = {".rst": "restructuredtext"}
+root_doc = "index"
+language = "en"
+nitpicky = False
+
+# autodoc / autosummary / numpydoc
+autosummary_generate = True
+autodoc_default_options = {"members": False}
+autodoc_typehints = "none"
+numpydoc_show_class_members = False
+numpydoc_class_members_toctree = False
+numpydoc_xref_param_type = False
+numpydoc_validation_checks: set[str] = set()
+
+# bibliography
+bibtex_bibfiles = ["references.bib"]
+bibtex_default_style = "plain"
+bibtex_reference_style = "author_year"
+
+# sphinx-gallery: every examples/plot_*.py is executed at build time.
+sphinx_gallery_conf = {
+    "examples_dirs": "../examples",
+    "gallery_dirs": "auto_examples",
+    "filename_pattern": r"/plot_",
+    "ignore_pattern": r"__init__\.py",
+    "download_all_examples": False,
+    "remove_config_comments": True,
+    "abort_on_example_error": True,
+    "image_scrapers": ("matplotlib",),
+    "matplotlib_animations": False,
+    "plot_gallery": "True",
+    "within_subsection_order": "FileNameSortKey",
+    "show_memory": False,
+    "write_computation_times": False,
+}
+
+# -- HTML output ----------------------------------------------------------------------------
+html_theme = "pydata_sphinx_theme"
+html_title = f"nldtib_forecast {release}"
+html_static_path: list[str] = []
+html_theme_options = {
+    "navigation_with_keys": False,
+    "show_toc_level": 2,
+    "header_links_before_dropdown": 6,
+    "secondary_sidebar_items": ["page-toc"],
+}
+html_sidebars = {"**": ["sidebar-nav-bs"]}
+html_show_sourcelink = False
+
+
+# -- The ``nldtib-cli-help`` directive: the command's --help text, generated from the parser ---
+def _cli_help(words: list[str]) -> str:
+    from nldtib_forecast.cli import build_parser
+
+    parser = build_parser()
+    for word in words:
+        sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+        parser = sub.choices[word]
+    return parser.format_help()
+
+
+def setup(app):
+    from docutils import nodes
+    from sphinx.util.docutils import SphinxDirective
+
+    class CliHelp(SphinxDirective):
+        required_arguments = 0
+        optional_arguments = 1
+        final_argument_whitespace = True
+        has_content = False
+
+        def run(self):
+            words = self.arguments[0].split() if self.arguments else []
+            os.environ["COLUMNS"] = "88"  # argparse wraps help text to the terminal width
+            text = _cli_help(words)
+            node = nodes.literal_block(text, text)
+            node["language"] = "text"
+            return [node]
+
+    app.add_directive("nldtib-cli-help", CliHelp)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
