@@ -10,7 +10,8 @@ Weight calibration
 Headline figures and the PE premium
     :func:`headline_figures`, :func:`pe_growth_premium`
 Disclosure control
-    :class:`DisclosureRules`, :func:`tabulate`, :func:`cell_status`
+    :class:`DisclosureRules`, :func:`tabulate`, :func:`cell_status`,
+    :func:`suppress_secondary`, :func:`audit_suppression`
 
 Public names are resolved lazily from private modules so that each part imports on its own.
 """
@@ -34,6 +35,8 @@ _LAZY = {
     "tabulate": "_disclosure",
     "cell_status": "_disclosure",
     "suppress_secondary": "_disclosure",
+    "audit_suppression": "_disclosure",
+    "TOTAL": "_disclosure",
 }
 
 __all__ = list(_LAZY)

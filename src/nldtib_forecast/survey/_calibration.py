@@ -1,0 +1,431 @@
+"""Calibration of survey weights to known population margins: raking (iterative proportional
+fitting), linear (GREG) calibration, and their bounded versions.
+
+Calibration finds new weights ``w_i g_i``, as close as possible to the design weights ``w_i``
+in a distance ``G``, that reproduce known population totals ``T`` of auxiliary variables
+``x_i`` (counts of firms by size class and by domain, a published turnover total):
+``sum_i w_i g_i x_i = T`` :cite:p:`deville1992,deville1993`. With ``g_i = F(x_i' lambda)``:
+
+* ``"raking"``: ``F(u) = exp(u)`` (multiplicative, entropy distance). For categorical margins
+  without bounds it is solved by iterative proportional fitting (Deming-Stephan), otherwise by
+  Newton's method;
+* ``"linear"``: ``F(u) = 1 + u`` (chi-square distance, the GREG weights); closed form, weights
+  may become negative unless bounded;
+* ``"logit"``: the bounded logit method of :cite:p:`deville1992`, ``L < g < U``.
+
+``bounds=(L, U)`` truncates ``g`` of the raking and linear methods to ``[L, U]`` (as R's
+``calibrate(..., bounds=)``, :cite:p:`lumley2010`). Convergence: ``max |T_hat - T| / (1 + |T|)
+< tol`` (R's criterion).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from numbers import Real
+
+import numpy as np
+import pandas as pd
+from scipy.special import expit
+
+from nldtib_forecast._errors import InputError, Problem, check_option
+from nldtib_forecast.survey._design import SurveyDesign
+
+__all__ = ["calibrate_weights", "CalibrationResult"]
+
+_METHODS = ("raking", "linear", "logit")
+_GRAND_TOL = 1e-6
+
+
+@dataclass(frozen=True, eq=False)
+class CalibrationResult:
+    """Calibrated weights of one reference year with convergence diagnostics.
+
+    Attributes
+    ----------
+    weights : pandas.Series
+        Calibrated weights of the year's rows (indexed like the survey data).
+    g : pandas.Series
+        Ratios ``g = calibrated / design weight``.
+    converged : bool
+        Whether every margin is met to ``tol``.
+    n_iter : int
+        Iterations used (IPF sweeps or Newton steps).
+    max_abs_error : float
+        Largest absolute difference between a calibrated and a target total (in the unit of
+        the margin: firms, EUR).
+    history : pandas.Series
+        Convergence criterion ``max |T_hat - T| / (1 + |T|)`` per iteration (0 = design
+        weights).
+    margins : pandas.DataFrame
+        One row per margin cell (``variable``, ``category``): ``target``, ``initial``
+        (design weights) and ``calibrated`` totals and the ``error``.
+    method : str
+        ``"raking"``, ``"linear"`` or ``"logit"``; ``algorithm`` says how it was solved.
+    bounds : tuple of float or None
+        Bounds ``(L, U)`` on ``g``.
+    year : int or None
+        Reference year calibrated (None when the data have no year).
+    """
+
+    weights: pd.Series
+    g: pd.Series
+    converged: bool
+    n_iter: int
+    max_abs_error: float
+    history: pd.Series
+    margins: pd.DataFrame
+    method: str
+    algorithm: str
+    bounds: tuple[float, float] | None
+    year: int | None
+    tol: float
+    _design: SurveyDesign = field(repr=False)
+    _rows: np.ndarray = field(repr=False)
+
+    def summary(self) -> str:
+        """Text summary: method, convergence, the distribution of ``g`` and the margins."""
+        g = self.g.to_numpy()
+        lines = [
+            f"Calibration of survey weights ({self.method}, {self.algorithm})",
+            f"  year: {self.year}   rows: {len(g)}   bounds on g: {self.bounds}",
+            f"  converged: {self.converged} after {self.n_iter} iteration(s); "
+            f"criterion {self.history.iloc[-1]:.3g} (tol {self.tol:g}); "
+            f"max abs. margin error {self.max_abs_error:.6g}",
+            f"  g: min {g.min():.4f}  p05 {np.quantile(g, 0.05):.4f}  median "
+            f"{np.median(g):.4f}  p95 {np.quantile(g, 0.95):.4f}  max {g.max():.4f}; "
+            f"{int((g <= 0).sum())} weight(s) <= 0",
+            "  margins:",
+        ]
+        table = self.margins.to_string(float_format=lambda v: f"{v:,.6g}")
+        lines += ["    " + line for line in table.splitlines()]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def design(self) -> SurveyDesign:
+        """The survey design with the calibrated weights on the year's rows.
+
+        Strata, PSUs and the finite population correction are those of the original design
+        (other years keep their weights). Variances computed from it treat the calibrated
+        weights as design weights: they ignore the variance reduction of calibration and are
+        therefore conservative for variables related to the margins.
+
+        Raises
+        ------
+        nldtib_forecast.InputError
+            If a calibrated weight is <= 0 (unbounded linear calibration): use bounds or the
+            logit method.
+        """
+        w = self._design._w.copy()
+        w[self._rows] = self.weights.to_numpy()
+        out = self._design._with_weights(w)
+        out._frame.attrs["calibration"] = {"method": self.method, "year": self.year,
+                                           "bounds": self.bounds,
+                                           "converged": self.converged}
+        return out
+
+
+# -- margins ------------------------------------------------------------------------------------
+def _parse_margins(frame: pd.DataFrame, rows: np.ndarray, margins: object, year):
+    if not isinstance(margins, Mapping) or not margins:
+        raise InputError("argument 'margins': expected a non-empty dict column -> {category: "
+                         "population total} (or -> a number for a numeric total)")
+    sel = frame.iloc[rows]
+    where = f" in year {year}" if year is not None else ""
+    problems: list[Problem] = []
+    cats, nums = [], []
+    for col, spec in margins.items():
+        if not isinstance(col, str) or col not in frame.columns:
+            close = get_close_matches(str(col), [c for c in frame.columns if isinstance(c, str)],
+                                      n=1, cutoff=0.6)
+            problems.append(Problem(str(col), "margin column not in the survey data" +
+                                    (f" (did you mean '{close[0]}'?)" if close else "")))
+            continue
+        s = sel[col]
+        if isinstance(spec, Real) and not isinstance(spec, bool):
+            if not np.isfinite(spec):
+                problems.append(Problem(col, "numeric total must be finite"))
+            elif not (pd.api.types.is_numeric_dtype(s.dtype)
+                      and not isinstance(s.dtype, pd.CategoricalDtype)):
+                problems.append(Problem(col, f"a numeric total needs a numeric column, got "
+                                             f"dtype '{s.dtype}'"))
+            elif s.isna().any():
+                idx = s.index[s.isna().to_numpy()]
+                problems.append(Problem(col, f"missing values{where}", tuple(idx[:5]),
+                                        len(idx)))
+            else:
+                nums.append((col, s.to_numpy(dtype=float), float(spec)))
+            continue
+        if isinstance(spec, pd.Series):
+            spec = dict(spec.items())
+        if not isinstance(spec, Mapping) or not spec:
+            problems.append(Problem(col, "margin must be a non-empty {category: total} mapping, "
+                                         "a Series, or a number"))
+            continue
+        if s.isna().any():
+            idx = s.index[s.isna().to_numpy()]
+            problems.append(Problem(col, f"missing category labels{where}", tuple(idx[:5]),
+                                    len(idx)))
+            continue
+        labels = s.astype(object).to_numpy()
+        observed = pd.unique(labels).tolist()
+        valid = (list(s.cat.categories) if isinstance(s.dtype, pd.CategoricalDtype)
+                 else list(pd.unique(frame[col].dropna().astype(object))))
+        keys = list(spec)
+        for k in keys:
+            v = spec[k]
+            if k not in valid:
+                close = get_close_matches(str(k), [str(c) for c in valid], n=1)
+                problems.append(Problem(col, f"margin category {k!r} is not a category of the "
+                                        "column" + (f" (did you mean '{close[0]}'?)" if close
+                                                    else "")))
+            elif k not in observed:
+                problems.append(Problem(col, f"margin cell {k!r} has no respondents{where}: "
+                                        "merge it with a neighbouring category"))
+            elif isinstance(v, bool) or not isinstance(v, Real) or not np.isfinite(v) or v <= 0:
+                problems.append(Problem(col, f"population total of {k!r} must be a number > 0, "
+                                             f"got {v!r}"))
+        absent = [c for c in observed if c not in keys]
+        if absent:
+            n_abs = int(np.isin(labels, absent).sum())
+            problems.append(Problem(col, f"data categories {absent} have no margin (they hold "
+                                         f"{n_abs} respondent row(s){where}); give their "
+                                         "population totals"))
+        if not problems:
+            code = pd.Index(keys).get_indexer(labels)
+            cats.append((col, keys, code, np.array([float(spec[k]) for k in keys])))
+    if problems:
+        raise InputError("argument 'margins': the margins do not match the survey data",
+                         problems)
+    if len(cats) > 1:
+        totals = {c: t.sum() for c, _, _, t in cats}
+        ref = next(iter(totals.values()))
+        if any(abs(t - ref) > _GRAND_TOL * max(abs(ref), 1.0) for t in totals.values()):
+            listed = ", ".join(f"{c}: {t:,.6g}" for c, t in totals.items())
+            raise InputError("argument 'margins': inconsistent margins: the categorical "
+                             f"margins must have the same grand total; got {listed}")
+    return cats, nums
+
+
+def _check_bounds(bounds, method: str):
+    if bounds is None:
+        if method == "logit":
+            raise InputError("argument 'bounds': the logit method needs bounds (L, U) with "
+                             "0 <= L < 1 < U")
+        return None
+    try:
+        lo, hi = (float(b) for b in bounds)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"argument 'bounds': expected (L, U), got {bounds!r}") from exc
+    if not (0 <= lo < 1 < hi) or not np.isfinite(hi):
+        raise InputError(f"argument 'bounds': need 0 <= L < 1 < U < inf, got {bounds!r}")
+    return lo, hi
+
+
+# -- distance functions: g = F(u) and dF/du --------------------------------------------------
+def _calfun(method: str, bounds):
+    lo, hi = bounds if bounds is not None else (-np.inf, np.inf)
+    if method == "linear":
+        def f(u):
+            g = 1.0 + u
+            return np.clip(g, lo, hi), ((g > lo) & (g < hi)).astype(float)
+    elif method == "raking":
+        def f(u):
+            e = np.exp(np.minimum(u, 700.0))
+            return np.clip(e, lo, hi), np.where((e > lo) & (e < hi), e, 0.0)
+    else:
+        a = (hi - lo) / ((1.0 - lo) * (hi - 1.0))
+        shift = np.log((1.0 - lo) / (hi - 1.0))
+
+        def f(u):
+            s = expit(a * u + shift)
+            return lo + (hi - lo) * s, (hi - lo) * a * s * (1.0 - s)
+    return f
+
+
+def _criterion(achieved: np.ndarray, target: np.ndarray) -> float:
+    return float(np.max(np.abs(achieved - target) / (1.0 + np.abs(target))))
+
+
+def calibrate_weights(survey: SurveyDesign | pd.DataFrame, margins: Mapping,
+                      method: str = "raking", bounds: tuple[float, float] | None = None,
+                      max_iter: int = 100, tol: float = 1e-10, year: int | None = None,
+                      strict: bool = True) -> CalibrationResult:
+    """Calibrate the design weights of one year to known population margins.
+
+    Parameters
+    ----------
+    survey : SurveyDesign or pandas.DataFrame
+        The design (a frame is turned into ``SurveyDesign(survey)``).
+    margins : dict
+        ``column -> {category: population total}`` (or a Series indexed by category) for
+        counts of firms, e.g. ``{"size_class": {...}, "domain": {...}}``; or ``column ->
+        number`` for the population total of a numeric column (e.g.
+        ``{"turnover_ds_eur": 10.2e9}``).
+    method : {"raking", "linear", "logit"}, default "raking"
+        Distance function (see the module documentation). ``"logit"`` needs ``bounds``.
+    bounds : (float, float), optional
+        Bounds ``(L, U)`` with ``0 <= L < 1 < U`` on ``g = new weight / design weight``.
+    max_iter : int, default 100
+        Maximum IPF sweeps or Newton iterations.
+    tol : float, default 1e-10
+        Convergence tolerance on ``max |T_hat - T| / (1 + |T|)``.
+    year : int, optional
+        Reference year whose rows are calibrated (default the last); the other years'
+        weights are unchanged.
+    strict : bool, default True
+        If the iterations do not converge, raise :class:`~nldtib_forecast.InputError`;
+        ``False`` returns the result with ``converged=False`` and a ``RuntimeWarning``.
+
+    Returns
+    -------
+    CalibrationResult
+
+    Raises
+    ------
+    nldtib_forecast.InputError
+        Margin columns not in the data; margin categories that are not categories of the
+        column, or have no respondents in the year; data categories without a margin;
+        missing labels or values; totals <= 0; categorical margins with different grand
+        totals (inconsistent); bad bounds; non-convergence with ``strict=True`` (typically
+        bounds too tight for the margins).
+
+    Notes
+    -----
+    A warning is given when unbounded linear calibration produces weights <= 0.
+
+    Examples
+    --------
+    >>> from nldtib_forecast.data import synthetic_survey
+    >>> from nldtib_forecast.survey import calibrate_weights
+    >>> df = synthetic_survey(seed=0)
+    >>> pop = synthetic_survey(seed=0, population=True).query("year == 2025")
+    >>> margins = {"size_class": pop["size_class"].value_counts().to_dict(),
+    ...            "domain": pop["domain"].value_counts().to_dict()}
+    >>> res = calibrate_weights(df, margins)
+    >>> res.converged, res.algorithm, round(float(res.weights.sum()))
+    (True, 'iterative proportional fitting', 1503)
+    >>> res.design().data.query("year == 2025").groupby("domain", observed=True)[
+    ...     "weight"].sum().round().tolist()
+    [748.0, 279.0, 194.0, 282.0]
+    """
+    design = survey if isinstance(survey, SurveyDesign) else SurveyDesign(survey)
+    method = check_option("method", method, _METHODS)
+    bounds = _check_bounds(bounds, method)
+    if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
+        raise InputError(f"argument 'max_iter': must be an integer >= 1, got {max_iter!r}")
+    if isinstance(tol, bool) or not isinstance(tol, Real) or not tol > 0:
+        raise InputError(f"argument 'tol': must be a number > 0, got {tol!r}")
+    if design._domain is not None:
+        raise InputError("calibrate_weights: calibrate the full design, not a subset (domain)")
+    from nldtib_forecast.survey._estimators import _year_mask
+
+    year_used, in_year = _year_mask(design, year)
+    rows = np.flatnonzero(in_year)
+    frame = design._frame
+    cats, nums = _parse_margins(frame, rows, margins, year_used)
+    w0 = design._w[rows]
+
+    # full list of margin cells (for diagnostics) as a matrix X_full and targets T_full
+    cols_full, names, targets = [], [], []
+    for col, keys, code, tot in cats:
+        for j, k in enumerate(keys):
+            cols_full.append((code == j).astype(float))
+            names.append((col, k))
+        targets.extend(tot)
+    for col, x, tot in nums:
+        cols_full.append(x)
+        names.append((col, "(total)"))
+        targets.append(tot)
+    X_full = np.column_stack(cols_full)
+    T_full = np.asarray(targets, dtype=float)
+
+    def totals(g):
+        return (w0 * g) @ X_full
+
+    g = np.ones(len(rows))
+    history = [_criterion(totals(g), T_full)]
+    if method == "raking" and bounds is None and not nums:
+        algorithm = "iterative proportional fitting"
+        for _ in range(max_iter):
+            if history[-1] < tol:
+                break
+            for _, keys, code, tot in cats:
+                current = np.bincount(code, weights=w0 * g, minlength=len(keys))
+                g = g * (tot / current)[code]
+            history.append(_criterion(totals(g), T_full))
+    else:
+        algorithm = "Newton-Raphson" + (" (closed form)" if method == "linear" and
+                                        bounds is None else "")
+        g = _newton(X_full, T_full, cats, w0, _calfun(method, bounds), max_iter, tol, history)
+
+    achieved = totals(g)
+    converged = history[-1] < tol
+    result = CalibrationResult(
+        weights=pd.Series(w0 * g, index=frame.index[rows], name=design.weight_column),
+        g=pd.Series(g, index=frame.index[rows], name="g"),
+        converged=bool(converged), n_iter=len(history) - 1,
+        max_abs_error=float(np.max(np.abs(achieved - T_full))),
+        history=pd.Series(history, index=pd.RangeIndex(len(history), name="iteration"),
+                          name="criterion"),
+        margins=pd.DataFrame({"target": T_full, "initial": w0 @ X_full,
+                              "calibrated": achieved, "error": achieved - T_full},
+                             index=pd.MultiIndex.from_tuples(names,
+                                                             names=["variable", "category"])),
+        method=method, algorithm=algorithm, bounds=bounds, year=year_used, tol=float(tol),
+        _design=design, _rows=rows,
+    )
+    if not converged:
+        msg = (f"calibration ({method}) did not converge after {result.n_iter} iteration(s): "
+               f"criterion {history[-1]:.3g} > tol {tol:g}, max abs. margin error "
+               f"{result.max_abs_error:.6g}. The bounds {bounds} may be too tight for the "
+               "margins, or the margins inconsistent with the sample: widen the bounds, merge "
+               "small categories or raise max_iter")
+        if strict:
+            raise InputError(msg + "; pass strict=False to get the unconverged result")
+        warnings.warn(msg, RuntimeWarning, stacklevel=2)
+    if (g <= 0).any():
+        warnings.warn(f"calibration produced {int((g <= 0).sum())} weight(s) <= 0; use bounds "
+                      "or method='logit'", UserWarning, stacklevel=2)
+    return result
+
+
+def _newton(X_full, T_full, cats, w0, calfun, max_iter, tol, history) -> np.ndarray:
+    """Solve ``sum w0 F(x' lam) x = T`` by Newton's method with step halving."""
+    # drop the first category of every categorical margin after the first (redundant: the
+    # grand totals agree); scale the columns so that the Jacobian is well conditioned
+    keep, pos = [], 0
+    for i, (_, keys, _, _) in enumerate(cats):
+        keep.extend(range(pos + (1 if i else 0), pos + len(keys)))
+        pos += len(keys)
+    keep.extend(range(pos, X_full.shape[1]))
+    X, T = X_full[:, keep], T_full[keep]
+    scale = np.maximum(np.abs(X).max(axis=0), 1e-300)
+    X, T = X / scale, T / scale
+    lam = np.zeros(X.shape[1])
+    g, dg = calfun(X @ lam)
+
+    def merit(g):
+        r = (T - (w0 * g) @ X) / (1.0 + np.abs(T))
+        return float(r @ r)
+
+    for _ in range(max_iter):
+        if history[-1] < tol:
+            break
+        resid = T - (w0 * g) @ X
+        J = (X * (w0 * dg)[:, None]).T @ X
+        step = np.linalg.lstsq(J, resid, rcond=None)[0]
+        m0, t = merit(g), 1.0
+        for _ in range(30):  # step halving: keep the merit from increasing
+            g_new, dg_new = calfun(X @ (lam + t * step))
+            if np.all(np.isfinite(g_new)) and merit(g_new) <= m0:
+                break
+            t /= 2.0
+        lam = lam + t * step
+        g, dg = g_new, dg_new
+        history.append(_criterion((w0 * g) @ X_full, T_full))
+    return g

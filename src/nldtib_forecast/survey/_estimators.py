@@ -1,0 +1,469 @@
+"""Design-based estimators of totals, means, ratios and proportions, by domain, with standard
+errors, confidence intervals and disclosure status.
+
+Every estimator takes a :class:`~nldtib_forecast.survey.SurveyDesign` (or a survey frame, from
+which the default design is built), one reference ``year`` (default: the last year in the
+data) and optional domains ``by``, and returns a DataFrame with one row per domain and the
+columns ``estimate, std_error, ci_lower, ci_upper, n_respondents, n_missing, status, rule``.
+
+Estimators (:cite:p:`sarndal1992`)
+
+* total: Horvitz-Thompson ``Y = sum_s w_i y_i``; without a value, the number of firms;
+* mean: Hajek ``sum w y / sum w``; proportion: the mean of a 0/1 indicator;
+* ratio: ``R = sum w y / sum w x`` (e.g. the D&S share of turnover).
+
+Variance
+
+* ``"linearization"``: the stratified variance with fpc of the total of the (Taylor)
+  linearised variable ``z_i = (y_i - R x_i) / X`` (``z_i = y_i`` for totals);
+* ``"bootstrap"``: Rao-Wu rescaling bootstrap replicates
+  (:meth:`~nldtib_forecast.survey.SurveyDesign.replicate_weights`); the variance is the mean
+  squared deviation of the replicate estimates from the full-sample estimate.
+
+Intervals are ``estimate +/- t_{df} se`` with the design degrees of freedom ``df = n_psu -
+n_strata`` (as R's ``degf``); for proportions the interval is computed on the logit scale and
+transformed back (as R's ``svyciprop(method="logit")``), so it stays within [0, 1]. The same
+interval forms are used with bootstrap standard errors (not percentile intervals).
+"""
+
+from __future__ import annotations
+
+from difflib import get_close_matches
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from scipy.special import expit, logit
+
+from nldtib_forecast._errors import InputError, Problem, check_option
+from nldtib_forecast.survey._design import SurveyDesign
+
+__all__ = ["survey_total", "survey_mean", "survey_ratio", "survey_proportion"]
+
+_VARIANCE = ("linearization", "bootstrap")
+_COLUMNS = ["estimate", "std_error", "ci_lower", "ci_upper", "n_respondents", "n_missing",
+            "status", "rule"]
+
+
+# -- input handling ---------------------------------------------------------------------------
+def _as_design(survey: SurveyDesign | pd.DataFrame) -> SurveyDesign:
+    if isinstance(survey, SurveyDesign):
+        return survey
+    if isinstance(survey, pd.DataFrame):
+        return SurveyDesign(survey)
+    raise InputError(f"argument 'survey': expected a SurveyDesign or a pandas DataFrame, got "
+                     f"{type(survey).__name__}")
+
+
+def _unknown(frame: pd.DataFrame, name: object, argument: str) -> Problem:
+    cands = [c for c in frame.columns if isinstance(c, str)]
+    close = get_close_matches(str(name), cands, n=1, cutoff=0.6)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return Problem(str(name), f"column named by argument '{argument}' is not in the survey "
+                              f"data{hint}")
+
+
+def _column(frame: pd.DataFrame, name: object, argument: str) -> pd.Series:
+    if not isinstance(name, str) or name not in frame.columns:
+        raise InputError(f"argument '{argument}': unknown column",
+                         [_unknown(frame, name, argument)])
+    return frame[name]
+
+
+def _check_level(level: float) -> float:
+    if isinstance(level, bool) or not isinstance(level, (int, float)) or not 0 < level < 1:
+        raise InputError(f"argument 'level': must be a number strictly between 0 and 1, got "
+                         f"{level!r}")
+    return float(level)
+
+
+def _year_mask(design: SurveyDesign, year: object) -> tuple[int | None, np.ndarray]:
+    frame = design._frame
+    if "year" not in frame.columns:
+        if year is not None:
+            raise InputError("argument 'year': the survey data have no 'year' column")
+        return None, np.ones(len(frame), dtype=bool)
+    years = pd.to_numeric(frame["year"], errors="coerce")
+    available = sorted(int(y) for y in pd.unique(years.dropna()))
+    if not available:
+        raise InputError("column 'year' holds no year")
+    if year is None:
+        year = available[-1]
+    if isinstance(year, bool) or not isinstance(year, (int, np.integer)) or (
+            int(year) not in available):
+        raise InputError(f"argument 'year': {year!r} is not a reference year of the survey "
+                         f"data; available: {available}")
+    return int(year), (years == int(year)).to_numpy(dtype=bool, na_value=False)
+
+
+def _numeric(frame: pd.DataFrame, name: str, argument: str) -> np.ndarray:
+    s = _column(frame, name, argument)
+    if isinstance(s.dtype, pd.CategoricalDtype) or not (
+            pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype)):
+        raise InputError(f"argument '{argument}': column '{name}' must be numeric, it has "
+                         f"dtype '{s.dtype}'")
+    values = s.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    if np.isinf(values).any():
+        bad = frame.index[np.isinf(values)]
+        raise InputError(f"argument '{argument}': non-finite values",
+                         [Problem(name, "values must be finite (NaN = item non-response)",
+                                  tuple(bad[:5].tolist()), len(bad))])
+    return values
+
+
+def _indicator(frame: pd.DataFrame, condition: object) -> tuple[np.ndarray, str]:
+    """A 0/1 float array (NaN = missing) from a boolean column name or boolean Series."""
+    if isinstance(condition, pd.Series):
+        label = str(condition.name) if condition.name is not None else "condition"
+        if not condition.index.equals(frame.index):
+            if condition.index.has_duplicates or not frame.index.isin(condition.index).all():
+                raise InputError("argument 'condition': the Series' index does not match the "
+                                 "survey data's index")
+            condition = condition.reindex(frame.index)
+        s = condition
+    else:
+        s, label = _column(frame, condition, "condition"), str(condition)
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        s = s.astype(object)
+    try:
+        values = s.astype("boolean").astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    except (TypeError, ValueError):
+        values = None
+    if values is None or (pd.api.types.is_numeric_dtype(s.dtype)
+                          and not np.isin(s.dropna().to_numpy(), [0, 1]).all()):
+        raise InputError(f"argument 'condition': column '{label}' must be boolean (True/False "
+                         f"or 1/0, NaN for item non-response), it has dtype '{s.dtype}'")
+    return values, label
+
+
+def _domains(design: SurveyDesign, by: object, year: int | None, scope: np.ndarray):
+    """Domain code of every row (-1 outside any domain), the domain labels and the keys."""
+    frame = design._frame
+    n = len(frame)
+    if by is None:
+        codes = np.where(scope, 0, -1)
+        return codes, pd.Index(["all"]), None
+    names = [by] if isinstance(by, str) else list(by) if isinstance(by, (list, tuple)) else None
+    if not names or not all(isinstance(b, str) for b in names) or len(set(names)) != len(names):
+        raise InputError(f"argument 'by': expected None, a column name or a list of distinct "
+                         f"column names, got {by!r}")
+    cols, problems = {}, []
+    for name in names:
+        if name in frame.columns:
+            cols[name] = frame[name]
+        elif name == "entrant" and "entry_year" in frame.columns and year is not None:
+            entry = pd.to_numeric(frame["entry_year"], errors="coerce")
+            cols[name] = (entry >= year - 1).astype("boolean").where(entry.notna())
+        else:
+            problems.append(_unknown(frame, name, "by"))
+    if problems:
+        raise InputError("argument 'by': unknown column(s) ('entrant' is computed from "
+                         "'entry_year' when the data have no such column)", problems)
+    keys = pd.DataFrame(cols, index=frame.index)[scope]
+    grouped = keys.groupby(names, observed=True, sort=True, dropna=True)
+    ng = grouped.ngroup().to_numpy(dtype=float, na_value=np.nan)
+    sizes = grouped.size()
+    if len(sizes) == 0:
+        where = f" in year {year}" if year is not None else ""
+        raise InputError(f"argument 'by': empty domains: no row has a value of {names}{where}")
+    codes = np.full(n, -1, dtype=np.int64)
+    codes[np.flatnonzero(scope)] = np.where(np.isnan(ng), -1, np.nan_to_num(ng, nan=-1))
+    return codes, sizes.index, keys
+
+
+# -- the estimation core ------------------------------------------------------------------------
+def _estimate(design: SurveyDesign, statistic: str, y: np.ndarray, x: np.ndarray | None,
+              by: object, year: object, level: float, variance: str, n_replicates: int,
+              seed: object, rules: object, protect: bool, contrib: np.ndarray,
+              magnitude: bool, labels: dict) -> pd.DataFrame:
+    variance = check_option("variance", variance, _VARIANCE)
+    level = _check_level(level)
+    year_used, in_year = _year_mask(design, year)
+    scope = in_year if design._domain is None else in_year & design._domain
+    codes, index, keys = _domains(design, by, year_used, scope)
+    n, G = len(codes), len(index)
+    D = np.zeros((n, G), dtype=bool)
+    inside = codes >= 0
+    D[np.flatnonzero(inside), codes[inside]] = True
+    valid = ~np.isnan(y) if x is None else ~np.isnan(y) & ~np.isnan(x)
+    M = D & valid[:, None]
+    Y = np.where(M, np.nan_to_num(y)[:, None], 0.0)
+    X = None if x is None else np.where(M, np.nan_to_num(x)[:, None], 0.0)
+    n_resp = M.sum(axis=0)
+    if not n_resp.any():
+        raise InputError(f"no respondent with a value of {labels} in the domain(s)"
+                         + (f" in year {year_used}" if year_used is not None else ""))
+    w = design._w
+    ty = w @ Y
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tx = None if X is None else w @ X
+        est = ty if X is None else np.where(tx != 0, ty / tx, np.nan)
+        if variance == "linearization":
+            U = Y if X is None else (Y - np.nan_to_num(est) * X) / np.where(tx != 0, tx, 1.0)
+            var = design._total_variance(U)
+        else:
+            F = design._replicate_factors(n_replicates, seed)
+            rep = F.T @ design._psu_totals(Y)
+            if X is not None:
+                rep = rep / (F.T @ design._psu_totals(X))
+            ok = np.isfinite(rep)  # a replicate may leave no weight in a small domain
+            sq = np.where(ok, rep - est, 0.0) ** 2
+            var = sq.sum(axis=0) / np.where(ok.any(axis=0), ok.sum(axis=0), np.nan)
+    est = np.where(n_resp > 0, est, np.nan)
+    var = np.where(np.isfinite(est), var, np.nan)
+    se = np.sqrt(np.maximum(var, 0.0))
+    df = design.degrees_of_freedom
+    q = float(stats.t.ppf(0.5 + level / 2, df) if df >= 1 else stats.norm.ppf(0.5 + level / 2))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if statistic == "proportion":
+            inner = (est > 0) & (est < 1) & (se > 0)
+            p = np.clip(est, 1e-300, 1 - 1e-16)
+            half = q * se / (p * (1 - p))
+            lo = np.where(inner, expit(logit(p) - half), np.where(np.isnan(se), np.nan, est))
+            hi = np.where(inner, expit(logit(p) + half), np.where(np.isnan(se), np.nan, est))
+        else:
+            lo, hi = est - q * se, est + q * se
+    out = pd.DataFrame(
+        {"estimate": est, "std_error": se, "ci_lower": lo, "ci_upper": hi,
+         "n_respondents": n_resp.astype(np.int64),
+         "n_missing": (D & ~valid[:, None]).sum(axis=0).astype(np.int64),
+         "status": "unprotected", "rule": ""},
+        index=index,
+    )
+    protected = False
+    if protect:
+        status = _disclosure_status(design, codes, valid, keys, index, contrib, rules,
+                                    magnitude)
+        protected = rules is None or bool(getattr(rules, "enabled", True))
+        out["status"] = status["status"].to_numpy(dtype=object)
+        out["rule"] = status["rule"].fillna("").to_numpy(dtype=object)
+        hide = out["status"].to_numpy() == "primary"
+        out.loc[hide, ["estimate", "std_error", "ci_lower", "ci_upper"]] = np.nan
+    out["status"] = out["status"].astype(str)
+    out["rule"] = out["rule"].astype(str)
+    out.attrs.update(
+        statistic=statistic, **labels, by=by, year=year_used,
+        variance_method=variance, level=level, df=int(df),
+        ci_method=("logit-transformed t interval" if statistic == "proportion"
+                   else "t interval") + f" with df = n_psu - n_strata = {df}",
+        n_replicates=int(n_replicates) if variance == "bootstrap" else None,
+        seed=seed if variance == "bootstrap" and not isinstance(seed, np.random.Generator)
+        else None,
+        n_unclassified=int((scope & ~inside).sum()),
+        synthetic=design._frame.attrs.get("synthetic"), protected=protected,
+        domain=design._domain is not None, fpc=design.fpc_source,
+    )
+    return out
+
+
+def _disclosure_status(design: SurveyDesign, codes: np.ndarray, valid: np.ndarray,
+                       keys: pd.DataFrame | None, index: pd.Index, contrib: np.ndarray,
+                       rules: object, magnitude: bool) -> pd.DataFrame:
+    """Primary disclosure status of each domain (``cell_status`` of the colleague module)."""
+    from nldtib_forecast.survey._disclosure import cell_status
+
+    frame = design._frame
+    rows = (codes >= 0) & valid
+    idx = frame.index[rows]
+    contributions = pd.Series(np.nan_to_num(contrib[rows]), index=idx, name="contribution")
+    if keys is None:
+        cells = pd.Series("all", index=idx, name="domain")
+    else:
+        cells = keys.loc[idx]
+        if cells.shape[1] == 1:
+            cells = cells.iloc[:, 0]
+    firm = None if design.psu_column is None else frame.loc[idx, design.psu_column]
+    status = cell_status(contributions, cells, rules=rules, firm=firm, magnitude=magnitude)
+    aligned = status.reindex(index)
+    if len(index) and aligned["status"].isna().all():  # labels typed differently
+        by_str = status.set_axis([str(k) for k in status.index])
+        aligned = by_str.reindex([str(k) for k in index]).set_axis(index)
+    absent = aligned["status"].isna()  # a domain without respondents to the item
+    aligned.loc[absent, "rule"] = "no respondents"
+    aligned["status"] = aligned["status"].fillna("primary")
+    return aligned
+
+
+# -- public estimators ------------------------------------------------------------------------
+def survey_total(survey: SurveyDesign | pd.DataFrame, value: str | None = None, by=None,
+                 year: int | None = None, level: float = 0.95,
+                 variance: str = "linearization", n_replicates: int = 500,
+                 seed: int | np.random.Generator | None = None, rules=None,
+                 protect: bool = True) -> pd.DataFrame:
+    """Horvitz-Thompson estimate of a population total, overall or by domain.
+
+    Parameters
+    ----------
+    survey : SurveyDesign or pandas.DataFrame
+        The design; a frame is turned into ``SurveyDesign(survey)`` (schema validation,
+        strata ``stratum``, PSU ``firm_id``, fpc ``"auto"``).
+    value : str, optional
+        Numeric column to total (e.g. ``"turnover_ds_eur"``). ``None``: the number of firms
+        (the weighted count). Missing values (item non-response) are left out and counted in
+        ``n_missing``: the estimate is then the total over the item respondents.
+    by : str or list of str, optional
+        Domain column(s) (``nld_area``, ``domain``, ``size_class``, ``chain_position``, any
+        column). ``"entrant"`` (unless the data have such a column) is ``entry_year >= year -
+        1``: firms that entered in the reference year or the year before. Rows with a missing
+        label are left out (counted in ``attrs["n_unclassified"]``). No overall row is added.
+    year : int, optional
+        Reference year; default the last year in the data. Ignored (must be None) when the
+        data have no ``year`` column.
+    level : float, default 0.95
+        Confidence level of the interval.
+    variance : {"linearization", "bootstrap"}
+        Variance method (see the module documentation).
+    n_replicates : int, default 500
+        Bootstrap replicates (``variance="bootstrap"``).
+    seed : int, numpy.random.Generator or None
+        Seed of the bootstrap replicates; the same seed gives the same result.
+    rules : DisclosureRules, optional
+        Disclosure rules (default ``DisclosureRules()``: at least 10 firms, (2, 85%)
+        dominance). ``DisclosureRules.off()`` disables them explicitly.
+    protect : bool, default True
+        Apply primary disclosure control: cells failing a rule get status ``"primary"`` and
+        NaN estimate, standard error and interval. ``False``: nothing is suppressed and the
+        status is ``"unprotected"`` (for internal use only). Secondary suppression (of an
+        overall row or of complementary cells) is done by :func:`tabulate`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per domain (or a single row ``"all"``) with ``estimate, std_error, ci_lower,
+        ci_upper, n_respondents, n_missing, status, rule``. ``attrs`` records ``statistic``,
+        ``variance_method``, ``level``, ``year``, ``df``, ``ci_method``, ``synthetic``
+        (copied from the data), ``protected`` and the settings.
+
+    Raises
+    ------
+    nldtib_forecast.InputError
+        Unknown columns (named, with a suggestion), a non-numeric value, an unknown variance
+        method, a year not in the data, empty domains, or a design error (invalid weights,
+        data failing schema validation, a single PSU in a stratum).
+
+    Notes
+    -----
+    The disclosure status uses the unweighted contributions of ``value`` by domain (the
+    frequency rule only for counts).
+
+    Examples
+    --------
+    >>> from nldtib_forecast.data import synthetic_survey
+    >>> from nldtib_forecast.survey import survey_total
+    >>> df = synthetic_survey(seed=0)
+    >>> t = survey_total(df, "turnover_ds_eur", protect=False)
+    >>> (t.loc["all", ["estimate", "std_error"]] / 1e9).round(2).tolist()
+    [9.28, 0.58]
+    >>> t.attrs["year"], t.attrs["synthetic"]
+    (2025, True)
+    >>> survey_total(df, by="size_class", protect=False)["estimate"].round().tolist()
+    [663.0, 443.0, 187.0, 95.0, 81.0, 38.0]
+    """
+    design = _as_design(survey)
+    frame = design._frame
+    if value is None:
+        y = np.ones(len(frame))
+        statistic, labels = "count", {"value": None}
+    else:
+        y = _numeric(frame, value, "value")
+        statistic, labels = "total", {"value": value}
+    return _estimate(design, statistic, y, None, by, year, level, variance, n_replicates,
+                     seed, rules, protect, contrib=y, magnitude=value is not None,
+                     labels=labels)
+
+
+def survey_mean(survey: SurveyDesign | pd.DataFrame, value: str, by=None,
+                year: int | None = None, level: float = 0.95,
+                variance: str = "linearization", n_replicates: int = 500,
+                seed: int | np.random.Generator | None = None, rules=None,
+                protect: bool = True) -> pd.DataFrame:
+    """Hajek estimate of a population mean per firm, overall or by domain.
+
+    The mean is the ratio of the estimated total of ``value`` to the estimated number of
+    firms (with a value); its variance is linearised (``z_i = (y_i - mean) / N``) or from the
+    bootstrap. Parameters, return value and errors as :func:`survey_total` (``value`` is
+    required).
+
+    Examples
+    --------
+    >>> from nldtib_forecast.data import synthetic_survey
+    >>> from nldtib_forecast.survey import survey_mean
+    >>> m = survey_mean(synthetic_survey(seed=0), "expected_growth_ds", protect=False)
+    >>> m.loc["all", ["estimate", "std_error"]].round(4).tolist()
+    [0.0748, 0.0046]
+    """
+    design = _as_design(survey)
+    y = _numeric(design._frame, value, "value")
+    return _estimate(design, "mean", y, np.ones(len(y)), by, year, level, variance,
+                     n_replicates, seed, rules, protect, contrib=y, magnitude=True,
+                     labels={"value": value})
+
+
+def survey_ratio(survey: SurveyDesign | pd.DataFrame, numerator: str, denominator: str,
+                 by=None, year: int | None = None, level: float = 0.95,
+                 variance: str = "linearization", n_replicates: int = 500,
+                 seed: int | np.random.Generator | None = None, rules=None,
+                 protect: bool = True) -> pd.DataFrame:
+    """Ratio of two population totals, e.g. the D&S share of turnover, overall or by domain.
+
+    ``R = sum w y / sum w x`` over the firms with both values. The linearisation variance uses
+    ``z_i = (y_i - R x_i) / X``; ``variance="bootstrap"`` recomputes the ratio on every
+    replicate. Disclosure control uses the numerator's contributions. Other parameters,
+    return value and errors as :func:`survey_total`.
+
+    Examples
+    --------
+    >>> from nldtib_forecast.data import synthetic_survey
+    >>> from nldtib_forecast.survey import survey_ratio
+    >>> r = survey_ratio(synthetic_survey(seed=0), "turnover_ds_eur", "turnover_total_eur",
+    ...                  protect=False)
+    >>> r.loc["all", ["estimate", "std_error", "ci_lower", "ci_upper"]].round(4).tolist()
+    [0.0968, 0.0053, 0.0863, 0.1073]
+    """
+    design = _as_design(survey)
+    y = _numeric(design._frame, numerator, "numerator")
+    x = _numeric(design._frame, denominator, "denominator")
+    return _estimate(design, "ratio", y, x, by, year, level, variance, n_replicates, seed,
+                     rules, protect, contrib=y, magnitude=True,
+                     labels={"numerator": numerator, "denominator": denominator})
+
+
+def survey_proportion(survey: SurveyDesign | pd.DataFrame, condition, by=None,
+                      year: int | None = None, level: float = 0.95,
+                      variance: str = "linearization", n_replicates: int = 500,
+                      seed: int | np.random.Generator | None = None, rules=None,
+                      protect: bool = True) -> pd.DataFrame:
+    """Share of firms with a property, overall or by domain.
+
+    Parameters
+    ----------
+    condition : str or boolean pandas.Series
+        A boolean column (True/False, 1/0) or a boolean Series aligned with the data (e.g.
+        ``df["chain_position"] == "oem"``). Missing values are item non-response: those firms
+        are left out of numerator and denominator and counted in ``n_missing``.
+
+    Notes
+    -----
+    The proportion is the Hajek mean of the 0/1 indicator, with the mean's variance. The
+    interval is computed on the logit scale, ``expit(logit(p) +/- t se / (p (1 - p)))``, so
+    it lies in [0, 1]; at ``p = 0`` or ``1`` it is the point. Disclosure control applies the
+    frequency rule to the firms in each domain. Other parameters, return value and errors
+    as :func:`survey_total`.
+
+    Examples
+    --------
+    >>> from nldtib_forecast.data import synthetic_survey
+    >>> from nldtib_forecast.survey import survey_proportion
+    >>> df = synthetic_survey(seed=0)
+    >>> p = survey_proportion(df, "financing_challenge", protect=False)
+    >>> p.loc["all", ["estimate", "ci_lower", "ci_upper"]].round(3).tolist()
+    [0.373, 0.331, 0.418]
+    >>> oem = survey_proportion(df, df["chain_position"] == "oem", protect=False)
+    >>> round(float(oem.loc["all", "estimate"]), 3)
+    0.182
+    """
+    design = _as_design(survey)
+    y, label = _indicator(design._frame, condition)
+    return _estimate(design, "proportion", y, np.ones(len(y)), by, year, level, variance,
+                     n_replicates, seed, rules, protect, contrib=np.ones(len(y)),
+                     magnitude=False, labels={"condition": label})

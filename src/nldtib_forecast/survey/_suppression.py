@@ -1,0 +1,456 @@
+"""Secondary cell suppression and its audit for one- and two-dimensional tables with margins.
+
+A table is given in long format, one row per cell, with the primary-suppressed cells marked.
+:func:`suppress_secondary` adds complementary ("secondary") suppressions so that no suppressed
+cell can be recovered exactly from the published cells and totals; :func:`audit_suppression`
+computes, by linear programming, the interval an intruder can derive for each suppressed cell.
+
+The additive structure is:
+
+* one-dimensional table with margin: ``sum_r x[r] = x[Total]``;
+* two-dimensional table with margins: for every row label ``r`` (the total row included)
+  ``sum_c x[r, c] = x[r, Total]`` and for every column label ``c`` (the total column
+  included) ``sum_r x[r, c] = x[Total, c]``.
+
+A cell that is absent from the long table is a structural zero: known to be 0 and never
+suppressed. The method is described in ``docs/methodology/disclosure.rst``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import linprog
+
+from nldtib_forecast._errors import InputError, Problem
+
+__all__ = ["STATUSES", "TOTAL", "audit_suppression", "suppress_secondary"]
+
+#: Label of the margin cells (row totals, column totals and the grand total).
+TOTAL = "Total"
+
+#: The statuses a table cell can have.
+STATUSES = ("publish", "primary", "secondary")
+
+_SUPPRESSED = ("primary", "secondary")
+
+
+@dataclass
+class _Table:
+    """A parsed table: arrays over the cells plus the additive relations."""
+
+    labels: list
+    names: list
+    values: np.ndarray  # float; NaN where unknown (only allowed for suppressed cells)
+    suppressed: np.ndarray  # bool
+    margin: np.ndarray  # bool, the cell is a total
+    row: np.ndarray  # int id of the cell's row label (the only label for 1-D)
+    col: np.ndarray  # int id of the cell's column label (-1 for 1-D)
+    relations: list  # list of (cell indices, coefficients): sum(coef * x) == 0
+    two_d: bool
+    rank: np.ndarray  # preference order of complementary candidates (lower = first)
+    nonnegative: bool
+
+
+def _parse(table, value, status, row, col, margins, nonnegative) -> _Table:
+    if not isinstance(table, pd.DataFrame):
+        raise InputError(f"argument 'table': must be a pandas DataFrame, got {type(table)!r}")
+    missing = [c for c in (value, status, row, col) if c is not None and c not in table.columns]
+    if missing:
+        raise InputError(
+            "table: missing column(s)",
+            [Problem(str(c), "column not found in the table") for c in missing],
+        )
+    if col is not None and row is None:
+        raise InputError("argument 'row': must be given when 'col' is given")
+    if row is not None:
+        keys = [list(table[row])] + ([list(table[col])] if col is not None else [])
+        names = [row] + ([col] if col is not None else [])
+    else:
+        if table.index.nlevels > 2:
+            raise InputError("argument 'table': the index must have one or two levels")
+        keys = [list(table.index.get_level_values(i)) for i in range(table.index.nlevels)]
+        names = list(table.index.names)
+    two_d = len(keys) == 2
+    labels = list(zip(*keys, strict=True)) if two_d else keys[0]
+    dup = pd.Index(labels).duplicated()
+    if dup.any():
+        rows = tuple(np.asarray(labels, dtype=object)[dup][:5].tolist())
+        raise InputError("table: each cell must appear once",
+                         [Problem("cell", "duplicate cell labels", rows, int(dup.sum()))])
+    stat = table[status].astype(object).to_numpy()
+    bad = ~np.isin(stat, STATUSES)
+    if bad.any():
+        raise InputError(f"table: column '{status}' must hold {', '.join(map(repr, STATUSES))}",
+                         [Problem(status, "unknown status", tuple(stat[bad][:5]), int(bad.sum()))])
+    if not (pd.api.types.is_numeric_dtype(table[value])
+            and not pd.api.types.is_bool_dtype(table[value])):
+        raise InputError("table: values must be numeric",
+                         [Problem(value, f"must be numeric, got dtype {table[value].dtype}")])
+    values = table[value].to_numpy(dtype=float, na_value=np.nan)
+    suppressed = np.isin(stat, _SUPPRESSED)
+    unknown = np.isnan(values) & ~suppressed
+    if unknown.any():
+        raise InputError("table: every published cell needs a value", [Problem(
+            value, "missing value in a published cell",
+            tuple(np.asarray(labels, dtype=object)[unknown][:5].tolist()), int(unknown.sum()))])
+    if nonnegative is None:
+        nonnegative = bool(np.all(values[~np.isnan(values)] >= 0))
+
+    row_codes, row_uniques = pd.factorize(pd.Index(keys[0], dtype=object))
+    if two_d:
+        col_codes, col_uniques = pd.factorize(pd.Index(keys[1], dtype=object))
+        margin = (np.asarray(keys[0], dtype=object) == TOTAL) | (
+            np.asarray(keys[1], dtype=object) == TOTAL)
+    else:
+        col_codes, col_uniques = np.full(len(labels), -1), pd.Index([])
+        margin = np.asarray(keys[0], dtype=object) == TOTAL
+
+    relations = []
+    if margins:
+        relations = _relations(labels, two_d, row_codes, row_uniques, col_codes, col_uniques)
+    elif margin.any():
+        raise InputError(f"table: cells labelled {TOTAL!r} found but margins=False; "
+                         "pass margins=True so that the totals are taken into account")
+    filled = np.where(np.isnan(values), np.inf, np.abs(values))
+    rank = np.empty(len(labels), dtype=np.int64)
+    # Preference: interior before margins, positive before zero, smallest value, table order.
+    rank[np.lexsort((np.arange(len(labels)), filled, ~(values > 0), margin))] = np.arange(
+        len(labels))
+    t = _Table(labels, names, values, suppressed, margin, row_codes, col_codes, relations,
+               two_d, rank, nonnegative)
+    _check_additive(t, value)
+    return t
+
+
+def _relations(labels, two_d, row_codes, row_uniques, col_codes, col_uniques) -> list:
+    relations = []
+    if not two_d:
+        total = [i for i, lab in enumerate(labels) if lab == TOTAL]
+        if not total:
+            raise InputError(f"table: margins=True but no {TOTAL!r} cell",
+                             [Problem(TOTAL, "missing margin cell")])
+        idx = np.arange(len(labels))
+        relations.append((idx, np.where(idx == total[0], -1.0, 1.0)))
+        return relations
+    lab = np.asarray([f"{a!r}, {b!r}" for a, b in labels], dtype=object)
+    problems = []
+    for codes, uniques, other, other_uniques, kind in (
+        (row_codes, row_uniques, col_codes, col_uniques, "row"),
+        (col_codes, col_uniques, row_codes, row_uniques, "column"),
+    ):
+        other_total = other_uniques.get_indexer([TOTAL])[0]
+        if other_total < 0:
+            problems.append(Problem(TOTAL, f"margins=True but no {TOTAL!r} {kind} total"))
+            continue
+        for k, name in enumerate(uniques):
+            idx = np.flatnonzero(codes == k)
+            is_total = other[idx] == other_total
+            if not is_total.any():
+                problems.append(Problem(str(name), f"{kind} {name!r} has no {TOTAL!r} cell",
+                                        tuple(lab[idx][:5]), len(idx)))
+                continue
+            relations.append((idx, np.where(is_total, -1.0, 1.0)))
+    if problems:
+        raise InputError("table: margins=True but the margins are incomplete", problems)
+    return relations
+
+
+def _check_additive(t: _Table, value: str) -> None:
+    problems = []
+    for idx, coef in t.relations:
+        v = t.values[idx]
+        if np.isnan(v).any():
+            continue
+        resid = float(coef @ v)
+        if abs(resid) > 1e-9 * float(np.abs(v).sum()) + 1e-12:
+            members = tuple(t.labels[i] for i in idx[coef < 0])
+            problems.append(Problem(value, f"parts do not add up to the total "
+                                           f"(difference {resid:.6g})", members, 1))
+    if problems:
+        raise InputError("table: the cells do not add up to their margins", problems)
+
+
+def _scale(t: _Table, supp: np.ndarray) -> float:
+    known = np.abs(t.values[~supp])
+    known = known[np.isfinite(known)]
+    top = float(known.max()) if known.size else 0.0
+    return top if top > 0 else 1.0
+
+
+def _intervals(t: _Table, supp: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """Lower and upper bound of every suppressed cell given the published cells (an LP)."""
+    var = np.flatnonzero(supp)
+    scale = _scale(t, supp)
+    lower = np.full(var.size, -np.inf if not t.nonnegative else 0.0)
+    upper = np.full(var.size, np.inf)
+    if var.size == 0:
+        return lower, upper, scale
+    pos = np.full(len(t.labels), -1)
+    pos[var] = np.arange(var.size)
+    a_rows, b = [], []
+    for idx, coef in t.relations:
+        s = supp[idx]
+        if not s.any():
+            continue
+        a = np.zeros(var.size)
+        a[pos[idx[s]]] = coef[s]
+        a_rows.append(a)
+        b.append(-float(coef[~s] @ t.values[idx[~s]]) / scale)
+    if not a_rows:
+        return lower, upper, scale
+    a_eq, b_eq = np.vstack(a_rows), np.asarray(b)
+    bounds = (0.0, None) if t.nonnegative else (None, None)
+    for k in range(var.size):
+        for sign, out in ((1.0, lower), (-1.0, upper)):
+            c = np.zeros(var.size)
+            c[k] = sign
+            res = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+            if res.status == 0:
+                out[k] = sign * res.fun * scale
+            elif res.status == 3:
+                out[k] = -sign * np.inf
+            elif res.status == 2:
+                raise InputError("table: the published cells are inconsistent with the margins "
+                                 "(the audit's linear programme is infeasible)")
+            else:  # pragma: no cover - solver trouble on tiny problems is not expected
+                raise RuntimeError(f"linear programme failed: {res.message}")
+    return lower, upper, scale
+
+
+def _exposed(lower, upper, scale, tol) -> np.ndarray:
+    return (upper - lower) <= tol * scale
+
+
+def _rectangles(t: _Table, supp: np.ndarray) -> None:
+    """2-D: put every suppressed cell on the cheapest rectangle of suppressed cells.
+
+    For cell ``(r, c)`` the candidates are the rectangles ``{r, r'} x {c, c'}`` whose corners
+    all exist (margin rows and columns included). A rectangle lets the intruder shift
+    ``+d`` on ``(r, c)`` and ``(r', c')`` and ``-d`` on the other two corners, so with
+    non-negative values its cells can move by ``min(x[r,c], x[r',c']) + min(x[r,c'], x[r',c])``.
+    Rectangles where this is positive come first, then the smallest total value of the cells
+    that still have to be suppressed, then the fewest new suppressions.
+    """
+    lookup = {(int(r), int(c)): i for i, (r, c) in enumerate(zip(t.row, t.col, strict=True))}
+    n_rows, n_cols = int(t.row.max()) + 1, int(t.col.max()) + 1
+    val = np.where(np.isnan(t.values), np.inf, t.values)
+    cost = np.where(np.isnan(t.values), 0.0, np.abs(t.values))
+    for j in np.flatnonzero(t.suppressed):
+        r, c = int(t.row[j]), int(t.col[j])
+        best = None
+        for r2 in range(n_rows):
+            b = lookup.get((r2, c))
+            if r2 == r or b is None:
+                continue
+            for c2 in range(n_cols):
+                a, d = lookup.get((r, c2)), lookup.get((r2, c2))
+                if c2 == c or a is None or d is None:
+                    continue
+                width = min(val[j], val[d]) + min(val[a], val[b]) if t.nonnegative else 1.0
+                new = [i for i in (a, b, d) if not supp[i]]
+                key = (not width > 0, float(cost[new].sum()), len(new), r2, c2)
+                if best is None or key < best[0]:
+                    best = (key, new)
+        if best is not None:
+            supp[best[1]] = True
+
+
+def _complete(t: _Table, supp: np.ndarray) -> None:
+    """No relation may hold exactly one suppressed cell: add the cheapest partner until stable."""
+    changed = True
+    while changed:
+        changed = False
+        for idx, _ in t.relations:
+            s = supp[idx]
+            if s.sum() == 1 and (~s).any():
+                cand = idx[~s]
+                supp[cand[np.argmin(t.rank[cand])]] = True
+                changed = True
+
+
+def _repair(t: _Table, supp: np.ndarray, j: int) -> int:
+    """A complementary cell that gives the exposed cell ``j`` an alternative path."""
+    free = ~supp
+    if t.two_d:
+        r, c = t.row[j], t.col[j]
+        rows = np.setdiff1d(t.row[supp & (t.col == c)], [r])
+        cols = np.setdiff1d(t.col[supp & (t.row == r)], [c])
+        # Closing a rectangle j -> (r, c') -> (r', c') -> (r', c) -> j puts j on a cycle.
+        cand = np.flatnonzero(free & np.isin(t.row, rows) & np.isin(t.col, cols))
+        if cand.size == 0:
+            cand = np.flatnonzero(free & ((t.row == r) | (t.col == c)))
+    else:
+        cand = np.flatnonzero(free)
+    if cand.size == 0:
+        cand = np.flatnonzero(free)
+    if cand.size == 0:  # pragma: no cover - everything suppressed is never exposed
+        raise RuntimeError("cannot protect the table: every cell is already suppressed")
+    return int(cand[np.argmin(t.rank[cand])])
+
+
+def suppress_secondary(
+    table: pd.DataFrame,
+    value: str = "value",
+    status: str = "status",
+    row: str | None = None,
+    col: str | None = None,
+    margins: bool = True,
+    *,
+    nonnegative: bool | None = None,
+    tol: float = 1e-6,
+) -> pd.DataFrame:
+    """Add complementary suppressions so that no suppressed cell can be recovered exactly.
+
+    The table is one- or two-dimensional, in long format (one row per cell), with margin cells
+    labelled :data:`TOTAL` (``"Total"``). Three steps:
+
+    1. *Rectangles (2-D only).* Each suppressed cell ``(r, c)`` is put on the cheapest
+       rectangle ``{r, r'} x {c, c'}`` of suppressed cells (margins included): among the
+       rectangles whose cells can move without turning negative, the one with the smallest
+       total value of newly suppressed cells.
+    2. *No lonely cell.* Every additive relation (a row or a column, margin rows and columns
+       included, with its total) that holds exactly one suppressed cell gets a second one:
+       the candidate that loses the least information, i.e. an interior cell before a total,
+       a positive cell before a zero cell, then the smallest value. Repeat until stable.
+       In a 1-D table this suppresses the smallest other interior cell.
+    3. *Audit.* For every suppressed cell a linear programme computes the smallest and the
+       largest value consistent with the published cells, the additive relations and (for
+       non-negative tables) non-negativity. A cell whose interval has zero width is exposed:
+       one more cell is suppressed (preferably one that closes a rectangle with the exposed
+       cell), step 2 is repeated and the table is audited again.
+
+    The result is a safe pattern (no suppressed cell is determined exactly), not an optimal
+    one: optimal secondary suppression is NP-hard. No minimum interval width is enforced.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per cell. Labels come from the columns ``row`` (and ``col``) or, when ``row``
+        is None, from the index (one level: 1-D; two levels: 2-D). A missing cell of a 2-D
+        table is a structural zero (known to be 0).
+    value : str
+        Column with the cell values (additive: totals or counts, not means). Values may be
+        missing only in suppressed cells.
+    status : str
+        Column with ``"publish"``, ``"primary"`` or ``"secondary"``.
+    row, col : str, optional
+        Columns with the row and column labels.
+    margins : bool
+        Whether the table holds its margins. Without published totals there is nothing to
+        subtract from, so no secondary suppression is needed; margin cells then must not exist.
+    nonnegative : bool, optional
+        Use non-negativity in the audit. Default: true when all known values are >= 0.
+    tol : float
+        A cell is exposed when its interval is narrower than ``tol`` times the largest
+        absolute published value.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``table`` with complementary cells marked ``"secondary"``. Values are not
+        removed: that is done by the caller (e.g. :func:`tabulate`) before publication.
+
+    Raises
+    ------
+    InputError
+        Missing columns, unknown statuses, duplicate cells, incomplete margins, or cells that
+        do not add up to their margins.
+
+    See Also
+    --------
+    audit_suppression : the feasible interval of every suppressed cell.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"value": [5.0, 40.0, 25.0, 30.0, 100.0],
+    ...                   "status": ["primary", "publish", "publish", "publish", "publish"]},
+    ...                  index=pd.Index(["a", "b", "c", "d", "Total"], name="area"))
+    >>> suppress_secondary(t)["status"].tolist()
+    ['primary', 'publish', 'secondary', 'publish', 'publish']
+    """
+    t = _parse(table, value, status, row, col, margins, nonnegative)
+    supp = t.suppressed.copy()
+    if supp.any() and t.relations:
+        if t.two_d:
+            _rectangles(t, supp)
+        _complete(t, supp)
+        while True:
+            lower, upper, scale = _intervals(t, supp)
+            exposed = np.flatnonzero(supp)[_exposed(lower, upper, scale, tol)]
+            if exposed.size == 0:
+                break
+            supp[_repair(t, supp, int(exposed[0]))] = True
+            _complete(t, supp)
+    out = table.copy()
+    new = supp & ~t.suppressed
+    if new.any():
+        out.iloc[np.flatnonzero(new), out.columns.get_loc(status)] = "secondary"
+    return out
+
+
+def audit_suppression(
+    table: pd.DataFrame,
+    value: str = "value",
+    status: str = "status",
+    row: str | None = None,
+    col: str | None = None,
+    margins: bool = True,
+    *,
+    nonnegative: bool | None = None,
+    tol: float = 1e-6,
+) -> pd.DataFrame:
+    """The interval an intruder can derive for each suppressed cell of an additive table.
+
+    Only the published cells are used (the values of suppressed cells may be missing), so a
+    published table, e.g. the output of :func:`tabulate` with ``stat="total"``, can be audited
+    as it stands. For each suppressed cell two linear programmes find the minimum and the
+    maximum of the cell subject to the table's additive relations, the published values and,
+    for non-negative tables, non-negativity.
+
+    Parameters
+    ----------
+    table, value, status, row, col, margins, nonnegative, tol
+        As in :func:`suppress_secondary`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per suppressed cell, indexed by its label(s), with columns ``status``,
+        ``lower``, ``upper`` (``inf`` when unbounded) and ``exposed`` (true when
+        ``upper - lower`` is below ``tol`` times the largest absolute published value, i.e.
+        the cell is recovered exactly).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"value": [None, 40.0, None, 30.0, 100.0],
+    ...                   "status": ["primary", "publish", "secondary", "publish", "publish"]},
+    ...                  index=pd.Index(["a", "b", "c", "d", "Total"], name="area"))
+    >>> audit_suppression(t)
+         status  lower  upper  exposed
+    area
+    a   primary    0.0   30.0    False
+    c secondary    0.0   30.0    False
+    """
+    t = _parse(table, value, status, row, col, margins, nonnegative)
+    supp = t.suppressed
+    lower, upper, scale = _intervals(t, supp)
+    cells = [t.labels[i] for i in np.flatnonzero(supp)]
+    if t.two_d:
+        index = pd.MultiIndex.from_tuples(cells, names=t.names) if cells else (
+            pd.MultiIndex.from_arrays([[], []], names=t.names))
+    else:
+        index = pd.Index(cells, name=t.names[0], dtype=object)
+    return pd.DataFrame(
+        {
+            "status": np.asarray(table[status].astype(object))[supp].astype(str),
+            "lower": lower,
+            "upper": upper,
+            "exposed": _exposed(lower, upper, scale, tol),
+        },
+        index=index,
+    )
