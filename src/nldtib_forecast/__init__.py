@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["InputError", "Problem", "__version__", "data"]
 
-_SUBMODULES = {"data", "survey", "cli", "plotting"}
+_SUBMODULES = {"data", "survey", "models", "scenarios", "simulation", "results", "cli", "plotting"}
 
 
 def __getattr__(name: str):

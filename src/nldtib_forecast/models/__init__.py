@@ -1,0 +1,29 @@
+"""Model families of nldtib_forecast, one module (or small package) each.
+
+:mod:`~nldtib_forecast.models.price_volume`
+    index numbers, the split of turnover growth into price, volume and entry
+:mod:`~nldtib_forecast.models.dynamics`
+    decompositions of aggregate change into within, between, cross, entry and exit terms
+:mod:`~nldtib_forecast.models.pass_through`
+    cost pass-through to D&S prices
+
+Sub-modules are imported on first use so that ``import nldtib_forecast.models`` stays light.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_SUBMODULES = ("price_volume", "dynamics", "pass_through", "capacity", "trade", "outlook")
+
+__all__ = list(_SUBMODULES)
+
+
+def __getattr__(name: str):
+    if name in _SUBMODULES:
+        return importlib.import_module(f"nldtib_forecast.models.{name}")
+    raise AttributeError(f"module 'nldtib_forecast.models' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
