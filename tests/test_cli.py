@@ -22,6 +22,7 @@ REPORT_FILES = {
     "published.csv",
     "audit.csv",
     "survey_summary.csv",
+    "headline.csv",
     "nldtib_report.xlsx",
     "ds_turnover.png",
     "export_share.png",
@@ -194,7 +195,12 @@ def test_report_tables(report_dir):
     assert summary["ds_turnover_share"].between(0, 1).all()
     assert (summary["firms"] > summary["respondents"]).all()
     sheets = pd.read_excel(report_dir / "nldtib_report.xlsx", sheet_name=None)
-    assert set(sheets) == {"published", "audit", "survey_summary"}
+    assert set(sheets) == {"published", "audit", "survey_summary", "headline"}
+    assert (summary["ds_turnover_eur_ci_lower"] < summary["ds_turnover_eur"]).all()
+    assert set(summary["firms_status"]) == {"publish"}
+    headline = pd.read_csv(report_dir / "headline.csv")
+    row = headline[headline.indicator == "scale_up_improved"].iloc[0]
+    assert row["published"] == pytest.approx(0.67) and row["status"] == "publish"
     assert len(sheets["published"]) == len(pd.read_csv(report_dir / "published.csv"))
 
 

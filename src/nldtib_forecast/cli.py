@@ -245,11 +245,13 @@ def _cmd_data(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------- report
-def survey_summary(survey: pd.DataFrame, seed: int | None = None) -> pd.DataFrame:
-    """Weighted totals and ratios of a survey frame, per year (plain weighted sums).
+def survey_summary(survey: pd.DataFrame, seed: int | None = None,
+                   level: float = 0.95) -> pd.DataFrame:
+    """Design-based estimates of the main survey totals and ratios per year, protected.
 
-    A first, design-free summary: totals are ``sum(weight * x)`` and ratios are ratios of
-    weighted totals. Estimates with uncertainty come from :mod:`nldtib_forecast.survey`.
+    Every figure is a design-based estimate of :mod:`nldtib_forecast.survey` (Horvitz-Thompson
+    totals, ratios of totals; linearisation variance with the finite population correction)
+    and passes the default disclosure rules: a suppressed figure is NaN with its status.
 
     Parameters
     ----------
@@ -257,41 +259,42 @@ def survey_summary(survey: pd.DataFrame, seed: int | None = None) -> pd.DataFram
         Firm-year frame in the survey schema with a ``weight`` column.
     seed : int, optional
         Seed the synthetic survey was drawn with, recorded in the ``data`` column.
+    level : float, default 0.95
+        Confidence level of the intervals.
 
     Returns
     -------
     pandas.DataFrame
-        Indexed by ``year`` with ``firms`` (weighted count), ``ds_turnover_eur``,
-        ``ds_turnover_share``, ``export_share``, ``fte_total``, ``fte_ds``, ``respondents``
+        Indexed by ``year`` with, for ``firms`` (weighted count), ``ds_turnover_eur``,
+        ``ds_turnover_share``, ``export_share``, ``fte_total`` and ``fte_ds``, the estimate
+        and ``<name>_ci_lower``, ``<name>_ci_upper``, ``<name>_status``; then ``respondents``
         and ``data`` (``"synthetic ..."`` when the frame is synthetic).
     """
-    w = survey["weight"].to_numpy(dtype=float)
-    weighted = pd.DataFrame(
-        {
-            "year": survey["year"].to_numpy(),
-            "firms": w,
-            "ds_turnover_eur": w * survey["turnover_ds_eur"].to_numpy(dtype=float),
-            "total_turnover_eur": w * survey["turnover_total_eur"].to_numpy(dtype=float),
-            "ds_export_eur": w * survey["export_ds_eur"].to_numpy(dtype=float),
-            "fte_total": w * survey["fte_total"].to_numpy(dtype=float),
-            "fte_ds": w * survey["fte_ds"].to_numpy(dtype=float),
-            "respondents": 1,
-        }
-    )
-    sums = weighted.groupby("year", sort=True).sum()
-    out = pd.DataFrame(
-        {
-            "firms": sums["firms"],
-            "ds_turnover_eur": sums["ds_turnover_eur"],
-            "ds_turnover_share": sums["ds_turnover_eur"] / sums["total_turnover_eur"],
-            "export_share": sums["ds_export_eur"] / sums["ds_turnover_eur"],
-            "fte_total": sums["fte_total"],
-            "fte_ds": sums["fte_ds"],
-            "respondents": sums["respondents"].astype("int64"),
-        }
-    )
+    from nldtib_forecast.survey import SurveyDesign, survey_ratio, survey_total
+
+    design = SurveyDesign(survey)
+    specs = {
+        "firms": (survey_total, (None,)),
+        "ds_turnover_eur": (survey_total, ("turnover_ds_eur",)),
+        "ds_turnover_share": (survey_ratio, ("turnover_ds_eur", "turnover_total_eur")),
+        "export_share": (survey_ratio, ("export_ds_eur", "turnover_ds_eur")),
+        "fte_total": (survey_total, ("fte_total",)),
+        "fte_ds": (survey_total, ("fte_ds",)),
+    }
+    years = sorted(int(y) for y in survey["year"].unique())
+    rows = []
+    for year in years:  # a handful of years; the estimators are vectorised over firms
+        row: dict[str, object] = {"year": year}
+        for name, (fn, args) in specs.items():
+            est = fn(design, *args, year=year, level=level).iloc[0]
+            row[name] = est["estimate"]
+            row[f"{name}_ci_lower"] = est["ci_lower"]
+            row[f"{name}_ci_upper"] = est["ci_upper"]
+            row[f"{name}_status"] = est["status"]
+        row["respondents"] = int((survey["year"] == year).sum())
+        rows.append(row)
+    out = pd.DataFrame(rows).set_index("year")
     out.index = out.index.astype("int64")
-    out.index.name = "year"
     if survey.attrs.get("synthetic", False):
         label = "synthetic survey, not real firms"
         if seed is not None:
@@ -331,8 +334,11 @@ def _plot_to_file(
 _REPORT_FILES: dict[str, str] = {
     "published.csv": "published NLDTIB figures, one row per indicator, year and edition",
     "audit.csv": "arithmetic audit of the published figures",
-    "survey_summary.csv": "weighted totals of the synthetic survey per year (synthetic data)",
-    "nldtib_report.xlsx": "the three tables above, one sheet each",
+    "survey_summary.csv": "design-based estimates per year with 95% intervals and disclosure "
+    "status (synthetic data)",
+    "headline.csv": "the 2026 letter's survey figures recomputed from the (synthetic) survey, "
+    "with 95% intervals, the published values and disclosure status",
+    "nldtib_report.xlsx": "the four tables above, one sheet each",
     "ds_turnover.png": "D&S-related turnover: published series with trend breaks, and the "
     "synthetic survey's weighted estimate",
     "export_share.png": "export share of D&S turnover: published series with trend breaks, and "
@@ -348,12 +354,17 @@ def _write_report(directory: Path, seed: int) -> list[str]:
     audit = data.audit_published()
     survey = data.synthetic_survey(seed=seed)
     summary = survey_summary(survey, seed=seed)
+    from nldtib_forecast.survey import headline_figures
+
+    headline = headline_figures(survey, seed=seed).reset_index()
 
     _write_table(published, directory / "published.csv")
     _write_table(audit, directory / "audit.csv")
     _write_table(summary, directory / "survey_summary.csv")
+    _write_table(headline, directory / "headline.csv")
     _write_workbook(
-        {"published": published, "audit": audit, "survey_summary": summary},
+        {"published": published, "audit": audit, "survey_summary": summary,
+         "headline": headline},
         directory / "nldtib_report.xlsx",
     )
     _plot_to_file(published, "ds_turnover_eur", summary["ds_turnover_eur"],
