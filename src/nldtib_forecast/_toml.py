@@ -1,0 +1,369 @@
+"""Private helpers of :mod:`nldtib_forecast.scenarios`: the scenario file format and its checks.
+
+The checks of driver definitions, scenario names, years, driver values and paths live here so
+that the constructor and the file reader report the same problems in the same words.
+
+Reading uses :mod:`tomllib` from the standard library: it parses data only and never executes
+code. Writing uses the small serializer below, which covers exactly what a scenario file holds
+(strings, arrays of strings, numbers, booleans, tables and inline tables whose keys are integer
+years), so that no third-party TOML writer is needed. Every value it writes is read back by
+:mod:`tomllib` as the same value (floats are written with :func:`repr`, which round-trips).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from collections.abc import Callable, Mapping, Sequence
+from difflib import get_close_matches
+from pathlib import Path
+
+import numpy as np
+
+from nldtib_forecast._errors import InputError, Problem
+
+__all__ = ["loads", "dumps", "format_key", "format_value", "read_text", "scenario_tables",
+           "check_value", "check_year", "check_drivers", "check_driver_fields",
+           "check_name", "check_years"]
+
+_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
+_DRIVER_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_YEAR_TEXT = re.compile(r"^[+-]?\d+$")
+_YEAR_RANGE = (1900, 2200)
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+_LINE_COLUMN = re.compile(r"at line (\d+), column (\d+)")
+_TABLE_HEADER = re.compile(r"^\s*\[\s*scenarios\s*\.\s*(\"[^\"]*\"|'[^']*'|[A-Za-z0-9_-]+)")
+_KEY_LINE = re.compile(r"^\s*(\"[^\"]*\"|'[^']*'|[A-Za-z0-9_-]+)\s*=")
+_ESCAPES = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': '\\"',
+            "\\": "\\\\"}
+
+
+def format_key(key: str | int) -> str:
+    """A TOML key: bare when possible, otherwise a quoted basic string.
+
+    >>> format_key("order_certainty"), format_key(2026), format_key("two words")
+    ('order_certainty', '2026', '"two words"')
+    """
+    text = str(key)
+    return text if _BARE_KEY.match(text) else _format_string(text)
+
+
+def _format_string(text: str) -> str:
+    out = []
+    for ch in text:
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04X}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def _format_number(value: int | float) -> str:
+    if isinstance(value, int):
+        return str(value)
+    if math.isnan(value):
+        return "nan"
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    if value.is_integer() and abs(value) < 2.0**53:
+        return str(int(value))  # read back as an int; callers convert numbers to float
+    return repr(value)
+
+
+def format_value(value: object) -> str:
+    """A TOML value: string, bool, number, array, or inline table (keys may be ints).
+
+    >>> format_value({2026: 24, 2028: 12.5})
+    '{ 2026 = 24, 2028 = 12.5 }'
+    >>> format_value(["a \\"quoted\\" word", "line\\nbreak"])
+    '["a \\\\"quoted\\\\" word", "line\\\\nbreak"]'
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return _format_number(value)
+    if isinstance(value, str):
+        return _format_string(value)
+    if isinstance(value, Mapping):
+        if not value:
+            return "{}"
+        items = ", ".join(f"{format_key(k)} = {format_value(v)}" for k, v in value.items())
+        return "{ " + items + " }"
+    if isinstance(value, Sequence):
+        return "[" + ", ".join(format_value(v) for v in value) + "]"
+    raise TypeError(f"cannot write a {type(value).__name__} to TOML")
+
+
+def dumps(scenarios: Mapping[str, Mapping[str, object]], header: str = "") -> str:
+    """Write ``{name: {"description": ..., "sources": [...], "drivers": {...}}}`` as TOML.
+
+    Each scenario becomes a ``[scenarios.<name>]`` table; its drivers go into a
+    ``[scenarios.<name>.drivers]`` table, one line per driver, paths as inline tables.
+    Empty descriptions, source lists and driver tables are left out.
+
+    >>> print(dumps({"demo": {"description": "A demo", "sources": [],
+    ...                       "drivers": {"order_certainty": 0.6,
+    ...                                   "procurement_lead_time_months": {2026: 24, 2028: 12}}}}))
+    [scenarios.demo]
+    description = "A demo"
+    <BLANKLINE>
+    [scenarios.demo.drivers]
+    order_certainty = 0.6
+    procurement_lead_time_months = { 2026 = 24, 2028 = 12 }
+    <BLANKLINE>
+    """
+    lines: list[str] = []
+    if header:
+        lines += [f"# {line}".rstrip() for line in header.splitlines()] + [""]
+    for name, table in scenarios.items():
+        key = f"scenarios.{format_key(name)}"
+        lines.append(f"[{key}]")
+        for field in ("description", "sources"):
+            if table.get(field):
+                lines.append(f"{field} = {format_value(table[field])}")
+        drivers = table.get("drivers") or {}
+        if drivers:
+            lines += ["", f"[{key}.drivers]"]
+            lines += [f"{format_key(d)} = {format_value(v)}" for d, v in drivers.items()]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _locate(text: str, lineno: int) -> str | None:
+    """Dotted key of line ``lineno``: the last ``[scenarios.<name>...]`` header at or above it,
+    plus the key on the line itself (best effort; ``None`` when no scenario table is found)."""
+    lines = text.splitlines()
+    key = None
+    if 1 <= lineno <= len(lines):
+        match = _KEY_LINE.match(lines[lineno - 1])
+        key = match.group(1).strip("\"'") if match else None
+    for line in reversed(lines[:lineno]):
+        match = _TABLE_HEADER.match(line)
+        if match:
+            where = f"scenarios.{match.group(1).strip(chr(34) + chr(39))}"
+            if re.search(r"\.\s*drivers\s*\]", line):
+                where += ".drivers"
+            return where + (f".{key}" if key else "")
+    return key
+
+
+def loads(text: str, source: str = "<string>") -> dict:
+    """Parse TOML text; a syntax error becomes an :class:`InputError` that says where.
+
+    The error names the file, the line and column, and (best effort) the scenario whose table
+    holds the line and the key on it.
+
+    >>> loads("[scenarios.a.drivers]\\norder_certainty = 0.5\\n")
+    {'scenarios': {'a': {'drivers': {'order_certainty': 0.5}}}}
+    >>> loads("[scenarios.a.drivers]\\norder_certainty = \\n", source="s.toml")
+    Traceback (most recent call last):
+    ...
+    nldtib_forecast._errors.InputError: s.toml: malformed TOML
+      - column 'scenarios.a.drivers.order_certainty': line 2, column 19: Invalid value
+    """
+    if not isinstance(text, str):
+        raise InputError(f"{source}: scenario text must be a str, got {type(text).__name__}")
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        message = str(err)
+        match = _LINE_COLUMN.search(message)
+        reason = _LINE_COLUMN.sub("", message).replace("()", "").strip()
+        if match is None:  # pragma: no cover - tomllib always reports a position
+            raise InputError(f"{source}: malformed TOML: {message}") from None
+        line, column = int(match.group(1)), int(match.group(2))
+        where = _locate(text, line) or "scenarios"
+        if reason.startswith("Cannot declare") and where.startswith("scenarios."):
+            scenario = where.split(".")[1]
+            reason += (f" (a table of scenario {scenario!r} is defined twice: each scenario "
+                       "name may appear only once in a file)")
+        rule = f"line {line}, column {column}: {reason}"
+        raise InputError(f"{source}: malformed TOML", [Problem(where, rule)]) from None
+
+
+def read_text(path: Path) -> str:
+    """The UTF-8 text of a scenario file; a missing or undecodable file is an InputError."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"scenario file {str(path)!r} does not exist") from None
+    except UnicodeDecodeError as err:
+        raise InputError(f"{path}: malformed TOML: not UTF-8 text ({err.reason})") from None
+
+
+def scenario_tables(doc: Mapping, keys: Sequence[str]
+                    ) -> tuple[dict[str, Mapping], list[Problem]]:
+    """The ``[scenarios.<name>]`` tables of a parsed file and the structural problems found:
+    top-level keys other than ``scenarios``, scenarios that are not tables, keys of a scenario
+    table not in ``keys`` (with the nearest valid key suggested)."""
+    problems: list[Problem] = []
+    for key in doc:
+        if key != "scenarios":
+            problems.append(Problem(str(key), "unknown top-level key; a scenario file holds only "
+                                              "[scenarios.<name>] tables"))
+    tables = doc.get("scenarios", {})
+    if not isinstance(tables, Mapping):
+        return {}, problems + [Problem("scenarios", "must be a table of scenarios")]
+    out: dict[str, Mapping] = {}
+    for name, table in tables.items():
+        if not isinstance(table, Mapping):
+            problems.append(Problem(f"scenarios.{name}", "must be a table ([scenarios.<name>])"))
+            continue
+        unknown = [k for k in table if k not in keys]
+        for key in unknown:
+            close = get_close_matches(str(key), list(keys), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            problems.append(Problem(f"scenarios.{name}.{key}", f"unknown key{hint}; a scenario "
+                                    f"table holds {', '.join(keys)}"))
+        if not unknown:
+            out[name] = table
+    return out, problems
+
+
+def check_driver_fields(driver) -> dict[str, float]:
+    """Check the fields of a :class:`~nldtib_forecast.scenarios.Driver`; returns the numeric
+    fields as floats, raises :class:`InputError` listing every problem."""
+    if not isinstance(driver.name, str) or not _DRIVER_NAME.match(driver.name):
+        raise InputError(f"driver name {driver.name!r}: must match [a-z][a-z0-9_]*")
+    numeric = ("lower", "upper", "default") + (("improved",) if driver.improved is not None
+                                               else ())
+    problems = []
+    for field in numeric:
+        value = getattr(driver, field)
+        if not _number(value):
+            problems.append(Problem(field, f"must be a number, got {value!r}"))
+        elif field in ("default", "improved") and not math.isfinite(value):
+            problems.append(Problem(field, "must be finite"))
+    if not problems:
+        if not driver.lower <= driver.upper:
+            problems.append(Problem("lower", "must be <= upper"))
+        for field in numeric[2:]:
+            value = getattr(driver, field)
+            if not driver.lower <= value <= driver.upper:
+                problems.append(Problem(field, f"{value!r} is outside [{driver.lower}, "
+                                               f"{driver.upper}]"))
+    for field in ("unit", "description", "source", "model"):
+        if not isinstance(getattr(driver, field), str):
+            problems.append(Problem(field, "must be a str"))
+    if problems:
+        raise InputError(f"driver {driver.name!r}: invalid definition", problems)
+    return {field: float(getattr(driver, field)) for field in numeric}
+
+
+def check_name(name: object, problems: list[Problem]) -> str:
+    """A scenario name (a bare TOML key), or its text after appending the problem."""
+    if not isinstance(name, str) or not _NAME.match(name):
+        problems.append(Problem("name", f"scenario name {name!r} must be a non-empty string of "
+                                        "letters, digits, '_' and '-'"))
+        return str(name)
+    return name
+
+
+def check_years(years: object) -> np.ndarray:
+    """Years as an int64 array; anything but a non-empty sequence of ints is an InputError."""
+    if isinstance(years, (int, np.integer)):
+        years = [years]
+    try:
+        arr = np.asarray(list(years), dtype=object)  # type: ignore[arg-type]
+    except TypeError:
+        raise InputError(f"argument 'years': expected a sequence of int years, got "
+                         f"{type(years).__name__}") from None
+    bad = [y for y in arr if not isinstance(y, (int, np.integer)) or isinstance(y, bool)]
+    if bad or arr.size == 0:
+        raise InputError(f"argument 'years': expected a non-empty sequence of int years; "
+                         f"offending values: {bad[:5]!r}")
+    return arr.astype("int64")
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
+        value, (bool, np.bool_))
+
+
+def check_value(driver, value: object, where: str, what: str,
+                problems: list[Problem]) -> float | None:
+    """A driver value as float, or ``None`` after appending the problem (not a number, not
+    finite, outside ``[driver.lower, driver.upper]``)."""
+    if not _number(value):
+        kind = "table" if isinstance(value, Mapping) else type(value).__name__
+        problems.append(Problem(where, f"driver {driver.name!r}: {what} must be a number, got "
+                                       f"{kind} {value!r}"))
+        return None
+    value = float(value)  # type: ignore[arg-type]
+    if not math.isfinite(value):
+        problems.append(Problem(where, f"driver {driver.name!r}: {what} must be finite"))
+        return None
+    if not driver.lower <= value <= driver.upper:
+        problems.append(Problem(where, f"driver {driver.name!r}: {what} ({value:g}) is outside "
+                                       f"the valid range [{driver.lower:g}, {driver.upper:g}] "
+                                       f"({driver.unit})"))
+        return None
+    return value
+
+
+def check_year(key: object, driver: str, where: str, problems: list[Problem]) -> int | None:
+    """A year key as int (ints and integer strings, as TOML gives them), or ``None`` after
+    appending the problem."""
+    year: int | None = None
+    if isinstance(key, (int, np.integer)) and not isinstance(key, (bool, np.bool_)):
+        year = int(key)
+    elif isinstance(key, str) and _YEAR_TEXT.match(key.strip()):
+        year = int(key)
+    if year is None:
+        problems.append(Problem(where, f"driver {driver!r}: year key {key!r} is not an integer "
+                                       "year; write bare integer keys, e.g. { 2026 = 24 }"))
+    elif not _YEAR_RANGE[0] <= year <= _YEAR_RANGE[1]:
+        problems.append(Problem(where, f"driver {driver!r}: year {year} is outside "
+                                       f"{_YEAR_RANGE[0]}-{_YEAR_RANGE[1]}"))
+        year = None
+    return year
+
+
+def check_drivers(scenario: str, table: object, lookup: Callable[[str], object],
+                  registry: Mapping[str, object], problems: list[Problem]) -> tuple:
+    """Check the drivers table of a scenario; append every problem to ``problems``.
+
+    ``lookup(name)`` returns the registered driver (or ``None``; it may register drivers as a
+    side effect), ``registry`` is the live registry (for suggestions and order). Returns the
+    canonical spec ``((name, float | ((year, value), ...)), ...)`` in registry order.
+    """
+    base = f"scenarios.{scenario}.drivers"
+    if not isinstance(table, Mapping):
+        problems.append(Problem(base, f"drivers must be a table (mapping of driver name to "
+                                      f"value or path), got {type(table).__name__}"))
+        return ()
+    spec: dict[str, object] = {}
+    for name, value in table.items():
+        where = f"{base}.{name}"
+        driver = lookup(name)
+        if driver is None:
+            close = get_close_matches(str(name), list(registry), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            problems.append(Problem(where, f"unknown driver {name!r}{hint}; known drivers: "
+                                           f"{', '.join(registry)}"))
+            continue
+        if isinstance(value, Mapping):
+            if not value:
+                problems.append(Problem(where, f"driver {name!r}: a path must give at least one "
+                                               "year, e.g. { 2026 = 24 }"))
+                continue
+            path: dict[int, float] = {}
+            for key, val in value.items():
+                year = check_year(key, name, where, problems)
+                label = key if year is None else year
+                checked = check_value(driver, val, where, f"value for year {label!r}", problems)
+                if year is not None and year in path:
+                    problems.append(Problem(where, f"driver {name!r}: year {year} is given twice"))
+                elif year is not None and checked is not None:
+                    path[year] = checked
+            if len(path) == len(value):
+                spec[name] = tuple(sorted(path.items()))
+        else:
+            checked = check_value(driver, value, where, "value", problems)
+            if checked is not None:
+                spec[name] = checked
+    order = {n: i for i, n in enumerate(registry)}
+    return tuple(sorted(spec.items(), key=lambda item: order[item[0]]))

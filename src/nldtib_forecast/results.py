@@ -1,0 +1,648 @@
+"""Shared, read-only containers for Monte Carlo results under scenarios.
+
+:class:`ScenarioResult` holds the simulated draws of one or more output variables under one or
+more scenarios, as arrays with dimensions ``(scenario, draw, year)``, together with
+:class:`ResultMetadata` (seed, number of draws, method, library version, input data hash, what
+the intervals include, units). It is returned by :func:`nldtib_forecast.simulation.simulate` and
+reused by every model that runs scenarios. Statistics are computed from the stored draws:
+means, quantiles (:func:`numpy.quantile`, linear interpolation, Hyndman-Fan type 7), tidy
+tables, draw-by-draw differences between scenarios (common random numbers), fan charts, and
+export to xarray.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from nldtib_forecast._errors import InputError, Problem, check_option
+from nldtib_forecast._version import __version__
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+
+    from nldtib_forecast.scenarios import Scenario
+
+__all__ = ["ScenarioResult", "ResultMetadata", "data_hash", "DEFAULT_QUANTILES", "FAN_LEVELS"]
+
+#: Quantiles reported by :meth:`ScenarioResult.to_frame`.
+DEFAULT_QUANTILES: tuple[float, ...] = (0.025, 0.1, 0.25, 0.5, 0.75, 0.9, 0.975)
+#: Central interval levels drawn as bands by :meth:`ScenarioResult.plot`.
+FAN_LEVELS: tuple[float, ...] = (0.5, 0.8, 0.95)
+_PERCENT_UNITS = {"fraction", "share", "fraction per year"}
+
+
+@dataclass(frozen=True)
+class ResultMetadata:
+    """What a result was computed from and what its intervals include.
+
+    Parameters
+    ----------
+    n_draws : int
+        Monte Carlo draws per scenario.
+    seed : int, tuple or None
+        Entropy of the root :class:`numpy.random.SeedSequence`; passing it back as ``seed``
+        reproduces the result bit for bit (same numpy version).
+    method : str
+        The model and method, e.g. ``"capacity scale-up, Monte Carlo"``.
+    version : str
+        nldtib_forecast version that computed the result.
+    data_hash : str or None
+        Content hash of the input data (see :func:`data_hash`).
+    interval_contents : str
+        What the spread of the draws includes (e.g. parameter uncertainty, firm-level shocks)
+        and what it does not.
+    units : mapping of str to str
+        Unit of every variable (``"EUR"``, ``"fraction"``, ...).
+    synthetic : bool
+        Whether the input data are synthetic.
+    created_by : str
+        The function that made the result.
+    block_size : int or None
+        Draws per random-number block of the simulation engine (part of the method: results
+        depend on it, not on ``n_jobs`` or the chunk size).
+    baseline : str or None
+        For a :meth:`ScenarioResult.difference`, the scenario subtracted.
+    extra : mapping
+        Model-specific metadata.
+    """
+
+    n_draws: int
+    seed: int | tuple | None = None
+    method: str = ""
+    version: str = __version__
+    data_hash: str | None = None
+    interval_contents: str = ""
+    units: Mapping[str, str] = field(default_factory=dict)
+    synthetic: bool = False
+    created_by: str = ""
+    block_size: int | None = None
+    baseline: str | None = None
+    extra: Mapping[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "units", MappingProxyType(dict(self.units)))
+        object.__setattr__(self, "extra", MappingProxyType(dict(self.extra)))
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain dict of the fields (mappings as dicts)."""
+        out = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        out["units"], out["extra"] = dict(self.units), dict(self.extra)
+        return out
+
+    def __reduce__(self):
+        return (_metadata_from_dict, (self.to_dict(),))
+
+
+def _metadata_from_dict(values: dict) -> ResultMetadata:
+    return ResultMetadata(**values)
+
+
+def data_hash(obj: object) -> str:
+    """A content hash of input data, stable across runs, processes and machines.
+
+    DataFrames and Series are hashed through :func:`pandas.util.hash_pandas_object` (values and
+    index) together with their column names, dtypes and index names; arrays through their dtype,
+    shape and bytes; mappings (sorted by key), sequences and scalars recursively.
+
+    Returns
+    -------
+    str
+        ``"sha256:<hex digest>"``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"year": [2024, 2025], "turnover_ds_eur": [8.0e9, 10.2e9]})
+    >>> data_hash(df) == data_hash(df.copy())
+    True
+    >>> data_hash(df) == data_hash(df.rename(columns={"year": "jaar"}))
+    False
+    """
+    digest = hashlib.sha256()
+    _update(digest, obj)
+    return "sha256:" + digest.hexdigest()
+
+
+def _update(digest, obj: object) -> None:
+    def put(tag: str, text: object = "") -> None:
+        digest.update(f"<{tag}:{text}>".encode())
+
+    if isinstance(obj, pd.DataFrame):
+        put("DataFrame", [str(c) for c in obj.columns])
+        put("dtypes", [str(t) for t in obj.dtypes])
+        put("index", [str(n) for n in obj.index.names])
+        digest.update(pd.util.hash_pandas_object(obj, index=True).to_numpy().astype("<u8")
+                      .tobytes())
+    elif isinstance(obj, pd.Series):
+        put("Series", (str(obj.name), str(obj.dtype), [str(n) for n in obj.index.names]))
+        digest.update(pd.util.hash_pandas_object(obj, index=True).to_numpy().astype("<u8")
+                      .tobytes())
+    elif isinstance(obj, np.ndarray):
+        if obj.dtype.hasobject:
+            _update(digest, pd.Series(obj.ravel()))
+            put("shape", obj.shape)
+        else:
+            put("ndarray", (obj.dtype.newbyteorder("<").str, obj.shape))
+            digest.update(np.ascontiguousarray(obj, dtype=obj.dtype.newbyteorder("<")).tobytes())
+    elif isinstance(obj, Mapping):
+        put("Mapping", len(obj))
+        for key in sorted(obj, key=repr):
+            _update(digest, key)
+            _update(digest, obj[key])
+    elif isinstance(obj, (list, tuple)):
+        put(type(obj).__name__, len(obj))
+        for item in obj:
+            _update(digest, item)
+    elif obj is None or isinstance(obj, (str, bytes, bool, int, float, np.generic)):
+        put(type(obj).__name__, repr(obj.item() if isinstance(obj, np.generic) else obj))
+    else:
+        raise InputError(f"data_hash: cannot hash a {type(obj).__name__}; pass DataFrames, "
+                         "Series, arrays, mappings, sequences or scalars")
+
+
+def _fmt(value: float, unit: str, signed: bool = False) -> str:
+    if not np.isfinite(value):
+        return "n/a"
+    sign = "+" if signed else ""
+    if unit in _PERCENT_UNITS:
+        return f"{value:{sign}.1%}"
+    if unit == "EUR":
+        if abs(value) >= 1e9:
+            return f"EUR {value / 1e9:{sign},.2f} bn"
+        if abs(value) >= 1e6:
+            return f"EUR {value / 1e6:{sign},.1f} m"
+        return f"EUR {value:{sign},.0f}"
+    return f"{value:{sign},.4g}"
+
+
+def _tails(level: float) -> tuple[float, float]:
+    """Quantile levels of a central interval (rounded: 0.1, not 0.09999999999999998)."""
+    return round((1 - level) / 2, 12), round((1 + level) / 2, 12)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _years_index(years: Iterable[int]) -> pd.Index:
+    values = list(years)
+    if not values or any(not isinstance(y, (int, np.integer)) or isinstance(y, bool)
+                         for y in values):
+        raise InputError("ScenarioResult: years must be a non-empty sequence of int years")
+    index = pd.Index(np.asarray(values, dtype="int64"), name="year")
+    if not index.is_monotonic_increasing or not index.is_unique:
+        raise InputError("ScenarioResult: years must be strictly increasing")
+    return index
+
+
+class ScenarioResult:
+    """Monte Carlo draws of output variables under scenarios (read-only).
+
+    Parameters
+    ----------
+    draws : mapping of str to array_like
+        Variable name to an array of shape ``(n_scenarios, n_draws, n_years)``. The arrays are
+        copied to read-only float64 arrays.
+    scenarios : sequence of str
+        Scenario names, the first axis.
+    years : sequence of int
+        Years, the last axis (strictly increasing).
+    metadata : ResultMetadata, optional
+        Provenance; by default only ``n_draws`` is filled in.
+    definitions : mapping of str to Scenario, optional
+        The scenarios the draws were computed under.
+
+    Notes
+    -----
+    Draw ``k`` of every scenario comes from the same random numbers (common random numbers,
+    see :mod:`nldtib_forecast.simulation`), so differences between scenarios are computed draw
+    by draw (:meth:`difference`). Quantiles use :func:`numpy.quantile` (linear interpolation).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> result = ScenarioResult({"capacity_index": 1 + rng.normal(0, .1, (2, 500, 3)).cumsum(2)},
+    ...                         scenarios=["current_conditions", "improved_conditions"],
+    ...                         years=[2026, 2027, 2028])
+    >>> result
+    <ScenarioResult: 2 scenarios x 500 draws x 3 years (2026-2028); variables: capacity_index>
+    >>> result.quantiles([0.1, 0.9]).loc[("current_conditions", "capacity_index")].round(2)
+    quantile   0.1   0.9
+    year
+    2026      0.87  1.11
+    2027      0.82  1.16
+    2028      0.78  1.22
+    >>> float(result.difference("current_conditions").to_frame().value.abs().max())
+    0.0
+    """
+
+    __slots__ = ("_draws", "_scenarios", "_years", "_metadata", "_definitions")
+
+    def __init__(self, draws: Mapping[str, object], scenarios: Sequence[str],
+                 years: Sequence[int], metadata: ResultMetadata | None = None,
+                 definitions: Mapping[str, Scenario] | None = None, *,
+                 _copy: bool = True) -> None:
+        names = tuple(scenarios)
+        if not names or len(set(names)) != len(names) or not all(
+                isinstance(s, str) and s for s in names):
+            raise InputError("ScenarioResult: scenarios must be unique non-empty strings")
+        index = _years_index(years)
+        if not isinstance(draws, Mapping) or not draws:
+            raise InputError("ScenarioResult: draws must be a non-empty mapping of variable "
+                             "name to array")
+        store: dict[str, np.ndarray] = {}
+        problems = []
+        for var, values in draws.items():
+            # _copy=False: the engine hands over arrays nobody else references
+            arr = np.array(values, dtype="float64", copy=True if _copy else None)
+            expected = (len(names), None, len(index))
+            if not isinstance(var, str) or not var:
+                problems.append(Problem(str(var), "variable names must be non-empty strings"))
+            elif arr.ndim != 3 or arr.shape[0] != expected[0] or arr.shape[2] != expected[2]:
+                problems.append(Problem(var, f"must have shape (n_scenarios={len(names)}, "
+                                             f"n_draws, n_years={len(index)}), got {arr.shape}"))
+            else:
+                arr.flags.writeable = False
+                store[var] = arr
+        n_draws = {a.shape[1] for a in store.values()}
+        if len(n_draws) > 1:
+            problems.append(Problem("draws", f"variables differ in n_draws: {sorted(n_draws)}"))
+        if problems:
+            raise InputError("ScenarioResult: invalid draws", problems)
+        n = n_draws.pop()
+        if n < 1:
+            raise InputError("ScenarioResult: draws must hold at least one draw")
+        metadata = ResultMetadata(n_draws=n) if metadata is None else metadata
+        if not isinstance(metadata, ResultMetadata) or metadata.n_draws != n:
+            raise InputError(f"ScenarioResult: metadata must be a ResultMetadata with "
+                             f"n_draws={n}")
+        object.__setattr__(self, "_draws", MappingProxyType(store))
+        object.__setattr__(self, "_scenarios", names)
+        object.__setattr__(self, "_years", index)
+        object.__setattr__(self, "_metadata", metadata)
+        object.__setattr__(self, "_definitions", MappingProxyType(dict(definitions or {})))
+
+    def __setattr__(self, key: str, value: object) -> None:
+        raise AttributeError("ScenarioResult is read-only")
+
+    def __reduce__(self):
+        return (ScenarioResult, (dict(self._draws), self._scenarios, list(self._years),
+                                 self._metadata, dict(self._definitions)))
+
+    # -- attributes ---------------------------------------------------------------------------
+    @property
+    def variables(self) -> tuple[str, ...]:
+        """Output variables, in model order."""
+        return tuple(self._draws)
+
+    @property
+    def scenarios(self) -> tuple[str, ...]:
+        """Scenario names."""
+        return self._scenarios
+
+    @property
+    def years(self) -> pd.Index:
+        """Years (int64 index named ``year``)."""
+        return self._years
+
+    @property
+    def n_draws(self) -> int:
+        """Draws per scenario."""
+        return self._metadata.n_draws
+
+    @property
+    def metadata(self) -> ResultMetadata:
+        """Seed, method, version, data hash, interval contents, units, ..."""
+        return self._metadata
+
+    @property
+    def units(self) -> Mapping[str, str]:
+        """Unit of each variable (empty string when unknown)."""
+        return MappingProxyType({v: self._metadata.units.get(v, "") for v in self._draws})
+
+    @property
+    def definitions(self) -> Mapping[str, Scenario]:
+        """The :class:`~nldtib_forecast.scenarios.Scenario` objects, by name (if recorded)."""
+        return self._definitions
+
+    # -- selection ----------------------------------------------------------------------------
+    def _pick(self, kind: str, value: str | Sequence[str] | None,
+              valid: Sequence[str]) -> list[str]:
+        if value is None:
+            return list(valid)
+        items = [value] if isinstance(value, str) else list(value)
+        return [check_option(kind, v, valid) for v in items]
+
+    def _array(self, variable: str) -> np.ndarray:
+        """Read-only ``(scenario, draw, year)`` array of one variable (package-internal)."""
+        return self._draws[check_option("variable", variable, self.variables)]
+
+    def select(self, scenarios: str | Sequence[str] | None = None,
+               variables: str | Sequence[str] | None = None,
+               years: Iterable[int] | None = None) -> ScenarioResult:
+        """A result restricted to some scenarios, variables and years."""
+        scen = self._pick("scenario", scenarios, self._scenarios)
+        var = self._pick("variable", variables, self.variables)
+        yrs = self._years if years is None else _years_index(years)
+        missing = yrs.difference(self._years)
+        if len(missing):
+            raise InputError(f"argument 'years': not in the result: {list(missing)[:5]}")
+        si = [self._scenarios.index(s) for s in scen]
+        yi = self._years.get_indexer(yrs)
+        draws = {v: self._draws[v][np.ix_(si, np.arange(self.n_draws), yi)] for v in var}
+        return ScenarioResult(draws, scen, list(yrs), self._metadata,
+                              {s: self._definitions[s] for s in scen if s in self._definitions})
+
+    # -- tables -------------------------------------------------------------------------------
+    def draws(self, variable: str | Sequence[str] | None = None,
+              scenario: str | Sequence[str] | None = None, *, wide: bool = False
+              ) -> pd.DataFrame:
+        """The draws as a table.
+
+        Parameters
+        ----------
+        variable, scenario : str or sequence of str, optional
+            Restrict to these variables and scenarios.
+        wide : bool, default False
+            Long form (default): columns ``scenario, draw, year, variable, value``. Wide form
+            (one variable only): indexed by ``(scenario, draw)``, one column per year.
+        """
+        sub = self.select(scenario, variable)
+        s, d, t = len(sub.scenarios), sub.n_draws, len(sub.years)
+        if wide:
+            if len(sub.variables) != 1:
+                raise InputError("argument 'variable': wide=True needs exactly one variable")
+            arr = sub._draws[sub.variables[0]]
+            index = pd.MultiIndex.from_product([list(sub.scenarios), range(d)],
+                                               names=["scenario", "draw"])
+            return pd.DataFrame(arr.reshape(s * d, t), index=index,
+                                columns=sub.years.copy())
+        parts = [pd.DataFrame({
+            "scenario": np.repeat(np.asarray(sub.scenarios, dtype=object), d * t),
+            "draw": np.tile(np.repeat(np.arange(d), t), s),
+            "year": np.tile(sub.years.to_numpy(), s * d),
+            "variable": var,
+            "value": sub._draws[var].ravel(),
+        }) for var in sub.variables]
+        return pd.concat(parts, ignore_index=True)
+
+    def quantiles(self, q: float | Sequence[float],
+                  variable: str | Sequence[str] | None = None,
+                  scenario: str | Sequence[str] | None = None) -> pd.DataFrame:
+        """Quantiles over draws.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by ``(scenario, variable, year)``, one column per quantile level.
+        """
+        levels = np.atleast_1d(np.asarray(q, dtype=float))
+        if levels.ndim != 1 or not np.all((levels >= 0) & (levels <= 1)):
+            raise InputError(f"argument 'q': quantile levels must lie in [0, 1], got {q!r}")
+        sub = self.select(scenario, variable)
+        index = pd.MultiIndex.from_product(
+            [list(sub.scenarios), list(sub.variables), sub.years.to_list()],
+            names=["scenario", "variable", "year"])
+        by_var = [np.quantile(sub._draws[v], levels, axis=1) for v in sub.variables]  # (Q,S,T)
+        values = np.stack(by_var, axis=2)  # (Q, S, V, T)
+        return pd.DataFrame(values.reshape(len(levels), -1).T, index=index,
+                            columns=pd.Index(levels.tolist(), name="quantile"))
+
+    def summary_frame(self, variable: str, level: float = 0.9,
+                      scenario: str | Sequence[str] | None = None,
+                      year: int | Sequence[int] | None = None) -> pd.DataFrame:
+        """Mean, standard deviation, median and a central interval of one variable.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by ``(scenario, year)``, columns ``mean, std, median, lower, upper`` where
+            ``lower``/``upper`` are the ``(1 - level)/2`` and ``(1 + level)/2`` quantiles.
+        """
+        if not 0 < level < 1:
+            raise InputError(f"argument 'level': must lie in (0, 1), got {level!r}")
+        years = None if year is None else ([year] if isinstance(year, (int, np.integer))
+                                           else year)
+        sub = self.select(scenario, variable, years)
+        arr = sub._draws[sub.variables[0]]
+        lo, med, hi = np.quantile(arr, [*_tails(level)[:1], 0.5, _tails(level)[1]], axis=1)
+        index = pd.MultiIndex.from_product([list(sub.scenarios), sub.years.to_list()],
+                                           names=["scenario", "year"])
+        return pd.DataFrame({"mean": arr.mean(axis=1).ravel(),
+                             "std": arr.std(axis=1, ddof=1).ravel() if sub.n_draws > 1
+                             else np.full(lo.size, np.nan),
+                             "median": med.ravel(), "lower": lo.ravel(), "upper": hi.ravel()},
+                            index=index)
+
+    def to_frame(self, quantiles: Sequence[float] = DEFAULT_QUANTILES) -> pd.DataFrame:
+        """Tidy long table: one row per scenario, year, variable and statistic.
+
+        Columns ``scenario, year, variable, statistic, value``; statistics ``mean``, ``std``
+        (over draws) and ``q<level>`` for every quantile level (e.g. ``q0.025``, ``q0.5``).
+        ``attrs["metadata"]`` holds :meth:`ResultMetadata.to_dict`.
+        """
+        levels = np.asarray([float(q) for q in quantiles], dtype=float)
+        if not np.all((levels >= 0) & (levels <= 1)):
+            raise InputError(f"argument 'quantiles': levels must lie in [0, 1], got "
+                             f"{list(quantiles)!r}")
+        labels = ["mean", "std"] + [f"q{q:g}" for q in levels]
+        per_var = []  # (S, T, K) per variable
+        for v in self.variables:
+            arr = self._draws[v]
+            std = (arr.std(axis=1, ddof=1) if self.n_draws > 1
+                   else np.full((arr.shape[0], arr.shape[2]), np.nan))
+            qs = np.quantile(arr, levels, axis=1) if levels.size else np.empty((0,) + std.shape)
+            per_var.append(np.concatenate([arr.mean(axis=1)[None], std[None], qs]).transpose(
+                1, 2, 0))
+        values = np.stack(per_var, axis=2)  # (S, T, V, K)
+        s, t, v, k = values.shape
+        out = pd.DataFrame({
+            "scenario": np.repeat(np.asarray(self._scenarios, dtype=object), t * v * k),
+            "year": np.tile(np.repeat(self._years.to_numpy(), v * k), s),
+            "variable": np.tile(np.repeat(np.asarray(self.variables, dtype=object), k), s * t),
+            "statistic": np.tile(np.asarray(labels, dtype=object), s * t * v),
+            "value": values.ravel(),
+        })
+        out.attrs["metadata"] = self._metadata.to_dict()
+        return out
+
+    # -- derived results ----------------------------------------------------------------------
+    def difference(self, scenario: str | Sequence[str] | None = None,
+                   base: str = "current_conditions") -> ScenarioResult:
+        """Draw-by-draw differences ``scenario - base`` (common random numbers).
+
+        Parameters
+        ----------
+        scenario : str or sequence of str, optional
+            Scenarios to compare; by default every scenario except ``base``.
+        base : str, default "current_conditions"
+            The scenario subtracted.
+
+        Returns
+        -------
+        ScenarioResult
+            Same scenario names, draws replaced by differences; ``metadata.baseline`` is
+            ``base``. The difference of a scenario with itself is exactly 0.
+        """
+        base = check_option("base", base, self._scenarios)
+        if scenario is None:
+            names = [s for s in self._scenarios if s != base] or [base]
+        else:
+            names = self._pick("scenario", scenario, self._scenarios)
+        si = [self._scenarios.index(s) for s in names]
+        bi = self._scenarios.index(base)
+        draws = {v: a[si] - a[bi][None] for v, a in self._draws.items()}
+        meta = replace(
+            self._metadata, baseline=base,
+            method=(self._metadata.method + f"; difference from {base!r}").lstrip("; "),
+            interval_contents=(self._metadata.interval_contents + "; " if
+                               self._metadata.interval_contents else "")
+            + f"differences from {base!r} taken draw by draw (common random numbers)")
+        return ScenarioResult(draws, names, list(self._years), meta,
+                              {s: self._definitions[s] for s in names if s in self._definitions})
+
+    def equals(self, other: object) -> bool:
+        """Same scenarios, years, metadata and bit-identical draws."""
+        return (isinstance(other, ScenarioResult) and self._scenarios == other._scenarios
+                and self._years.equals(other._years) and self.variables == other.variables
+                and self._metadata == other._metadata
+                and all(np.array_equal(self._draws[v], other._draws[v]) for v in self._draws))
+
+    # -- display ------------------------------------------------------------------------------
+    def _header(self) -> list[str]:
+        m = self._metadata
+        lines = [f"Scenario results: {m.method or 'Monte Carlo simulation'}",
+                 f"  {_plural(len(self._scenarios), 'scenario')} x {_plural(m.n_draws, 'draw')}"
+                 f" x {_plural(len(self._years), 'year')} ({self._years[0]}-{self._years[-1]}); "
+                 f"seed {m.seed}; block size "
+                 f"{m.block_size}; nldtib_forecast {m.version}"]
+        if m.baseline:
+            lines.append(f"  differences from scenario {m.baseline!r}, draw by draw")
+        lines.append(f"  intervals include: {m.interval_contents or 'not recorded'}")
+        lines.append(f"  input data: {m.data_hash or 'not recorded'}")
+        if m.synthetic:
+            lines.append("  computed on SYNTHETIC data")
+        return lines
+
+    def _table(self, year: int | None, level: float) -> pd.DataFrame:
+        year = int(self._years[-1]) if year is None else int(year)
+        if year not in self._years:
+            raise InputError(f"argument 'year': {year} is not in the result "
+                             f"({self._years[0]}-{self._years[-1]})")
+        rows = []
+        for var in self.variables:
+            frame = self.summary_frame(var, level, year=year)
+            unit, signed = self.units[var], self._metadata.baseline is not None
+            for (scen, _), row in frame.iterrows():
+                rows.append({"variable": f"{var} ({unit})" if unit else var, "scenario": scen,
+                             "median": _fmt(row["median"], unit, signed),
+                             f"{level:.0%} interval": f"{_fmt(row['lower'], unit, signed)} to "
+                                                      f"{_fmt(row['upper'], unit, signed)}"})
+        return pd.DataFrame(rows).set_index(["variable", "scenario"])
+
+    def summary(self, year: int | None = None, level: float = 0.9) -> str:
+        """Text summary: provenance, then the median and a central interval in ``year``
+        (default: the last year) for every variable and scenario."""
+        table = self._table(year, level)
+        shown = int(self._years[-1]) if year is None else int(year)
+        return "\n".join(self._header() + ["", f"Median and {level:.0%} interval in {shown}:",
+                                           table.to_string()])
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def _repr_html_(self) -> str:
+        import html
+
+        header = "<br>".join(html.escape(line.strip()) for line in self._header())
+        return f"<p>{header}</p>" + self._table(None, 0.9).to_html()
+
+    def __repr__(self) -> str:
+        return (f"<ScenarioResult: {_plural(len(self._scenarios), 'scenario')} x "
+                f"{_plural(self.n_draws, 'draw')} x {_plural(len(self._years), 'year')} "
+                f"({self._years[0]}-{self._years[-1]}); variables: "
+                f"{', '.join(self.variables)}>")
+
+    # -- plots and export ---------------------------------------------------------------------
+    def plot(self, variable: str, scenarios: str | Sequence[str] | None = None,
+             ax: Axes | None = None, *, levels: Sequence[float] = FAN_LEVELS,
+             title: str | None = None) -> Axes:
+        """Fan chart of one variable: central bands at ``levels`` and the median, per scenario.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            Bands are ``PolyCollection`` objects with gid ``"band-<level %>-<scenario>"``
+            (e.g. ``"band-95-current_conditions"``), medians ``Line2D`` with gid
+            ``"median-<scenario>"``.
+        """
+        if ax is None:
+            import matplotlib.pyplot as plt
+
+            _fig, ax = plt.subplots(figsize=(7.0, 4.0), layout="constrained")
+        levels = sorted((float(lv) for lv in levels), reverse=True)
+        if not levels or not all(0 < lv < 1 for lv in levels):
+            raise InputError(f"argument 'levels': must lie in (0, 1), got {levels!r}")
+        sub = self.select(scenarios, variable)
+        qs = [q for lv in levels for q in _tails(lv)]
+        arr = sub._draws[variable]
+        bands = np.quantile(arr, qs, axis=1)
+        median = np.quantile(arr, 0.5, axis=1)
+        x = sub.years.to_numpy()
+        alphas = np.linspace(0.15, 0.4, len(levels))
+        for i, scen in enumerate(sub.scenarios):
+            color = f"C{i}"
+            for j, lv in enumerate(levels):
+                band = ax.fill_between(x, bands[2 * j, i], bands[2 * j + 1, i], color=color,
+                                       alpha=alphas[j], linewidth=0,
+                                       label=f"{lv:.0%} interval" if i == 0 else "_nolegend_")
+                band.set_gid(f"band-{round(lv * 100):d}-{scen}")
+            ax.plot(x, median[i], color=color, label=scen, gid=f"median-{scen}")
+        unit = self.units[variable]
+        from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
+
+        if unit in _PERCENT_UNITS:
+            ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+        elif unit == "EUR":
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v / 1e9:,.1f}"))
+        ax.set_ylabel({"EUR": "EUR bn"}.get(unit, "%" if unit in _PERCENT_UNITS else unit))
+        ax.set_xlabel("year")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        m = self._metadata
+        ax.set_title(title if title is not None else variable
+                     + (f" (difference from {m.baseline})" if m.baseline else "")
+                     + (" - synthetic data" if m.synthetic else ""))
+        ax.legend(loc="best", frameon=False, fontsize="small")
+        return ax
+
+    def to_xarray(self):
+        """An :class:`xarray.Dataset` with dims ``(scenario, draw, year)``, one data variable
+        per output variable (``attrs["units"]``) and the metadata in ``attrs``.
+
+        Raises
+        ------
+        ImportError
+            If xarray is not installed (``pip install xarray``).
+        """
+        try:
+            import xarray as xr
+        except ImportError:
+            raise ImportError("ScenarioResult.to_xarray() needs the optional package xarray; "
+                              "install it with `pip install xarray`") from None
+        coords = {"scenario": list(self._scenarios), "draw": np.arange(self.n_draws),
+                  "year": self._years.to_numpy()}
+        data = {v: xr.DataArray(np.array(a), dims=("scenario", "draw", "year"), coords=coords,
+                                attrs={"units": self.units[v]}) for v, a in self._draws.items()}
+        meta = {k: ("" if v is None else v if isinstance(v, (int, float, str)) else str(v))
+                for k, v in self._metadata.to_dict().items() if k not in ("units", "extra")}
+        meta["synthetic"] = int(self._metadata.synthetic)
+        meta["seed"] = str(self._metadata.seed)
+        return xr.Dataset(data, attrs=meta)

@@ -1,0 +1,646 @@
+"""Scenarios: named, immutable sets of driver paths, the driver registry and TOML files.
+
+A *driver* is an exogenous condition a model responds to (e.g. ``order_certainty``). The
+module-level registry records, for every driver, its unit, valid range, default (current
+conditions) value, an optional "improved conditions" reference level, a description and its
+source. Models register their drivers at import (:func:`register_driver`); the three drivers of
+the capacity model are registered here.
+
+A :class:`Scenario` sets some drivers, each to a constant or to a path ``{year: value}``
+(linear interpolation between the given years, flat before the first and after the last);
+drivers it does not set keep their registry default. Scenarios load from and save to TOML
+(:func:`load_scenarios`, :meth:`Scenario.from_toml`, :func:`save_scenarios`,
+:meth:`Scenario.to_toml`); :func:`builtin` returns the built-in scenarios. Reading TOML never
+executes code, and every invalid entry is reported at once in an
+:class:`~nldtib_forecast.InputError` naming the scenario, the driver and the rule broken.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from os import PathLike
+from pathlib import Path
+from types import MappingProxyType
+
+import numpy as np
+import pandas as pd
+
+from nldtib_forecast import _toml
+from nldtib_forecast._errors import InputError, Problem, check_option
+from nldtib_forecast._version import __version__
+
+__all__ = [
+    "Driver", "register_driver", "get_driver", "drivers", "driver_names",
+    "Scenario", "load_scenarios", "save_scenarios", "parse_scenarios", "builtin",
+    "BUILTIN_NAMES", "PHASE_IN",
+]
+
+_SCENARIO_KEYS = ("description", "sources", "drivers")
+#: Modules that register drivers at import. When a scenario names an unknown driver, these are
+#: imported (missing ones are skipped) before the name is reported as unknown, so that a file
+#: using, say, trade drivers loads without importing the trade model first.
+_DRIVER_MODULES: tuple[str, ...] = (
+    "nldtib_forecast.models.capacity",
+    "nldtib_forecast.models.trade",
+    "nldtib_forecast.models.outlook",
+)
+
+
+# --------------------------------------------------------------------------------------------
+# Driver registry
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Driver:
+    """An exogenous driver of a model, as recorded in the registry.
+
+    Parameters
+    ----------
+    name : str
+        Lower-case identifier (``[a-z][a-z0-9_]*``), the key used in scenario files.
+    unit : str
+        Unit of the values, e.g. ``"fraction"``, ``"months"``, ``"fraction per year"``.
+    lower, upper : float
+        Valid range (inclusive); ``-inf``/``inf`` for an open side.
+    default : float
+        Value under current conditions, used when a scenario does not set the driver.
+    description : str
+        What the driver measures.
+    source : str
+        Where the default (and improved) level comes from; says which numbers are assumptions.
+    model : str
+        The model family that registered the driver (e.g. ``"capacity"``).
+    improved : float or None
+        Reference level under "improved conditions", if the model defines one.
+    assumed : bool
+        ``True`` when the default and improved levels are assumptions rather than published
+        figures.
+    """
+
+    name: str
+    unit: str
+    lower: float
+    upper: float
+    default: float
+    description: str
+    source: str
+    model: str
+    improved: float | None = None
+    assumed: bool = True
+
+    def __post_init__(self) -> None:
+        for field, value in _toml.check_driver_fields(self).items():
+            object.__setattr__(self, field, value)
+
+
+_REGISTRY: dict[str, Driver] = {}
+
+
+def register_driver(driver: Driver) -> Driver:
+    """Add ``driver`` to the registry and return it.
+
+    Models call this at import. Registering a driver equal to one already registered is a
+    no-op; registering a *different* driver under a name already taken is an error.
+
+    Raises
+    ------
+    nldtib_forecast.InputError
+        If ``driver`` is not a :class:`Driver` or conflicts with a registered one.
+
+    Examples
+    --------
+    >>> d = get_driver("order_certainty")
+    >>> register_driver(d) is d  # identical: no-op
+    True
+    """
+    if not isinstance(driver, Driver):
+        raise InputError(f"register_driver expects a Driver, got {type(driver).__name__}")
+    known = _REGISTRY.get(driver.name)
+    if known is not None and known != driver:
+        diff = [k for k, v in asdict(driver).items() if asdict(known)[k] != v]
+        raise InputError(
+            f"driver {driver.name!r} is already registered (by model {known.model!r}) with a "
+            f"different definition; fields that differ: {', '.join(diff)}")
+    _REGISTRY.setdefault(driver.name, driver)
+    return _REGISTRY[driver.name]
+
+
+def _unregister_driver(name: str) -> None:
+    """Remove a driver (for tests of models that register temporary drivers)."""
+    _REGISTRY.pop(name, None)
+
+
+_LOADED: list[tuple[str, ...] | None] = [None]
+
+
+def _load_driver_modules(force: bool = False) -> None:
+    """Import the modules of :data:`_DRIVER_MODULES` (once, or again with ``force``)."""
+    if not force and _LOADED[0] is _DRIVER_MODULES:
+        return
+    for module in _DRIVER_MODULES:
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as err:
+            if err.name != module:  # a real import error inside an existing model module
+                raise
+    _LOADED[0] = _DRIVER_MODULES
+
+
+def _lookup(name: object) -> Driver | None:
+    if isinstance(name, str) and name not in _REGISTRY:
+        _load_driver_modules(force=True)
+    return _REGISTRY.get(name) if isinstance(name, str) else None
+
+
+def get_driver(name: str) -> Driver:
+    """The registered :class:`Driver` called ``name``.
+
+    Examples
+    --------
+    >>> get_driver("procurement_lead_time_months").unit
+    'months'
+    >>> get_driver("order_certanty")
+    Traceback (most recent call last):
+    ...
+    nldtib_forecast._errors.InputError: argument 'driver': ...(did you mean 'order_certainty'?)
+    """
+    driver = _lookup(name)
+    if driver is None:
+        check_option("driver", name, list(_REGISTRY))
+    return driver  # type: ignore[return-value]
+
+
+def driver_names(model: str | None = None) -> tuple[str, ...]:
+    """Names of the registered drivers (of one ``model`` if given), in registration order.
+
+    The listing is complete: model modules that register drivers are imported first.
+    """
+    _load_driver_modules()
+    return tuple(n for n, d in _REGISTRY.items() if model is None or d.model == model)
+
+
+def drivers(model: str | None = None) -> pd.DataFrame:
+    """The driver registry as a table, one row per driver.
+
+    Parameters
+    ----------
+    model : str, optional
+        Only the drivers of this model family (e.g. ``"capacity"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``driver``, with ``unit, lower, upper, default, improved, model, assumed,
+        description, source``.
+
+    Examples
+    --------
+    >>> drivers("capacity")[["unit", "default", "improved"]]
+                                               unit  default  improved
+    driver
+    order_certainty                        fraction     0.30      0.65
+    procurement_lead_time_months             months    30.00     12.00
+    labour_supply_growth          fraction per year     0.01      0.03
+    """
+    _load_driver_modules()
+    if model is not None:
+        check_option("model", model, sorted({d.model for d in _REGISTRY.values()}))
+    columns = ["unit", "lower", "upper", "default", "improved", "model", "assumed",
+               "description", "source"]
+    rows = [{c: getattr(d, c) for c in columns} for n, d in _REGISTRY.items()
+            if model is None or d.model == model]
+    out = pd.DataFrame(rows, columns=columns, index=pd.Index(driver_names(model), name="driver"))
+    out["improved"] = out["improved"].astype("float64")
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Validation helpers
+# --------------------------------------------------------------------------------------------
+_years = _toml.check_years
+
+
+# --------------------------------------------------------------------------------------------
+# Scenario
+# --------------------------------------------------------------------------------------------
+class Scenario:
+    """A named, immutable set of driver paths.
+
+    Parameters
+    ----------
+    name : str
+        Letters, digits, ``_`` and ``-`` (a bare TOML key).
+    drivers : mapping, optional
+        Driver name to a constant, or to a path ``{year: value}`` with integer years. A path is
+        interpolated linearly between its years and flat before the first and after the last.
+        Drivers not given keep their registry default (current conditions).
+    description : str, default ""
+        What the scenario assumes.
+    sources : sequence of str, default ()
+        Where its numbers come from.
+
+    Raises
+    ------
+    nldtib_forecast.InputError
+        Listing every problem: unknown drivers (with the nearest known name), values that are
+        not numbers or outside the driver's range, non-integer years.
+
+    Notes
+    -----
+    Scenarios compare and hash by value (name, drivers, description, sources); a driver's
+    path ``{2026: 24}`` and the constant ``24`` are different specifications with the same
+    values. Integer values are stored as floats.
+
+    Examples
+    --------
+    >>> s = Scenario("procurement_reform",
+    ...              {"order_certainty": 0.6,
+    ...               "procurement_lead_time_months": {2026: 24, 2028: 12}})
+    >>> s
+    Scenario('procurement_reform', drivers={'order_certainty': 0.6, \
+'procurement_lead_time_months': {2026: 24.0, 2028: 12.0}})
+    >>> s.path("procurement_lead_time_months", range(2025, 2030)).tolist()
+    [24.0, 24.0, 18.0, 12.0, 12.0]
+    >>> s.values([2025, 2030])
+    driver  order_certainty  procurement_lead_time_months  labour_supply_growth
+    year
+    2025                0.6                          24.0                  0.01
+    2030                0.6                          12.0                  0.01
+    """
+
+    __slots__ = ("_name", "_spec", "_description", "_sources")
+
+    def __init__(self, name: str, drivers: Mapping[str, object] | None = None,
+                 description: str = "", sources: Sequence[str] = ()) -> None:
+        problems: list[Problem] = []
+        name = _toml.check_name(name, problems)
+        spec = _toml.check_drivers(name, {} if drivers is None else drivers, _lookup,
+                                   _REGISTRY, problems)
+        if not isinstance(description, str):
+            problems.append(Problem(f"scenarios.{name}.description",
+                                    f"must be a str, got {type(description).__name__}"))
+        if isinstance(sources, str) or not isinstance(sources, Iterable):
+            sources = (sources,)
+        sources = tuple(sources)
+        if not all(isinstance(s, str) for s in sources):
+            problems.append(Problem(f"scenarios.{name}.sources",
+                                    f"must be a list of strings, got {list(sources)!r}"))
+        if problems:
+            raise InputError(f"scenario {name!r}: invalid definition", problems)
+        object.__setattr__(self, "_name", name)
+        object.__setattr__(self, "_spec", spec)
+        object.__setattr__(self, "_description", description)
+        object.__setattr__(self, "_sources", sources)
+
+    def __setattr__(self, key: str, value: object) -> None:
+        raise AttributeError("Scenario is immutable; use replace() or with_drivers()")
+
+    # -- attributes ---------------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        """The scenario's name."""
+        return self._name
+
+    @property
+    def description(self) -> str:
+        """What the scenario assumes."""
+        return self._description
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Where its numbers come from."""
+        return self._sources
+
+    @property
+    def drivers(self) -> Mapping[str, float | Mapping[int, float]]:
+        """Drivers the scenario sets (read-only): a constant or a path ``{year: value}``."""
+        return MappingProxyType({n: v if isinstance(v, float) else MappingProxyType(dict(v))
+                                 for n, v in self._spec})
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain ``{"description", "sources", "drivers"}`` dict (the TOML table's content)."""
+        return {"description": self._description, "sources": list(self._sources),
+                "drivers": {n: v if isinstance(v, float) else dict(v) for n, v in self._spec}}
+
+    # -- values -------------------------------------------------------------------------------
+    def path(self, driver: str, years: Iterable[int]) -> pd.Series:
+        """Values of one driver in ``years`` (the default if the scenario does not set it).
+
+        Returns
+        -------
+        pandas.Series
+            Float values indexed by ``year``, named after the driver.
+        """
+        get_driver(driver)
+        yrs = _years(years)
+        spec = dict(self._spec).get(driver)
+        if spec is None:
+            values = np.full(yrs.shape, get_driver(driver).default)
+        elif isinstance(spec, float):
+            values = np.full(yrs.shape, spec)
+        else:
+            xs, ys = zip(*spec, strict=True)
+            values = np.interp(yrs.astype(float), np.asarray(xs, float), np.asarray(ys, float))
+        return pd.Series(values, index=pd.Index(yrs, name="year"), name=driver)
+
+    def values(self, years: Iterable[int], drivers: Sequence[str] | None = None) -> pd.DataFrame:
+        """Values of all registered drivers (or of ``drivers``) in ``years``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by ``year``, one float column per driver (registry order), defaults for the
+            drivers the scenario does not set.
+        """
+        yrs = _years(years)
+        names = driver_names() if drivers is None else [get_driver(d).name for d in drivers]
+        out = pd.DataFrame({d: self.path(d, yrs).to_numpy() for d in names},
+                           index=pd.Index(yrs, name="year"), columns=list(names))
+        out.columns.name = "driver"
+        return out
+
+    # -- derived scenarios --------------------------------------------------------------------
+    def replace(self, *, name: str | None = None, drivers: Mapping[str, object] | None = None,
+                description: str | None = None,
+                sources: Sequence[str] | None = None) -> Scenario:
+        """A new scenario with the given fields replaced (``drivers`` replaced as a whole)."""
+        return Scenario(self._name if name is None else name,
+                        self.to_dict()["drivers"] if drivers is None else drivers,  # type: ignore
+                        self._description if description is None else description,
+                        self._sources if sources is None else sources)
+
+    def with_drivers(self, drivers: Mapping[str, object] | None = None, /, *,
+                     name: str | None = None, **more: object) -> Scenario:
+        """A new scenario with some drivers changed; a value of ``None`` unsets a driver.
+
+        >>> base = Scenario("base")
+        >>> base.with_drivers(order_certainty=0.5, name="orders").drivers["order_certainty"]
+        0.5
+        """
+        new = dict(self.to_dict()["drivers"])  # type: ignore[arg-type]
+        for key, value in {**(drivers or {}), **more}.items():
+            if value is None:
+                new.pop(key, None)
+            else:
+                new[key] = value
+        return self.replace(name=name, drivers=new)
+
+    # -- TOML ---------------------------------------------------------------------------------
+    @classmethod
+    def from_toml(cls, path: str | PathLike, name: str | None = None) -> Scenario:
+        """Read one scenario from a TOML file (the only one, or the one called ``name``)."""
+        found = load_scenarios(path)
+        if name is None:
+            if len(found) != 1:
+                raise InputError(f"{path}: the file holds {len(found)} scenarios "
+                                 f"({', '.join(found) or 'none'}); pass name=... or use "
+                                 "load_scenarios()")
+            return next(iter(found.values()))
+        return found[check_option("name", name, list(found))]
+
+    def to_toml(self, path: str | PathLike) -> Path:
+        """Write this scenario to a TOML file (overwritten); returns the path."""
+        return save_scenarios([self], path)
+
+    # -- dunder -------------------------------------------------------------------------------
+    def _key(self) -> tuple:
+        return (self._name, self._spec, self._description, self._sources)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Scenario) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Scenario({self._name!r}, drivers={self.to_dict()['drivers']!r})"
+
+    def __reduce__(self):
+        return (Scenario, (self._name, self.to_dict()["drivers"], self._description,
+                           self._sources))
+
+
+# --------------------------------------------------------------------------------------------
+# Files
+# --------------------------------------------------------------------------------------------
+def _from_document(doc: Mapping, source: str) -> dict[str, Scenario]:
+    tables, problems = _toml.scenario_tables(doc, _SCENARIO_KEYS)
+    out: dict[str, Scenario] = {}
+    for name, table in tables.items():
+        try:
+            out[name] = Scenario(name, table.get("drivers", {}), table.get("description", ""),
+                                 table.get("sources", ()))
+        except InputError as err:
+            problems.extend(err.problems)
+    if problems:
+        raise InputError(f"{source}: invalid scenario file", problems)
+    return out
+
+
+def parse_scenarios(text: str, source: str = "<string>") -> dict[str, Scenario]:
+    """Scenarios from TOML text, by name (see :func:`load_scenarios`).
+
+    >>> parse_scenarios('''
+    ... [scenarios.fast]
+    ... description = "Faster procurement"
+    ... [scenarios.fast.drivers]
+    ... procurement_lead_time_months = { 2026 = 24, 2028 = 12 }
+    ... ''')
+    {'fast': Scenario('fast', drivers={'procurement_lead_time_months': {2026: 24.0, 2028: 12.0}})}
+    """
+    return _from_document(_toml.loads(text, source), source)
+
+
+def load_scenarios(paths: str | PathLike | Sequence[str | PathLike]) -> dict[str, Scenario]:
+    """Read the scenarios of one or several TOML files.
+
+    Parameters
+    ----------
+    paths : path or sequence of paths
+        Files holding ``[scenarios.<name>]`` tables. A name may appear only once across all
+        files.
+
+    Returns
+    -------
+    dict of str to Scenario
+        In file order.
+
+    Raises
+    ------
+    nldtib_forecast.InputError
+        If a file is malformed TOML, has unknown keys, unknown drivers, values of the wrong type
+        or out of range, non-integer years, or if a scenario name is duplicated. Every problem
+        of a file is listed, each named by its dotted key ``scenarios.<name>.drivers.<driver>``.
+    """
+    if isinstance(paths, (str, PathLike)):
+        paths = [paths]
+    out: dict[str, Scenario] = {}
+    seen: dict[str, str] = {}
+    for path in paths:
+        path = Path(path)
+        for name, scenario in parse_scenarios(_toml.read_text(path), str(path)).items():
+            if name in seen:
+                raise InputError(f"{path}: duplicate scenario name", [Problem(
+                    f"scenarios.{name}", f"scenario {name!r} is also defined in {seen[name]}")])
+            seen[name] = str(path)
+            out[name] = scenario
+    return out
+
+
+def _as_dict(scenarios: Scenario | Iterable[Scenario] | Mapping[str, Scenario]
+             ) -> dict[str, Scenario]:
+    """Scenarios by name; duplicate names and non-scenarios are errors."""
+    if isinstance(scenarios, Scenario):
+        scenarios = [scenarios]
+    items = list(scenarios.values() if isinstance(scenarios, Mapping) else scenarios)
+    out: dict[str, Scenario] = {}
+    for s in items:
+        if not isinstance(s, Scenario):
+            raise InputError(f"argument 'scenarios': expected Scenario objects, got "
+                             f"{type(s).__name__}")
+        if s.name in out:
+            raise InputError("argument 'scenarios': duplicate scenario name",
+                             [Problem(f"scenarios.{s.name}", "name given more than once")])
+        out[s.name] = s
+    if isinstance(scenarios, Mapping):
+        wrong = [k for k, s in scenarios.items() if k != s.name]
+        if wrong:
+            raise InputError(f"argument 'scenarios': keys differ from the scenario names: {wrong}")
+    return out
+
+
+def save_scenarios(scenarios: Scenario | Iterable[Scenario] | Mapping[str, Scenario],
+                   path: str | PathLike) -> Path:
+    """Write scenarios to one TOML file (overwritten); returns the path.
+
+    Reading the file back with :func:`load_scenarios` gives equal scenarios.
+    """
+    found = _as_dict(scenarios)
+    text = _toml.dumps({n: s.to_dict() for n, s in found.items()},
+                       header=f"Scenario file written by nldtib_forecast {__version__}")
+    path = Path(path)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --------------------------------------------------------------------------------------------
+# The capacity model's drivers and the built-in scenarios
+# --------------------------------------------------------------------------------------------
+for _driver in (
+    Driver(
+        name="order_certainty", unit="fraction", lower=0.0, upper=1.0, default=0.30,
+        improved=0.65, model="capacity",
+        description="Share of expected D&S demand covered by firm multi-year orders or "
+                    "framework contracts (0..1).",
+        source="L26 names uncertainty about order volumes as the first barrier to scaling up; "
+               "B24 p.47 names contract certainty. The Defensienota 2024 and the Defence "
+               "Strategy for Industry and Innovation (D-SII) announce more long-term contracts "
+               "and strategic partnerships. No published figure measures the share: 0.30 "
+               "(current) and 0.65 (improved) are assumptions.",
+    ),
+    Driver(
+        name="procurement_lead_time_months", unit="months", lower=1.0, upper=120.0,
+        default=30.0, improved=12.0, model="capacity",
+        description="Time from a demand signal to a signed contract, in months.",
+        source="L26 names complex and long procurement procedures as a barrier; B24 p.47 "
+               "names bureaucracy. Dutch MoD projects from EUR 50 m follow the phased Defence "
+               "Materiel Process (DMP: requirement, preliminary study, study, procurement "
+               "preparation), each phase reported to parliament. 30 months (current, within a "
+               "typical 12-36 month range) and 12 months (improved) are assumptions.",
+    ),
+    Driver(
+        name="labour_supply_growth", unit="fraction per year", lower=-0.2, upper=0.2,
+        default=0.01, improved=0.03, model="capacity",
+        description="Annual growth of the technical labour available to the sector.",
+        source="L26 names labour as a barrier; BT25 p.19: 42% of firms report access to staff "
+               "as a barrier; UWV's labour-market tension indicator ranks technical "
+               "occupations (engineers, electricians, mechanics) among the tightest. 1% a year "
+               "(current, close to recent growth of the Dutch labour force) and 3% (improved: "
+               "training, recruitment abroad, retention) are assumptions.",
+    ),
+):
+    register_driver(_driver)
+
+#: Phase-in of the improved levels: driver -> (first year, year the improved level is reached).
+#: Assumptions: framework contracts can be signed within two years, procurement reform takes
+#: three, a larger technical labour supply (training pipelines) four.
+PHASE_IN: Mapping[str, tuple[int, int]] = MappingProxyType({
+    "order_certainty": (2026, 2028),
+    "procurement_lead_time_months": (2026, 2029),
+    "labour_supply_growth": (2026, 2030),
+})
+
+#: Names of the built-in scenarios, in display order.
+BUILTIN_NAMES: tuple[str, ...] = ("current_conditions", "improved_conditions", "orders_only",
+                                  "procurement_only", "labour_only", "labour_squeeze")
+
+_SOURCES = (
+    "L26: letter to parliament of 21 May 2026 (DGBI/105727106): firms can scale up turnover "
+    "by 33% under current conditions and 67% when conditions improve; barriers named: order "
+    "volume uncertainty, complex and long procurement procedures, labour.",
+    "Driver levels and phase-in years: assumptions documented in the driver registry "
+    "(nldtib_forecast.scenarios.drivers()).",
+)
+
+
+def _improved(name: str) -> dict[int, float]:
+    driver = _REGISTRY[name]
+    start, end = PHASE_IN[name]
+    return {start: driver.default, end: driver.improved}  # type: ignore[dict-item]
+
+
+def builtin() -> dict[str, Scenario]:
+    """The built-in scenarios, by name.
+
+    ``current_conditions``
+        every driver at its default: the conditions under which firms report a possible
+        scale-up of 33% (L26).
+    ``improved_conditions``
+        all three capacity drivers move from their current to their improved level, phased in
+        linearly (:data:`PHASE_IN`): the conditions behind the 67% of L26.
+    ``orders_only``, ``procurement_only``, ``labour_only``
+        one measure at a time, with the same path as in ``improved_conditions``.
+    ``labour_squeeze``
+        downside: technical labour supply shrinks by 1% a year from 2027 (e.g. ageing and
+        competition for technicians from the energy transition), other drivers current.
+
+    Examples
+    --------
+    >>> scenarios = builtin()
+    >>> list(scenarios)
+    ['current_conditions', 'improved_conditions', 'orders_only', 'procurement_only', \
+'labour_only', 'labour_squeeze']
+    >>> scenarios["improved_conditions"].path("order_certainty", [2026, 2027, 2028]).tolist()
+    [0.3, 0.475, 0.65]
+    """
+    single = {
+        "orders_only": ("order_certainty", "Firm orders and framework contracts only"),
+        "procurement_only": ("procurement_lead_time_months", "Faster procurement only"),
+        "labour_only": ("labour_supply_growth", "Larger technical labour supply only"),
+    }
+    out = {
+        "current_conditions": Scenario(
+            "current_conditions", {},
+            "Current conditions (2025-2026): every driver at its registry default. Firms report "
+            "a possible turnover scale-up of 33% under these conditions (L26).",
+            _SOURCES),
+        "improved_conditions": Scenario(
+            "improved_conditions", {n: _improved(n) for n in PHASE_IN},
+            "Improved conditions: order certainty, procurement lead time and labour supply "
+            "growth move from their current to their improved levels, phased in linearly from "
+            "2026 (orders by 2028, procurement by 2029, labour by 2030). Firms report a possible "
+            "scale-up of 67% under improved conditions (L26).",
+            _SOURCES),
+    }
+    for name, (driver, title) in single.items():
+        out[name] = Scenario(
+            name, {driver: _improved(driver)},
+            f"{title}: {driver} follows its improved_conditions path, the other drivers stay at "
+            "current conditions.", _SOURCES)
+    out["labour_squeeze"] = Scenario(
+        "labour_squeeze", {"labour_supply_growth": {2026: 0.01, 2027: -0.01}},
+        "Downside: the technical labour available to the sector shrinks by 1% a year from 2027 "
+        "(ageing, competition for technicians from other sectors); other drivers at current "
+        "conditions. The -1% is an assumption.", _SOURCES)
+    return {n: out[n] for n in BUILTIN_NAMES}

@@ -1,0 +1,245 @@
+"""Tests of nldtib_forecast.simulation: determinism, chunking, memory bound, validation."""
+
+from __future__ import annotations
+
+import functools
+
+import joblib
+import numpy as np
+import pytest
+
+from nldtib_forecast import InputError
+from nldtib_forecast.scenarios import Scenario, builtin
+from nldtib_forecast.simulation import (
+    DEFAULT_BLOCK_SIZE,
+    SimulationContext,
+    _plan,
+    block_rng,
+    simulate,
+)
+
+YEARS = range(2026, 2031)
+N_FIRMS = 40
+SCEN = ["current_conditions", "improved_conditions", "labour_squeeze"]
+
+
+def firm_model(ctx: SimulationContext, n_firms: int = N_FIRMS, max_n: int | None = None):
+    """A small capacity-like model: firm-level arrays (scenario, draw, firm, year), reduced to
+    aggregates inside the call. Module level, so every joblib backend can pickle it."""
+    if max_n is not None:
+        assert ctx.n <= max_n, (ctx.n, max_n)  # the engine never hands over more than a block
+    size = ctx.rng.lognormal(0.0, 1.0, size=(1, ctx.n, n_firms, 1))
+    shock = ctx.rng.normal(0.0, 0.02, size=(1, ctx.n, n_firms, ctx.n_years))
+    growth = (0.1 * ctx.driver("order_certainty", 1)
+              + 0.5 * ctx.driver("labour_supply_growth", 1)
+              - 0.001 * ctx.driver("procurement_lead_time_months", 1) + shock)
+    capacity = size * np.cumprod(1.0 + growth, axis=-1)  # (S, n, firms, T)
+    return {"capacity": capacity.sum(axis=2),
+            "share_growing": (growth > 0).mean(axis=2)}
+
+
+@pytest.fixture(scope="module")
+def reference():
+    return simulate(firm_model, SCEN, YEARS, n_draws=230, seed=2026, block_size=20)
+
+
+@pytest.mark.parametrize("n_jobs, chunk_size", [
+    (1, None), (1, 1), (1, 45), (1, 1000), (2, None), (2, 20), (2, 60), (3, 100),
+])
+def test_bit_identical_for_any_n_jobs_and_chunk_size(reference, n_jobs, chunk_size):
+    again = simulate(firm_model, SCEN, YEARS, n_draws=230, seed=2026, block_size=20,
+                     n_jobs=n_jobs, chunk_size=chunk_size)
+    assert again.equals(reference)
+    for var in reference.variables:
+        assert np.array_equal(again._array(var), reference._array(var))
+
+
+def test_bit_identical_under_joblib_backends(reference):
+    with joblib.parallel_config(backend="threading", n_jobs=3):
+        threaded = simulate(firm_model, SCEN, YEARS, n_draws=230, seed=2026, block_size=20)
+    assert threaded.equals(reference)
+    # the multiprocessing backend cannot stream results: the engine falls back to a list
+    with joblib.parallel_config(backend="multiprocessing", n_jobs=2):
+        pooled = simulate(firm_model, SCEN, YEARS, n_draws=230, seed=2026, block_size=20,
+                          chunk_size=100)
+    assert pooled.equals(reference)
+
+
+def test_memory_is_bounded_by_the_block():
+    """The model never sees more than block_size draws, whatever n_draws and chunk_size are:
+    its firm-level arrays are at most n_scenarios x block_size x n_firms x n_years."""
+    model = functools.partial(firm_model, max_n=16)
+    for chunk_size in (None, 16, 100, 10_000):
+        result = simulate(model, SCEN, YEARS, n_draws=250, seed=1, block_size=16,
+                          chunk_size=chunk_size, n_jobs=1)
+        assert result.n_draws == 250
+    seen = []
+
+    def recording(ctx):
+        seen.append((ctx.block, ctx.first_draw, ctx.n))
+        return {"x": np.zeros((1, ctx.n, 1))}
+
+    simulate(recording, "current_conditions", YEARS, n_draws=250, seed=1, block_size=16,
+             chunk_size=10_000)
+    assert seen == [(b, 16 * b, min(16, 250 - 16 * b)) for b in range(16)]
+
+
+def test_plan_groups_whole_blocks_into_chunks():
+    chunks = _plan(n_draws=250, block_size=100, chunk_size=150, n_jobs=1)
+    assert chunks == [[(0, 0, 100), (1, 100, 200)], [(2, 200, 250)]]
+    assert _plan(250, 100, None, 1) == [[(0, 0, 100)], [(1, 100, 200)], [(2, 200, 250)]]
+    assert 12 <= len(_plan(10_000, 100, None, 4)) <= 16  # about four chunks per worker
+
+
+def test_seeds():
+    a = simulate(firm_model, SCEN[:1], YEARS, n_draws=50, seed=1, block_size=10)
+    b = simulate(firm_model, SCEN[:1], YEARS, n_draws=50, seed=2, block_size=10)
+    assert not np.array_equal(a._array("capacity"), b._array("capacity"))
+    # seed=None draws fresh entropy, recorded so that the run can be repeated exactly
+    fresh = simulate(firm_model, SCEN[:1], YEARS, n_draws=50, block_size=10)
+    assert isinstance(fresh.metadata.seed, int) and fresh.metadata.seed > 2**32
+    replay = simulate(firm_model, SCEN[:1], YEARS, n_draws=50, seed=fresh.metadata.seed,
+                      block_size=10)
+    assert replay.equals(fresh)
+    # a Generator is turned into recorded entropy
+    gen = simulate(firm_model, SCEN[:1], YEARS, n_draws=50, seed=np.random.default_rng(5),
+                   block_size=10)
+    again = simulate(firm_model, SCEN[:1], YEARS, n_draws=50, seed=gen.metadata.seed,
+                     block_size=10)
+    assert again.equals(gen)
+    # a SeedSequence child keeps its spawn key
+    child = np.random.SeedSequence(7).spawn(2)[1]
+    ss = simulate(firm_model, SCEN[:1], YEARS, n_draws=50, seed=child, block_size=10)
+    assert ss.metadata.seed == 7 and ss.metadata.extra["seed_spawn_key"] == (1,)
+    assert not ss.equals(simulate(firm_model, SCEN[:1], YEARS, n_draws=50, seed=7,
+                                  block_size=10))
+
+
+def test_block_streams_follow_the_seed_sequence_children():
+    root = np.random.SeedSequence(2026)
+    children = root.spawn(3)
+    for b, child in enumerate(children):
+        expected = np.random.default_rng(child).random(4)
+        assert np.array_equal(block_rng(2026, b).random(4), expected)
+
+
+def test_full_blocks_do_not_depend_on_n_draws(reference):
+    longer = simulate(firm_model, SCEN, YEARS, n_draws=400, seed=2026, block_size=20)
+    short = reference._array("capacity")[:, :220]  # the 11 full blocks of the 230 draws
+    assert np.array_equal(longer._array("capacity")[:, :220], short)
+    other_block = simulate(firm_model, SCEN, YEARS, n_draws=230, seed=2026, block_size=23)
+    assert not np.array_equal(other_block._array("capacity"), reference._array("capacity"))
+
+
+def test_common_random_numbers_across_scenarios(reference):
+    base = builtin()["current_conditions"]
+    twins = [base, base.replace(name="twin")]
+    result = simulate(firm_model, twins, YEARS, n_draws=60, seed=3, block_size=20)
+    diff = result.difference("twin", base="current_conditions")
+    for var in result.variables:
+        assert np.all(diff._array(var) == 0.0)  # exactly zero
+    # and improved conditions raise capacity in every draw (same shocks in both scenarios)
+    gain = reference.difference("improved_conditions")._array("capacity")
+    assert np.all(gain[:, :, -1] > 0)
+
+
+def test_model_receives_the_scenario_driver_paths():
+    scen = builtin()
+    received = {}
+
+    def model(ctx):
+        received.update({k: np.array(v) for k, v in ctx.drivers.items()})
+        assert not ctx.drivers["order_certainty"].flags.writeable
+        assert ctx.driver("order_certainty").shape == (2, 1, 5)
+        assert ctx.driver("order_certainty", extra_axes=2).shape == (2, 1, 1, 1, 5)
+        assert ctx.scenarios == ("improved_conditions", "labour_squeeze")
+        assert ctx.years.tolist() == list(YEARS)
+        return {"x": np.zeros(())}
+
+    result = simulate(model, [scen["improved_conditions"], scen["labour_squeeze"]], YEARS,
+                      n_draws=5, seed=0, drivers=["order_certainty", "labour_supply_growth"])
+    assert set(received) == {"order_certainty", "labour_supply_growth"}
+    np.testing.assert_array_equal(
+        received["order_certainty"][0],
+        scen["improved_conditions"].path("order_certainty", YEARS).to_numpy())
+    assert result.definitions["labour_squeeze"] == scen["labour_squeeze"]
+    assert result._array("x").shape == (2, 5, 5)  # a scalar broadcasts to the full shape
+
+
+def test_metadata_is_recorded(reference):
+    result = simulate(firm_model, {"current_conditions": builtin()["current_conditions"]},
+                      YEARS, n_draws=20, seed=9, block_size=10, method="capacity scale-up",
+                      units={"capacity": "EUR"}, interval_contents="firm shocks",
+                      data_hash="sha256:00", synthetic=True, created_by="tests",
+                      extra={"targets": "L26"})
+    m = result.metadata
+    assert (m.seed, m.n_draws, m.block_size, m.method, m.data_hash) == (
+        9, 20, 10, "capacity scale-up", "sha256:00")
+    assert m.units["capacity"] == "EUR" and m.synthetic and m.created_by == "tests"
+    assert m.extra["targets"] == "L26" and m.version
+    assert reference.metadata.block_size == 20
+    assert DEFAULT_BLOCK_SIZE == simulate(firm_model, SCEN[0], YEARS, 5, seed=0
+                                          ).metadata.block_size
+
+
+@pytest.mark.parametrize("output, match", [
+    ({"x": np.zeros((3, 7))}, "does not broadcast"),
+    ({"x": np.full((1, 10, 5), np.nan)}, "not finite.*scenario 'current_conditions', draw 0"),
+    ([np.zeros(5)], "mapping"),
+    ({}, "mapping"),
+    ({"x": "abc"}, "does not broadcast"),
+])
+def test_bad_model_output_is_reported(output, match):
+    with pytest.raises(InputError, match=match):
+        simulate(lambda ctx: output, SCEN[:2], YEARS, n_draws=10, seed=0)
+
+
+def test_errors_in_workers_reach_the_caller():
+    with pytest.raises(InputError, match="does not broadcast"):
+        simulate(lambda ctx: {"x": np.zeros(3)}, SCEN[:2], YEARS, n_draws=40, seed=0,
+                 block_size=10, n_jobs=2)
+
+
+def test_model_output_must_keep_its_variables():
+    def model(ctx):
+        return {"a": 0.0} if ctx.block == 0 else {"b": 0.0}
+
+    with pytest.raises(InputError, match="differ from those of earlier blocks"):
+        simulate(model, SCEN[0], YEARS, n_draws=30, seed=0, block_size=10)
+    with pytest.raises(InputError, match="differ from those of earlier blocks"):
+        simulate(model, SCEN[0], YEARS, n_draws=30, seed=0, block_size=10, chunk_size=10)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(n_draws=0), "n_draws"),
+    (dict(block_size=-1), "block_size"),
+    (dict(chunk_size=0), "chunk_size"),
+    (dict(n_jobs=0), "n_jobs"),
+    (dict(seed=-1), "seed"),
+    (dict(seed="42"), "seed"),
+    (dict(progress="yes"), "progress"),
+    (dict(scenarios=["current_conditions", "current_conditions"]), "duplicate"),
+    (dict(scenarios=["current_condition"]), "did you mean 'current_conditions'"),
+    (dict(scenarios=[]), "at least one scenario"),
+    (dict(scenarios={}), "at least one scenario"),
+    (dict(scenarios=3), "scenarios"),
+    (dict(scenarios={"other": Scenario("x")}), "keys differ"),
+    (dict(years=[2027, 2026]), "strictly increasing"),
+    (dict(years=[2026.5]), "years"),
+    (dict(model=42), "callable"),
+    (dict(drivers=["order_certanty"]), "did you mean 'order_certainty'"),
+])
+def test_bad_arguments(kwargs, match):
+    args = dict(model=firm_model, scenarios=SCEN, years=YEARS, n_draws=10, seed=0) | kwargs
+    with pytest.raises(InputError, match=match):
+        simulate(**args)
+
+
+def test_progress_bar(capsys):
+    simulate(firm_model, SCEN[0], YEARS, n_draws=40, seed=0, block_size=10, progress=False)
+    assert capsys.readouterr().err == ""
+    simulate(firm_model, SCEN[0], YEARS, n_draws=40, seed=0, block_size=10)  # not a terminal
+    assert capsys.readouterr().err == ""
+    simulate(firm_model, SCEN[0], YEARS, n_draws=40, seed=0, block_size=10, progress=True)
+    err = capsys.readouterr().err
+    assert "simulate" in err and "40/40" in err
