@@ -60,7 +60,12 @@ numpydoc_xref_param_type = False
 numpydoc_validation_checks: set[str] = set()
 
 # bibliography
-bibtex_bibfiles = ["references.bib", "references_survey.bib", "references_disclosure.bib"]
+bibtex_bibfiles = [
+    "references.bib",
+    "references_survey.bib",
+    "references_disclosure.bib",
+    "references_dynamics.bib",
+]
 bibtex_default_style = "plain"
 bibtex_reference_style = "author_year"
 
