@@ -65,6 +65,7 @@ bibtex_bibfiles = [
     "references_survey.bib",
     "references_disclosure.bib",
     "references_dynamics.bib",
+    "references_price_volume.bib",
 ]
 bibtex_default_style = "plain"
 bibtex_reference_style = "author_year"

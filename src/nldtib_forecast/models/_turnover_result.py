@@ -1,0 +1,352 @@
+"""The result of :func:`~nldtib_forecast.models.price_volume.decompose_turnover`.
+
+:class:`TurnoverDecomposition` holds the table of components, the bootstrap intervals and the
+metadata, and renders them (text summary, HTML, tidy long frame, waterfall plot).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from nldtib_forecast._errors import InputError
+from nldtib_forecast._version import __version__
+
+__all__ = ["TurnoverDecomposition", "SPLITS", "COMPONENTS", "COUNT_COLUMNS", "FLOAT_COLUMNS"]
+
+#: How the continuing firms' growth is split between price and volume.
+SPLITS: tuple[str, ...] = ("log", "interaction")
+#: The additive components of nominal growth, in waterfall order (``exit`` is subtracted).
+COMPONENTS: tuple[str, ...] = ("price", "volume", "interaction", "entry", "exit")
+#: Respondent counts in the table.
+COUNT_COLUMNS: tuple[str, ...] = ("n_continuing", "n_price_missing", "n_entrants", "n_exiters")
+#: Estimated columns of the table (each has an interval).
+FLOAT_COLUMNS: tuple[str, ...] = (
+    "turnover_prev_eur", "turnover_eur", "nominal_growth",
+    "price", "volume", "interaction", "entry", "exit", "net_entry",
+    "continuing_share", "continuing_growth", "price_index", "volume_index",
+    "price_growth", "volume_growth", "volume_growth_total",
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# The result
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class TurnoverDecomposition:
+    """Price, volume and net entry components of the growth of aggregate D&S turnover.
+
+    Every component is a contribution to nominal growth in *growth points* (a fraction of the
+    previous year's aggregate turnover), so that for each year and domain, exactly (to
+    floating-point rounding)::
+
+        nominal_growth == price + volume + interaction + entry - exit
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per year (the second year of each pair ``year - 1 -> year``), or per
+        ``(domain, year)`` with ``by``. Columns (money in EUR, the rest fractions):
+
+        ``turnover_prev_eur, turnover_eur``
+            weighted aggregate turnover in ``year - 1`` and ``year``;
+        ``nominal_growth``
+            ``turnover_eur / turnover_prev_eur - 1``;
+        ``price, volume, interaction``
+            the continuing firms' price and volume effects (``interaction`` is 0 with
+            ``split="log"``);
+        ``entry, exit, net_entry``
+            entrants' turnover in ``year`` and exiters' turnover in ``year - 1``, as fractions
+            of ``turnover_prev_eur``; ``net_entry = entry - exit``;
+        ``continuing_share, continuing_growth``
+            continuing firms' share of ``turnover_prev_eur`` and their turnover growth;
+        ``price_index, volume_index, price_growth, volume_growth``
+            the continuing firms' price index (the chosen formula, or the deflator), the
+            implicit volume index ``(1 + continuing_growth) / price_index``, and both minus 1;
+        ``volume_growth_total``
+            ``(1 + nominal_growth) / price_index - 1``: aggregate volume growth when
+            entrants' and exiters' turnover is deflated with the continuing firms' prices;
+        ``n_continuing, n_price_missing, n_entrants, n_exiters``
+            respondents (unweighted) in each group; ``n_price_missing`` continuing firms
+            without a price change, deflated with the index of the others.
+    intervals : pandas.DataFrame or None
+        Indexed like ``table`` plus a ``component`` level (every float column of ``table``);
+        columns ``estimate, std_error, ci_lower, ci_upper, n_valid`` (replicates with a
+        finite value). ``None`` when ``n_replicates == 0``.
+    method : str
+        Index formula for the continuing firms' price index (``"deflator"`` if one was given).
+    split : str
+        ``"log"`` or ``"interaction"`` (see
+        :func:`~nldtib_forecast.models.price_volume.decompose_turnover`).
+    by : str or None
+        Domain column, if any.
+    deflator : pandas.Series or None
+        The external price index levels, if one replaced the survey's price changes.
+    level, ci : float, str
+        Confidence level and interval type (``"normal"`` or ``"percentile"``).
+    n_replicates, seed : int
+        Bootstrap replicates (0: no intervals) and their seed.
+    synthetic : bool
+        Whether the survey data were synthetic (``attrs["synthetic"]``).
+    n_rows : int
+        Rows of the survey data.
+    data_hash : str
+        Content hash of the rows used (firm, year, turnover, weight, price change, domain).
+    value_column, price_column : str
+        The turnover and price change columns used.
+    version : str
+        Library version that computed the result.
+    """
+
+    table: pd.DataFrame
+    intervals: pd.DataFrame | None
+    method: str
+    split: str
+    by: str | None
+    deflator: pd.Series | None
+    level: float
+    ci: str
+    n_replicates: int
+    seed: int | None
+    synthetic: bool
+    n_rows: int
+    data_hash: str
+    value_column: str = "turnover_ds_eur"
+    price_column: str = "price_change_ds"
+    version: str = field(default=__version__)
+
+    # -- descriptions ----------------------------------------------------------------------
+    @property
+    def interval_contents(self) -> str:
+        """What the intervals include."""
+        if self.intervals is None:
+            return "no intervals (n_replicates = 0)"
+        extra = ("; the deflator is treated as known" if self.deflator is not None else "")
+        return ("sampling uncertainty of the survey design (Rao-Wu rescaling bootstrap over "
+                "firms, all years of a firm resampled together)" + extra +
+                "; not measurement error in reported turnover or price changes")
+
+    @property
+    def index_label(self) -> str:
+        """Name of the price index used (formula or external deflator)."""
+        return "external deflator" if self.deflator is not None else f"{self.method} index"
+
+    def _years(self) -> list[int]:
+        idx = self.table.index
+        years = idx.get_level_values("year") if isinstance(idx, pd.MultiIndex) else idx
+        return sorted(set(int(y) for y in years))
+
+    def _row(self, year: int | None, domain) -> tuple[pd.Series, object]:
+        year = self._years()[-1] if year is None else int(year)
+        if self.by is None:
+            if domain is not None:
+                raise InputError("argument 'domain': the decomposition has no domains "
+                                 "(by=None)")
+            if year not in self.table.index:
+                raise InputError(f"argument 'year': no decomposition for {year}; years: "
+                                 f"{self._years()}")
+            return self.table.loc[year], year
+        domains = list(dict.fromkeys(self.table.index.get_level_values(0)))
+        if domain is None:
+            raise InputError(f"argument 'domain': choose one of {domains}")
+        if (domain, year) not in self.table.index:
+            raise InputError(f"no decomposition for domain {domain!r} and year {year}; "
+                             f"domains: {domains}, years: {self._years()}")
+        return self.table.loc[(domain, year)], (domain, year)
+
+    def _interval(self, key, component: str) -> tuple[float, float] | None:
+        if self.intervals is None:
+            return None
+        row = self.intervals.loc[(*key, component) if isinstance(key, tuple) else
+                                 (key, component)]
+        return float(row["ci_lower"]), float(row["ci_upper"])
+
+    # -- tidy output ---------------------------------------------------------------------------
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy long form: one row per year, domain, component and statistic.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``year, domain, component, statistic, value``; ``domain`` is ``"all"``
+            without ``by``. Statistics are ``estimate`` (every column of :attr:`table`) and,
+            with intervals, ``std_error, ci_lower, ci_upper`` (not for the counts).
+        """
+        def melt(frame: pd.DataFrame, statistics) -> pd.DataFrame:
+            long = frame[list(statistics)].stack().rename("value")
+            long.index = long.index.set_names("statistic", level=-1)
+            return long.reset_index()
+
+        if self.intervals is not None:
+            floats = melt(self.intervals.drop(columns="n_valid"),
+                          ["estimate", "std_error", "ci_lower", "ci_upper"])
+        else:
+            floats = melt(self.table[list(FLOAT_COLUMNS)].stack().rename("estimate")
+                          .rename_axis([*self.table.index.names, "component"]).to_frame(),
+                          ["estimate"])
+        counts = melt(self.table[list(COUNT_COLUMNS)].astype(float).stack().rename("estimate")
+                      .rename_axis([*self.table.index.names, "component"]).to_frame(),
+                      ["estimate"])
+        out = pd.concat([floats, counts], ignore_index=True)
+        if self.by is None:
+            out.insert(1, "domain", "all")
+        else:
+            out = out.rename(columns={self.by: "domain"})
+        order = {c: i for i, c in enumerate([*FLOAT_COLUMNS, *COUNT_COLUMNS])}
+        out = out.assign(_o=out["component"].map(order)).sort_values(
+            ["domain", "year", "_o"], kind="stable")
+        return out[["year", "domain", "component", "statistic", "value"]].reset_index(
+            drop=True)
+
+    def in_euros(self) -> pd.DataFrame:
+        """The additive components in EUR: each contribution times ``turnover_prev_eur``.
+
+        The columns ``price, volume, interaction, entry, exit`` then add up to the change in
+        turnover ``turnover_eur - turnover_prev_eur`` (column ``change_eur``).
+        """
+        t = self.table
+        out = t[list(COMPONENTS)].mul(t["turnover_prev_eur"], axis=0)
+        out.insert(0, "change_eur", t["turnover_eur"] - t["turnover_prev_eur"])
+        return out
+
+    def interpret_as_volume(self, volume_growth: float, year: int | None = None,
+                            domain=None, nominal_growth: float | None = None) -> pd.Series:
+        """What a stated growth rate would imply for prices if it were a *volume* growth.
+
+        If nominal growth is ``g`` and a figure ``v`` is read as volume growth, prices must
+        have changed by ``(1 + g) / (1 + v) - 1``. This compares that implied price change
+        with the estimated price growth of continuing firms and its interval.
+
+        Parameters
+        ----------
+        volume_growth : float
+            The stated growth, as a fraction (e.g. ``0.215`` for the letter's "+21.5%").
+        year, domain : optional
+            Which decomposition (default: the last year).
+        nominal_growth : float, optional
+            Nominal growth to use (e.g. the published ``0.275`` = 10.2 / 8.0 - 1); default the
+            estimated ``nominal_growth``.
+
+        Returns
+        -------
+        pandas.Series
+            ``nominal_growth, stated_volume_growth, implied_price_growth,
+            estimated_price_growth, ci_lower, ci_upper, implied_within_interval``.
+        """
+        row, key = self._row(year, domain)
+        g = float(row["nominal_growth"]) if nominal_growth is None else float(nominal_growth)
+        implied = (1.0 + g) / (1.0 + float(volume_growth)) - 1.0
+        bounds = self._interval(key, "price_growth")
+        lo, hi = bounds if bounds is not None else (np.nan, np.nan)
+        return pd.Series({
+            "nominal_growth": g,
+            "stated_volume_growth": float(volume_growth),
+            "implied_price_growth": implied,
+            "estimated_price_growth": float(row["price_growth"]),
+            "ci_lower": lo,
+            "ci_upper": hi,
+            "implied_within_interval": bool(lo <= implied <= hi) if bounds else None,
+        }, name=key, dtype=object)
+
+    # -- display -------------------------------------------------------------------------------
+    def summary(self) -> str:
+        """A text summary: per year (and domain) the components with their intervals."""
+
+        def fmt(key, col, row):
+            text = f"{row[col]:+.1%}"
+            b = self._interval(key, col)
+            if b is not None and np.all(np.isfinite(b)):
+                text += f" [{b[0]:+.1%}, {b[1]:+.1%}]"
+            return text
+
+        lines = [
+            "Decomposition of D&S turnover growth: price and volume of continuing firms, "
+            "net entry",
+            f"  price index: {self.index_label}; split: {self.split}; contributions in growth "
+            "points of the previous year's turnover",
+            "  identity: nominal = price + volume + interaction + entry - exit",
+        ]
+        if self.intervals is not None:
+            lines.append(f"  intervals: {self.level:.0%} ({self.ci}), {self.interval_contents}; "
+                         f"{self.n_replicates} replicates, seed {self.seed}")
+        lines.append("")
+        for key, row in self.table.iterrows():
+            label = (f"{key[0]}, {int(key[1]) - 1}->{int(key[1])}" if isinstance(key, tuple)
+                     else f"{int(key) - 1}->{int(key)}")
+            lines.append(
+                f"{label}: nominal {fmt(key, 'nominal_growth', row)} "
+                f"(EUR {row['turnover_prev_eur'] / 1e9:.2f} bn -> "
+                f"{row['turnover_eur'] / 1e9:.2f} bn)")
+            lines.append(f"    price {fmt(key, 'price', row)}, volume {fmt(key, 'volume', row)}"
+                         + (f", interaction {row['interaction']:+.2%}"
+                            if self.split == "interaction" else ""))
+            lines.append(f"    entry {fmt(key, 'entry', row)}, exit -{row['exit']:.1%}; "
+                         f"continuing firms' prices {fmt(key, 'price_growth', row)}, "
+                         f"volume {fmt(key, 'volume_growth', row)}")
+            lines.append(f"    respondents: {int(row['n_continuing'])} continuing "
+                         f"({int(row['n_price_missing'])} without a price change), "
+                         f"{int(row['n_entrants'])} entrants, {int(row['n_exiters'])} exiters")
+        lines.append("")
+        lines.append(f"nldtib_forecast {self.version}; data hash {self.data_hash}")
+        if self.synthetic:
+            lines.append("Computed on SYNTHETIC data: not a real statistic.")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def _repr_html_(self) -> str:
+        cols = ["nominal_growth", *COMPONENTS, "price_growth", "volume_growth"]
+        body = self.table[cols].to_html(float_format=lambda v: f"{v:+.2%}")
+        return (f"<p><b>D&amp;S turnover growth: price, volume and net entry</b> "
+                f"({self.index_label}, split {self.split!r}; {self.interval_contents})</p>"
+                f"{body}<p>nominal = price + volume + interaction + entry &minus; exit</p>"
+                + ("<p><b>Synthetic data.</b></p>" if self.synthetic else ""))
+
+    def plot(self, year: int | None = None, domain=None, ax=None):
+        """Waterfall of the contributions to nominal growth for one year; returns the Axes.
+
+        Bars start where the previous one ended: price, volume (interaction with
+        ``split="interaction"``), entry, minus exit, and the total (nominal growth). Error bars
+        show the intervals of each component when available.
+        """
+        import matplotlib.pyplot as plt
+
+        row, key = self._row(year, domain)
+        names = ["price", "volume"] + (["interaction"] if self.split == "interaction" else [])
+        names += ["entry", "exit"]
+        values = [float(row[n]) * (-1.0 if n == "exit" else 1.0) for n in names]
+        if ax is None:
+            _, ax = plt.subplots(figsize=(7, 4))
+        starts = np.concatenate([[0.0], np.cumsum(values)[:-1]])
+        colors = ["#c44e52" if n == "price" else "#4c72b0" if n in ("volume", "interaction")
+                  else "#55a868" if n == "entry" else "#8172b2" for n in names]
+        x = np.arange(len(names) + 1)
+        ax.bar(x[:-1], values, bottom=starts, color=colors, edgecolor="black", linewidth=0.5)
+        total = float(row["nominal_growth"])
+        ax.bar(x[-1], total, color="#444444", edgecolor="black", linewidth=0.5)
+        if self.intervals is not None:
+            for i, n in enumerate([*names, "nominal_growth"]):
+                b = self._interval(key, n)
+                est = float(row[n])
+                if n == "exit":
+                    b, est = (-b[1], -b[0]), -est
+                top = (starts[i] if i < len(names) else 0.0) + est
+                ax.errorbar(x[i], top, yerr=[[est - b[0]], [b[1] - est]], fmt="none",
+                            ecolor="black", capsize=3, lw=0.8)
+        for i, v in enumerate([*values, total]):
+            top = (starts[i] if i < len(names) else 0.0) + v
+            ax.annotate(f"{v:+.1%}", (x[i], top), textcoords="offset points",
+                        xytext=(0, 4 if v >= 0 else -12), ha="center", fontsize=8)
+        ax.axhline(0.0, color="grey", lw=0.8)
+        labels = [n if n != "exit" else "- exit" for n in names] + ["nominal"]
+        ax.set_xticks(x, labels)
+        ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+        ax.set_ylabel("contribution to nominal growth")
+        where = f"{key[0]}, " if isinstance(key, tuple) else ""
+        yr = key[1] if isinstance(key, tuple) else key
+        ax.set_title(f"D&S turnover growth {where}{int(yr) - 1}-{int(yr)} ({self.index_label})"
+                     + (" - synthetic data" if self.synthetic else ""))
+        return ax
