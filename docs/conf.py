@@ -66,6 +66,7 @@ bibtex_bibfiles = [
     "references_disclosure.bib",
     "references_dynamics.bib",
     "references_price_volume.bib",
+    "references_trade.bib",
 ]
 bibtex_default_style = "plain"
 bibtex_reference_style = "author_year"

@@ -34,7 +34,7 @@ from nldtib_forecast._version import __version__
 __all__ = [
     "Driver", "register_driver", "get_driver", "drivers", "driver_names",
     "Scenario", "load_scenarios", "save_scenarios", "parse_scenarios", "builtin",
-    "BUILTIN_NAMES", "PHASE_IN",
+    "BUILTIN_NAMES", "PHASE_IN", "register_builtin",
 ]
 
 _SCENARIO_KEYS = ("description", "sources", "drivers")
@@ -262,7 +262,7 @@ class Scenario:
 'procurement_lead_time_months': {2026: 24.0, 2028: 12.0}})
     >>> s.path("procurement_lead_time_months", range(2025, 2030)).tolist()
     [24.0, 24.0, 18.0, 12.0, 12.0]
-    >>> s.values([2025, 2030])
+    >>> s.values([2025, 2030], drivers=driver_names("capacity"))
     driver  order_certainty  procurement_lead_time_months  labour_supply_growth
     year
     2025                0.6                          24.0                  0.01
@@ -590,6 +590,32 @@ def _improved(name: str) -> dict[int, float]:
     return {start: driver.default, end: driver.improved}  # type: ignore[dict-item]
 
 
+_MODEL_BUILTINS: dict[str, Scenario] = {}
+
+
+def register_builtin(scenario: Scenario) -> None:
+    """Add a model's built-in scenario to :func:`builtin` (called by model modules at import).
+
+    Re-registering an equal scenario is a no-op; a different scenario under a taken name is an
+    error. This keeps the dependency one way: models know the scenario registry, the registry
+    only imports the model modules listed in ``_DRIVER_MODULES`` when asked for every built-in.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    """
+    if not isinstance(scenario, Scenario):
+        raise InputError(f"argument 'scenario': expected a Scenario, got "
+                         f"{type(scenario).__name__}")
+    name = scenario.name
+    if name in BUILTIN_NAMES:
+        raise InputError(f"scenario '{name}': the name of a core built-in scenario")
+    old = _MODEL_BUILTINS.get(name)
+    if old is not None and old != scenario:
+        raise InputError(f"scenario '{name}': a different built-in scenario has this name")
+    _MODEL_BUILTINS[name] = scenario
+
+
 def builtin() -> dict[str, Scenario]:
     """The built-in scenarios, by name.
 
@@ -605,12 +631,18 @@ def builtin() -> dict[str, Scenario]:
         downside: technical labour supply shrinks by 1% a year from 2027 (e.g. ageing and
         competition for technicians from the energy transition), other drivers current.
 
+    After these come the built-in scenarios that model modules register with
+    :func:`register_builtin` (e.g. the European market and Dutch spending scenarios of
+    :mod:`nldtib_forecast.models.trade`), in registration order.
+
     Examples
     --------
     >>> scenarios = builtin()
-    >>> list(scenarios)
+    >>> list(scenarios)[:6]
     ['current_conditions', 'improved_conditions', 'orders_only', 'procurement_only', \
 'labour_only', 'labour_squeeze']
+    >>> "eu_rearm" in scenarios
+    True
     >>> scenarios["improved_conditions"].path("order_certainty", [2026, 2027, 2028]).tolist()
     [0.3, 0.475, 0.65]
     """
@@ -643,4 +675,5 @@ def builtin() -> dict[str, Scenario]:
         "Downside: the technical labour available to the sector shrinks by 1% a year from 2027 "
         "(ageing, competition for technicians from other sectors); other drivers at current "
         "conditions. The -1% is an assumption.", _SOURCES)
-    return {n: out[n] for n in BUILTIN_NAMES}
+    _load_driver_modules()
+    return {**{n: out[n] for n in BUILTIN_NAMES}, **_MODEL_BUILTINS}

@@ -1,0 +1,530 @@
+"""The export share model: exports = share of the European market, domestic = share of Dutch
+materiel spending, calibrated on 2019-2025 and projected under scenarios.
+
+See :mod:`nldtib_forecast.models.trade` for the public interface and
+:doc:`/methodology/trade` for the equations, the calibration and the assumptions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from numbers import Real
+
+import numpy as np
+import pandas as pd
+
+from nldtib_forecast._errors import InputError
+from nldtib_forecast._version import __version__
+from nldtib_forecast.models._trade_data import HISTORY_YEARS, calibration_history
+from nldtib_forecast.models._trade_drivers import GDP_GROWTH, TRADE_DRIVERS, builtin_scenarios
+
+__all__ = ["ExportShareModel", "OUTPUT_UNITS"]
+
+#: Output variables of :meth:`ExportShareModel.project` and their units.
+OUTPUT_UNITS: dict[str, str] = {
+    "export_share": "fraction",
+    "exports_eur": "EUR",
+    "domestic_eur": "EUR",
+    "ds_turnover_eur": "EUR",
+    "nl_market_share": "fraction",
+    "eu_market_eur": "EUR",
+    "materiel_spending_eur": "EUR",
+    "domestic_share": "ratio",
+}
+_DRIVER_NAMES = tuple(d.name for d in TRADE_DRIVERS)
+_EQUATIONS = ("m", "d")
+_LOG_BOUNDS = (-30.0, 5.0)  # guards exp() against the far tails of the t-distributed draws
+
+
+@dataclass(frozen=True)
+class _Kernel:
+    """The vectorised model function handed to :func:`~nldtib_forecast.simulation.simulate`."""
+
+    theta: np.ndarray  # (2 equations, 2 params): log level at the base year, log trend
+    chol_xtx: np.ndarray  # Cholesky factor of (X'X)^-1, shared by both equations
+    s2: np.ndarray  # residual variances (2,)
+    df: int
+    level_log: np.ndarray | None  # survey base-year log levels (2,) or None
+    level_se: np.ndarray | None  # their standard errors (2,)
+    base: tuple[float, float, float, float]  # X_b, D_b, M_b, P_b (EUR)
+    other_share: float
+    other_growth: float
+
+    def __call__(self, ctx) -> dict[str, np.ndarray]:
+        n, rng = ctx.n, ctx.rng
+        t_count = ctx.n_years
+        h = np.arange(t_count, dtype=float)  # years since the base year
+        # parameter uncertainty: sigma^2 | data ~ df s^2 / chi2(df); theta | sigma ~ N
+        sigma2 = self.df * self.s2[None, :] / rng.chisquare(self.df, size=(n, 2))  # (n, 2)
+        z = rng.standard_normal((n, 2, 2))  # (draw, equation, param)
+        theta = self.theta[None] + np.sqrt(sigma2)[..., None] * (z @ self.chol_xtx.T)
+        if self.level_log is not None:
+            theta[:, :, 0] = self.level_log[None] + self.level_se[None] * \
+                rng.standard_normal((n, 2))
+        shocks = np.sqrt(sigma2)[:, :, None] * rng.standard_normal((n, 2, t_count))
+        shocks[:, :, 0] = 0.0
+
+        def growth_index(name: str) -> np.ndarray:  # prod of (1 + g) from the year after base
+            g = ctx.driver(name).copy()
+            g[..., 0] = 0.0
+            return np.cumprod(1.0 + g, axis=-1)
+
+        def relative(name: str) -> np.ndarray:  # value_t / value_base
+            v = ctx.driver(name)
+            if (v[..., 0] <= 0).any():
+                bad = [ctx.scenarios[i] for i in np.nonzero(v[:, 0, 0] <= 0)[0]]
+                raise InputError(f"driver {name!r}: the base-year value must be > 0 (the model "
+                                 f"uses value_t / value_base); scenarios {bad}")
+            return v / v[..., :1]
+
+        x_b, d_b, m_b, p_b = self.base
+        trend_m = ctx.driver("nl_market_share_trend").copy()
+        trend_m[..., 0] = 0.0
+        cum_m = np.cumsum(np.log1p(trend_m), axis=-1)  # (S, 1, T)
+        dev_m = (theta[:, 0, 1] - self.theta[0, 1])[None, :, None] * h  # trend uncertainty
+        log_m = theta[:, 0, 0][None, :, None] + cum_m + dev_m + shocks[None, :, 0, :]
+        log_d = (theta[:, 1, 0][:, None] + theta[:, 1, 1][:, None] * h)[None] + \
+            shocks[None, :, 1, :] + np.log(relative("domestic_sourcing_share"))
+        share_m = np.exp(np.clip(log_m, *_LOG_BOUNDS))
+        share_d = np.exp(np.clip(log_d, *_LOG_BOUNDS))
+        market = m_b * growth_index("eu_procurement_growth")
+        materiel = p_b * growth_index("nl_gdp_growth") * relative(
+            "nl_defence_spending_gdp_share") * relative("nl_materiel_share")
+        other = self.other_share * x_b * (1.0 + self.other_growth) ** h
+        # the base year is observed
+        share_m[..., 0] = (1.0 - self.other_share) * x_b / m_b
+        share_d[..., 0] = d_b / p_b
+        exports = share_m * market + other
+        domestic = share_d * materiel
+        total = exports + domestic
+        return {"export_share": exports / total, "exports_eur": exports,
+                "domestic_eur": domestic, "ds_turnover_eur": total,
+                "nl_market_share": share_m, "eu_market_eur": market,
+                "materiel_spending_eur": materiel, "domestic_share": share_d}
+
+
+def _positive_fraction(name: str, value: object, upper: float = 1.0) -> float:
+    if not isinstance(value, Real) or isinstance(value, bool) or not 0 <= value < upper:
+        raise InputError(f"argument '{name}': must be a number in [0, {upper}), got {value!r}")
+    return float(value)
+
+
+@dataclass(frozen=True, eq=False)
+class ExportShareModel:
+    """The export share of NLDTIB D&S turnover: exports against the European market,
+    domestic turnover against Dutch materiel spending.
+
+    Build it with :meth:`from_published` or :meth:`from_survey`; the constructor only stores
+    a calibration.
+
+    Attributes
+    ----------
+    base_year : int
+        The last observed year; projections start after it.
+    calibration : pandas.DataFrame
+        The history used (see :meth:`history`).
+    params : pandas.DataFrame
+        Indexed by equation (``m``: Dutch share of the European market, ``d``: domestic
+        turnover over materiel spending): ``log_level`` (trend value in the base year),
+        ``log_trend`` (per year), their standard errors, ``sigma`` (residual standard
+        deviation), ``r_squared``, ``nobs``, ``df``.
+    base : pandas.Series
+        Base-year levels (EUR): ``exports_eur``, ``domestic_eur``, ``eu_market_eur``,
+        ``materiel_spending_eur``.
+    level_source : str
+        ``"published"`` or ``"survey"``: where the base-year levels come from.
+    """
+
+    base_year: int
+    calibration: pd.DataFrame
+    params: pd.DataFrame
+    base: pd.Series
+    level_source: str
+    other_destinations: float
+    other_growth: float
+    synthetic: bool
+    data_hash: str
+    _xtx_inv: np.ndarray = field(repr=False)
+    _level_se: np.ndarray | None = field(default=None, repr=False)
+    version: str = field(default=__version__)
+
+    # -- construction -------------------------------------------------------------------------
+    @classmethod
+    def from_published(cls, base_year: int = 2025, *, fit_years=None,
+                       market: pd.Series | None = None, materiel: pd.Series | None = None,
+                       other_destinations: float = 0.0,
+                       other_growth: float = GDP_GROWTH) -> ExportShareModel:
+        """Calibrate on the published history 2019-2025 (B24, L26, EDA, B24 materiel).
+
+        Parameters
+        ----------
+        base_year : int, default 2025
+            The year projections start from (2019-2025).
+        fit_years : sequence of int, optional
+            Years of the trend regressions (default 2019 up to ``base_year``; at least 4).
+        market, materiel : pandas.Series, optional
+            Replace the European market proxy or the Dutch materiel spending (EUR by year,
+            2019-2025); see :func:`~nldtib_forecast.models._trade_data.calibration_history`.
+        other_destinations : float, default 0.0
+            Fraction of exports going to destinations outside the European procurement market
+            (e.g. the US, Asia). Such exports do not scale with ``M``: they grow at
+            ``other_growth`` from their base-year level, and ``m`` is calibrated on the rest.
+        other_growth : float, default 0.035
+            Annual growth of the other-destination exports.
+
+        Returns
+        -------
+        ExportShareModel
+
+        Examples
+        --------
+        >>> from nldtib_forecast.models.trade import ExportShareModel
+        >>> model = ExportShareModel.from_published()
+        >>> model.params[["log_level", "log_trend", "sigma"]].round(3)
+              log_level  log_trend  sigma
+        equation
+        m        -3.269     -0.094  0.119
+        d        -0.513      0.001  0.128
+        >>> float(model.history().loc[2025, "export_share_fitted"])
+        0.36
+        """
+        history = calibration_history(market, materiel)
+        return cls._calibrate(history, base_year, fit_years, None, other_destinations,
+                              other_growth, "published", False)
+
+    @classmethod
+    def from_survey(cls, survey: pd.DataFrame | None = None, *, year: int | None = None,
+                    fit_years=None, market: pd.Series | None = None,
+                    materiel: pd.Series | None = None, other_destinations: float = 0.0,
+                    other_growth: float = GDP_GROWTH) -> ExportShareModel:
+        """Base-year levels from survey microdata, trends from the published history.
+
+        Parameters
+        ----------
+        survey : pandas.DataFrame, optional
+            Survey frame in the survey schema (``year``, ``weight``, ``stratum``,
+            ``turnover_ds_eur``, ``export_ds_eur``, ...). Default: the synthetic survey
+            (:func:`~nldtib_forecast.data.synthetic_survey`, seed 0).
+        year : int, optional
+            Base year (default: the last year in the survey; 2019-2025).
+        fit_years, market, materiel, other_destinations, other_growth
+            As in :meth:`from_published`.
+
+        Returns
+        -------
+        ExportShareModel
+            Its base-year exports and domestic turnover are the survey's weighted totals
+            (:func:`~nldtib_forecast.survey.survey_total`); their sampling standard errors
+            enter the projection as uncertainty of the levels.
+
+        Examples
+        --------
+        >>> from nldtib_forecast.models.trade import ExportShareModel
+        >>> model = ExportShareModel.from_survey()
+        >>> model.level_source, model.synthetic, model.base_year
+        ('survey', True, 2025)
+        >>> round(float(model.base["exports_eur"] / (model.base["exports_eur"]
+        ...                                           + model.base["domestic_eur"])), 3)
+        0.362
+        """
+        from nldtib_forecast.survey import survey_total
+
+        if survey is None:
+            from nldtib_forecast.data import synthetic_survey
+
+            survey = synthetic_survey(seed=0)
+        if not isinstance(survey, pd.DataFrame):
+            raise InputError(f"argument 'survey': expected a pandas DataFrame, got "
+                             f"{type(survey).__name__}")
+        missing = [c for c in ("year", "turnover_ds_eur", "export_ds_eur") if c not in survey]
+        if missing:
+            raise InputError(f"argument 'survey': missing column(s) {missing}")
+        if year is None:
+            year = int(survey["year"].max())
+        frame = survey.assign(domestic_ds_eur=survey["turnover_ds_eur"] - survey["export_ds_eur"])
+        totals = {}
+        for col in ("export_ds_eur", "domestic_ds_eur"):
+            est = survey_total(frame, col, year=year, protect=False)
+            totals[col] = (float(est["estimate"].iloc[0]), float(est["std_error"].iloc[0]))
+        history = calibration_history(market, materiel)
+        synthetic = bool(survey.attrs.get("synthetic", False))
+        return cls._calibrate(history, year, fit_years, totals, other_destinations,
+                              other_growth, "survey", synthetic)
+
+    @classmethod
+    def _calibrate(cls, history: pd.DataFrame, base_year: object, fit_years: object,
+                   survey_totals: dict | None, other_destinations: float, other_growth: float,
+                   level_source: str, synthetic: bool) -> ExportShareModel:
+        import statsmodels.api as sm
+
+        from nldtib_forecast.results import data_hash
+
+        if not isinstance(base_year, (int, np.integer)) or isinstance(base_year, bool) or \
+                base_year not in HISTORY_YEARS:
+            raise InputError(f"argument 'base_year': must be one of the calibration years "
+                             f"{HISTORY_YEARS[0]}-{HISTORY_YEARS[-1]}, got {base_year!r}")
+        base_year = int(base_year)
+        f = _positive_fraction("other_destinations", other_destinations)
+        if not isinstance(other_growth, Real) or isinstance(other_growth, bool) or \
+                not -0.5 <= other_growth <= 1.0:
+            raise InputError(f"argument 'other_growth': must be a number in [-0.5, 1], got "
+                             f"{other_growth!r}")
+        years = list(range(HISTORY_YEARS[0], base_year + 1)) if fit_years is None else \
+            sorted({int(y) for y in fit_years})
+        bad = [y for y in years if y not in HISTORY_YEARS]
+        if bad or len(years) < 4:
+            raise InputError(f"argument 'fit_years': need at least 4 years within "
+                             f"{HISTORY_YEARS[0]}-{HISTORY_YEARS[-1]}; got {years} "
+                             f"(invalid: {bad})")
+        hist = history.copy()
+        hist["other_exports_eur"] = f * hist["exports_eur"]
+        hist["nl_market_share"] = (1 - f) * hist["exports_eur"] / hist["eu_market_eur"]
+        hist["domestic_share"] = hist["domestic_eur"] / hist["materiel_spending_eur"]
+        hist["in_fit"] = hist.index.isin(years)
+        t = np.asarray(years, dtype=float) - base_year
+        design = sm.add_constant(t, has_constant="add")
+        rows, s2 = {}, []
+        for eq, col in zip(_EQUATIONS, ("nl_market_share", "domestic_share"), strict=True):
+            res = sm.OLS(np.log(hist.loc[years, col].to_numpy()), design).fit()
+            rows[eq] = {"log_level": res.params[0], "log_trend": res.params[1],
+                        "se_level": res.bse[0], "se_trend": res.bse[1],
+                        "sigma": float(np.sqrt(res.scale)), "r_squared": res.rsquared,
+                        "nobs": int(res.nobs), "df": int(res.df_resid)}
+            s2.append(res.scale)
+            xtx_inv = np.asarray(res.normalized_cov_params)
+            tt = hist.index.to_numpy(dtype=float) - base_year
+            hist[f"{col}_on_trend"] = np.exp(res.params[0] + res.params[1] * tt)
+        params = pd.DataFrame.from_dict(rows, orient="index")
+        params.index.name = "equation"
+        hist["export_share_fitted"] = hist["exports_eur"] / hist["ds_turnover_eur"]
+        x_trend = hist["nl_market_share_on_trend"] * hist["eu_market_eur"] + \
+            hist["other_exports_eur"]
+        d_trend = hist["domestic_share_on_trend"] * hist["materiel_spending_eur"]
+        hist["export_share_trend"] = x_trend / (x_trend + d_trend)
+        level_se = None
+        base = hist.loc[base_year, ["exports_eur", "domestic_eur", "eu_market_eur",
+                                    "materiel_spending_eur"]].astype(float)
+        if survey_totals is not None:
+            (x_b, x_se), (d_b, d_se) = survey_totals["export_ds_eur"], \
+                survey_totals["domestic_ds_eur"]
+            if not (x_b > 0 and d_b > 0):
+                raise InputError(f"argument 'survey': weighted exports and domestic D&S "
+                                 f"turnover in {base_year} must be > 0, got {x_b} and {d_b}")
+            base["exports_eur"], base["domestic_eur"] = x_b, d_b
+            params.loc["m", "log_level"] = np.log((1 - f) * x_b / base["eu_market_eur"])
+            params.loc["d", "log_level"] = np.log(d_b / base["materiel_spending_eur"])
+            level_se = np.array([x_se / x_b, d_se / d_b])  # delta method on the log
+            params["se_level"] = level_se
+        digest = data_hash({"history": hist.drop(columns=["filled", "sources"]),
+                            "survey": survey_totals or {}, "fit_years": years})
+        return cls(base_year=base_year, calibration=hist, params=params, base=base,
+                   level_source=level_source, other_destinations=f,
+                   other_growth=float(other_growth), synthetic=synthetic, data_hash=digest,
+                   _xtx_inv=xtx_inv, _level_se=level_se)
+
+    # -- history and fit ----------------------------------------------------------------------
+    def history(self) -> pd.DataFrame:
+        """Calibrated history: published vs fitted export shares, shares and markets.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by ``year`` (2019-2025): ``export_share_published`` (NaN in 2024),
+            ``export_share_fitted`` (the model identity ``X / (X + D)`` at the calibrated
+            shares ``m_t`` and ``d_t``: it reproduces the published shares within rounding),
+            ``export_share_trend`` (at the trend values of ``m`` and ``d`` only: the smooth
+            path the projections continue), ``nl_market_share`` (m) and ``domestic_share``
+            (d) with their trend values (``*_on_trend``), the money series (EUR), ``in_fit``
+            (year used by the trend regressions) and the ``filled`` and ``sources`` notes.
+        """
+        cols = ["export_share_published", "export_share_fitted", "export_share_trend",
+                "nl_market_share", "nl_market_share_on_trend", "domestic_share",
+                "domestic_share_on_trend", "exports_eur", "domestic_eur", "ds_turnover_eur",
+                "eu_market_eur", "materiel_spending_eur", "other_exports_eur", "in_fit",
+                "filled", "sources"]
+        return self.calibration[cols].copy()
+
+    def fit_statistics(self) -> pd.DataFrame:
+        """How well the model fits the published export shares (percentage points).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per measure: ``max_abs_fitted_pp`` (largest gap between the calibrated
+            and the published export share), ``rmse_trend_pp`` and ``max_abs_trend_pp`` (the
+            trend path against the published shares), and the R-squared and residual
+            standard deviation of the two trend regressions.
+        """
+        h = self.calibration
+        pub = h["export_share_published"]
+        ok = pub.notna()
+        gap_fit = 100 * (h["export_share_fitted"] - pub)[ok]
+        gap_trend = 100 * (h["export_share_trend"] - pub)[ok]
+        values = {
+            "max_abs_fitted_pp": float(gap_fit.abs().max()),
+            "rmse_trend_pp": float(np.sqrt((gap_trend ** 2).mean())),
+            "max_abs_trend_pp": float(gap_trend.abs().max()),
+            "r_squared_m": float(self.params.loc["m", "r_squared"]),
+            "r_squared_d": float(self.params.loc["d", "r_squared"]),
+            "sigma_m": float(self.params.loc["m", "sigma"]),
+            "sigma_d": float(self.params.loc["d", "sigma"]),
+            "n_published_shares": int(ok.sum()),
+        }
+        return pd.Series(values, name="value").to_frame()
+
+    @property
+    def interval_contents(self) -> str:
+        """What the projection intervals include and what they do not."""
+        text = ("parameter uncertainty of the log-linear trends of the market share m and the "
+                "domestic ratio d (levels, trends and residual variances drawn from their "
+                f"posterior given {int(self.params['nobs'].min())} years, flat prior) and "
+                "year-to-year deviations from trend")
+        if self.level_source == "survey":
+            text += "; survey sampling uncertainty of the base-year levels"
+        return text + ("; not included: uncertainty of the European market, Dutch spending and "
+                       "GDP paths (scenario assumptions), revisions and trend breaks in the "
+                       "published series, model misspecification")
+
+    # -- projection ---------------------------------------------------------------------------
+    def project(self, scenarios=None, horizon: int = 2035, n_draws: int = 2000,
+                seed=None, n_jobs: int | None = 1):
+        """Project the export share and its parts under scenarios.
+
+        Parameters
+        ----------
+        scenarios : Scenario, str or sequence, optional
+            Default: ``current_conditions`` and the built-in trade scenarios
+            (:func:`~nldtib_forecast.models.trade.builtin_scenarios`). Strings name built-in
+            trade scenarios or scenarios of :func:`nldtib_forecast.scenarios.builtin`.
+        horizon : int, default 2035
+            Last projected year.
+        n_draws : int, default 2000
+            Monte Carlo draws per scenario.
+        seed : int, SeedSequence, Generator or None
+            Root seed (recorded in the result).
+        n_jobs : int or None, default 1
+            joblib workers; results do not depend on it.
+
+        Returns
+        -------
+        ScenarioResult
+            Years ``base_year .. horizon`` (the base year holds the observed values, without
+            spread); variables :data:`OUTPUT_UNITS`: ``export_share``, ``exports_eur``,
+            ``domestic_eur``, ``ds_turnover_eur``, ``nl_market_share`` (m),
+            ``eu_market_eur`` (M), ``materiel_spending_eur`` (P), ``domestic_share`` (d).
+
+        Examples
+        --------
+        >>> from nldtib_forecast.models.trade import ExportShareModel
+        >>> model = ExportShareModel.from_published()
+        >>> res = model.project(["current_conditions", "share_recovery"], horizon=2030,
+        ...                     n_draws=500, seed=1)
+        >>> res.summary_frame("export_share", year=2030)["median"].round(2)
+        scenario            year
+        current_conditions  2030    0.28
+        share_recovery      2030    0.38
+        Name: median, dtype: float64
+        """
+        from nldtib_forecast.simulation import simulate
+
+        if not isinstance(horizon, (int, np.integer)) or isinstance(horizon, bool) or \
+                not self.base_year < horizon <= 2100:
+            raise InputError(f"argument 'horizon': must be an int year after the base year "
+                             f"{self.base_year} (and <= 2100), got {horizon!r}")
+        trade = builtin_scenarios()
+        if scenarios is None:
+            scenarios = ["current_conditions", *trade.values()]
+        elif isinstance(scenarios, str):
+            scenarios = trade.get(scenarios, scenarios)
+        elif isinstance(scenarios, (list, tuple)):
+            scenarios = [trade.get(s, s) if isinstance(s, str) else s for s in scenarios]
+        p = self.params
+        kernel = _Kernel(
+            theta=p.loc[list(_EQUATIONS), ["log_level", "log_trend"]].to_numpy(dtype=float),
+            chol_xtx=np.linalg.cholesky(self._xtx_inv),
+            s2=(p.loc[list(_EQUATIONS), "sigma"].to_numpy(dtype=float)) ** 2,
+            df=int(p["df"].min()),
+            level_log=None if self._level_se is None else
+            p.loc[list(_EQUATIONS), "log_level"].to_numpy(dtype=float),
+            level_se=self._level_se,
+            base=tuple(float(self.base[c]) for c in ("exports_eur", "domestic_eur",
+                                                     "eu_market_eur", "materiel_spending_eur")),
+            other_share=self.other_destinations, other_growth=self.other_growth)
+        return simulate(
+            kernel, scenarios, list(range(self.base_year, int(horizon) + 1)), n_draws,
+            seed=seed, n_jobs=n_jobs, drivers=_DRIVER_NAMES,
+            method=f"export share model (m x M + d x P), levels from {self.level_source} "
+                   f"data, trends 2019-{self.base_year}, Monte Carlo",
+            units=OUTPUT_UNITS, interval_contents=self.interval_contents,
+            data_hash=self.data_hash, synthetic=self.synthetic,
+            created_by="nldtib_forecast.models.trade.ExportShareModel.project",
+            extra={"base_year": self.base_year, "level_source": self.level_source,
+                   "other_destinations": self.other_destinations})
+
+    # -- display ------------------------------------------------------------------------------
+    def summary(self) -> str:
+        """Text summary: calibration, trends with standard errors, fit."""
+        p, fit = self.params, self.fit_statistics()["value"]
+        lines = [
+            f"Export share model: exports = m x M (+ other), domestic = d x P; base year "
+            f"{self.base_year}; levels from {self.level_source} data"
+            + (" (SYNTHETIC)" if self.synthetic else ""),
+            "  M: EDA equipment procurement, EU member states (EUR); P: Dutch MoD materiel "
+            "spending (EUR)",
+            f"  base year: exports EUR {self.base['exports_eur'] / 1e9:.2f} bn, domestic EUR "
+            f"{self.base['domestic_eur'] / 1e9:.2f} bn, M EUR "
+            f"{self.base['eu_market_eur'] / 1e9:.1f} bn, P EUR "
+            f"{self.base['materiel_spending_eur'] / 1e9:.2f} bn",
+            "",
+            "Log-linear trends (OLS, years " + ", ".join(
+                str(y) for y in self.calibration.index[self.calibration["in_fit"]]) + "):",
+        ]
+        for eq, label in (("m", "Dutch share of the European market"),
+                          ("d", "domestic turnover / materiel spending")):
+            r = p.loc[eq]
+            lines.append(f"  {eq} ({label}): level {np.exp(r['log_level']):.4f} "
+                         f"(log s.e. {r['se_level']:.3f}), trend {np.expm1(r['log_trend']):+.1%}"
+                         f" a year (log s.e. {r['se_trend']:.3f}), residual s.d. "
+                         f"{r['sigma']:.3f}, R2 {r['r_squared']:.2f}, df {int(r['df'])}")
+        lines += [
+            "",
+            f"Fit to the published export shares ({int(fit['n_published_shares'])} years): "
+            f"calibrated history within {fit['max_abs_fitted_pp']:.2f} pp; trend path RMSE "
+            f"{fit['rmse_trend_pp']:.1f} pp (max {fit['max_abs_trend_pp']:.1f} pp).",
+            "Seven annual observations, several of them interpolated: the trends are "
+            "uncertain and the projection intervals wide.",
+        ]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def _repr_html_(self) -> str:
+        import html
+
+        table = self.history()[["export_share_published", "export_share_fitted",
+                                "export_share_trend", "nl_market_share", "domestic_share"]]
+        return ("<pre>" + html.escape(self.summary()) + "</pre>"
+                + table.to_html(float_format=lambda v: f"{v:.3f}"))
+
+    def plot_history(self, ax=None):
+        """Published, fitted and trend export shares 2019-2025; returns the Axes."""
+        if ax is None:
+            import matplotlib.pyplot as plt
+
+            _fig, ax = plt.subplots(figsize=(7.0, 3.8), layout="constrained")
+        from matplotlib.ticker import MultipleLocator, PercentFormatter
+
+        h = self.history()
+        x = h.index.to_numpy()
+        ax.plot(x, h["export_share_published"], "o", color="k", label="published",
+                gid="published")
+        ax.plot(x, h["export_share_fitted"], "s", mfc="none", color="C1",
+                label="fitted (calibrated m, d)", gid="fitted")
+        ax.plot(x, h["export_share_trend"], "-", color="C0", label="trend", gid="trend")
+        ax.yaxis.set_major_locator(MultipleLocator(0.05))
+        ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+        ax.set_xlabel("year")
+        ax.set_ylabel("export share of D&S turnover")
+        ax.legend(frameon=False, fontsize="small")
+        return ax

@@ -1,0 +1,69 @@
+"""Trade: the domestic/export split of NLDTIB D&S turnover, its decomposition and econometrics.
+
+The export share of NLDTIB D&S turnover was 45-54% in 2019-2023 (B24) and fell to 36% in 2025
+(L26): domestic demand grows faster than international demand, and the Dutch share of the
+European defence market falls. The letter calls this a strategic risk. This module has three
+parts.
+
+Export share projection
+    :class:`ExportShareModel`: exports ``X = m M`` (the Dutch share ``m`` of the European
+    equipment procurement market ``M``, plus optional other destinations), domestic D&S
+    turnover ``D = d P`` (``d`` relative to Dutch materiel spending ``P``), export share
+    ``X / (X + D)``. Calibrated on the published 2019-2025 history
+    (:meth:`ExportShareModel.from_published`) or with base-year levels from survey microdata
+    (:meth:`ExportShareModel.from_survey`); :meth:`ExportShareModel.project` runs the
+    scenarios (drivers registered here, built-in scenarios in :func:`builtin_scenarios`) and
+    returns a :class:`~nldtib_forecast.results.ScenarioResult`.
+Constant market share and shift-share
+    :func:`cms_decomposition` splits an export change into market growth, structure and
+    competitiveness (Leamer-Stern, Dunn's shift-share, Fagerberg-Sollie, Milana).
+Export demand econometrics
+    :func:`fit_export_demand`: ARDL / error-correction models through statsmodels with the
+    Pesaran-Shin-Smith bounds test.
+
+Importing this module registers the six trade drivers (model ``"trade"``):
+``eu_procurement_growth``, ``nl_defence_spending_gdp_share``, ``nl_materiel_share``,
+``nl_gdp_growth``, ``nl_market_share_trend``, ``domestic_sourcing_share``. statsmodels is
+imported only when a model is fitted.
+
+Examples
+--------
+The Dutch export change 2019-2025 against the European market: at a constant share the
+exports would have grown by EUR 4.0 bn; the falling share took EUR 2.4 bn of that away.
+
+>>> from nldtib_forecast.models.trade import ExportShareModel, cms_decomposition
+>>> model = ExportShareModel.from_published()
+>>> h = model.history()
+>>> res = cms_decomposition(h.loc[2019, "exports_eur"], h.loc[2025, "exports_eur"],
+...                         h.loc[2019, "eu_market_eur"], h.loc[2025, "eu_market_eur"])
+>>> (res.components[["market_growth", "competitiveness"]] / 1e9).round(2).tolist()
+[4.01, -2.44]
+>>> bool((h["export_share_fitted"] - h["export_share_published"]).abs().max() < 0.01)
+True
+"""
+
+from __future__ import annotations
+
+from nldtib_forecast.models._ardl import (
+    SMALL_SAMPLE,
+    BoundsTest,
+    ExportDemandResult,
+    ShortSampleWarning,
+    fit_export_demand,
+)
+from nldtib_forecast.models._cms import CMS_COMPONENTS, CMS_METHODS, CMSResult, cms_decomposition
+from nldtib_forecast.models._trade_data import calibration_history
+from nldtib_forecast.models._trade_drivers import (
+    TRADE_BUILTIN_NAMES,
+    TRADE_DRIVERS,
+    builtin_scenarios,
+)
+from nldtib_forecast.models._trade_model import OUTPUT_UNITS, ExportShareModel
+
+__all__ = [
+    "ExportShareModel", "OUTPUT_UNITS", "calibration_history",
+    "builtin_scenarios", "TRADE_BUILTIN_NAMES", "TRADE_DRIVERS",
+    "cms_decomposition", "CMSResult", "CMS_METHODS", "CMS_COMPONENTS",
+    "fit_export_demand", "ExportDemandResult", "BoundsTest", "ShortSampleWarning",
+    "SMALL_SAMPLE",
+]
