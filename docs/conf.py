@@ -67,6 +67,7 @@ bibtex_bibfiles = [
     "references_dynamics.bib",
     "references_price_volume.bib",
     "references_trade.bib",
+    "references_capacity.bib",
 ]
 bibtex_default_style = "plain"
 bibtex_reference_style = "author_year"

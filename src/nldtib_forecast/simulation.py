@@ -46,7 +46,8 @@ from nldtib_forecast._errors import InputError, check_option
 from nldtib_forecast.results import ResultMetadata, ScenarioResult
 from nldtib_forecast.scenarios import Scenario, _as_dict, _years, builtin, driver_names, get_driver
 
-__all__ = ["simulate", "SimulationContext", "DEFAULT_BLOCK_SIZE", "block_rng"]
+__all__ = ["simulate", "SimulationContext", "DEFAULT_BLOCK_SIZE", "block_rng",
+           "single_threaded_blas"]
 
 #: Draws per random-number block (and per model call) unless ``block_size`` is given.
 DEFAULT_BLOCK_SIZE = 100
@@ -192,6 +193,25 @@ def _check_output(out: object, ctx: SimulationContext, variables: Sequence[str] 
     return checked
 
 
+_BLAS_CONTROLLER: list = []
+
+
+def single_threaded_blas():
+    """Context manager limiting BLAS to one thread while a model runs.
+
+    joblib's worker processes run BLAS with fewer threads than the parent process, and a
+    multi-threaded matrix product may sum in a different order, so results would differ in the
+    last bits between ``n_jobs=1`` and ``n_jobs=2``. Every model call of :func:`simulate` runs
+    under this limit, which keeps results bit-identical for any ``n_jobs`` (the parallelism is
+    over chunks of draws instead).
+    """
+    if not _BLAS_CONTROLLER:
+        from threadpoolctl import ThreadpoolController
+
+        _BLAS_CONTROLLER.append(ThreadpoolController())
+    return _BLAS_CONTROLLER[0].limit(limits=1, user_api="blas")
+
+
 def _run_chunk(model: Callable, names: tuple[str, ...], years: np.ndarray,
                drivers: Mapping[str, np.ndarray], entropy: int | tuple,
                spawn_key: tuple[int, ...], blocks: list[tuple[int, int, int]]
@@ -202,7 +222,9 @@ def _run_chunk(model: Callable, names: tuple[str, ...], years: np.ndarray,
     for block, start, stop in blocks:
         ctx = SimulationContext(names, years, drivers, stop - start,
                                 block_rng(entropy, block, spawn_key), block, start)
-        out = _check_output(model(ctx), ctx, list(parts) if parts else None)
+        with single_threaded_blas():
+            result = model(ctx)
+        out = _check_output(result, ctx, list(parts) if parts else None)
         for var, arr in out.items():
             parts.setdefault(var, []).append(arr)
     return {v: np.concatenate(p, axis=1) for v, p in parts.items()}

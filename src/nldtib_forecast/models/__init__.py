@@ -6,6 +6,9 @@
     decompositions of aggregate change into within, between, cross, entry and exit terms
 :mod:`~nldtib_forecast.models.pass_through`
     cost pass-through to D&S prices
+:mod:`~nldtib_forecast.models.capacity`
+    capacity scale-up under scenarios for order certainty, procurement and labour, with
+    Sobol' sensitivity analysis and scenario discovery
 :mod:`~nldtib_forecast.models.trade`
     domestic versus export: the export share projection, constant market share analysis and
     export-demand econometrics
