@@ -21,7 +21,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["InputError", "Problem", "__version__", "data"]
 
-_SUBMODULES = {"data", "survey", "models", "scenarios", "simulation", "results", "cli", "plotting"}
+_SUBMODULES = {"data", "survey", "models", "scenarios", "simulation", "results", "evaluation",
+               "cli", "plotting"}
 
 
 def __getattr__(name: str):
