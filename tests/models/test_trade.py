@@ -170,7 +170,8 @@ def test_builtin_scenarios_are_sourced_and_valid(tmp_path):
 
     assert not set(scen) & set(BUILTIN_NAMES)  # no clash with the core built-ins
     merged = builtin()  # registered into the global built-ins, after the core ones
-    assert list(merged)[len(BUILTIN_NAMES):] == list(TRADE_BUILTIN_NAMES)
+    n = len(BUILTIN_NAMES)
+    assert list(merged)[n:n + len(TRADE_BUILTIN_NAMES)] == list(TRADE_BUILTIN_NAMES)
     assert all(merged[n] == scen[n] for n in scen)
 
 

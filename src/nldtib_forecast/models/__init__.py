@@ -12,6 +12,8 @@
 :mod:`~nldtib_forecast.models.trade`
     domestic versus export: the export share projection, constant market share analysis and
     export-demand econometrics
+:mod:`~nldtib_forecast.models.outlook`
+    the NLDTIB outlook: demand, capacity and prices joined in one scenario model
 
 Sub-modules are imported on first use so that ``import nldtib_forecast.models`` stays light.
 """

@@ -1,0 +1,120 @@
+"""Drivers and combined built-in scenarios of the outlook model (private).
+
+Importing this module (which :mod:`nldtib_forecast.models.outlook` does) registers the three
+outlook drivers (model ``"outlook"``) and the combined built-in scenarios
+``eu_surge_current`` and ``nl_35_improved``. The core ``current_conditions`` and
+``improved_conditions`` scenarios of :func:`nldtib_forecast.scenarios.builtin` complete the
+outlook's default set (:data:`OUTLOOK_SCENARIOS`): drivers a scenario does not set keep their
+registry defaults, so every scenario is usable for every sub-model.
+"""
+
+from __future__ import annotations
+
+from nldtib_forecast.models._trade_drivers import builtin_scenarios as _trade_builtins
+from nldtib_forecast.scenarios import (
+    PHASE_IN,
+    Driver,
+    Scenario,
+    get_driver,
+    register_builtin,
+    register_driver,
+)
+
+__all__ = ["OUTLOOK_DRIVERS", "OUTLOOK_SCENARIOS", "outlook_builtins"]
+
+#: The outlook's default scenarios, in display order.
+OUTLOOK_SCENARIOS: tuple[str, ...] = ("current_conditions", "improved_conditions",
+                                      "eu_surge_current", "nl_35_improved")
+
+OUTLOOK_DRIVERS: tuple[Driver, ...] = (
+    Driver(
+        name="cost_inflation", unit="fraction per year", lower=-0.2, upper=0.5,
+        default=0.025, model="outlook",
+        description="Annual growth of the unit costs of NLDTIB D&S production (wages, "
+                    "materials, energy). Passed on to D&S prices at the estimated pass-through.",
+        source="CBS (load_nl_macro): CPI inflation 3.3% in 2024 and 2025, 1.5% a year on "
+               "average 2014-2021; ECB medium-term target 2%. 2.5% a year (the 2% target plus "
+               "0.5 pp for the labour-intensive, wage-driven cost base of the sector) is an "
+               "assumption.",
+    ),
+    Driver(
+        name="capacity_pressure_markup", unit="fraction per unit of excess demand",
+        lower=0.0, upper=2.0, default=0.0, model="outlook",
+        description="Extra price growth in year t per unit of the previous year's excess "
+                    "demand ratio max(0, demand / capacity - 1): prices respond to shortages "
+                    "with a one-year lag. 0 switches the response off.",
+        source="L26: no disproportionate price increases; the pass-through margin test on the "
+               "survey (price change minus cost change) is negative. The default 0 follows "
+               "this; positive values are a sensitivity (assumption).",
+    ),
+    Driver(
+        name="domestic_priority", unit="fraction", lower=0.0, upper=1.0, default=0.0,
+        model="outlook",
+        description="How a capacity shortage is shared between domestic and export customers: "
+                    "0 = in proportion to their demand, 1 = domestic demand served first "
+                    "(security of supply), values in between mix the two.",
+        source="Assumption. No published figure; the Defence Strategy for Industry and "
+               "Innovation stresses security of supply, which argues for values above 0 as a "
+               "scenario.",
+    ),
+)
+
+for _driver in OUTLOOK_DRIVERS:
+    register_driver(_driver)
+
+
+def _improved_paths() -> dict[str, dict[int, float]]:
+    """The capacity drivers' paths of ``improved_conditions`` (the same phase-in)."""
+    out = {}
+    for name, (start, end) in PHASE_IN.items():
+        d = get_driver(name)
+        out[name] = {start: d.default, end: d.improved}
+    return out
+
+
+_SOURCES = (
+    "L26: letter to parliament of 21 May 2026: scale-up of 33% under current and 67% under "
+    "improved conditions; export share 36% in 2025; the Dutch share of the European market "
+    "is falling.",
+    "Capacity driver levels and phase-in: the scenario registry "
+    "(nldtib_forecast.scenarios.drivers('capacity')), assumptions.",
+)
+
+
+def outlook_builtins() -> dict[str, Scenario]:
+    """The combined built-in scenarios registered by the outlook model.
+
+    ``eu_surge_current``
+        the European demand surge of ``eu_rearm`` (ReArm Europe: EU defence spending +1.5%
+        of GDP over 2025-2028) with current capacity conditions.
+    ``nl_35_improved``
+        the Dutch path to 3.5% of GDP (``nl_path_35``) with the capacity drivers of
+        ``improved_conditions``.
+
+    Examples
+    --------
+    >>> from nldtib_forecast.models._outlook_drivers import outlook_builtins
+    >>> scen = outlook_builtins()
+    >>> sorted(scen["nl_35_improved"].drivers)
+    ['labour_supply_growth', 'nl_defence_spending_gdp_share', 'order_certainty', \
+'procurement_lead_time_months']
+    """
+    trade = _trade_builtins()
+    rearm, nl = trade["eu_rearm"], trade["nl_path_35"]
+    return {
+        "eu_surge_current": Scenario(
+            "eu_surge_current", dict(rearm.drivers),
+            "European demand surge with current conditions: " + rearm.description
+            + " Capacity drivers (order certainty, procurement lead time, labour supply) stay "
+            "at current conditions.", rearm.sources + _SOURCES),
+        "nl_35_improved": Scenario(
+            "nl_35_improved", {**dict(nl.drivers), **_improved_paths()},
+            "The Dutch path to 3.5% of GDP with improved conditions: " + nl.description
+            + " Order certainty, procurement lead time and labour supply growth follow their "
+            "improved_conditions paths (orders by 2028, procurement by 2029, labour by 2030).",
+            nl.sources + _SOURCES),
+    }
+
+
+for _scenario in outlook_builtins().values():
+    register_builtin(_scenario)

@@ -1,0 +1,447 @@
+"""The outlook: NLDTIB D&S turnover, its export share and the labour it needs, under scenarios.
+
+:class:`Outlook` joins the sub-models into one Monte Carlo simulation per scenario, year and
+draw:
+
+* **demand** from the export share model (:mod:`~nldtib_forecast.models.trade`): domestic
+  demand (Dutch materiel spending x domestic ratio) and export demand (European procurement
+  market x Dutch market share), in current prices, deflated to base-year prices by the
+  outlook's D&S price index;
+* **capacity** from the capacity model (:mod:`~nldtib_forecast.models.capacity`): base-year
+  D&S turnover x (1 + uplift), per segment (NLD area by default);
+* **realised volume** ``min(demand, capacity)`` per segment, summed; capacity utilisation and
+  unmet demand (the capacity gap); a shortage is shared between domestic and export customers
+  as the ``domestic_priority`` driver says;
+* **prices**: unit-cost inflation (driver ``cost_inflation``) passed on at the pass-through
+  coefficient estimated from the survey (:mod:`~nldtib_forecast.models.pass_through`), plus an
+  optional response to capacity pressure; nominal turnover = price x volume, and its growth
+  split exactly into price, volume and interaction;
+* **labour**: the D&S FTE the realised volume requires at the base-year productivity growing
+  at the capacity model's productivity prior.
+
+:func:`summary_table` gives the median and an interval of the key variables per scenario and
+year; :meth:`Outlook.history` compares the base year with the published figures.
+See :doc:`/methodology/outlook`.
+
+Importing this module registers the drivers ``cost_inflation``, ``capacity_pressure_markup``
+and ``domestic_priority`` (model ``"outlook"``) and the built-in scenarios
+``eu_surge_current`` and ``nl_35_improved``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from difflib import get_close_matches
+
+import numpy as np
+import pandas as pd
+
+from nldtib_forecast._errors import InputError, Problem
+from nldtib_forecast.models._capacity_kernel import DRIVERS as CAPACITY_DRIVERS
+from nldtib_forecast.models._capacity_kernel import PRIORS, Prior
+from nldtib_forecast.models._capacity_support import _BLOCK_SIZE, DEFAULT_ASSUMPTIONS
+from nldtib_forecast.models._outlook_drivers import (
+    OUTLOOK_DRIVERS,
+    OUTLOOK_SCENARIOS,
+    outlook_builtins,
+)
+from nldtib_forecast.models._outlook_kernel import OUTPUT_UNITS, CapacityPart, OutlookKernel
+from nldtib_forecast.models._trade_drivers import TRADE_DRIVERS
+from nldtib_forecast.results import ScenarioResult, _tails, data_hash
+
+__all__ = ["Outlook", "summary_table", "OUTPUT_UNITS", "OUTLOOK_SCENARIOS", "KEY_VARIABLES",
+           "SEGMENTS", "outlook_builtins"]
+
+#: Segment columns for ``min(demand, capacity)``; ``"none"`` works on the aggregate.
+SEGMENTS: tuple[str, ...] = ("nld_area", "size_class", "domain", "none")
+#: Variables of :func:`summary_table` by default.
+KEY_VARIABLES: tuple[str, ...] = ("turnover_nominal_eur", "turnover_real_eur", "export_share",
+                                  "capacity_eur", "utilisation", "unmet_demand_eur",
+                                  "price_index", "fte_required")
+_TRADE_KEYS = ("fit_years", "other_destinations", "other_growth")
+_OWN_KEYS = ("segments", "pass_through")
+_ALL_DRIVERS = (tuple(CAPACITY_DRIVERS) + tuple(d.name for d in TRADE_DRIVERS)
+                + tuple(d.name for d in OUTLOOK_DRIVERS))
+
+
+def _split_assumptions(given: dict) -> tuple[dict, dict, dict]:
+    cap_keys = list(DEFAULT_ASSUMPTIONS) + list(PRIORS)
+    known = cap_keys + list(_TRADE_KEYS) + list(_OWN_KEYS)
+    cap, trade, own, problems = {}, {}, {}, []
+    for key, value in given.items():
+        if key in cap_keys:
+            cap[key] = value
+        elif key in _TRADE_KEYS:
+            trade[key] = value
+        elif key in _OWN_KEYS:
+            own[key] = value
+        else:
+            close = get_close_matches(key, known, n=1)
+            problems.append(Problem(key, "unknown assumption" + (
+                f" (did you mean '{close[0]}'?)" if close else "") + f"; valid: {known}"))
+    seg = own.get("segments", "nld_area")
+    if seg not in SEGMENTS:
+        close = get_close_matches(str(seg), SEGMENTS, n=1)
+        problems.append(Problem("segments", f"unknown value {seg!r}; valid values: "
+                                f"{list(SEGMENTS)}" + (f" (did you mean '{close[0]}'?)"
+                                                       if close else "")))
+    pt = own.get("pass_through")
+    if pt is not None and not isinstance(pt, Prior) and (
+            isinstance(pt, bool) or not isinstance(pt, (int, float, np.number))
+            or not 0 <= pt <= 2):
+        problems.append(Problem("pass_through", f"must be a number in [0, 2] or a Prior, got "
+                                f"{pt!r}"))
+    if problems:
+        raise InputError("Outlook.from_survey: invalid assumptions", problems)
+    own["segments"] = seg
+    return cap, trade, own
+
+
+class Outlook:
+    """D&S turnover, export share, capacity use and labour under scenarios.
+
+    Build it with :meth:`from_survey`. Attributes: :attr:`capacity_model` and
+    :attr:`trade_model` (the calibrated sub-models), :attr:`pass_through` (the pooled
+    coefficient and its standard error), :attr:`base` (base-year levels), :attr:`segments`.
+
+    Examples
+    --------
+    >>> from nldtib_forecast.models.outlook import Outlook, summary_table
+    >>> outlook = Outlook.from_survey()
+    >>> outlook.base_year, round(float(outlook.base["turnover_ds_eur"]) / 1e9, 2)
+    (2025, 9.28)
+    >>> result = outlook.simulate(horizon=2030, n_draws=100, seed=1)
+    >>> result.scenarios
+    ('current_conditions', 'improved_conditions', 'eu_surge_current', 'nl_35_improved')
+    >>> table = summary_table(result, years=[2030], variables=["export_share"])
+    >>> list(table.columns)
+    ['scenario', 'year', 'variable', 'unit', 'median', 'lower', 'upper']
+    """
+
+    def __init__(self, *, _state: dict) -> None:
+        self.__dict__.update(_state)
+
+    @classmethod
+    def from_survey(cls, survey: pd.DataFrame | None = None, *, year: int | None = None,
+                    **assumptions) -> Outlook:
+        """Calibrate the sub-models to one survey year and the embedded market data.
+
+        Parameters
+        ----------
+        survey : pandas.DataFrame, optional
+            Survey microdata in the survey schema. Default: the synthetic survey
+            (:func:`~nldtib_forecast.data.synthetic_survey`, seed 0).
+        year : int, optional
+            Base year (default: the last year with scale-up answers).
+        **assumptions
+            ``segments`` (:data:`SEGMENTS`, default ``"nld_area"``: capacity limits demand
+            per NLD area; ``"none"``: on the aggregate); ``pass_through`` (a number fixes the
+            coefficient, a :class:`~nldtib_forecast.models.capacity.Prior` replaces the
+            estimate's normal prior); the capacity model's assumptions and priors (see
+            :meth:`CapacityModel.from_survey
+            <nldtib_forecast.models.capacity.CapacityModel.from_survey>`); the trade model's
+            ``fit_years``, ``other_destinations``, ``other_growth``.
+
+        Returns
+        -------
+        Outlook
+
+        Raises
+        ------
+        nldtib_forecast.InputError
+            Unknown or invalid assumptions (every problem listed, with the nearest valid
+            name), or a survey the sub-models cannot use.
+        """
+        from nldtib_forecast.models.capacity import CapacityModel
+        from nldtib_forecast.models.pass_through import estimate_pass_through
+        from nldtib_forecast.models.trade import ExportShareModel
+
+        cap_kw, trade_kw, own = _split_assumptions(dict(assumptions))
+        if survey is None:
+            from nldtib_forecast.data import synthetic_survey
+
+            survey = synthetic_survey(seed=0)
+        if not isinstance(survey, pd.DataFrame):
+            raise InputError(f"argument 'survey': expected a pandas DataFrame, got "
+                             f"{type(survey).__name__}")
+        capacity = CapacityModel.from_survey(survey, year=year, **cap_kw)
+        year = capacity.base_year
+        trade = ExportShareModel.from_survey(survey, year=year, **trade_kw)
+        pt = own.get("pass_through")
+        if isinstance(pt, Prior):
+            pt_mean, pt_sd, pt_source = pt.central, 0.0, "given as a Prior"
+        elif pt is not None:
+            pt_mean, pt_sd, pt_source = float(pt), 0.0, "fixed by the caller"
+        else:
+            try:
+                est = estimate_pass_through(survey, year=year)
+            except InputError as err:
+                raise InputError(f"Outlook.from_survey: the pass-through cannot be estimated "
+                                 f"from the survey ({err}); pass pass_through=<number>") from None
+            row = est.pass_through.loc["pooled"]
+            pt_mean, pt_sd = float(row["estimate"]), float(row["std_error"])
+            pt_source = (f"estimated: pooled survey-weighted regression, {est.year}, "
+                         f"{est.cov_type} s.e.")
+        rows = survey[survey["year"] == year]
+        y = rows["turnover_ds_eur"].to_numpy(float, na_value=np.nan)
+        w = rows["weight"].to_numpy(float)
+        fte = rows["fte_ds"].to_numpy(float, na_value=np.nan) if "fte_ds" in rows else \
+            np.full(len(rows), np.nan)
+        ok = np.isfinite(y) & np.isfinite(fte)
+        if not (w[ok] * fte[ok]).sum() > 0:
+            raise InputError(f"Outlook.from_survey: no D&S FTE (fte_ds) for the firms of {year}; "
+                             "the labour productivity cannot be computed")
+        productivity = float((w[ok] * y[ok]).sum() / (w[ok] * fte[ok]).sum())
+        base = pd.Series({
+            "turnover_ds_eur": float(trade.base["exports_eur"] + trade.base["domestic_eur"]),
+            "exports_eur": float(trade.base["exports_eur"]),
+            "domestic_eur": float(trade.base["domestic_eur"]),
+            "capacity_base_eur": capacity.base_turnover_eur,
+            "productivity_eur_per_fte": productivity,
+            "fte_ds": float(np.nansum(w * fte)),
+        }, name=year)
+        base["export_share"] = base["exports_eur"] / base["turnover_ds_eur"]
+        state = dict(capacity_model=capacity, trade_model=trade, _year=year, base=base,
+                     segments=own["segments"], _pt=(pt_mean, pt_sd), _pt_source=pt_source,
+                     _pt_fixed=(pt_sd == 0.0), _productivity=productivity,
+                     _synthetic=bool(survey.attrs.get("synthetic", False)))
+        state["_hash"] = data_hash({"capacity": capacity._hash, "trade": trade.data_hash,
+                                    "pass_through": [pt_mean, pt_sd],
+                                    "productivity": productivity,
+                                    "segments": own["segments"]})
+        return cls(_state=state)
+
+    # -- attributes -----------------------------------------------------------------------------
+    @property
+    def base_year(self) -> int:
+        """The survey year both sub-models are calibrated to; projections start after it."""
+        return self._year
+
+    @property
+    def pass_through(self) -> pd.Series:
+        """Pass-through coefficient: ``estimate``, ``std_error`` (0 if fixed), ``source``."""
+        return pd.Series({"estimate": self._pt[0], "std_error": self._pt[1],
+                          "source": self._pt_source}, name="pass_through")
+
+    @property
+    def interval_contents(self) -> str:
+        """What the spread of the draws includes and what it does not."""
+        cap = self.capacity_model._interval_contents().split("; not")[0]
+        trade = self.trade_model.interval_contents.split("; not included")[0]
+        pt = ("" if self._pt_fixed else "; sampling uncertainty of the pass-through "
+              "coefficient (normal with its robust standard error, truncated at 0)")
+        return (f"capacity: {cap}; demand: {trade}{pt}; productivity growth drawn from the "
+                "capacity model's prior. Not included: uncertainty of the scenario paths "
+                "(markets, spending, cost inflation: shown as separate scenarios), entry of "
+                "new firms, substitution between segments, model error")
+
+    def __repr__(self) -> str:
+        return (f"<Outlook: base year {self._year}, D&S turnover EUR "
+                f"{self.base['turnover_ds_eur'] / 1e9:.2f} bn, export share "
+                f"{self.base['export_share']:.1%}, pass-through {self._pt[0]:.2f}, segments "
+                f"{self.segments}{'; SYNTHETIC data' if self._synthetic else ''}>")
+
+    # -- history --------------------------------------------------------------------------------
+    def history(self, result: ScenarioResult | None = None, level: float = 0.9) -> pd.DataFrame:
+        """Published D&S turnover and export share against the model.
+
+        Parameters
+        ----------
+        result : ScenarioResult, optional
+            An outlook result; where its years overlap the published years, its median and
+            interval are added (per scenario, as columns ``<variable>_<scenario>_median``...).
+        level : float, default 0.9
+            Interval level.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by ``year`` (2019 up to the last published year): ``turnover_ds_published_eur``
+            and ``export_share_published`` (L26, B24; NaN where unpublished: export share
+            2024), ``turnover_ds_model_eur`` and ``export_share_model`` (the base year's
+            survey estimates, NaN in other years), and the gaps ``*_gap``.
+
+        Examples
+        --------
+        >>> from nldtib_forecast.models.outlook import Outlook
+        >>> h = Outlook.from_survey().history()
+        >>> h.loc[2025, ["turnover_ds_published_eur", "export_share_published"]].tolist()
+        [10200000000.0, 0.36]
+        """
+        cal = self.trade_model.calibration
+        out = pd.DataFrame({"turnover_ds_published_eur": cal["ds_turnover_eur"].astype(float),
+                            "export_share_published": cal["export_share_published"]
+                            .astype(float)})
+        out.index.name = "year"
+        out["turnover_ds_model_eur"] = np.nan
+        out["export_share_model"] = np.nan
+        if self._year in out.index:
+            out.loc[self._year, "turnover_ds_model_eur"] = self.base["turnover_ds_eur"]
+            out.loc[self._year, "export_share_model"] = self.base["export_share"]
+        out["turnover_ds_gap_eur"] = out["turnover_ds_model_eur"] - out[
+            "turnover_ds_published_eur"]
+        out["export_share_gap"] = out["export_share_model"] - out["export_share_published"]
+        if result is not None:
+            overlap = [y for y in result.years if y in out.index]
+            for var in ("turnover_nominal_eur", "export_share"):
+                if not overlap:
+                    break
+                sf = result.summary_frame(var, level=level, year=overlap)
+                for scen in result.scenarios:
+                    part = sf.loc[scen]
+                    for stat in ("median", "lower", "upper"):
+                        out.loc[overlap, f"{var}_{scen}_{stat}"] = part[stat].to_numpy()
+        return out
+
+    # -- simulation -----------------------------------------------------------------------------
+    def _kernel(self) -> OutlookKernel:
+        from nldtib_forecast.models import _trade_model as TM
+
+        cap = self.capacity_model
+        by = [] if self.segments == "none" else [self.segments]
+        features, labels = cap._features(by)
+        part = CapacityPart(cap, features, labels)
+        # segment bases: every firm's weighted D&S turnover, by the labelled categories; firms
+        # in categories without respondents (no uplift of their own) go with the aggregate
+        a = cap._w * np.nan_to_num(cap._y)
+        bases, columns, rest = [], [], a.sum()
+        for c, label in enumerate(labels[1:], start=1):
+            col, cat = label[len("uplift["):-1].split("=", 1)
+            mask = (cap._rows[col].astype(str) == cat).to_numpy(bool)
+            bases.append(a[mask].sum())
+            columns.append(c)
+            rest -= a[mask].sum()
+        if not by or rest > 1e-9 * a.sum():
+            bases.append(max(rest, 0.0))
+            columns.append(0)
+        t = self.trade_model
+        p = t.params
+        eqs = list(TM._EQUATIONS)
+        trade = TM._Kernel(
+            theta=p.loc[eqs, ["log_level", "log_trend"]].to_numpy(dtype=float),
+            chol_xtx=np.linalg.cholesky(t._xtx_inv),
+            s2=p.loc[eqs, "sigma"].to_numpy(dtype=float) ** 2, df=int(p["df"].min()),
+            level_log=None if t._level_se is None else
+            p.loc[eqs, "log_level"].to_numpy(dtype=float),
+            level_se=t._level_se,
+            base=tuple(float(t.base[c]) for c in ("exports_eur", "domestic_eur",
+                                                  "eu_market_eur", "materiel_spending_eur")),
+            other_share=t.other_destinations, other_growth=t.other_growth)
+        return OutlookKernel(
+            capacity=part, capacity_drivers=tuple(CAPACITY_DRIVERS), trade=trade,
+            segment_base=np.asarray(bases, float), segment_columns=tuple(columns),
+            base_total=float(self.base["turnover_ds_eur"]), pass_through=self._pt,
+            pass_through_fixed=self._pt_fixed, productivity_base=self._productivity)
+
+    def simulate(self, scenarios=None, horizon: int = 2035, n_draws: int = 2000,
+                 seed: int | np.random.Generator | None = None, n_jobs: int | None = 1,
+                 progress: bool | None = None, *, chunk_size: int | None = None,
+                 block_size: int = _BLOCK_SIZE) -> ScenarioResult:
+        """Simulate the outlook under scenarios.
+
+        Parameters
+        ----------
+        scenarios : Scenario, str, sequence or mapping, optional
+            Default: :data:`OUTLOOK_SCENARIOS` (``current_conditions``,
+            ``improved_conditions``, ``eu_surge_current``, ``nl_35_improved``). Strings name
+            built-in scenarios (:func:`nldtib_forecast.scenarios.builtin`). Any driver of the
+            capacity, trade and outlook models can be set; unset drivers keep their defaults.
+        horizon : int, default 2035
+            Last simulated year; years run from ``base_year + 1``.
+        n_draws : int, default 2000
+            Monte Carlo draws per scenario.
+        seed, n_jobs, progress, chunk_size, block_size
+            As in :func:`nldtib_forecast.simulation.simulate`: results are bit-identical for
+            any ``n_jobs`` and ``chunk_size``. ``block_size`` (default 250, the capacity
+            model's) is part of the method.
+
+        Returns
+        -------
+        ScenarioResult
+            Variables :data:`OUTPUT_UNITS` per scenario, draw and year; the metadata record
+            the base-year levels, the pass-through and the assumptions.
+
+        Raises
+        ------
+        nldtib_forecast.InputError
+            Unknown scenarios or drivers, a horizon not after the base year, invalid draws.
+        """
+        from nldtib_forecast.simulation import simulate
+
+        if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or \
+                not self._year < horizon <= 2100:
+            raise InputError(f"argument 'horizon': must be an int year after the base year "
+                             f"{self._year} (and <= 2100), got {horizon!r}")
+        if scenarios is None:
+            scenarios = list(OUTLOOK_SCENARIOS)
+        years = list(range(self._year, int(horizon) + 1))
+        cap = self.capacity_model
+        extra = {"base_year": self._year, "base": self.base.to_dict(),
+                 "pass_through": self.pass_through.to_dict(), "segments": self.segments,
+                 "capacity_assumptions": cap.assumptions,
+                 "trade_level_source": self.trade_model.level_source,
+                 "entry": "not modelled separately: new entrants' turnover is part of volume"}
+        result = simulate(
+            self._kernel(), scenarios, years, n_draws, seed=seed, n_jobs=n_jobs,
+            chunk_size=chunk_size, block_size=block_size, progress=progress,
+            drivers=list(_ALL_DRIVERS),
+            method=("NLDTIB outlook: demand from the export share model, capacity from the "
+                    f"capacity model, volume = min(demand, capacity) by {self.segments}, "
+                    "prices = cost inflation x pass-through; Monte Carlo"),
+            units=OUTPUT_UNITS, interval_contents=self.interval_contents,
+            data_hash=self._hash, synthetic=self._synthetic,
+            created_by="nldtib_forecast.models.outlook.Outlook.simulate", extra=extra)
+        return result.select(years=years[1:])
+
+
+def summary_table(result: ScenarioResult, years: Sequence[int] | int = (2030, 2035),
+                  variables: Sequence[str] | str = KEY_VARIABLES,
+                  level: float = 0.9) -> pd.DataFrame:
+    """Median and central interval of key outlook variables, per scenario and year (tidy).
+
+    Parameters
+    ----------
+    result : ScenarioResult
+        From :meth:`Outlook.simulate`.
+    years : int or sequence of int, default (2030, 2035)
+        Years reported (each must be in the result).
+    variables : str or sequence of str, default :data:`KEY_VARIABLES`
+        Variables reported.
+    level : float, default 0.9
+        Interval level: ``lower`` and ``upper`` are the ``(1 - level) / 2`` and
+        ``(1 + level) / 2`` quantiles over draws.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``scenario, year, variable, unit, median, lower, upper``; one row per
+        scenario, year and variable (money in EUR, shares as fractions).
+
+    Examples
+    --------
+    >>> from nldtib_forecast.models.outlook import Outlook, summary_table
+    >>> res = Outlook.from_survey().simulate(["current_conditions"], horizon=2030,
+    ...                                      n_draws=50, seed=2)
+    >>> row = summary_table(res, years=2030, variables="export_share").iloc[0]
+    >>> row["scenario"], int(row["year"]), row["variable"], row["unit"]
+    ('current_conditions', 2030, 'export_share', 'fraction')
+    """
+    if not isinstance(result, ScenarioResult):
+        raise InputError(f"argument 'result': expected a ScenarioResult, got "
+                         f"{type(result).__name__}")
+    if not 0 < level < 1:
+        raise InputError(f"argument 'level': must lie in (0, 1), got {level!r}")
+    years = [years] if isinstance(years, (int, np.integer)) else list(years)
+    variables = [variables] if isinstance(variables, str) else list(variables)
+    sub = result.select(variables=variables, years=years)
+    q = sub.quantiles([_tails(level)[0], 0.5, _tails(level)[1]])
+    q.columns = ["lower", "median", "upper"]
+    out = q.reset_index()
+    out.insert(3, "unit", out["variable"].map(lambda v: result.units.get(v, "")))
+    out = out[["scenario", "year", "variable", "unit", "median", "lower", "upper"]]
+    order = {v: i for i, v in enumerate(variables)}
+    out = out.sort_values(["scenario", "year", "variable"], key=lambda s: s.map(
+        {n: i for i, n in enumerate(sub.scenarios)}) if s.name == "scenario" else (
+        s.map(order) if s.name == "variable" else s), kind="stable")
+    out["year"] = out["year"].astype("int64")
+    return out.reset_index(drop=True)
