@@ -66,7 +66,7 @@ plt.show()
 
 # %%
 # 4. "About 14% of firms do not pass cost increases on; no disproportionate price rises"
-# -------------------------------------------------------------------------------------
+# --------------------------------------------------------------------------------------
 # The share of firms not passing costs on, and a one-sided test of "price change minus cost
 # change > 0" (a disproportionate price rise): the test does not reject.
 from nldtib_forecast.models.pass_through import estimate_pass_through
