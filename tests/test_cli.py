@@ -6,6 +6,7 @@ check the real entry point, exit codes and stderr.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -18,17 +19,42 @@ import pytest
 from nldtib_forecast import __version__
 from nldtib_forecast.cli import main
 
+#: Files every report has (besides the fan charts fan_<model>_<variable>.png and the waterfall
+#: waterfall_<year>.png, whose names depend on the models and the data).
 REPORT_FILES = {
     "published.csv",
     "audit.csv",
     "survey_summary.csv",
     "headline.csv",
+    "summary.csv",
+    "results.csv",
+    "scenario_definitions.csv",
+    "drivers.csv",
+    "decomposition.csv",
+    "scenarios.toml",
     "nldtib_report.xlsx",
+    "nldtib_report.html",
     "ds_turnover.png",
     "export_share.png",
     "README.txt",
     "manifest.json",
+    "timing.json",
 }
+SHEETS = {"summary", "results", "scenarios", "drivers", "models", "priors", "survey_summary",
+          "headline", "decomposition", "published", "audit", "sources"}
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "scenarios" / "example.toml"
+
+
+def _names(path: Path) -> set[str]:
+    return {p.name for p in path.iterdir()}
+
+
+def _check_report_files(path: Path) -> None:
+    names = _names(path)
+    assert REPORT_FILES <= names, REPORT_FILES - names
+    extra = names - REPORT_FILES
+    assert extra, "no charts"
+    assert all(n.endswith(".png") and n.startswith(("fan_", "waterfall_")) for n in extra), extra
 
 
 def _run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -43,16 +69,17 @@ def _run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     )
 
 
-def _tree(path: Path) -> dict[str, bytes]:
+def _tree(path: Path, skip: tuple[str, ...] = ()) -> dict[str, bytes]:
     return {
-        str(p.relative_to(path)): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()
+        str(p.relative_to(path)): p.read_bytes() for p in sorted(path.rglob("*"))
+        if p.is_file() and p.name not in skip
     }
 
 
 @pytest.fixture(scope="module")
 def report_dir(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("report") / "results"
-    assert main(["report", "--out", str(out), "--seed", "0"]) == 0
+    assert main(["report", "--out", str(out), "--seed", "0", "--draws", "200"]) == 0
     return out
 
 
@@ -61,7 +88,7 @@ def test_help_subprocess():
     res = _run("--help")
     assert res.returncode == 0
     assert "usage: nldtib-forecast" in res.stdout
-    for command in ("data", "report"):
+    for command in ("data", "run", "report"):
         assert command in res.stdout
 
 
@@ -111,6 +138,12 @@ def test_data_published_csv_subprocess(tmp_path):
         ["report", "--out", "x", "--seed", "abc"],
         ["data", "survey", "--out", "x.csv", "--seed", "-3"],
         ["--bogus"],
+        ["run"],
+        ["run", "s.toml"],
+        ["run", "s.toml", "--out", "x", "--draws", "0"],
+        ["run", "s.toml", "--out", "x", "--draws", "many"],
+        ["run", "s.toml", "--out", "x", "--jobs", "0"],
+        ["report", "--out", "x", "--jobs", "-2"],
     ],
 )
 def test_usage_errors_are_one_line_exit_2(argv, capsys):
@@ -177,12 +210,21 @@ def test_data_into_missing_directory_is_one_line_error(tmp_path, capsys):
 
 
 def test_report_writes_all_files(report_dir):
-    assert {p.name for p in report_dir.iterdir()} == REPORT_FILES
+    _check_report_files(report_dir)
     manifest = json.loads((report_dir / "manifest.json").read_text())
     assert manifest["version"] == __version__
     assert manifest["seed"] == 0
+    assert manifest["n_draws"] == 200
+    assert manifest["command"] == "report"
     assert manifest["synthetic_survey"] is True
-    assert {f["name"] for f in manifest["files"]} == REPORT_FILES - {"manifest.json"}
+    assert manifest["inputs"]["survey"] == {**manifest["inputs"]["survey"],
+                                            "source": "synthetic", "seed": 0}
+    assert manifest["inputs"]["survey"]["data_hash"].startswith("sha256:")
+    assert manifest["scenario_file"]["contents"] == (report_dir / "scenarios.toml").read_text()
+    assert {f["name"] for f in manifest["files"]} == _names(report_dir) - {
+        "manifest.json", "timing.json"}
+    timing = json.loads((report_dir / "timing.json").read_text())
+    assert timing["seconds"]["total"] > 0
     readme = (report_dir / "README.txt").read_text()
     assert "SYNTHETIC" in readme
 
@@ -195,7 +237,7 @@ def test_report_tables(report_dir):
     assert summary["ds_turnover_share"].between(0, 1).all()
     assert (summary["firms"] > summary["respondents"]).all()
     sheets = pd.read_excel(report_dir / "nldtib_report.xlsx", sheet_name=None)
-    assert set(sheets) == {"published", "audit", "survey_summary", "headline"}
+    assert set(sheets) == SHEETS
     assert (summary["ds_turnover_eur_ci_lower"] < summary["ds_turnover_eur"]).all()
     assert set(summary["firms_status"]) == {"publish"}
     headline = pd.read_csv(report_dir / "headline.csv")
@@ -222,17 +264,17 @@ def test_report_summary_is_weighted_sum(report_dir):
 
 def test_report_same_seed_identical_files(report_dir, tmp_path):
     again = tmp_path / "again"
-    assert main(["report", "--out", str(again), "--seed", "0"]) == 0
-    first, second = _tree(report_dir), _tree(again)
+    assert main(["report", "--out", str(again), "--seed", "0", "--draws", "200"]) == 0
+    first, second = _tree(report_dir, ("timing.json",)), _tree(again, ("timing.json",))
     assert first.keys() == second.keys()
-    for name in ("published.csv", "audit.csv", "survey_summary.csv"):
+    for name in ("published.csv", "audit.csv", "survey_summary.csv", "results.csv"):
         assert first[name] == second[name], name
-    assert first == second  # also the workbook, the plots and the manifest
+    assert first == second  # also the workbook, the plots, the HTML and the manifest
 
 
 def test_report_other_seed_differs_in_survey_only(report_dir, tmp_path):
     other = tmp_path / "other"
-    assert main(["report", "--out", str(other), "--seed", "1"]) == 0
+    assert main(["report", "--out", str(other), "--seed", "1", "--draws", "200"]) == 0
     assert (other / "published.csv").read_bytes() == (report_dir / "published.csv").read_bytes()
     assert (other / "survey_summary.csv").read_bytes() != (
         report_dir / "survey_summary.csv"
@@ -254,11 +296,12 @@ def test_report_refuses_non_empty_dir(tmp_path, capsys):
 def test_report_into_empty_dir_and_overwrite(tmp_path):
     target = tmp_path / "results"
     target.mkdir()
-    assert main(["report", "--out", str(target)]) == 0
-    assert {p.name for p in target.iterdir()} == REPORT_FILES
+    assert main(["report", "--out", str(target), "--draws", "50"]) == 0
+    _check_report_files(target)
     (target / "stale.txt").write_text("old")
-    assert main(["report", "--out", str(target), "--overwrite", "--seed", "2"]) == 0
-    assert {p.name for p in target.iterdir()} == REPORT_FILES
+    assert main(["report", "--out", str(target), "--overwrite", "--seed", "2",
+                 "--draws", "50"]) == 0
+    _check_report_files(target)
     assert json.loads((target / "manifest.json").read_text())["seed"] == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == ["results"]
 
@@ -326,3 +369,175 @@ def test_report_failure_keeps_existing_dir_on_overwrite(tmp_path, monkeypatch):
     assert main(["report", "--out", str(target), "--overwrite"]) == 1
     assert _tree(target) == {"keep.txt": b"mine"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["results"]
+
+
+# ----------------------------------------------------------------------------- run
+BAD_DRIVER = """
+[scenarios.faster]
+description = "Faster procurement"
+[scenarios.faster.drivers]
+procurement_lead_tme_months = 12
+"""
+
+
+def _leftovers(parent: Path) -> list[str]:
+    return sorted(p.name for p in parent.iterdir() if p.name.startswith("."))
+
+
+def test_run_example_subprocess(tmp_path):
+    out = tmp_path / "run"
+    res = _run("run", str(EXAMPLE), "--out", str(out), "--draws", "200", "--seed", "7")
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip() == f"wrote {len(_names(out))} files to {out}"
+    _check_report_files(out)
+    assert (out / "scenarios.toml").read_bytes() == EXAMPLE.read_bytes()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["command"] == "run" and manifest["seed"] == 7
+    assert manifest["n_draws"] == 200
+    assert manifest["scenario_file"]["name"] == "example.toml"
+    assert manifest["scenario_file"]["contents"] == EXAMPLE.read_text()
+    assert manifest["scenarios"] == ["procurement_reform", "slow_reform", "labour_push"]
+    assert "run scenarios.toml" in manifest["reproduce"]
+    results = pd.read_csv(out / "results.csv")
+    assert set(results["scenario"]) == set(manifest["scenarios"])
+    assert list(results.columns) == ["model", "scenario", "year", "variable", "unit",
+                                     "statistic", "value"]
+    summary = pd.read_csv(out / "summary.csv")
+    assert set(summary["year"]) == {2030, 2035}
+    assert (summary["lower"] <= summary["median"]).all()
+    assert (summary["median"] <= summary["upper"]).all()
+    assert _leftovers(tmp_path) == []
+
+
+def test_run_same_seed_identical_files(tmp_path):
+    a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    for out in (a, b):
+        assert main(["run", str(EXAMPLE), "--out", str(out), "--draws", "100", "--quiet"]) == 0
+    first, second = _tree(a, ("timing.json",)), _tree(b, ("timing.json",))
+    assert first == second
+    assert (a / "timing.json").exists()
+    # the number of workers changes nothing either
+    assert main(["run", str(EXAMPLE), "--out", str(c), "--draws", "100", "--quiet",
+                 "--jobs", "2"]) == 0
+    assert _tree(c, ("timing.json",)) == first
+
+
+def test_run_quiet_prints_nothing(tmp_path, capsys):
+    assert main(["run", str(EXAMPLE), "--out", str(tmp_path / "q"), "--draws", "20",
+                 "--quiet"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""
+
+
+def _one_error_line(res: subprocess.CompletedProcess) -> str:
+    assert "Traceback" not in res.stderr
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1, res.stderr
+    return lines[0]
+
+
+def test_run_unknown_driver_subprocess(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(BAD_DRIVER)
+    res = _run("run", str(bad), "--out", str(tmp_path / "out"))
+    assert res.returncode == 1
+    line = _one_error_line(res)
+    assert "bad.toml" in line and "faster" in line and "procurement_lead_tme_months" in line
+    assert "did you mean 'procurement_lead_time_months'" in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.toml"]
+
+
+def test_run_malformed_toml_names_position(tmp_path, capsys):
+    bad = tmp_path / "broken.toml"
+    bad.write_text('[scenarios.a]\ndescription = "unterminated\n')
+    assert main(["run", str(bad), "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert "broken.toml" in err and "line 2" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.toml"]
+
+
+def test_run_missing_scenario_file(tmp_path, capsys):
+    assert main(["run", str(tmp_path / "nope.toml"), "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "nope.toml" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_run_bad_survey_file_subprocess(tmp_path):
+    survey = tmp_path / "survey.csv"
+    survey.write_text("firm_id,year\nA,2025\n")
+    res = _run("run", str(EXAMPLE), "--out", str(tmp_path / "out"), "--survey", str(survey))
+    assert res.returncode == 1
+    line = _one_error_line(res)
+    assert "survey" in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["survey.csv"]
+
+
+def test_run_with_survey_file_has_no_banner_and_no_microdata(tmp_path):
+    from nldtib_forecast.data import synthetic_survey
+
+    survey = synthetic_survey(seed=3)
+    path = tmp_path / "my_survey.csv"
+    survey.to_csv(path, index=False)  # a plain file: not marked synthetic
+    out = tmp_path / "out"
+    assert main(["run", str(EXAMPLE), "--out", str(out), "--draws", "50", "--survey",
+                 str(path), "--quiet"]) == 0
+    html = (out / "nldtib_report.html").read_text()
+    assert "synthetic-banner" not in html
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["synthetic_survey"] is False
+    assert manifest["inputs"]["survey"]["file"] == "my_survey.csv"
+    assert manifest["inputs"]["survey"]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert "--survey my_survey.csv" in manifest["reproduce"]
+    # no firm identifiers anywhere in the output
+    firm = str(survey["firm_id"].iloc[0])
+    for name, content in _tree(out).items():
+        assert firm.encode() not in content, name
+    for name in ("headline.csv", "survey_summary.csv", "decomposition.csv"):
+        assert "firm_id" not in pd.read_csv(out / name).columns
+
+
+def test_run_interrupted_leaves_nothing(tmp_path, monkeypatch, capsys):
+    from nldtib_forecast import _report
+
+    def interrupted(directory, spec):
+        (directory / "partial.csv").write_text("x")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_report, "build_report", interrupted)
+    out = tmp_path / "deep" / "out"
+    assert main(["run", str(EXAMPLE), "--out", str(out)]) == 130
+    err = capsys.readouterr().err
+    assert err.strip() == "nldtib-forecast: interrupted; nothing written"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_run_sigint_subprocess(tmp_path):
+    """Ctrl-C during a long run: exit 130, no DIR, no temporary directory."""
+    import signal
+    import time
+
+    out = tmp_path / "out"
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "nldtib_forecast.cli", "run", str(EXAMPLE), "--out", str(out),
+         "--draws", "20000", "--quiet"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and proc.poll() is None:
+            if any(p.name.startswith(".out.tmp-") for p in tmp_path.iterdir()):
+                break
+            time.sleep(0.05)
+        assert proc.poll() is None, "the run ended before it could be interrupted"
+        time.sleep(0.3)
+        proc.send_signal(signal.SIGINT)
+        _stdout, stderr = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 130, stderr
+    assert stderr.strip() == "nldtib-forecast: interrupted; nothing written"
+    assert list(tmp_path.iterdir()) == []

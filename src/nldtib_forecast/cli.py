@@ -7,23 +7,30 @@ Usage::
     nldtib-forecast data published --out published.csv
     nldtib-forecast data audit --out audit.xlsx
     nldtib-forecast data survey --out survey.csv [--population] [--seed S]
-    nldtib-forecast report --out DIR [--seed S] [--overwrite]
+    nldtib-forecast run SCENARIOS.toml --out DIR [--draws N] [--seed S] [--jobs J]
+                        [--survey FILE] [--quiet] [--overwrite]
+    nldtib-forecast report --out DIR [--draws N] [--seed S] [--jobs J] [--survey FILE]
+                           [--quiet] [--overwrite]
 
-Files are written atomically: a report is built in a temporary directory next to ``DIR`` and
-moved into place at the end, so a failure leaves nothing behind. Bad arguments give a one-line
-error on stderr and exit code 2; bad input data exit code 1.
+``run`` runs the scenarios of a TOML file, ``report`` the built-in scenarios; both write tidy
+CSV tables, one Excel workbook, PNG charts, a self-contained HTML report, ``README.txt``,
+``manifest.json`` (reproducibility: identical for identical inputs and seed) and
+``timing.json`` (durations). Directories are written atomically: the output is built in a
+temporary directory next to ``DIR`` and moved into place at the end, so a failure or Ctrl-C
+leaves nothing behind. Bad arguments give a one-line error on stderr and exit code 2; bad input
+data or a file system error exit code 1; an interruption exit code 130.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import re
 import shutil
 import sys
 import tempfile
+import time
 import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -31,9 +38,10 @@ from pathlib import Path
 import pandas as pd
 
 from nldtib_forecast._errors import InputError
+from nldtib_forecast._report import DEFAULT_DRAWS, survey_summary
 from nldtib_forecast._version import __version__
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "survey_summary"]
 
 PROG = "nldtib-forecast"
 _TABLE_FORMATS = (".csv", ".xlsx")
@@ -76,14 +84,55 @@ def _seed(text: str) -> int:
     return value
 
 
+def _draws(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"draws must be a positive integer, got {text!r}")
+    return value
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value == 0 or value < -1:
+        raise argparse.ArgumentTypeError(
+            f"jobs must be a positive integer or -1 (all cores), got {text!r}")
+    return value
+
+
+def _add_run_options(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--out", required=True, type=Path, metavar="DIR",
+                        help="output directory (must not exist or be empty)")
+    parser.add_argument("--draws", type=_draws, default=DEFAULT_DRAWS, metavar="N",
+                        help=f"Monte Carlo draws per scenario (default: {DEFAULT_DRAWS})")
+    parser.add_argument("--seed", type=_seed, default=0, metavar="S",
+                        help=f"random seed of the simulation{what} (default: 0)")
+    parser.add_argument("--jobs", type=_jobs, default=1, metavar="J",
+                        help="parallel workers, -1 for all cores (default: 1); results do "
+                        "not depend on it")
+    parser.add_argument("--survey", type=Path, default=None, metavar="FILE",
+                        help="survey microdata (.csv, .xlsx or .dta) instead of the embedded "
+                        "synthetic survey; never copied into the output")
+    parser.add_argument("--quiet", action="store_true",
+                        help="no progress bars and no final 'wrote N files' line")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace DIR if it holds an earlier report")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``nldtib-forecast`` command."""
     parser = _Parser(
         prog=PROG,
         description=(
             "Economics of the Dutch defence and security technological industrial base "
-            "(NLDTIB). Export the embedded data, or write a report with tables, an Excel "
-            "workbook and plots. The default survey data are synthetic."
+            "(NLDTIB). Export the embedded data, run scenario files, or write a report with "
+            "tables, an Excel workbook, plots and an HTML page. The default survey data are "
+            "synthetic."
         ),
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
@@ -119,19 +168,28 @@ def build_parser() -> argparse.ArgumentParser:
     survey.add_argument("--population", action="store_true",
                         help="write the full synthetic population instead of the respondents")
 
+    run = commands.add_parser(
+        "run",
+        help="run the scenarios of a TOML file and write a report directory",
+        description="Run the scenarios of SCENARIOS.toml through the models and write into "
+        "DIR: tidy CSV tables of all results, an Excel workbook with a sheet per table, PNG "
+        "fan charts and a turnover waterfall, a self-contained HTML report, README.txt, "
+        "manifest.json (everything needed to reproduce the run) and timing.json. The same "
+        "inputs and seed give identical files (except timing.json).",
+    )
+    run.add_argument("scenarios", type=Path, metavar="SCENARIOS.toml",
+                     help="scenario file ([scenarios.<name>] tables)")
+    _add_run_options(run, "")
+
     report = commands.add_parser(
         "report",
-        help="write tables, an Excel workbook and plots into a directory",
-        description="Write the published figures, their audit, a summary of the synthetic "
-        "survey, an Excel workbook with one sheet per table, two plots, README.txt and "
-        "manifest.json into DIR. The same seed gives identical files.",
+        help="run the built-in scenarios and write a report directory",
+        description="Run the built-in scenarios on the embedded (synthetic) survey, or on "
+        "--survey FILE, and write the same files as 'run', together with the published "
+        "figures, their audit and survey summaries, into DIR. The same seed gives identical "
+        "files (except timing.json).",
     )
-    report.add_argument("--out", required=True, type=Path, metavar="DIR",
-                        help="output directory (must not exist or be empty)")
-    report.add_argument("--seed", type=_seed, default=0, metavar="S",
-                        help="random seed of the synthetic survey (default: 0)")
-    report.add_argument("--overwrite", action="store_true",
-                        help="replace DIR if it holds an earlier report")
+    _add_run_options(report, " and of the synthetic survey")
     return parser
 
 
@@ -244,176 +302,7 @@ def _cmd_data(args: argparse.Namespace) -> int:
     return 0
 
 
-# --------------------------------------------------------------------------- report
-def survey_summary(survey: pd.DataFrame, seed: int | None = None,
-                   level: float = 0.95) -> pd.DataFrame:
-    """Design-based estimates of the main survey totals and ratios per year, protected.
-
-    Every figure is a design-based estimate of :mod:`nldtib_forecast.survey` (Horvitz-Thompson
-    totals, ratios of totals; linearisation variance with the finite population correction)
-    and passes the default disclosure rules: a suppressed figure is NaN with its status.
-
-    Parameters
-    ----------
-    survey : pandas.DataFrame
-        Firm-year frame in the survey schema with a ``weight`` column.
-    seed : int, optional
-        Seed the synthetic survey was drawn with, recorded in the ``data`` column.
-    level : float, default 0.95
-        Confidence level of the intervals.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by ``year`` with, for ``firms`` (weighted count), ``ds_turnover_eur``,
-        ``ds_turnover_share``, ``export_share``, ``fte_total`` and ``fte_ds``, the estimate
-        and ``<name>_ci_lower``, ``<name>_ci_upper``, ``<name>_status``; then ``respondents``
-        and ``data`` (``"synthetic ..."`` when the frame is synthetic).
-    """
-    from nldtib_forecast.survey import SurveyDesign, survey_ratio, survey_total
-
-    design = SurveyDesign(survey)
-    specs = {
-        "firms": (survey_total, (None,)),
-        "ds_turnover_eur": (survey_total, ("turnover_ds_eur",)),
-        "ds_turnover_share": (survey_ratio, ("turnover_ds_eur", "turnover_total_eur")),
-        "export_share": (survey_ratio, ("export_ds_eur", "turnover_ds_eur")),
-        "fte_total": (survey_total, ("fte_total",)),
-        "fte_ds": (survey_total, ("fte_ds",)),
-    }
-    years = sorted(int(y) for y in survey["year"].unique())
-    rows = []
-    for year in years:  # a handful of years; the estimators are vectorised over firms
-        row: dict[str, object] = {"year": year}
-        for name, (fn, args) in specs.items():
-            est = fn(design, *args, year=year, level=level).iloc[0]
-            row[name] = est["estimate"]
-            row[f"{name}_ci_lower"] = est["ci_lower"]
-            row[f"{name}_ci_upper"] = est["ci_upper"]
-            row[f"{name}_status"] = est["status"]
-        row["respondents"] = int((survey["year"] == year).sum())
-        rows.append(row)
-    out = pd.DataFrame(rows).set_index("year")
-    out.index = out.index.astype("int64")
-    if survey.attrs.get("synthetic", False):
-        label = "synthetic survey, not real firms"
-        if seed is not None:
-            label += f" (seed {seed})"
-    else:
-        label = "survey"
-    out["data"] = label
-    return out
-
-
-def _plot_to_file(
-    published: pd.DataFrame,
-    indicator: str,
-    estimates: pd.Series,
-    path: Path,
-    seed: int,
-) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
-
-    from nldtib_forecast.plotting import plot_published_series
-
-    fig = Figure(figsize=(7.0, 4.0), layout="constrained")
-    ax = fig.add_subplot()
-    plot_published_series(
-        published,
-        indicator,
-        ax=ax,
-        estimates=estimates,
-        estimates_label=f"synthetic survey, weighted (seed {seed})",
-    )
-    fig.savefig(path, dpi=120, metadata={"Software": None})
-
-
-_REPORT_FILES: dict[str, str] = {
-    "published.csv": "published NLDTIB figures, one row per indicator, year and edition",
-    "audit.csv": "arithmetic audit of the published figures",
-    "survey_summary.csv": "design-based estimates per year with 95% intervals and disclosure "
-    "status (synthetic data)",
-    "headline.csv": "the 2026 letter's survey figures recomputed from the (synthetic) survey, "
-    "with 95% intervals, the published values and disclosure status",
-    "nldtib_report.xlsx": "the four tables above, one sheet each",
-    "ds_turnover.png": "D&S-related turnover: published series with trend breaks, and the "
-    "synthetic survey's weighted estimate",
-    "export_share.png": "export share of D&S turnover: published series with trend breaks, and "
-    "the synthetic survey's weighted estimate",
-    "README.txt": "this description",
-}
-
-
-def _write_report(directory: Path, seed: int) -> list[str]:
-    from nldtib_forecast import data
-
-    published = data.load_published()
-    audit = data.audit_published()
-    survey = data.synthetic_survey(seed=seed)
-    summary = survey_summary(survey, seed=seed)
-    from nldtib_forecast.survey import headline_figures
-
-    headline = headline_figures(survey, seed=seed).reset_index()
-
-    _write_table(published, directory / "published.csv")
-    _write_table(audit, directory / "audit.csv")
-    _write_table(summary, directory / "survey_summary.csv")
-    _write_table(headline, directory / "headline.csv")
-    _write_workbook(
-        {"published": published, "audit": audit, "survey_summary": summary,
-         "headline": headline},
-        directory / "nldtib_report.xlsx",
-    )
-    _plot_to_file(published, "ds_turnover_eur", summary["ds_turnover_eur"],
-                  directory / "ds_turnover.png", seed)
-    _plot_to_file(published, "export_share", summary["export_share"],
-                  directory / "export_share.png", seed)
-
-    n_bad = int((audit["status"] == "inconsistent").sum()) if "status" in audit else 0
-    lines = [
-        f"nldtib_forecast {__version__} report",
-        "",
-        f"Command: {PROG} report --out DIR --seed {seed}",
-        f"Seed of the synthetic survey: {seed}",
-        "",
-        "The survey data in this report are SYNTHETIC: a firm-level panel calibrated to the",
-        "published NLDTIB figures, not the confidential survey microdata. The published",
-        "figures are as published, with their sources in published.csv.",
-        f"The audit finds {n_bad} inconsistent published figure(s); see audit.csv.",
-        "Trend breaks (e.g. between 2017 and 2019) are marked in the plots; series are",
-        "not comparable across them.",
-        "",
-        "Files:",
-    ]
-    lines += [f"  {name:<20} {text}" for name, text in _REPORT_FILES.items()]
-    lines += ["  manifest.json        version, seed and checksums of the files", ""]
-    (directory / "README.txt").write_text("\n".join(lines), encoding="utf-8", newline="\n")
-
-    files = sorted(_REPORT_FILES)
-    manifest = {
-        "library": "nldtib_forecast",
-        "version": __version__,
-        "command": "report",
-        "seed": seed,
-        "synthetic_survey": bool(survey.attrs.get("synthetic", False)),
-        "files": [
-            {
-                "name": name,
-                "description": _REPORT_FILES[name],
-                "bytes": (directory / name).stat().st_size,
-                "sha256": hashlib.sha256((directory / name).read_bytes()).hexdigest(),
-            }
-            for name in files
-        ],
-    }
-    text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
-    (directory / "manifest.json").write_text(text, encoding="utf-8", newline="\n")
-    return [*files, "manifest.json"]
-
-
+# --------------------------------------------------------------------------- run and report
 def _is_report_dir(path: Path) -> bool:
     """Whether ``path`` holds a report written by this command (its manifest says so)."""
     try:
@@ -432,28 +321,38 @@ def _missing_parents(path: Path) -> list[Path]:
     return missing
 
 
-def _cmd_report(args: argparse.Namespace) -> int:
-    target = Path(os.path.abspath(args.out))
+def _check_out_dir(out: Path, overwrite: bool) -> Path:
+    """The absolute output directory; an error if it may not be written."""
+    target = Path(os.path.abspath(out))
     if target.exists():
         if not target.is_dir():
-            raise InputError(f"argument --out: {str(args.out)!r} exists and is not a directory")
+            raise InputError(f"argument --out: {str(out)!r} exists and is not a directory")
         if any(target.iterdir()):
-            if not args.overwrite:
+            if not overwrite:
                 raise InputError(
-                    f"argument --out: directory {str(args.out)!r} is not empty; "
+                    f"argument --out: directory {str(out)!r} is not empty; "
                     "use --overwrite to replace it"
                 )
             cwd = Path.cwd().resolve()
             if target.resolve() == cwd or target.resolve() in cwd.parents:
                 raise InputError(
-                    f"argument --out: {str(args.out)!r} is or contains the current directory; "
+                    f"argument --out: {str(out)!r} is or contains the current directory; "
                     "refusing to replace it"
                 )
             if not _is_report_dir(target):
                 raise InputError(
-                    f"argument --out: {str(args.out)!r} is not an earlier nldtib-forecast "
+                    f"argument --out: {str(out)!r} is not an earlier nldtib-forecast "
                     "report (no manifest.json); --overwrite only replaces reports"
                 )
+    return target
+
+
+def _write_directory(target: Path, build: Callable[[Path], list[str]]) -> list[str]:
+    """Build a directory in a temporary sibling of ``target`` and move it into place.
+
+    On any failure or interruption (``KeyboardInterrupt``) the temporary directory and any
+    parents made here are removed, and an existing ``target`` is left as it was.
+    """
     created: list[Path] = []  # parents made here, outermost first
     tmp: Path | None = None
     old: Path | None = None
@@ -463,7 +362,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
             parent.mkdir()
             created.append(parent)
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
-        files = _write_report(tmp, args.seed)
+        files = build(tmp)
         os.chmod(tmp, 0o755)  # mkdtemp makes it private; give it normal permissions
         emptied = False
         if target.exists():
@@ -495,7 +394,27 @@ def _cmd_report(args: argparse.Namespace) -> int:
                     parent.rmdir()
                 except OSError:
                     break
-    print(f"wrote {len(files)} files to {args.out}")
+    return files
+
+
+def _cmd_run_or_report(args: argparse.Namespace) -> int:
+    from nldtib_forecast import _report
+
+    started = time.perf_counter()
+    target = _check_out_dir(args.out, args.overwrite)
+    scenario_file = args.scenarios if args.command == "run" else None
+    # every input is read and checked before anything is written
+    spec = _report.load_run_spec(args.command, scenario_file, args.survey, args.draws,
+                                 args.seed, args.jobs, False if args.quiet else None)
+
+    def build(directory: Path) -> list[str]:
+        files = _report.build_report(directory, spec)
+        _report.write_timing(directory, spec, time.perf_counter() - started)
+        return files
+
+    files = _write_directory(target, build)
+    if not args.quiet:
+        print(f"wrote {len(files)} files to {args.out}")
     return 0
 
 
@@ -516,7 +435,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     -------
     int
         Exit status: 0 on success, 1 for bad input data or a file system error, 2 for bad
-        command-line arguments.
+        command-line arguments, 130 when interrupted (Ctrl-C; nothing is written).
     """
     parser = build_parser()
     try:
@@ -529,9 +448,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 2)
 
-    handler = {"data": _cmd_data, "report": _cmd_report}[args.command]
+    handler = {"data": _cmd_data, "run": _cmd_run_or_report,
+               "report": _cmd_run_or_report}[args.command]
     try:
         return handler(args)
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted; nothing written", file=sys.stderr)
+        return 130
     except InputError as err:
         print(f"{PROG}: error: {_one_line(err)}", file=sys.stderr)
         return 1

@@ -1,0 +1,422 @@
+"""The files of ``nldtib-forecast run`` and ``nldtib-forecast report`` (private).
+
+:func:`build_report` runs the models on a survey and a set of scenarios (:func:`_run_models`),
+and writes into a directory: tidy CSV tables, one Excel workbook with a sheet per table, PNG
+fan charts and the turnover waterfall, a self-contained HTML report
+(:mod:`nldtib_forecast._report_html`), ``README.txt``, ``manifest.json`` (everything needed to
+reproduce the run; identical for identical inputs and seed) and ``timing.json`` (durations,
+the only file that changes between identical runs).
+
+The report is generic over :class:`~nldtib_forecast.results.ScenarioResult` objects: tables come
+from :meth:`~nldtib_forecast.results.ScenarioResult.to_frame` and
+:meth:`~nldtib_forecast.results.ScenarioResult.summary_frame`, fan charts from
+:meth:`~nldtib_forecast.results.ScenarioResult.plot`, for the variables in
+:data:`KEY_VARIABLES`. The atomic move into place is done by :mod:`nldtib_forecast.cli`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import platform
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from nldtib_forecast._errors import InputError
+from nldtib_forecast._report_tables import (
+    decomposition_table,
+    models_table,
+    priors_table,
+    results_table,
+    scenario_table,
+    summary_table,
+    survey_summary,
+)
+from nldtib_forecast._version import __version__
+
+__all__ = ["build_report", "load_run_spec", "write_timing", "default_scenarios", "RunSpec",
+           "survey_summary", "summary_table", "results_table", "scenario_table",
+           "models_table", "priors_table", "decomposition_table"]
+
+#: Last simulated year.
+HORIZON = 2035
+#: Default Monte Carlo draws of ``run`` and ``report``.
+DEFAULT_DRAWS = 1000
+#: Variables drawn as fan charts and shown in the HTML summary, per model (in this order);
+#: a model not listed shows its first four variables.
+KEY_VARIABLES: dict[str, tuple[str, ...]] = {
+    "outlook": ("turnover_nominal_eur", "demand_eur", "capacity_eur", "utilisation",
+                "unmet_demand_eur", "export_share", "fte_required"),
+}
+
+
+# --------------------------------------------------------------------------------- the models
+def default_scenarios() -> dict:
+    """The built-in scenarios ``report`` runs, by name (the outlook's default set)."""
+    from nldtib_forecast.models.outlook import OUTLOOK_SCENARIOS
+    from nldtib_forecast.scenarios import builtin
+
+    found = builtin()
+    return {n: found[n] for n in OUTLOOK_SCENARIOS}
+
+
+def _run_models(survey: pd.DataFrame, scenarios: Mapping, horizon: int, n_draws: int,
+                seed: int, n_jobs: int, progress: bool | None) -> dict:
+    """Run the outlook model under ``scenarios``; results by model name."""
+    from nldtib_forecast.models.outlook import Outlook
+
+    model = Outlook.from_survey(survey)
+    return {"outlook": model.simulate(list(scenarios.values()), horizon=horizon,
+                                      n_draws=n_draws, seed=seed, n_jobs=n_jobs,
+                                      progress=progress)}
+
+
+def key_variables(model: str, result) -> list[str]:
+    """The variables of ``result`` drawn as fan charts."""
+    wanted = KEY_VARIABLES.get(model)
+    if wanted is None:
+        return list(result.variables[:4])
+    return [v for v in wanted if v in result.variables]
+
+
+# --------------------------------------------------------------------------------- inputs
+@dataclass
+class RunSpec:
+    """What a run computes: the inputs of :func:`build_report`."""
+
+    command: str  # "run" or "report"
+    scenarios: dict
+    scenario_text: str  # TOML of the scenarios (the file's contents for ``run``)
+    scenario_file: str | None  # file name as given, ``run`` only
+    survey: pd.DataFrame
+    survey_file: str | None  # None: the embedded synthetic survey
+    survey_sha256: str | None
+    n_draws: int = DEFAULT_DRAWS
+    seed: int = 0
+    n_jobs: int = 1
+    progress: bool | None = None
+    horizon: int = HORIZON
+    timing: dict = field(default_factory=dict)
+
+    @property
+    def synthetic(self) -> bool:
+        return bool(self.survey.attrs.get("synthetic", False))
+
+    def command_line(self) -> str:
+        """The command that reproduces the run (``DIR`` for the output directory)."""
+        words = ["nldtib-forecast", self.command]
+        if self.command == "run":
+            words.append("scenarios.toml")
+        words += ["--out", "DIR", "--draws", str(self.n_draws), "--seed", str(self.seed)]
+        if self.survey_file:
+            words += ["--survey", Path(self.survey_file).name]
+        return " ".join(words)
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def load_run_spec(command: str, scenario_path: Path | None, survey_path: Path | None,
+                  n_draws: int, seed: int, n_jobs: int, progress: bool | None) -> RunSpec:
+    """Read and check every input (scenario file, survey file) before anything is written."""
+    from nldtib_forecast import _toml
+    from nldtib_forecast.scenarios import load_scenarios
+
+    started = time.perf_counter()
+    if scenario_path is not None:
+        scenarios = load_scenarios(scenario_path)
+        if not scenarios:
+            raise InputError(f"{scenario_path}: no scenarios; add a [scenarios.<name>] table")
+        text = _toml.read_text(Path(scenario_path))
+        scenario_file: str | None = str(scenario_path)
+    else:
+        scenarios = default_scenarios()
+        text = _toml.dumps({n: s.to_dict() for n, s in scenarios.items()},
+                           header=f"Built-in scenarios of nldtib_forecast {__version__}")
+        scenario_file = None
+    if survey_path is not None:
+        from nldtib_forecast.data import read_survey
+
+        survey = read_survey(survey_path)
+        survey.attrs["synthetic"] = bool(survey.attrs.get("synthetic", False))
+        survey_sha = sha256_file(survey_path)
+    else:
+        from nldtib_forecast.data import synthetic_survey
+
+        survey = synthetic_survey(seed=seed)
+        survey_sha = None
+    spec = RunSpec(command, scenarios, text, scenario_file, survey,
+                   None if survey_path is None else str(survey_path), survey_sha,
+                   n_draws, seed, n_jobs, progress)
+    spec.timing["load_inputs"] = time.perf_counter() - started
+    return spec
+
+
+def _safe(fn: Callable, notes: list[str], what: str):
+    """``fn()``, or None with a note when the survey does not support it."""
+    try:
+        return fn()
+    except InputError as err:
+        notes.append(f"{what}: not computed ({' '.join(str(err).split())})")
+        return None
+
+
+# --------------------------------------------------------------------------------- figures
+def _figure(width: float = 7.0, height: float = 4.0):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def _png(fig) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def _published_png(published, indicator: str, estimates: pd.Series, label: str) -> bytes:
+    from nldtib_forecast import plotting
+
+    fig = _figure()
+    ax = fig.add_subplot()
+    plotting.plot_published_series(published, indicator, ax=ax, estimates=estimates,
+                                   estimates_label=label)
+    return _png(fig)
+
+
+def fan_charts(results: Mapping) -> dict[str, tuple[bytes, str]]:
+    """``fan_<model>_<variable>.png`` -> (PNG bytes, caption) for every key variable."""
+    out = {}
+    for model, result in results.items():
+        for var in key_variables(model, result):
+            fig = _figure()
+            result.plot(var, ax=fig.add_subplot())
+            unit = result.units[var]
+            out[f"fan_{model}_{var}.png"] = (_png(fig), f"{var} ({model} model"
+                                             + (f", {unit}" if unit else "") + "): median and "
+                                             "50/80/95% intervals per scenario")
+    return out
+
+
+# --------------------------------------------------------------------------------- writing
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _versions() -> dict[str, str]:
+    import matplotlib
+
+    return {"python": platform.python_version(), "numpy": np.__version__,
+            "pandas": pd.__version__, "matplotlib": matplotlib.__version__}
+
+
+def build_report(directory: Path, spec: RunSpec) -> list[str]:
+    """Write every file of a run into ``directory`` (which exists and is empty)."""
+    from nldtib_forecast import cli, data
+    from nldtib_forecast.results import data_hash
+    from nldtib_forecast.scenarios import drivers
+    from nldtib_forecast.survey import headline_figures
+
+    clock = time.perf_counter
+    t0 = clock()
+    results = _run_models(spec.survey, spec.scenarios, spec.horizon, spec.n_draws, spec.seed,
+                          spec.n_jobs, spec.progress)
+    spec.timing["models"] = clock() - t0
+
+    t0 = clock()
+    survey, notes = spec.survey, []
+    seed_label = spec.seed if spec.survey_file is None else None
+    published = data.load_published()
+    audit = data.audit_published()
+    summary = survey_summary(survey, seed=seed_label)
+    headline = _safe(lambda: headline_figures(survey, seed=spec.seed).reset_index(), notes,
+                     "headline figures")
+    decomposition = _safe(lambda: decomposition_table(survey, spec.seed), notes,
+                          "turnover decomposition")
+    tables: dict[str, pd.DataFrame] = {
+        "summary": summary_table(results),
+        "results": results_table(results),
+        "scenarios": scenario_table(spec.scenarios),
+        "drivers": drivers().reset_index(),
+        "models": models_table(results),
+        "priors": priors_table(results),
+        "survey_summary": summary,
+    }
+    if headline is not None:
+        tables["headline"] = headline
+    if decomposition is not None:
+        tables["decomposition"] = decomposition[0]
+    tables |= {"published": published, "audit": audit, "sources": data.load_sources()}
+    spec.timing["tables"] = clock() - t0
+
+    t0 = clock()
+    who = ("synthetic survey" if spec.synthetic else "survey") + ", weighted" + (
+        f" (seed {spec.seed})" if spec.survey_file is None else "")
+    figures: dict[str, tuple[bytes, str]] = {
+        "ds_turnover.png": (_published_png(published, "ds_turnover_eur",
+                                           summary["ds_turnover_eur"], who),
+                            "D&S-related turnover: published series with trend breaks, and "
+                            "the survey's weighted estimate"),
+        "export_share.png": (_published_png(published, "export_share",
+                                            summary["export_share"], who),
+                             "Export share of D&S turnover: published series with trend "
+                             "breaks, and the survey's weighted estimate"),
+    }
+    figures |= fan_charts(results)
+    waterfall_year = None
+    if decomposition is not None:
+        table, dec = decomposition
+        last = int(table.index[-1])
+        if table.loc[last, "status"] == "publish":
+            fig = _figure()
+            dec.plot(year=last, ax=fig.add_subplot())
+            figures[f"waterfall_{last}.png"] = (
+                _png(fig), f"D&S turnover growth {last - 1}-{last}: price, volume and net "
+                           "entry (survey-weighted, 95% bootstrap intervals)")
+            waterfall_year = last
+        else:
+            notes.append(f"turnover waterfall {last}: suppressed by the disclosure rules "
+                         f"({table.loc[last, 'rule']})")
+    spec.timing["figures"] = clock() - t0
+
+    t0 = clock()
+    csv_names = {"summary": "summary.csv", "results": "results.csv",
+                 "scenarios": "scenario_definitions.csv", "drivers": "drivers.csv",
+                 "survey_summary": "survey_summary.csv", "headline": "headline.csv",
+                 "decomposition": "decomposition.csv", "published": "published.csv",
+                 "audit": "audit.csv"}
+    for key, name in csv_names.items():
+        if key in tables:
+            cli._write_table(tables[key], directory / name)
+    cli._write_workbook(tables, directory / "nldtib_report.xlsx")
+    for name, (png, _caption) in figures.items():
+        (directory / name).write_bytes(png)
+    (directory / "scenarios.toml").write_text(spec.scenario_text, encoding="utf-8",
+                                              newline="\n")
+    spec.timing["write_tables"] = clock() - t0
+
+    t0 = clock()
+    from nldtib_forecast._report_html import render_html
+
+    hashes = {"survey": data_hash(survey), "published": data_hash(published)}
+    html = render_html(spec=spec, results=results, tables=tables, figures=figures,
+                       notes=notes, waterfall_year=waterfall_year, hashes=hashes)
+    (directory / "nldtib_report.html").write_text(html, encoding="utf-8", newline="\n")
+    spec.timing["html"] = clock() - t0
+
+    descriptions = _file_descriptions(spec, tables, csv_names, figures)
+    _write_readme(directory, spec, descriptions, audit, notes)
+    files = sorted(descriptions)
+    manifest = _manifest(directory, spec, results, files, descriptions, hashes)
+    text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    (directory / "manifest.json").write_text(text, encoding="utf-8", newline="\n")
+    return [*files, "manifest.json", "timing.json"]
+
+
+def write_timing(directory: Path, spec: RunSpec, total: float) -> None:
+    """``timing.json``: durations in seconds; the only file that differs between runs."""
+    timing = {"seconds": {k: round(v, 3) for k, v in spec.timing.items()} | {
+        "total": round(total, 3)}, "n_jobs": spec.n_jobs,
+        "finished_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    (directory / "timing.json").write_text(json.dumps(timing, indent=2, sort_keys=True) + "\n",
+                                           encoding="utf-8", newline="\n")
+
+
+def _file_descriptions(spec: RunSpec, tables, csv_names, figures) -> dict[str, str]:
+    syn = " (synthetic data)" if spec.synthetic else ""
+    text = {
+        "summary": "median and 90% interval in 2030 and 2035, per model, scenario and variable",
+        "results": "all results, tidy: one row per model, scenario, year, variable and "
+                   "statistic (mean, std, quantiles over the Monte Carlo draws)",
+        "scenarios": "the scenarios run: every driver each sets, with its path and default",
+        "drivers": "driver registry: unit, valid range, default, improved level and source",
+        "survey_summary": "design-based survey estimates per year with 95% intervals and "
+                          "disclosure status" + syn,
+        "headline": "the 2026 letter's survey figures recomputed from the survey, with 95% "
+                    "intervals, published values and disclosure status" + syn,
+        "decomposition": "D&S turnover growth split into price, volume and net entry per "
+                         "year, disclosure-checked" + syn,
+        "published": "published NLDTIB figures, one row per indicator, year and edition",
+        "audit": "arithmetic audit of the published figures",
+    }
+    out = {name: text[key] for key, name in csv_names.items() if key in tables}
+    out["nldtib_report.xlsx"] = "all tables, one sheet each: " + ", ".join(tables)
+    out["nldtib_report.html"] = "self-contained report (open in a browser): summary, charts, " \
+                                "scenarios, assumptions, data sources"
+    out["scenarios.toml"] = ("the scenario file run (its exact contents)" if spec.scenario_file
+                             else "the built-in scenarios run, as a scenario file")
+    out |= {name: caption for name, (_png_bytes, caption) in figures.items()}
+    out["README.txt"] = "this description"
+    return out
+
+
+def _write_readme(directory: Path, spec: RunSpec, descriptions, audit, notes) -> None:
+    n_bad = int((audit["status"] == "inconsistent").sum()) if "status" in audit else 0
+    lines = [f"nldtib_forecast {__version__} {spec.command}", "",
+             f"Reproduce with: {spec.command_line()}",
+             f"Seed: {spec.seed}; Monte Carlo draws per scenario: {spec.n_draws}",
+             f"Scenarios: {', '.join(spec.scenarios)}", ""]
+    if spec.synthetic:
+        lines += ["The survey data in this report are SYNTHETIC: a firm-level panel calibrated "
+                  "to the", "published NLDTIB figures, not the confidential survey microdata.",
+                  "Model results computed from them are illustrations, not estimates."]
+    else:
+        lines += [f"Survey data: {Path(spec.survey_file or '').name}. Tables from the "
+                  "microdata pass the", "default disclosure rules (suppressed figures are "
+                  "empty, with their status); the", "microdata themselves are not written."]
+    lines += [f"The audit finds {n_bad} inconsistent published figure(s); see audit.csv.",
+              "Trend breaks (e.g. between 2017 and 2019) are marked in the plots; series are",
+              "not comparable across them."]
+    lines += [f"Note: {n}" for n in notes]
+    lines += ["", "Files:"]
+    lines += [f"  {name:<34} {text}" for name, text in sorted(descriptions.items())]
+    lines += [f"  {'manifest.json':<34} everything needed to reproduce the run: version, seed,",
+              f"  {'':<34} draws, scenario file, input data hashes, file checksums",
+              f"  {'timing.json':<34} how long each step took (differs between runs)", ""]
+    (directory / "README.txt").write_text("\n".join(lines), encoding="utf-8", newline="\n")
+
+
+def _manifest(directory: Path, spec: RunSpec, results, files, descriptions, hashes) -> dict:
+    survey = {"source": "file" if spec.survey_file else "synthetic",
+              "synthetic": spec.synthetic, "data_hash": hashes["survey"],
+              "rows": int(len(spec.survey))}
+    if spec.survey_file:
+        survey |= {"file": Path(spec.survey_file).name, "sha256": spec.survey_sha256}
+    else:
+        survey |= {"seed": spec.seed}
+    return {
+        "library": "nldtib_forecast",
+        "version": __version__,
+        "command": spec.command,
+        "reproduce": spec.command_line(),
+        "seed": spec.seed,
+        "n_draws": spec.n_draws,
+        "horizon": spec.horizon,
+        "synthetic_survey": spec.synthetic,
+        "scenarios": list(spec.scenarios),
+        "scenario_file": {
+            "name": Path(spec.scenario_file).name if spec.scenario_file else None,
+            "sha256": _sha(spec.scenario_text.encode("utf-8")),
+            "contents": spec.scenario_text},
+        "inputs": {"survey": survey, "published_data_hash": hashes["published"]},
+        "models": {m: {"method": r.metadata.method, "created_by": r.metadata.created_by,
+                       "data_hash": r.metadata.data_hash, "seed": str(r.metadata.seed),
+                       "n_draws": r.metadata.n_draws, "block_size": r.metadata.block_size,
+                       "intervals_include": r.metadata.interval_contents}
+                   for m, r in results.items()},
+        "environment": _versions(),
+        "timing": "timing.json (durations; not part of the reproducible output)",
+        "files": [{"name": name, "description": descriptions[name],
+                   "bytes": (directory / name).stat().st_size,
+                   "sha256": _sha((directory / name).read_bytes())} for name in files],
+    }

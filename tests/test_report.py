@@ -1,0 +1,157 @@
+"""Tests of the report builder behind ``nldtib-forecast run`` and ``report``
+(nldtib_forecast._report, nldtib_forecast._report_html): the HTML report's content, its
+self-containment and escaping, the generic tables and the disclosure control of the turnover
+decomposition."""
+
+from __future__ import annotations
+
+import base64
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from nldtib_forecast import __version__, _report
+from nldtib_forecast.cli import main
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "scenarios" / "example.toml"
+EVIL = """
+[scenarios.evil]
+description = "<script>alert('x')</script> & <b>bold</b>"
+sources = ["<img src=x onerror=alert(1)>"]
+[scenarios.evil.drivers]
+order_certainty = 0.5
+"""
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory) -> Path:
+    base = tmp_path_factory.mktemp("html")
+    scenarios = base / "evil.toml"
+    scenarios.write_text(EXAMPLE.read_text() + EVIL)
+    out = base / "out"
+    assert main(["run", str(scenarios), "--out", str(out), "--draws", "100", "--seed", "5",
+                 "--quiet"]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def html(run_dir) -> str:
+    return (run_dir / "nldtib_report.html").read_text(encoding="utf-8")
+
+
+def test_html_is_self_contained(html, run_dir):
+    assert html.startswith("<!DOCTYPE html>")
+    assert "<script" not in html.lower()
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", html)
+    assert "<link" not in html and "@import" not in html and "url(" not in html
+    images = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"', html)
+    pngs = sorted(run_dir.glob("*.png"))
+    assert len(images) == len(pngs)
+    embedded = {base64.b64decode(data) for data in images}
+    assert embedded == {p.read_bytes() for p in pngs}
+
+
+def test_html_escapes_scenario_text(html):
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html \
+        or "&lt;script&gt;alert('x')&lt;/script&gt;" in html
+    assert "<b>bold</b>" not in html
+    assert "<img src=x" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_html_sections(html):
+    assert 'id="synthetic-banner"' in html and "SYNTHETIC DATA" in html
+    for anchor in ("summary", "charts", "waterfall", "headline", "audit", "scenarios",
+                   "assumptions", "sources", "provenance"):
+        assert f'id="{anchor}"' in html, anchor
+    # summary: median and 90% interval in 2030 and 2035
+    assert "2030: median (90% interval)" in html and "2035: median (90% interval)" in html
+    # scenario definitions: names, drivers, paths and the TOML file itself
+    for text in ("procurement_reform", "slow_reform", "labour_push", "2026: 24, 2028: 12",
+                 "[scenarios.procurement_reform.drivers]"):
+        assert text in html, text
+    # assumptions: the driver registry with defaults and sources
+    assert "procurement_lead_time_months" in html and "labour_supply_growth" in html
+    # data sources and provenance
+    assert "DGBI/105727106" in html
+    assert f"nldtib_forecast {__version__}" in html
+    assert "<dt>seed</dt><dd>5</dd>" in html
+    assert re.search(r"sha256:[0-9a-f]{64}", html)
+
+
+def test_html_headline_and_audit(html, run_dir):
+    headline = pd.read_csv(run_dir / "headline.csv")
+    assert "scale_up_improved" in html
+    if (headline["status"] == "primary").any():
+        assert "suppressed" in html
+    assert "inconsistent" in html
+
+
+def test_excel_has_scenario_definitions(run_dir):
+    sheets = pd.read_excel(run_dir / "nldtib_report.xlsx", sheet_name=None)
+    scen = sheets["scenarios"]
+    assert set(scen["scenario"]) == {"procurement_reform", "slow_reform", "labour_push", "evil"}
+    row = scen[(scen["scenario"] == "slow_reform")
+               & (scen["driver"] == "order_certainty")].iloc[0]
+    assert row["setting"] == "2026: 0.3, 2031: 0.6"
+    assert "<script>" in scen.loc[scen["scenario"] == "evil", "description"].iloc[0]
+
+
+def test_summary_table_matches_results(run_dir):
+    summary = pd.read_csv(run_dir / "summary.csv")
+    results = pd.read_csv(run_dir / "results.csv")
+    row = summary.iloc[0]
+    median = results[(results["model"] == row["model"]) & (results["scenario"] == row["scenario"])
+                     & (results["variable"] == row["variable"]) & (results["year"] == row["year"])
+                     & (results["statistic"] == "q0.5")]["value"]
+    assert row["median"] == pytest.approx(float(median.iloc[0]))
+
+
+# ------------------------------------------------------------------------- generic tables
+@pytest.fixture(scope="module")
+def small_results():
+    from nldtib_forecast.data import synthetic_survey
+    from nldtib_forecast.scenarios import builtin
+
+    scen = {n: builtin()[n] for n in ("current_conditions", "improved_conditions")}
+    return _report._run_models(synthetic_survey(seed=0), scen, 2035, 50, 1, 1, False)
+
+
+def test_summary_and_results_tables(small_results):
+    table = _report.summary_table(small_results)
+    assert list(table.columns) == ["model", "scenario", "variable", "unit", "year", "median",
+                                   "lower", "upper"]
+    assert set(table["year"]) == {2030, 2035}
+    assert (table["lower"] <= table["upper"]).all()
+    key = _report.summary_table(small_results, key_only=True)
+    assert len(key) < len(table)
+    tidy = _report.results_table(small_results)
+    assert set(tidy["model"]) == set(small_results)
+    assert tidy["unit"].notna().all()
+
+
+def test_the_report_runs_the_outlook(small_results):
+    assert set(small_results) == {"outlook"}
+    assert list(_report.default_scenarios()) == ["current_conditions", "improved_conditions",
+                                                 "eu_surge_current", "nl_35_improved"]
+
+
+def test_decomposition_suppresses_failing_cells():
+    from nldtib_forecast.data import synthetic_survey
+
+    table, dec = _report.decomposition_table(synthetic_survey(seed=0), seed=0)
+    suppressed = table["status"] != "publish"
+    assert set(table["status"]) <= {"publish", "suppressed"}
+    assert table.loc[suppressed, "nominal_growth"].isna().all()
+    for year in table.index[suppressed]:
+        rule = table.loc[year, "rule"]
+        if "entrants" in rule:
+            assert np.isnan(table.loc[year, "entry"])
+        if "exiters" in rule:
+            assert np.isnan(table.loc[year, "exit"])
+    published = table.index[~suppressed]
+    pd.testing.assert_series_equal(table.loc[published, "nominal_growth"],
+                                   dec.table.loc[published, "nominal_growth"])
