@@ -37,27 +37,53 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",
+    # MathJax 3 served from the built site (_static/mathjax/), not from a CDN: the equations
+    # render with no network when the pages are viewed. The module name has hyphens.
+    "sphinx-mathjax-offline",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
     "sphinxcontrib.bibtex",
 ]
 
-templates_path: list[str] = []
+templates_path = ["_templates"]
 exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "auto_examples/*.ipynb",
                     "auto_examples/*.py", "auto_examples/*.zip"]
 source_suffix = {".rst": "restructuredtext"}
 root_doc = "index"
 language = "en"
-nitpicky = False
 
 # autodoc / autosummary / numpydoc
 autosummary_generate = True
-autodoc_default_options = {"members": False}
+# Class pages (docs/_templates/autosummary/class.rst) list methods before attributes.
+autodoc_member_order = "groupwise"
 autodoc_typehints = "none"
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 numpydoc_xref_param_type = False
 numpydoc_validation_checks: set[str] = set()
+
+# Constants whose value is too long to print in the signature line of their page
+# (docs/_templates/autosummary/data.rst); the doc comment says what they hold.
+autosummary_context = {
+    "hide_value": [
+        "nldtib_forecast.data.SCHEMA",
+        "nldtib_forecast.models.capacity.PRIORS",
+        "nldtib_forecast.models.trade.TRADE_DRIVERS",
+    ],
+}
+
+# -- Cross-references: every reference must resolve (nitpicky, -W in CI) ---------------------
+nitpicky = True
+# Objects of other projects. Their inventories would need intersphinx, which downloads them at
+# build time, and the build reads nothing from the network; so references to these packages
+# (in docstrings, e.g. :class:`pandas.DataFrame`, :func:`numpy.quantile`) render as code
+# without a link. Our own names are never ignored: they must resolve.
+_EXTERNAL = (
+    "builtins", "collections", "concurrent", "dask", "datetime", "distributed", "functools",
+    "joblib", "matplotlib", "numpy", "os", "pandas", "pathlib", "pyarrow", "scipy", "sklearn",
+    "statsmodels", "tomllib", "typing", "xarray",
+)
+nitpick_ignore_regex = [(r"py:.*", rf"({'|'.join(_EXTERNAL)})(\..*)?")]
 
 # bibliography
 bibtex_bibfiles = [
@@ -102,6 +128,10 @@ html_theme_options = {
 html_sidebars = {"**": ["sidebar-nav-bs"]}
 html_show_sourcelink = False
 
+# MathJax: the local copy that sphinx-mathjax-offline copies into _static/mathjax/ (set here
+# as well as by the extension so that the path is visible; .ci/check_docs_html.py checks it).
+mathjax_path = "mathjax/tex-chtml.js"
+
 
 # -- The ``nldtib-cli-help`` directive: the command's --help text, generated from the parser ---
 def _cli_help(words: list[str]) -> str:
@@ -114,7 +144,37 @@ def _cli_help(words: list[str]) -> str:
     return parser.format_help()
 
 
+def _constant_doc(app, what, name, obj, options, lines):
+    """Use the ``#:`` doc comment of a constant defined in a private module.
+
+    autodoc reads ``#:`` comments only in the module a constant is documented in, but ours are
+    defined in private modules (e.g. ``nldtib_forecast.models._index_numbers``) and imported
+    into the public one; without this the page would show the docstring of ``tuple``.
+    """
+    if what != "data" or not name.startswith("nldtib_forecast."):
+        return
+    import inspect
+
+    from sphinx.pycode import ModuleAnalyzer
+
+    attr = name.rpartition(".")[2]
+    for modname in sorted(m for m in sys.modules if m.startswith("nldtib_forecast")):
+        if getattr(sys.modules[modname], attr, None) is not obj:
+            continue
+        try:
+            comment = ModuleAnalyzer.for_module(modname).find_attr_docs().get(("", attr))
+        except Exception:  # noqa: BLE001 - no source for this module: try the next one
+            continue
+        if comment:
+            lines[:] = [*comment]
+            return
+    type_doc = inspect.getdoc(type(obj)) or ""
+    if "\n".join(lines).strip() == type_doc.strip():
+        lines.clear()
+
+
 def setup(app):
+    app.connect("autodoc-process-docstring", _constant_doc)
     from docutils import nodes
     from sphinx.util.docutils import SphinxDirective
 

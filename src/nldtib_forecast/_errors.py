@@ -32,6 +32,16 @@ class Problem:
         not about rows (e.g. a missing column).
     n_rows : int
         Total number of offending rows (``len(rows)`` may be shorter).
+
+    Examples
+    --------
+    >>> from nldtib_forecast import InputError, Problem
+    >>> p = Problem('weight', 'must be > 0', rows=(3, 7), n_rows=2)
+    >>> str(p)
+    "column 'weight': must be > 0; 2 offending row(s): 3, 7"
+    >>> err = InputError('survey data failed validation', [p])
+    >>> err.problems[0].column
+    'weight'
     """
 
     column: str

@@ -56,7 +56,21 @@ _SCORE_COLUMNS = ("n", "mae", "mase", "crps", "coverage", "mean_width", "n_fallb
 
 
 class BacktestWarning(UserWarning):
-    """A forecasting method failed on a training window and the naive forecast replaced it."""
+    """A forecasting method failed on a training window and the naive forecast replaced it.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import pandas as pd
+    >>> issubclass(BacktestWarning, UserWarning)
+    True
+    >>> y = pd.Series([1.0, 2.0, 4.0, 5.0, 7.0], index=range(2019, 2024), name="y")
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("error", BacktestWarning)  # make fallbacks errors
+    ...     res = backtest(y, ["naive", "drift"])
+    >>> bool((res.forecasts["fallback"] == "").all())
+    True
+    """
 
 
 # -- scores ---------------------------------------------------------------------------------
@@ -557,6 +571,16 @@ class BacktestResult:
         Data source, content hash of the data and library version.
     data : dict
         The series backtested, by name.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> y = pd.Series([1.0, 2.0, 4.0, 5.0, 7.0], index=range(2019, 2024), name="y")
+    >>> res = backtest(y, ["naive", "drift"])
+    >>> res.settings["methods"], res.settings["min_train"]
+    (['naive', 'drift'], 3)
+    >>> res.scores.index.names
+    FrozenList(['series', 'method', 'horizon'])
     """
 
     forecasts: pd.DataFrame
@@ -567,7 +591,18 @@ class BacktestResult:
     data: dict = field(default_factory=dict, repr=False)
 
     def to_frame(self) -> pd.DataFrame:
-        """The forecasts as a tidy table (a copy of :attr:`forecasts`)."""
+        """The forecasts as a tidy table (a copy of :attr:`forecasts`).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> y = pd.Series([1.0, 2.0, 4.0, 5.0, 7.0], index=range(2019, 2024), name="y")
+        >>> res = backtest(y, ["naive", "drift"])
+        >>> res.to_frame()[["method", "origin", "year", "forecast", "actual"]].head(2)
+          method  origin  year  forecast  actual
+        0  naive    2021  2022       4.0     5.0
+        1  naive    2022  2023       5.0     7.0
+        """
         return self.forecasts.copy()
 
     def _lines(self) -> list[str]:
@@ -587,7 +622,16 @@ class BacktestResult:
         return head
 
     def summary(self) -> str:
-        """The scores as text, with the settings and a caution for few forecasts."""
+        """The scores as text, with the settings and a caution for few forecasts.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> y = pd.Series([1.0, 2.0, 4.0, 5.0, 7.0], index=range(2019, 2024), name="y")
+        >>> res = backtest(y, ["naive", "drift"])
+        >>> print(res.summary().splitlines()[0])
+        Rolling-origin backtest: y
+        """
         table = self.scores.copy()
         table["coverage"] = (table["coverage"] * 100).round(0).astype(int).astype(str) + "%"
         return "\n".join(self._lines()) + "\n\n" + table.to_string(float_format="{:.4g}".format)
@@ -606,6 +650,17 @@ class BacktestResult:
         Returns
         -------
         matplotlib.axes.Axes
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> y = pd.Series([1.0, 2.0, 4.0, 5.0, 7.0], index=range(2019, 2024), name="y")
+        >>> res = backtest(y, ["naive", "drift"])
+        >>> ax = res.plot()
+        >>> ax.get_title()
+        'y: 1-year-ahead forecasts, 90% intervals'
+        >>> import matplotlib.pyplot as plt
+        >>> plt.close(ax.figure)
         """
         import matplotlib.pyplot as plt
 

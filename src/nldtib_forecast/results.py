@@ -71,6 +71,12 @@ class ResultMetadata:
         For a :meth:`ScenarioResult.difference`, the scenario subtracted.
     extra : mapping
         Model-specific metadata.
+
+    Examples
+    --------
+    >>> meta = ResultMetadata(n_draws=500, seed=1, method="example", units={"x": "EUR"})
+    >>> meta.n_draws, meta.units["x"]
+    (500, 'EUR')
     """
 
     n_draws: int
@@ -91,7 +97,15 @@ class ResultMetadata:
         object.__setattr__(self, "extra", MappingProxyType(dict(self.extra)))
 
     def to_dict(self) -> dict[str, object]:
-        """Plain dict of the fields (mappings as dicts)."""
+        """Plain dict of the fields (mappings as dicts).
+
+        Examples
+        --------
+        >>> meta = ResultMetadata(n_draws=500, seed=1, method="example")
+        >>> d = meta.to_dict()
+        >>> d["n_draws"], d["seed"], d["method"]
+        (500, 1, 'example')
+        """
         out = {k: getattr(self, k) for k in self.__dataclass_fields__}
         out["units"], out["extra"] = dict(self.units), dict(self.extra)
         return out
@@ -348,7 +362,19 @@ class ScenarioResult:
     def select(self, scenarios: str | Sequence[str] | None = None,
                variables: str | Sequence[str] | None = None,
                years: Iterable[int] | None = None) -> ScenarioResult:
-        """A result restricted to some scenarios, variables and years."""
+        """A result restricted to some scenarios, variables and years.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> rng = np.random.default_rng(0)
+        >>> draws = 1 + rng.normal(0, .1, (2, 200, 3)).cumsum(2)
+        >>> result = ScenarioResult({"capacity_index": draws},
+        ...                         scenarios=["current_conditions", "improved_conditions"],
+        ...                         years=[2026, 2027, 2028])
+        >>> result.select("improved_conditions", years=[2028])
+        <ScenarioResult: 1 scenario x 200 draws x 1 year (2028-2028); variables: capacity_index>
+        """
         scen = self._pick("scenario", scenarios, self._scenarios)
         var = self._pick("variable", variables, self.variables)
         yrs = self._years if years is None else _years_index(years)
@@ -374,6 +400,22 @@ class ScenarioResult:
         wide : bool, default False
             Long form (default): columns ``scenario, draw, year, variable, value``. Wide form
             (one variable only): indexed by ``(scenario, draw)``, one column per year.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> rng = np.random.default_rng(0)
+        >>> draws = 1 + rng.normal(0, .1, (2, 200, 3)).cumsum(2)
+        >>> result = ScenarioResult({"capacity_index": draws},
+        ...                         scenarios=["current_conditions", "improved_conditions"],
+        ...                         years=[2026, 2027, 2028])
+        >>> result.draws(scenario="current_conditions").head(3)
+                     scenario  draw  year        variable     value
+        0  current_conditions     0  2026  capacity_index  1.012573
+        1  current_conditions     0  2027  capacity_index  0.999363
+        2  current_conditions     0  2028  capacity_index  1.063405
+        >>> result.draws(wide=True).shape
+        (400, 3)
         """
         sub = self.select(scenario, variable)
         s, d, t = len(sub.scenarios), sub.n_draws, len(sub.years)
@@ -403,6 +445,24 @@ class ScenarioResult:
         -------
         pandas.DataFrame
             Indexed by ``(scenario, variable, year)``, one column per quantile level.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> rng = np.random.default_rng(0)
+        >>> draws = 1 + rng.normal(0, .1, (2, 200, 3)).cumsum(2)
+        >>> result = ScenarioResult({"capacity_index": draws},
+        ...                         scenarios=["current_conditions", "improved_conditions"],
+        ...                         years=[2026, 2027, 2028])
+        >>> result.quantiles(0.5).round(3)
+        quantile                                   0.5
+        scenario            variable       year
+        current_conditions  capacity_index 2026  0.990
+                                           2027  0.996
+                                           2028  1.002
+        improved_conditions capacity_index 2026  0.981
+                                           2027  0.983
+                                           2028  0.981
         """
         levels = np.atleast_1d(np.asarray(q, dtype=float))
         if levels.ndim != 1 or not np.all((levels >= 0) & (levels <= 1)):
@@ -426,6 +486,20 @@ class ScenarioResult:
         pandas.DataFrame
             Indexed by ``(scenario, year)``, columns ``mean, std, median, lower, upper`` where
             ``lower``/``upper`` are the ``(1 - level)/2`` and ``(1 + level)/2`` quantiles.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> rng = np.random.default_rng(0)
+        >>> draws = 1 + rng.normal(0, .1, (2, 200, 3)).cumsum(2)
+        >>> result = ScenarioResult({"capacity_index": draws},
+        ...                         scenarios=["current_conditions", "improved_conditions"],
+        ...                         years=[2026, 2027, 2028])
+        >>> result.summary_frame("capacity_index", year=2028).round(3)
+                                   mean    std  median  lower  upper
+        scenario            year
+        current_conditions  2028  0.993  0.165   1.002  0.751  1.225
+        improved_conditions 2028  0.988  0.180   0.981  0.680  1.308
         """
         if not 0 < level < 1:
             raise InputError(f"argument 'level': must lie in (0, 1), got {level!r}")
@@ -448,6 +522,20 @@ class ScenarioResult:
         Columns ``scenario, year, variable, statistic, value``; statistics ``mean``, ``std``
         (over draws) and ``q<level>`` for every quantile level (e.g. ``q0.025``, ``q0.5``).
         ``attrs["metadata"]`` holds :meth:`ResultMetadata.to_dict`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> rng = np.random.default_rng(0)
+        >>> draws = 1 + rng.normal(0, .1, (2, 200, 3)).cumsum(2)
+        >>> result = ScenarioResult({"capacity_index": draws},
+        ...                         scenarios=["current_conditions", "improved_conditions"],
+        ...                         years=[2026, 2027, 2028])
+        >>> tidy = result.to_frame(quantiles=[0.5])
+        >>> tidy.columns.tolist()
+        ['scenario', 'year', 'variable', 'statistic', 'value']
+        >>> len(tidy)
+        18
         """
         levels = np.asarray([float(q) for q in quantiles], dtype=float)
         if not np.all((levels >= 0) & (levels <= 1)):
@@ -491,6 +579,20 @@ class ScenarioResult:
         ScenarioResult
             Same scenario names, draws replaced by differences; ``metadata.baseline`` is
             ``base``. The difference of a scenario with itself is exactly 0.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> rng = np.random.default_rng(0)
+        >>> draws = 1 + rng.normal(0, .1, (2, 200, 3)).cumsum(2)
+        >>> result = ScenarioResult({"capacity_index": draws},
+        ...                         scenarios=["current_conditions", "improved_conditions"],
+        ...                         years=[2026, 2027, 2028])
+        >>> diff = result.difference("improved_conditions")
+        >>> diff.scenarios
+        ('improved_conditions',)
+        >>> diff.metadata.baseline
+        'current_conditions'
         """
         base = check_option("base", base, self._scenarios)
         if scenario is None:
@@ -510,7 +612,21 @@ class ScenarioResult:
                               {s: self._definitions[s] for s in names if s in self._definitions})
 
     def equals(self, other: object) -> bool:
-        """Same scenarios, years, metadata and bit-identical draws."""
+        """Same scenarios, years, metadata and bit-identical draws.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> rng = np.random.default_rng(0)
+        >>> draws = 1 + rng.normal(0, .1, (2, 200, 3)).cumsum(2)
+        >>> result = ScenarioResult({"capacity_index": draws},
+        ...                         scenarios=["current_conditions", "improved_conditions"],
+        ...                         years=[2026, 2027, 2028])
+        >>> result.equals(result.select())
+        True
+        >>> result.equals(result.difference())
+        False
+        """
         return (isinstance(other, ScenarioResult) and self._scenarios == other._scenarios
                 and self._years.equals(other._years) and self.variables == other.variables
                 and self._metadata == other._metadata
@@ -550,7 +666,28 @@ class ScenarioResult:
 
     def summary(self, year: int | None = None, level: float = 0.9) -> str:
         """Text summary: provenance, then the median and a central interval in ``year``
-        (default: the last year) for every variable and scenario."""
+        (default: the last year) for every variable and scenario.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> rng = np.random.default_rng(0)
+        >>> draws = 1 + rng.normal(0, .1, (2, 200, 3)).cumsum(2)
+        >>> result = ScenarioResult({"capacity_index": draws},
+        ...                         scenarios=["current_conditions", "improved_conditions"],
+        ...                         years=[2026, 2027, 2028])
+        >>> print(result.summary(year=2028))
+        Scenario results: Monte Carlo simulation
+          2 scenarios x 200 draws x 3 years (2026-2028); seed None; block size None; ...
+          intervals include: not recorded
+          input data: not recorded
+        <BLANKLINE>
+        Median and 90% interval in 2028:
+                                            median     90% interval
+        variable       scenario
+        capacity_index current_conditions    1.002  0.7512 to 1.225
+                       improved_conditions  0.9812  0.6795 to 1.308
+        """
         table = self._table(year, level)
         shown = int(self._years[-1]) if year is None else int(year)
         return "\n".join(self._header() + ["", f"Median and {level:.0%} interval in {shown}:",
@@ -583,6 +720,20 @@ class ScenarioResult:
             Bands are ``PolyCollection`` objects with gid ``"band-<level %>-<scenario>"``
             (e.g. ``"band-95-current_conditions"``), medians ``Line2D`` with gid
             ``"median-<scenario>"``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> rng = np.random.default_rng(0)
+        >>> draws = 1 + rng.normal(0, .1, (2, 200, 3)).cumsum(2)
+        >>> result = ScenarioResult({"capacity_index": draws},
+        ...                         scenarios=["current_conditions", "improved_conditions"],
+        ...                         years=[2026, 2027, 2028])
+        >>> ax = result.plot("capacity_index")
+        >>> ax.get_xlabel()
+        'year'
+        >>> import matplotlib.pyplot as plt
+        >>> plt.close(ax.figure)
         """
         if ax is None:
             import matplotlib.pyplot as plt
@@ -631,6 +782,23 @@ class ScenarioResult:
         ------
         ImportError
             If xarray is not installed (``pip install xarray``).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> rng = np.random.default_rng(0)
+        >>> draws = 1 + rng.normal(0, .1, (2, 200, 3)).cumsum(2)
+        >>> result = ScenarioResult({"capacity_index": draws},
+        ...                         scenarios=["current_conditions", "improved_conditions"],
+        ...                         years=[2026, 2027, 2028])
+        >>> try:
+        ...     ds = result.to_xarray()
+        ... except ImportError as err:  # xarray is optional: the error says how to get it
+        ...     print("xarray" in str(err))
+        ... else:
+        ...     print(dict(ds.sizes) == {"scenario": 2, "draw": 200, "year": 3}
+        ...           and list(ds.data_vars) == ["capacity_index"])
+        True
         """
         try:
             import xarray as xr

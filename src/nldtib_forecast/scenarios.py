@@ -76,6 +76,12 @@ class Driver:
     assumed : bool
         ``True`` when the default and improved levels are assumptions rather than published
         figures.
+
+    Examples
+    --------
+    >>> d = get_driver("order_certainty")
+    >>> d.unit, d.lower, d.upper, d.default, d.model
+    ('fraction', 0.0, 1.0, 0.3, 'capacity')
     """
 
     name: str
@@ -175,6 +181,13 @@ def driver_names(model: str | None = None) -> tuple[str, ...]:
     """Names of the registered drivers (of one ``model`` if given), in registration order.
 
     The listing is complete: model modules that register drivers are imported first.
+
+    Examples
+    --------
+    >>> driver_names("capacity")
+    ('order_certainty', 'procurement_lead_time_months', 'labour_supply_growth')
+    >>> "order_certainty" in driver_names()
+    True
     """
     _load_driver_modules()
     return tuple(n for n, d in _REGISTRY.items() if model is None or d.model == model)
@@ -319,7 +332,14 @@ class Scenario:
                                  for n, v in self._spec})
 
     def to_dict(self) -> dict[str, object]:
-        """Plain ``{"description", "sources", "drivers"}`` dict (the TOML table's content)."""
+        """Plain ``{"description", "sources", "drivers"}`` dict (the TOML table's content).
+
+        Examples
+        --------
+        >>> s = Scenario("reform", {"order_certainty": 0.6}, description="Framework contracts")
+        >>> s.to_dict()
+        {'description': 'Framework contracts', 'sources': [], 'drivers': {'order_certainty': 0.6}}
+        """
         return {"description": self._description, "sources": list(self._sources),
                 "drivers": {n: v if isinstance(v, float) else dict(v) for n, v in self._spec}}
 
@@ -331,6 +351,12 @@ class Scenario:
         -------
         pandas.Series
             Float values indexed by ``year``, named after the driver.
+
+        Examples
+        --------
+        >>> s = Scenario("phase_in", {"order_certainty": {2026: 0.3, 2030: 0.65}})
+        >>> s.path("order_certainty", range(2025, 2032)).round(4).tolist()
+        [0.3, 0.3, 0.3875, 0.475, 0.5625, 0.65, 0.65]
         """
         get_driver(driver)
         yrs = _years(years)
@@ -352,6 +378,15 @@ class Scenario:
         pandas.DataFrame
             Indexed by ``year``, one float column per driver (registry order), defaults for the
             drivers the scenario does not set.
+
+        Examples
+        --------
+        >>> s = Scenario("reform", {"order_certainty": 0.6}, description="Framework contracts")
+        >>> s.values([2026, 2030], drivers=["order_certainty", "labour_supply_growth"])
+        driver  order_certainty  labour_supply_growth
+        year
+        2026                0.6                  0.01
+        2030                0.6                  0.01
         """
         yrs = _years(years)
         names = driver_names() if drivers is None else [get_driver(d).name for d in drivers]
@@ -364,7 +399,14 @@ class Scenario:
     def replace(self, *, name: str | None = None, drivers: Mapping[str, object] | None = None,
                 description: str | None = None,
                 sources: Sequence[str] | None = None) -> Scenario:
-        """A new scenario with the given fields replaced (``drivers`` replaced as a whole)."""
+        """A new scenario with the given fields replaced (``drivers`` replaced as a whole).
+
+        Examples
+        --------
+        >>> s = Scenario("reform", {"order_certainty": 0.6}, description="Framework contracts")
+        >>> s.replace(name="reform_2", drivers={"labour_supply_growth": 0.02})
+        Scenario('reform_2', drivers={'labour_supply_growth': 0.02})
+        """
         return Scenario(self._name if name is None else name,
                         self.to_dict()["drivers"] if drivers is None else drivers,  # type: ignore
                         self._description if description is None else description,
@@ -377,6 +419,15 @@ class Scenario:
         >>> base = Scenario("base")
         >>> base.with_drivers(order_certainty=0.5, name="orders").drivers["order_certainty"]
         0.5
+
+        Examples
+        --------
+        >>> s = Scenario("reform", {"order_certainty": 0.6}, description="Framework contracts")
+        >>> s2 = s.with_drivers(labour_supply_growth=0.02, name="reform_plus")
+        >>> s2.name, s2.drivers
+        ('reform_plus', mappingproxy({'order_certainty': 0.6, 'labour_supply_growth': 0.02}))
+        >>> s2.with_drivers(order_certainty=None).drivers
+        mappingproxy({'labour_supply_growth': 0.02})
         """
         new = dict(self.to_dict()["drivers"])  # type: ignore[arg-type]
         for key, value in {**(drivers or {}), **more}.items():
@@ -389,7 +440,19 @@ class Scenario:
     # -- TOML ---------------------------------------------------------------------------------
     @classmethod
     def from_toml(cls, path: str | PathLike, name: str | None = None) -> Scenario:
-        """Read one scenario from a TOML file (the only one, or the one called ``name``)."""
+        """Read one scenario from a TOML file (the only one, or the one called ``name``).
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> path = pathlib.Path(tmp.name, "reform.toml")
+        >>> path.write_text("[scenarios.reform.drivers]\\norder_certainty = 0.6", encoding="utf-8")
+        48
+        >>> Scenario.from_toml(path)
+        Scenario('reform', drivers={'order_certainty': 0.6})
+        >>> tmp.cleanup()
+        """
         found = load_scenarios(path)
         if name is None:
             if len(found) != 1:
@@ -400,7 +463,26 @@ class Scenario:
         return found[check_option("name", name, list(found))]
 
     def to_toml(self, path: str | PathLike) -> Path:
-        """Write this scenario to a TOML file (overwritten); returns the path."""
+        """Write this scenario to a TOML file (overwritten); returns the path.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> tmp = tempfile.TemporaryDirectory()
+        >>> s = Scenario("reform", {"order_certainty": 0.6}, description="Framework contracts")
+        >>> path = s.to_toml(pathlib.Path(tmp.name, "reform.toml"))
+        >>> print(path.read_text(encoding='utf-8').strip())
+        # Scenario file written by nldtib_forecast 0.1.0
+        <BLANKLINE>
+        [scenarios.reform]
+        description = "Framework contracts"
+        <BLANKLINE>
+        [scenarios.reform.drivers]
+        order_certainty = 0.6
+        >>> Scenario.from_toml(path) == s
+        True
+        >>> tmp.cleanup()
+        """
         return save_scenarios([self], path)
 
     # -- dunder -------------------------------------------------------------------------------
@@ -448,6 +530,23 @@ def parse_scenarios(text: str, source: str = "<string>") -> dict[str, Scenario]:
     ... procurement_lead_time_months = { 2026 = 24, 2028 = 12 }
     ... ''')
     {'fast': Scenario('fast', drivers={'procurement_lead_time_months': {2026: 24.0, 2028: 12.0}})}
+
+    Examples
+    --------
+    >>> text = '''
+    ... [scenarios.reform.drivers]
+    ... procurement_lead_time_months = { 2026 = 24, 2028 = 12 }
+    ... '''
+    >>> parse_scenarios(text)["reform"].path("procurement_lead_time_months", [2026, 2027]).tolist()
+    [24.0, 18.0]
+    >>> parse_scenarios('''
+    ... [scenarios.bad.drivers]
+    ... order_certainty = "0.6"
+    ... ''')
+    Traceback (most recent call last):
+    ...
+    nldtib_forecast._errors.InputError: <string>: invalid scenario file
+      - column 'scenarios.bad.drivers.order_certainty': ... must be a number, got str '0.6'
     """
     return _from_document(_toml.loads(text, source), source)
 
@@ -472,6 +571,16 @@ def load_scenarios(paths: str | PathLike | Sequence[str | PathLike]) -> dict[str
         If a file is malformed TOML, has unknown keys, unknown drivers, values of the wrong type
         or out of range, non-integer years, or if a scenario name is duplicated. Every problem
         of a file is listed, each named by its dotted key ``scenarios.<name>.drivers.<driver>``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> both = [builtin()["current_conditions"], builtin()["improved_conditions"]]
+    >>> path = save_scenarios(both, pathlib.Path(tmp.name, "two.toml"))
+    >>> list(load_scenarios(path))
+    ['current_conditions', 'improved_conditions']
+    >>> tmp.cleanup()
     """
     if isinstance(paths, (str, PathLike)):
         paths = [paths]
@@ -515,6 +624,21 @@ def save_scenarios(scenarios: Scenario | Iterable[Scenario] | Mapping[str, Scena
     """Write scenarios to one TOML file (overwritten); returns the path.
 
     Reading the file back with :func:`load_scenarios` gives equal scenarios.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> s = Scenario("reform", {"procurement_lead_time_months": {2026: 24, 2028: 12}})
+    >>> path = save_scenarios(s, pathlib.Path(tmp.name, "reform.toml"))
+    >>> print(path.read_text(encoding='utf-8').strip())
+    # Scenario file written by nldtib_forecast 0.1.0
+    <BLANKLINE>
+    [scenarios.reform]
+    <BLANKLINE>
+    [scenarios.reform.drivers]
+    procurement_lead_time_months = { 2026 = 24, 2028 = 12 }
+    >>> tmp.cleanup()
     """
     found = _as_dict(scenarios)
     text = _toml.dumps({n: s.to_dict() for n, s in found.items()},
@@ -603,6 +727,13 @@ def register_builtin(scenario: Scenario) -> None:
     Parameters
     ----------
     scenario : Scenario
+
+    Examples
+    --------
+    >>> eu_rearm = builtin()["eu_rearm"]
+    >>> register_builtin(eu_rearm)  # equal scenario: no-op
+    >>> builtin()["eu_rearm"] == eu_rearm
+    True
     """
     if not isinstance(scenario, Scenario):
         raise InputError(f"argument 'scenario': expected a Scenario, got "

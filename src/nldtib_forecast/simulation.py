@@ -74,6 +74,16 @@ class SimulationContext:
         Block index; draws ``first_draw .. first_draw + n - 1`` of the run.
     first_draw : int
         Index of the block's first draw.
+
+    Examples
+    --------
+    >>> seen = []
+    >>> def model(ctx):
+    ...     seen.append((ctx.scenarios, ctx.years.tolist(), ctx.n))
+    ...     return {'x': ctx.driver('order_certainty') + 0.0 * ctx.rng.random((1, ctx.n, 1))}
+    >>> result = simulate(model, ['current_conditions'], range(2026, 2029), n_draws=10, seed=1)
+    >>> seen
+    [(('current_conditions',), [2026, 2027, 2028], 10)]
     """
 
     scenarios: tuple[str, ...]
@@ -99,6 +109,17 @@ class SimulationContext:
 
         With ``extra_axes=0`` the array broadcasts against outputs ``(n_scenarios, n, years)``;
         with ``extra_axes=1`` against firm-level arrays ``(n_scenarios, n, n_firms, years)``.
+
+        Examples
+        --------
+        >>> def model(ctx):
+        ...     oc = ctx.driver('order_certainty')  # (scenarios, 1, years)
+        ...     assert oc.shape == (len(ctx.scenarios), 1, len(ctx.years))
+        ...     return {'order_certainty': oc + 0.0 * ctx.rng.random((1, ctx.n, 1))}
+        >>> result = simulate(model, ['current_conditions', 'orders_only'], [2026, 2030],
+        ...                   n_draws=5, seed=1)
+        >>> result.summary_frame('order_certainty', year=2030)['median'].tolist()
+        [0.3, 0.65]
         """
         values = self.drivers[check_option("driver", name, list(self.drivers))]
         return values.reshape((values.shape[0], 1) + (1,) * int(extra_axes) + values.shape[1:])
@@ -204,6 +225,15 @@ def single_threaded_blas():
     last bits between ``n_jobs=1`` and ``n_jobs=2``. Every model call of :func:`simulate` runs
     under this limit, which keeps results bit-identical for any ``n_jobs`` (the parallelism is
     over chunks of draws instead).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> a = np.ones((3, 3))
+    >>> with single_threaded_blas():
+    ...     b = a @ a
+    >>> b[0].tolist()
+    [3.0, 3.0, 3.0]
     """
     if not _BLAS_CONTROLLER:
         from threadpoolctl import ThreadpoolController

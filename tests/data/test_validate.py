@@ -438,8 +438,15 @@ def test_read_survey_stata(tmp_path, frame):
 
 
 def test_read_survey_parquet(tmp_path, frame):
-    pytest.importorskip("pyarrow")
+    """Parquet is read when pyarrow (optional) is installed, and refused clearly otherwise."""
+    import importlib.util
+
     path = tmp_path / "survey.parquet"
+    if importlib.util.find_spec("pyarrow") is None:
+        path.write_bytes(b"PAR1")
+        with pytest.raises(InputError, match="unsupported file extension"):
+            read_survey(path)
+        return
     frame.astype({c: "boolean" for c in EDITION_COLUMNS if c.startswith("barrier_")}).to_parquet(
         path)
     _check_roundtrip(read_survey(path), validate_survey(frame))

@@ -129,7 +129,7 @@ def load_european_market(*, long: bool = False) -> pd.DataFrame:
 
         *Long*: columns ``year, series, value, unit, coverage, approximate, source, note``,
         one row per published value. The first word of ``source`` is a key of
-        :func:`~nldtib_forecast.data._published.load_sources`.
+        :func:`~nldtib_forecast.data.load_sources`.
 
     Notes
     -----
@@ -193,7 +193,7 @@ def load_nl_defence(*, long: bool = False) -> pd.DataFrame:
 
         *Long*: columns ``year, series, value, unit, coverage, approximate, source, note``,
         one row per published value. The first word of ``source`` is a key of
-        :func:`~nldtib_forecast.data._published.load_sources`.
+        :func:`~nldtib_forecast.data.load_sources`.
 
     Notes
     -----
@@ -242,7 +242,7 @@ def load_nl_macro(*, long: bool = False) -> pd.DataFrame:
 
         *Long*: columns ``year, series, value, unit, coverage, approximate, source, note``,
         one row per published value. The first word of ``source`` is a key of
-        :func:`~nldtib_forecast.data._published.load_sources`.
+        :func:`~nldtib_forecast.data.load_sources`.
 
     Notes
     -----

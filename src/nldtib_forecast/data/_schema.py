@@ -74,6 +74,13 @@ class ColumnSpec:
         in a firm's first year).
     edition_question : bool
         Asked once per survey edition and stored on the edition's last reference year.
+
+    Examples
+    --------
+    >>> from nldtib_forecast.data import SCHEMA
+    >>> spec = {s.name: s for s in SCHEMA}['weight']
+    >>> spec.kind, spec.unit, spec.nullable
+    ('float', '', False)
     """
 
     name: str
@@ -87,7 +94,15 @@ class ColumnSpec:
     edition_question: bool = False
 
     def rule(self) -> str:
-        """The range rule in words, e.g. ``'0 <= x'`` or ``'1990 <= x <= 2100'``."""
+        """The range rule in words, e.g. ``'0 <= x'`` or ``'1990 <= x <= 2100'``.
+
+        Examples
+        --------
+        >>> from nldtib_forecast.data import SCHEMA
+        >>> specs = {s.name: s for s in SCHEMA}
+        >>> specs['weight'].rule(), specs['year'].rule()
+        ('0 < x', '1990 <= x <= 2100')
+        """
         text = "x"
         if self.lower is not None:
             text = f"{self.lower:g} {'<' if self.lower_open else '<='} {text}"

@@ -46,7 +46,23 @@ _CASE_TEXT = {
 
 
 class ShortSampleWarning(UserWarning):
-    """The sample is too short for (part of) the inference asked for."""
+    """The sample is too short for (part of) the inference asked for.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from statsmodels.datasets import danish_data
+    >>> from nldtib_forecast.models.trade import fit_export_demand
+    >>> dk = danish_data.load_pandas().data
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     res = fit_export_demand(dk.iloc[:25], "lrm", "lry", lags=1, order=1, case=2,
+    ...                             critical_values="asymptotic")
+    >>> [w.category.__name__ for w in caught]
+    ['ShortSampleWarning', 'ShortSampleWarning']
+    >>> print(caught[0].message)
+    only 25 observations: ARDL long-run coefficients and the bounds test are unreliable ...
+    """
 
 
 # ---------------------------------------------------------------------------------------------
@@ -82,6 +98,16 @@ class BoundsTest:
         Observations used by the UECM.
     nsim : int or None
         Replications of the simulation.
+
+    Examples
+    --------
+    >>> from statsmodels.datasets import danish_data
+    >>> from nldtib_forecast.models.trade import fit_export_demand
+    >>> dk = danish_data.load_pandas().data
+    >>> res = fit_export_demand(dk, "lrm", ["lry", "ibo", "ide"], max_lag=3, case=2)
+    >>> bt = res.bounds_test
+    >>> round(bt.statistic, 4), bt.case, bt.critical_values_method
+    (5.1168, 2, 'simulated')
     """
 
     statistic: float
@@ -95,7 +121,17 @@ class BoundsTest:
 
     def conclusion(self, level: float = 0.05) -> str:
         """``"level relationship"`` if the statistic exceeds the upper bound at ``level``,
-        ``"no level relationship"`` if below the lower bound, ``"inconclusive"`` between."""
+        ``"no level relationship"`` if below the lower bound, ``"inconclusive"`` between.
+
+        Examples
+        --------
+        >>> from statsmodels.datasets import danish_data
+        >>> from nldtib_forecast.models.trade import fit_export_demand
+        >>> dk = danish_data.load_pandas().data
+        >>> res = fit_export_demand(dk, "lrm", ["lry", "ibo", "ide"], max_lag=3, case=2)
+        >>> res.bounds_test.conclusion(0.05), res.bounds_test.conclusion(0.01)
+        ('level relationship', 'inconclusive')
+        """
         pct = round(100 * (1 - level), 6)
         if pct not in self.critical_values.index:
             raise InputError(f"argument 'level': must be one of "
@@ -108,7 +144,17 @@ class BoundsTest:
         return "inconclusive"
 
     def to_frame(self) -> pd.DataFrame:
-        """Critical values with the statistic and p-values: one row per percentile."""
+        """Critical values with the statistic and p-values: one row per percentile.
+
+        Examples
+        --------
+        >>> from statsmodels.datasets import danish_data
+        >>> from nldtib_forecast.models.trade import fit_export_demand
+        >>> dk = danish_data.load_pandas().data
+        >>> res = fit_export_demand(dk, "lrm", ["lry", "ibo", "ide"], max_lag=3, case=2)
+        >>> res.bounds_test.to_frame().columns.tolist()
+        ['lower', 'upper', 'statistic', 'p_lower', 'p_upper']
+        """
         out = self.critical_values.copy()
         out["statistic"] = self.statistic
         out["p_lower"], out["p_upper"] = self.p_values["lower"], self.p_values["upper"]
@@ -189,6 +235,17 @@ class ExportDemandResult:
         The underlying statsmodels results (``UECMResults``, ``ARDLResults``).
     ic : str
         Information criterion of the order selection.
+
+    Examples
+    --------
+    >>> from statsmodels.datasets import danish_data
+    >>> from nldtib_forecast.models.trade import fit_export_demand
+    >>> dk = danish_data.load_pandas().data
+    >>> res = fit_export_demand(dk, "lrm", ["lry", "ibo", "ide"], max_lag=3, case=2)
+    >>> res.y, res.x, res.ardl_order
+    ('lrm', ('lry', 'ibo', 'ide'), (3, 1, 3, 2))
+    >>> res.long_run.columns.tolist()
+    ['coefficient', 'std_error', 'lower', 'upper', 't_value', 'p_value']
     """
 
     y: str
@@ -217,7 +274,20 @@ class ExportDemandResult:
 
     def to_frame(self) -> pd.DataFrame:
         """Tidy long form: ``part, term, statistic, value`` for the long-run coefficients,
-        the speed of adjustment and the bounds test."""
+        the speed of adjustment and the bounds test.
+
+        Examples
+        --------
+        >>> from statsmodels.datasets import danish_data
+        >>> from nldtib_forecast.models.trade import fit_export_demand
+        >>> dk = danish_data.load_pandas().data
+        >>> res = fit_export_demand(dk, "lrm", ["lry", "ibo", "ide"], max_lag=3, case=2)
+        >>> tidy = res.to_frame()
+        >>> tidy.columns.tolist()
+        ['part', 'term', 'statistic', 'value']
+        >>> sorted(tidy['part'].unique())
+        ['bounds_test', 'long_run', 'long_run_deterministic', 'speed_of_adjustment']
+        """
         parts = []
         for part, frame in (("long_run", self.long_run),
                             ("long_run_deterministic", self.long_run_deterministic)):
@@ -238,7 +308,17 @@ class ExportDemandResult:
         return pd.concat(parts, ignore_index=True)
 
     def summary(self) -> str:
-        """Text summary: specification, long run, adjustment, bounds test, warnings."""
+        """Text summary: specification, long run, adjustment, bounds test, warnings.
+
+        Examples
+        --------
+        >>> from statsmodels.datasets import danish_data
+        >>> from nldtib_forecast.models.trade import fit_export_demand
+        >>> dk = danish_data.load_pandas().data
+        >>> res = fit_export_demand(dk, "lrm", ["lry", "ibo", "ide"], max_lag=3, case=2)
+        >>> print(res.summary().splitlines()[0])
+        Export demand: ARDL(3, 1, 3, 2) of lrm on lry, ibo, ide; trend 'c'; orders selected by aic
+        """
         soa = self.speed_of_adjustment
         order = ", ".join(map(str, self.ardl_order))
         lr = self.long_run.copy()
@@ -276,7 +356,20 @@ class ExportDemandResult:
         return head + self.long_run.to_html(float_format=lambda v: f"{v:.4f}") + warn
 
     def plot(self, ax=None):
-        """The equilibrium error (deviation from the long-run relation) over time."""
+        """The equilibrium error (deviation from the long-run relation) over time.
+
+        Examples
+        --------
+        >>> from statsmodels.datasets import danish_data
+        >>> from nldtib_forecast.models.trade import fit_export_demand
+        >>> dk = danish_data.load_pandas().data
+        >>> res = fit_export_demand(dk, "lrm", ["lry", "ibo", "ide"], max_lag=3, case=2)
+        >>> ax = res.plot()
+        >>> ax.get_title()
+        'Deviation of lrm from its long-run relation'
+        >>> import matplotlib.pyplot as plt
+        >>> plt.close(ax.figure)
+        """
         if ax is None:
             import matplotlib.pyplot as plt
 

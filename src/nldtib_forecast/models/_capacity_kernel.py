@@ -60,6 +60,15 @@ class Prior:
         Parameters, as above.
     source : str
         Where the prior comes from (evidence or assumption).
+
+    Examples
+    --------
+    >>> from nldtib_forecast.models.capacity import PRIORS
+    >>> prior = PRIORS["build_years"]
+    >>> prior.distribution, prior.describe()
+    ('lognormal', 'lognormal(median 1, sd log 0.5)')
+    >>> Prior("uniform", 0.0, 2.0).describe()
+    'uniform(0, 2)'
     """
 
     distribution: str
@@ -93,7 +102,16 @@ class Prior:
         return float(self.ppf(np.array([0.5]))[0])
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
-        """Quantile function (maps uniform draws on (0, 1) to the prior)."""
+        """Quantile function (maps uniform draws on (0, 1) to the prior).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> Prior("uniform", 0.0, 2.0).ppf(np.array([0.25, 0.5]))
+        array([0.5, 1. ])
+        >>> Prior("lognormal", 1.0, 0.35).ppf(np.array([0.5]))
+        array([1.])
+        """
         u = np.asarray(u, dtype=float)
         if self.distribution == "fixed":
             return np.full(u.shape, self.a)
@@ -105,7 +123,13 @@ class Prior:
         return self.a * np.exp(self.b * z)
 
     def describe(self) -> str:
-        """A short text such as ``"lognormal(median 1, sd log 0.35)"``."""
+        """A short text such as ``"lognormal(median 1, sd log 0.35)"``.
+
+        Examples
+        --------
+        >>> Prior("lognormal", 1.0, 0.35).describe()
+        'lognormal(median 1, sd log 0.35)'
+        """
         if self.distribution == "fixed":
             return f"fixed at {self.a:g}"
         if self.distribution == "uniform":

@@ -89,6 +89,15 @@ class CMSResult:
         industry mix and competitive effect), the aggregate shares ``S0`` and ``S1``.
     shape : tuple of int
         ``(rows, columns)`` of the input (a Series is one column, a scalar ``(1, 1)``).
+
+    Examples
+    --------
+    >>> from nldtib_forecast.models.trade import cms_decomposition
+    >>> res = cms_decomposition(2.10, 3.672, 34.362, 100.0)
+    >>> res.method, round(res.total, 3)
+    ('leamer_stern', 1.572)
+    >>> res.components.index.tolist()
+    ['market_growth', 'commodity_composition', 'market_distribution', 'competitiveness']
     """
 
     method: str
@@ -119,6 +128,18 @@ class CMSResult:
 
         Columns ``method, component, value, share_of_total`` (``share_of_total`` is NaN when
         the total is zero).
+
+        Examples
+        --------
+        >>> from nldtib_forecast.models.trade import cms_decomposition
+        >>> res = cms_decomposition(2.10, 3.672, 34.362, 100.0)
+        >>> res.to_frame().round(3)
+                 method              component  value  share_of_total
+        0  leamer_stern          market_growth  4.011           2.552
+        1  leamer_stern  commodity_composition  0.000           0.000
+        2  leamer_stern    market_distribution  0.000           0.000
+        3  leamer_stern        competitiveness -2.439          -1.552
+        4  leamer_stern                  total  1.572           1.000
         """
         values = pd.concat([self.components, pd.Series({"total": self.total})])
         share = values / self.total if self.total != 0 else values * np.nan
@@ -131,7 +152,15 @@ class CMSResult:
         return f"{value:+,.6g}"
 
     def summary(self) -> str:
-        """Text summary: method, reference, every component and the total."""
+        """Text summary: method, reference, every component and the total.
+
+        Examples
+        --------
+        >>> from nldtib_forecast.models.trade import cms_decomposition
+        >>> res = cms_decomposition(2.10, 3.672, 34.362, 100.0)
+        >>> print(res.summary().splitlines()[0])
+        Constant market share decomposition: leamer_stern
+        """
         width = max(len(c) for c in (*self.components.index, "total"))
         lines = [f"Constant market share decomposition: {self.method}",
                  f"  {self.reference}",
@@ -161,6 +190,16 @@ class CMSResult:
         """Waterfall chart of the components ending in the total; returns the Axes.
 
         Bars carry gids ``"component-<name>"`` and ``"total"``.
+
+        Examples
+        --------
+        >>> from nldtib_forecast.models.trade import cms_decomposition
+        >>> res = cms_decomposition(2.10, 3.672, 34.362, 100.0)
+        >>> ax = res.plot(title='Dutch D&S exports 2019-2025')
+        >>> ax.get_title()
+        'Dutch D&S exports 2019-2025'
+        >>> import matplotlib.pyplot as plt
+        >>> plt.close(ax.figure)
         """
         if ax is None:
             import matplotlib.pyplot as plt

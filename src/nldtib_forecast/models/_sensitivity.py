@@ -127,6 +127,17 @@ class SensitivityResult:
     factors : pandas.DataFrame
         One row per factor: ``dims`` (inputs in the group) and ``description`` (its range or
         distribution).
+
+    Examples
+    --------
+    >>> from nldtib_forecast.data import synthetic_survey
+    >>> from nldtib_forecast.models.capacity import CapacityModel
+    >>> model = CapacityModel.from_survey(synthetic_survey(population=True))
+    >>> res = model.sensitivity([2030], n=2**6, seed=1, n_bootstrap=20)
+    >>> res.n, res.n_evaluations
+    (64, 512)
+    >>> res.indices.columns.tolist()
+    ['S1', 'S1_lower', 'S1_upper', 'ST', 'ST_lower', 'ST_upper']
     """
 
     indices: pd.DataFrame
@@ -159,12 +170,34 @@ class SensitivityResult:
         return output
 
     def table(self, output=None) -> pd.DataFrame:
-        """Indices of one output (default: the last), sorted by total index."""
+        """Indices of one output (default: the last), sorted by total index.
+
+        Examples
+        --------
+        >>> from nldtib_forecast.data import synthetic_survey
+        >>> from nldtib_forecast.models.capacity import CapacityModel
+        >>> model = CapacityModel.from_survey(synthetic_survey(population=True))
+        >>> res = model.sensitivity([2030], n=2**6, seed=1, n_bootstrap=20)
+        >>> res.table().columns.tolist()
+        ['S1', 'S1_lower', 'S1_upper', 'ST', 'ST_lower', 'ST_upper']
+        >>> res.table().index[0]
+        'timing'
+        """
         out = self.indices.xs(self._pick(output), level=0)
         return out.sort_values("ST", ascending=False, na_position="last")
 
     def to_frame(self) -> pd.DataFrame:
-        """Tidy long form: columns ``<output>, factor, index, statistic, value``."""
+        """Tidy long form: columns ``<output>, factor, index, statistic, value``.
+
+        Examples
+        --------
+        >>> from nldtib_forecast.data import synthetic_survey
+        >>> from nldtib_forecast.models.capacity import CapacityModel
+        >>> model = CapacityModel.from_survey(synthetic_survey(population=True))
+        >>> res = model.sensitivity([2030], n=2**6, seed=1, n_bootstrap=20)
+        >>> res.to_frame().columns.tolist()
+        ['year', 'factor', 'index', 'statistic', 'value']
+        """
         parts = []
         for idx in ("S1", "ST"):
             sub = self.indices[[idx, f"{idx}_lower", f"{idx}_upper"]]
@@ -178,7 +211,17 @@ class SensitivityResult:
         return out
 
     def summary(self, output=None) -> str:
-        """Text: the design, then the indices of one output (default: the last)."""
+        """Text: the design, then the indices of one output (default: the last).
+
+        Examples
+        --------
+        >>> from nldtib_forecast.data import synthetic_survey
+        >>> from nldtib_forecast.models.capacity import CapacityModel
+        >>> model = CapacityModel.from_survey(synthetic_survey(population=True))
+        >>> res = model.sensitivity([2030], n=2**6, seed=1, n_bootstrap=20)
+        >>> print(res.summary().splitlines()[0])
+        Sobol' sensitivity indices of aggregate uplift
+        """
         key = self._pick(output)
         tab = self.table(key)
         fmt = lambda v: "n/a" if not np.isfinite(v) else f"{v:6.3f}"  # noqa: E731
@@ -210,7 +253,20 @@ class SensitivityResult:
     def plot(self, output=None, ax=None):
         """Tornado chart of one output: total (light) and first-order (dark) indices with
         their intervals, factors sorted by total index. Returns the Axes; bars have gids
-        ``"ST-<factor>"`` and ``"S1-<factor>"``."""
+        ``"ST-<factor>"`` and ``"S1-<factor>"``.
+
+        Examples
+        --------
+        >>> from nldtib_forecast.data import synthetic_survey
+        >>> from nldtib_forecast.models.capacity import CapacityModel
+        >>> model = CapacityModel.from_survey(synthetic_survey(population=True))
+        >>> res = model.sensitivity([2030], n=2**6, seed=1, n_bootstrap=20)
+        >>> ax = res.plot()
+        >>> ax.get_xlabel()
+        'share of output variance'
+        >>> import matplotlib.pyplot as plt
+        >>> plt.close(ax.figure)
+        """
         import matplotlib.pyplot as plt
 
         key = self._pick(output)
@@ -491,6 +547,17 @@ class DiscoveryResult:
         Row of the chosen box.
     limits : pandas.DataFrame
         The sampled range of every input (``lower, upper``).
+
+    Examples
+    --------
+    >>> from nldtib_forecast.data import synthetic_survey
+    >>> from nldtib_forecast.models.capacity import CapacityModel
+    >>> model = CapacityModel.from_survey(synthetic_survey(population=True))
+    >>> found = model.discover(target=0.3, year=2030, n=256, seed=1)
+    >>> found.rule.startswith('order_certainty >=')
+    True
+    >>> found.method
+    'PRIM (peeling)'
     """
 
     boxes: pd.DataFrame
@@ -511,7 +578,18 @@ class DiscoveryResult:
         return "(none)" if self.chosen is None else str(self.boxes.loc[self.chosen, "rule"])
 
     def to_frame(self) -> pd.DataFrame:
-        """The boxes with a ``chosen`` flag (one row per box)."""
+        """The boxes with a ``chosen`` flag (one row per box).
+
+        Examples
+        --------
+        >>> from nldtib_forecast.data import synthetic_survey
+        >>> from nldtib_forecast.models.capacity import CapacityModel
+        >>> model = CapacityModel.from_survey(synthetic_survey(population=True))
+        >>> found = model.discover(target=0.3, year=2030, n=256, seed=1)
+        >>> boxes = found.to_frame()
+        >>> int(boxes['chosen'].sum())
+        1
+        """
         out = self.boxes.copy()
         out["chosen"] = out.index == self.chosen
         out.attrs.update(method=self.method, n=self.n, seed=self.seed,
@@ -519,7 +597,17 @@ class DiscoveryResult:
         return out
 
     def summary(self) -> str:
-        """Text: the target, the design and the chosen rule with its coverage and density."""
+        """Text: the target, the design and the chosen rule with its coverage and density.
+
+        Examples
+        --------
+        >>> from nldtib_forecast.data import synthetic_survey
+        >>> from nldtib_forecast.models.capacity import CapacityModel
+        >>> model = CapacityModel.from_survey(synthetic_survey(population=True))
+        >>> found = model.discover(target=0.3, year=2030, n=256, seed=1)
+        >>> print(found.summary().splitlines()[0])
+        Scenario discovery (PRIM (peeling)): aggregate uplift in 2030 >= 30.0%
+        """
         lines = [f"Scenario discovery ({self.method}): {self.target_description}",
                  f"  {self.description}" if self.description else "",
                  f"  {self.n} sampled cases, seed {self.seed}; {self.base_rate:.1%} of all "
@@ -554,7 +642,20 @@ class DiscoveryResult:
 
     def plot(self, ax=None):
         """Coverage against density of every box (the PRIM peeling trajectory), the chosen
-        box marked (gid ``"chosen"``). Returns the Axes."""
+        box marked (gid ``"chosen"``). Returns the Axes.
+
+        Examples
+        --------
+        >>> from nldtib_forecast.data import synthetic_survey
+        >>> from nldtib_forecast.models.capacity import CapacityModel
+        >>> model = CapacityModel.from_survey(synthetic_survey(population=True))
+        >>> found = model.discover(target=0.3, year=2030, n=256, seed=1)
+        >>> ax = found.plot()
+        >>> ax.get_xlabel(), ax.get_ylabel()
+        ('coverage', 'density')
+        >>> import matplotlib.pyplot as plt
+        >>> plt.close(ax.figure)
+        """
         import matplotlib.pyplot as plt
 
         if ax is None:

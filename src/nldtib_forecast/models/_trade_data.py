@@ -138,7 +138,9 @@ def calibration_history(market: pd.Series | None = None,
     Returns
     -------
     pandas.DataFrame
-        Indexed by ``year`` with the columns :data:`COLUMNS` (money in EUR, shares as
+        Indexed by ``year`` with the columns ``ds_turnover_eur``, ``exports_eur``,
+        ``domestic_eur``, ``export_share_published``, ``eu_market_eur``,
+        ``materiel_spending_eur``, ``filled`` and ``sources`` (money in EUR, shares as
         fractions; ``export_share_published`` NaN for 2024). ``filled`` names the inputs of
         a row that are interpolated or derived, ``sources`` where each value comes from.
 

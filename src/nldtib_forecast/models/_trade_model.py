@@ -133,6 +133,16 @@ class ExportShareModel:
         ``materiel_spending_eur``.
     level_source : str
         ``"published"`` or ``"survey"``: where the base-year levels come from.
+
+    Examples
+    --------
+    >>> from nldtib_forecast.models.trade import ExportShareModel
+    >>> model = ExportShareModel.from_published()
+    >>> model.base_year, model.level_source
+    (2025, 'published')
+    >>> res = model.project(['current_conditions'], horizon=2030, n_draws=200, seed=1)
+    >>> res.summary_frame('export_share', year=2030)['median'].round(2).tolist()
+    [0.28]
     """
 
     base_year: int
@@ -164,7 +174,7 @@ class ExportShareModel:
             Years of the trend regressions (default 2019 up to ``base_year``; at least 4).
         market, materiel : pandas.Series, optional
             Replace the European market proxy or the Dutch materiel spending (EUR by year,
-            2019-2025); see :func:`~nldtib_forecast.models._trade_data.calibration_history`.
+            2019-2025); see :func:`~nldtib_forecast.models.trade.calibration_history`.
         other_destinations : float, default 0.0
             Fraction of exports going to destinations outside the European procurement market
             (e.g. the US, Asia). Such exports do not scale with ``M``: they grow at
@@ -336,6 +346,16 @@ class ExportShareModel:
             path the projections continue), ``nl_market_share`` (m) and ``domestic_share``
             (d) with their trend values (``*_on_trend``), the money series (EUR), ``in_fit``
             (year used by the trend regressions) and the ``filled`` and ``sources`` notes.
+
+        Examples
+        --------
+        >>> from nldtib_forecast.models.trade import ExportShareModel
+        >>> model = ExportShareModel.from_published()
+        >>> hist = model.history()
+        >>> hist.loc[2025, ['export_share_published', 'export_share_fitted']].round(3)
+        export_share_published    0.36
+        export_share_fitted       0.36
+        Name: 2025, dtype: float64
         """
         cols = ["export_share_published", "export_share_fitted", "export_share_trend",
                 "nl_market_share", "nl_market_share_on_trend", "domestic_share",
@@ -354,6 +374,21 @@ class ExportShareModel:
             and the published export share), ``rmse_trend_pp`` and ``max_abs_trend_pp`` (the
             trend path against the published shares), and the R-squared and residual
             standard deviation of the two trend regressions.
+
+        Examples
+        --------
+        >>> from nldtib_forecast.models.trade import ExportShareModel
+        >>> model = ExportShareModel.from_published()
+        >>> model.fit_statistics().round(2)
+                            value
+        max_abs_fitted_pp    0.78
+        rmse_trend_pp        3.63
+        max_abs_trend_pp     6.97
+        r_squared_m          0.78
+        r_squared_d          0.00
+        sigma_m              0.12
+        sigma_d              0.13
+        n_published_shares   6.00
         """
         h = self.calibration
         pub = h["export_share_published"]
@@ -463,7 +498,15 @@ class ExportShareModel:
 
     # -- display ------------------------------------------------------------------------------
     def summary(self) -> str:
-        """Text summary: calibration, trends with standard errors, fit."""
+        """Text summary: calibration, trends with standard errors, fit.
+
+        Examples
+        --------
+        >>> from nldtib_forecast.models.trade import ExportShareModel
+        >>> model = ExportShareModel.from_published()
+        >>> print(model.summary().splitlines()[0])
+        Export share model: exports = m x M (+ other), domestic = d x P; base year 2025; ...
+        """
         p, fit = self.params, self.fit_statistics()["value"]
         lines = [
             f"Export share model: exports = m x M (+ other), domestic = d x P; base year "
@@ -508,7 +551,18 @@ class ExportShareModel:
                 + table.to_html(float_format=lambda v: f"{v:.3f}"))
 
     def plot_history(self, ax=None):
-        """Published, fitted and trend export shares 2019-2025; returns the Axes."""
+        """Published, fitted and trend export shares 2019-2025; returns the Axes.
+
+        Examples
+        --------
+        >>> from nldtib_forecast.models.trade import ExportShareModel
+        >>> model = ExportShareModel.from_published()
+        >>> ax = model.plot_history()
+        >>> ax.get_ylabel()
+        'export share of D&S turnover'
+        >>> import matplotlib.pyplot as plt
+        >>> plt.close(ax.figure)
+        """
         if ax is None:
             import matplotlib.pyplot as plt
 

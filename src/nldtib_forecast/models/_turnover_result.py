@@ -98,6 +98,19 @@ class TurnoverDecomposition:
         The turnover and price change columns used.
     version : str
         Library version that computed the result.
+
+    Examples
+    --------
+    >>> from nldtib_forecast.data import synthetic_survey
+    >>> from nldtib_forecast.models.price_volume import decompose_turnover
+    >>> res = decompose_turnover(synthetic_survey(seed=0), n_replicates=0)
+    >>> res.method, res.split, res.by
+    ('fisher', 'log', None)
+    >>> res.table.loc[2025, ["nominal_growth", "price", "volume"]].round(4)
+    nominal_growth    0.2814
+    price             0.0259
+    volume            0.2103
+    Name: 2025, dtype: float64
     """
 
     table: pd.DataFrame
@@ -173,6 +186,15 @@ class TurnoverDecomposition:
             Columns ``year, domain, component, statistic, value``; ``domain`` is ``"all"``
             without ``by``. Statistics are ``estimate`` (every column of :attr:`table`) and,
             with intervals, ``std_error, ci_lower, ci_upper`` (not for the counts).
+
+        Examples
+        --------
+        >>> from nldtib_forecast.data import synthetic_survey
+        >>> from nldtib_forecast.models.price_volume import decompose_turnover
+        >>> res = decompose_turnover(synthetic_survey(seed=0), n_replicates=0)
+        >>> tidy = res.to_frame()
+        >>> tidy.columns.tolist()
+        ['year', 'domain', 'component', 'statistic', 'value']
         """
         def melt(frame: pd.DataFrame, statistics) -> pd.DataFrame:
             long = frame[list(statistics)].stack().rename("value")
@@ -205,6 +227,21 @@ class TurnoverDecomposition:
 
         The columns ``price, volume, interaction, entry, exit`` then add up to the change in
         turnover ``turnover_eur - turnover_prev_eur`` (column ``change_eur``).
+
+        Examples
+        --------
+        >>> from nldtib_forecast.data import synthetic_survey
+        >>> from nldtib_forecast.models.price_volume import decompose_turnover
+        >>> res = decompose_turnover(synthetic_survey(seed=0), n_replicates=0)
+        >>> eur = res.in_euros()
+        >>> (eur.loc[2025] / 1e6).round(1)
+        change_eur     2038.4
+        price           187.6
+        volume         1523.4
+        interaction       0.0
+        entry           550.0
+        exit            222.6
+        Name: 2025, dtype: float64
         """
         t = self.table
         out = t[list(COMPONENTS)].mul(t["turnover_prev_eur"], axis=0)
@@ -234,6 +271,17 @@ class TurnoverDecomposition:
         pandas.Series
             ``nominal_growth, stated_volume_growth, implied_price_growth,
             estimated_price_growth, ci_lower, ci_upper, implied_within_interval``.
+
+        Examples
+        --------
+        >>> from nldtib_forecast.data import synthetic_survey
+        >>> from nldtib_forecast.models.price_volume import decompose_turnover
+        >>> res = decompose_turnover(synthetic_survey(seed=0), n_replicates=20, seed=1)
+        >>> check = res.interpret_as_volume(0.215, nominal_growth=0.275)
+        >>> round(check["implied_price_growth"], 4)  # (1 + 0.275) / (1 + 0.215) - 1
+        0.0494
+        >>> bool(check["implied_within_interval"])
+        False
         """
         row, key = self._row(year, domain)
         g = float(row["nominal_growth"]) if nominal_growth is None else float(nominal_growth)
@@ -252,7 +300,16 @@ class TurnoverDecomposition:
 
     # -- display -------------------------------------------------------------------------------
     def summary(self) -> str:
-        """A text summary: per year (and domain) the components with their intervals."""
+        """A text summary: per year (and domain) the components with their intervals.
+
+        Examples
+        --------
+        >>> from nldtib_forecast.data import synthetic_survey
+        >>> from nldtib_forecast.models.price_volume import decompose_turnover
+        >>> res = decompose_turnover(synthetic_survey(seed=0), n_replicates=0)
+        >>> print(res.summary().splitlines()[0])
+        Decomposition of D&S turnover growth: price and volume of continuing firms, net entry
+        """
 
         def fmt(key, col, row):
             text = f"{row[col]:+.1%}"
@@ -311,6 +368,17 @@ class TurnoverDecomposition:
         Bars start where the previous one ended: price, volume (interaction with
         ``split="interaction"``), entry, minus exit, and the total (nominal growth). Error bars
         show the intervals of each component when available.
+
+        Examples
+        --------
+        >>> from nldtib_forecast.data import synthetic_survey
+        >>> from nldtib_forecast.models.price_volume import decompose_turnover
+        >>> res = decompose_turnover(synthetic_survey(seed=0), n_replicates=0)
+        >>> ax = res.plot(2025)
+        >>> ax.get_title()
+        'D&S turnover growth 2024-2025 (fisher index) - synthetic data'
+        >>> import matplotlib.pyplot as plt
+        >>> plt.close(ax.figure)
         """
         import matplotlib.pyplot as plt
 

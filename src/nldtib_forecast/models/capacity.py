@@ -127,6 +127,15 @@ class CapacityModel:
         Firms without both scale-up answers are excluded from the calibration base and
         counted in :attr:`n_excluded`; they keep their D&S turnover in
         :attr:`base_turnover_eur`. Missing barrier answers count as "not named".
+
+        Examples
+        --------
+        >>> from nldtib_forecast.data import synthetic_survey
+        >>> model = CapacityModel.from_survey(synthetic_survey(population=True))
+        >>> model.base_year, model.n_respondents
+        (2025, 1503)
+        >>> model.calibration.round(4).tolist()
+        [0.33, 0.67]
         """
         from nldtib_forecast.survey import SurveyDesign
 
@@ -261,7 +270,18 @@ class CapacityModel:
 
     def driver_ranges(self, margin: float = 0.5) -> pd.DataFrame:
         """Plausible driver ranges for sensitivity and discovery: current to improved level,
-        widened by ``margin`` times their distance on both sides, clipped to the registry."""
+        widened by ``margin`` times their distance on both sides, clipped to the registry.
+
+        Examples
+        --------
+        >>> from nldtib_forecast.data import synthetic_survey
+        >>> model = CapacityModel.from_survey(synthetic_survey(population=True))
+        >>> ranges = model.driver_ranges()
+        >>> ranges.columns.tolist()
+        ['current', 'improved', 'lower', 'upper', 'unit']
+        >>> ranges.loc["order_certainty", ["current", "improved", "lower", "upper"]].tolist()
+        [0.3, 0.65, 0.125, 0.825]
+        """
         rows = {}
         for d in DRIVERS:
             drv, (cur, imp) = get_driver(d), self._references[d]
@@ -308,6 +328,18 @@ class CapacityModel:
         -------
         float or pandas.Series
             A float for one scenario, a Series indexed by scenario name for several.
+
+        Examples
+        --------
+        >>> from nldtib_forecast.data import synthetic_survey
+        >>> model = CapacityModel.from_survey(synthetic_survey(population=True))
+        >>> round(model.long_run_uplift("improved_conditions"), 4)
+        0.67
+        >>> model.long_run_uplift(["current_conditions", "orders_only"]).round(4)
+        scenario
+        current_conditions    0.3300
+        orders_only           0.3934
+        Name: long_run_uplift, dtype: float64
         """
         scen = _as_scenarios(scenario)
         gam = [self._priors[f"curvature_{k}"].central for k in ("orders", "procurement",
@@ -383,6 +415,17 @@ class CapacityModel:
             Variables ``uplift`` (fraction of base-year D&S turnover, D&S-turnover weighted),
             ``capacity_eur`` (EUR, base-year prices) and the ``by`` breakdowns, per scenario,
             draw and year.
+
+        Examples
+        --------
+        >>> from nldtib_forecast.data import synthetic_survey
+        >>> model = CapacityModel.from_survey(synthetic_survey(population=True))
+        >>> result = model.simulate(["current_conditions", "improved_conditions"], horizon=2030,
+        ...                         n_draws=100, seed=1)
+        >>> result.variables, result.years.tolist()
+        (('uplift', 'capacity_eur'), [2026, 2027, 2028, 2029, 2030])
+        >>> result.summary_frame("uplift", year=2030)["median"].round(2).tolist()
+        [0.21, 0.23]
         """
         from nldtib_forecast.simulation import simulate
 
@@ -473,7 +516,7 @@ class CapacityModel:
         curvatures), ``timing`` (build and ramp time) and ``labour_pool`` (headroom and
         productivity growth) from their priors;
         and ``sampling`` (one of ``n_replicates`` survey bootstrap replicates). See
-        :func:`~nldtib_forecast.models._sensitivity.sobol_indices` for the design.
+        ``nldtib_forecast.models._sensitivity.sobol_indices`` for the design.
 
         Parameters
         ----------
@@ -537,7 +580,7 @@ class CapacityModel:
         bootstrap replicate are drawn too (so a box's density is the probability of reaching
         the target inside it), with ``"central"`` they are fixed at their medians and the full
         sample. Boxes are found by PRIM peeling or a decision tree
-        (:func:`~nldtib_forecast.models._sensitivity.discover_rules`).
+        (``nldtib_forecast.models._sensitivity.discover_rules``).
 
         Examples
         --------

@@ -100,9 +100,9 @@ def _split_assumptions(given: dict) -> tuple[dict, dict, dict]:
 class Outlook:
     """D&S turnover, export share, capacity use and labour under scenarios.
 
-    Build it with :meth:`from_survey`. Attributes: :attr:`capacity_model` and
-    :attr:`trade_model` (the calibrated sub-models), :attr:`pass_through` (the pooled
-    coefficient and its standard error), :attr:`base` (base-year levels), :attr:`segments`.
+    Build it with :meth:`from_survey`. Attributes: ``capacity_model`` and
+    ``trade_model`` (the calibrated sub-models), :attr:`pass_through` (the pooled
+    coefficient and its standard error), ``base`` (base-year levels), ``segments``.
 
     Examples
     --------
@@ -151,6 +151,14 @@ class Outlook:
         nldtib_forecast.InputError
             Unknown or invalid assumptions (every problem listed, with the nearest valid
             name), or a survey the sub-models cannot use.
+
+        Examples
+        --------
+        >>> outlook = Outlook.from_survey()
+        >>> outlook.base_year
+        2025
+        >>> round(float(outlook.base["turnover_ds_eur"]) / 1e9, 2)
+        9.28
         """
         from nldtib_forecast.models.capacity import CapacityModel
         from nldtib_forecast.models.pass_through import estimate_pass_through
@@ -365,6 +373,16 @@ class Outlook:
         ------
         nldtib_forecast.InputError
             Unknown scenarios or drivers, a horizon not after the base year, invalid draws.
+
+        Examples
+        --------
+        >>> outlook = Outlook.from_survey()
+        >>> result = outlook.simulate(["current_conditions", "improved_conditions"], horizon=2028,
+        ...                           n_draws=50, seed=1)
+        >>> result.scenarios, result.years.tolist()
+        (('current_conditions', 'improved_conditions'), [2026, 2027, 2028])
+        >>> len(result.variables)
+        18
         """
         from nldtib_forecast.simulation import simulate
 

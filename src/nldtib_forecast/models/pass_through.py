@@ -67,6 +67,15 @@ class PassThroughResult:
         The survey year.
     n : int
         Respondents in the regression (with price change, cost change and controls).
+
+    Examples
+    --------
+    >>> from nldtib_forecast.data import synthetic_survey
+    >>> res = estimate_pass_through(synthetic_survey(seed=0))
+    >>> res.year, res.n
+    (2025, 339)
+    >>> res.coefficients.columns.tolist()
+    ['model', 'term', 'estimate', 'std_error', 'ci_lower', 'ci_upper', 'p_value']
     """
 
     no_pass_share: pd.DataFrame
@@ -113,6 +122,14 @@ class PassThroughResult:
         Columns ``year, part, label, statistic, value`` where ``part`` is ``no_pass_share``,
         ``pass_through`` (the slopes; every coefficient is in :attr:`coefficients`) or
         ``margin_test``.
+
+        Examples
+        --------
+        >>> from nldtib_forecast.data import synthetic_survey
+        >>> res = estimate_pass_through(synthetic_survey(seed=0))
+        >>> tidy = res.to_frame()
+        >>> tidy.columns.tolist()
+        ['year', 'part', 'label', 'statistic', 'value']
         """
         stats_cols = ["estimate", "std_error", "ci_lower", "ci_upper"]
         parts = []
@@ -135,7 +152,15 @@ class PassThroughResult:
         return out
 
     def summary(self) -> str:
-        """A text summary of the three results, the sample and what the intervals include."""
+        """A text summary of the three results, the sample and what the intervals include.
+
+        Examples
+        --------
+        >>> from nldtib_forecast.data import synthetic_survey
+        >>> res = estimate_pass_through(synthetic_survey(seed=0))
+        >>> print(res.summary().splitlines()[0])
+        Cost pass-through, survey year 2025 (SYNTHETIC data)
+        """
         pct = int(round(self.level * 100))
         lines = [f"Cost pass-through, survey year {self.year}"
                  + (" (SYNTHETIC data)" if self.synthetic else ""),
@@ -185,6 +210,16 @@ class PassThroughResult:
         Points are survey-weighted means in equal-weight bins of the cost change; the solid line
         has the pooled pass-through slope through the weighted means, the dashed line is full
         pass-through (slope 1).
+
+        Examples
+        --------
+        >>> from nldtib_forecast.data import synthetic_survey
+        >>> res = estimate_pass_through(synthetic_survey(seed=0))
+        >>> ax = res.plot()
+        >>> ax.get_xlabel()
+        'unit-cost change'
+        >>> import matplotlib.pyplot as plt
+        >>> plt.close(ax.figure)
         """
         import matplotlib.pyplot as plt
 

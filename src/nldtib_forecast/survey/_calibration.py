@@ -68,6 +68,20 @@ class CalibrationResult:
         Bounds ``(L, U)`` on ``g``.
     year : int or None
         Reference year calibrated (None when the data have no year).
+
+    Examples
+    --------
+    >>> from nldtib_forecast.data import synthetic_survey
+    >>> from nldtib_forecast.survey import calibrate_weights
+    >>> df = synthetic_survey(seed=0)
+    >>> pop = synthetic_survey(seed=0, population=True).query("year == 2025")
+    >>> res = calibrate_weights(df, {"domain": pop["domain"].value_counts().to_dict()})
+    >>> res.converged, res.method
+    (True, 'raking')
+    >>> round(float(res.weights.sum()))
+    1503
+    >>> res.margins.columns.tolist()
+    ['target', 'initial', 'calibrated', 'error']
     """
 
     weights: pd.Series
@@ -86,7 +100,18 @@ class CalibrationResult:
     _rows: np.ndarray = field(repr=False)
 
     def summary(self) -> str:
-        """Text summary: method, convergence, the distribution of ``g`` and the margins."""
+        """Text summary: method, convergence, the distribution of ``g`` and the margins.
+
+        Examples
+        --------
+        >>> from nldtib_forecast.data import synthetic_survey
+        >>> from nldtib_forecast.survey import calibrate_weights
+        >>> df = synthetic_survey(seed=0)
+        >>> pop = synthetic_survey(seed=0, population=True).query("year == 2025")
+        >>> res = calibrate_weights(df, {"domain": pop["domain"].value_counts().to_dict()})
+        >>> print(res.summary().splitlines()[0])
+        Calibration of survey weights (raking, iterative proportional fitting)
+        """
         g = self.g.to_numpy()
         lines = [
             f"Calibration of survey weights ({self.method}, {self.algorithm})",
@@ -119,6 +144,18 @@ class CalibrationResult:
         nldtib_forecast.InputError
             If a calibrated weight is <= 0 (unbounded linear calibration): use bounds or the
             logit method.
+
+        Examples
+        --------
+        >>> from nldtib_forecast.data import synthetic_survey
+        >>> from nldtib_forecast.survey import calibrate_weights
+        >>> df = synthetic_survey(seed=0)
+        >>> pop = synthetic_survey(seed=0, population=True).query("year == 2025")
+        >>> res = calibrate_weights(df, {"domain": pop["domain"].value_counts().to_dict()})
+        >>> design = res.design()
+        >>> weights = design.data.query("year == 2025").groupby("domain", observed=True)["weight"]
+        >>> weights.sum().round().tolist()
+        [748.0, 279.0, 194.0, 282.0]
         """
         w = self._design._w.copy()
         w[self._rows] = self.weights.to_numpy()

@@ -330,6 +330,16 @@ class SurveyDesign:
             ``population_psu`` (``N_h``; NaN without fpc), ``sampling_fraction``
             (``f_h``; 0 without fpc), ``n_rows``, ``weight_sum``, ``take_all``
             (``f_h == 1``) and ``single_psu`` (one PSU and not take-all: no variance).
+
+        Examples
+        --------
+        >>> from nldtib_forecast.data import synthetic_survey
+        >>> design = SurveyDesign(synthetic_survey(seed=0))
+        >>> table = design.strata_table()
+        >>> len(table), int(table['n_psu'].sum())
+        (24, 466)
+        >>> table.index[:2].tolist()
+        ['0-25|air_space', '0-25|land']
         """
         N = np.where(np.isinf(self._N_h), np.nan, self._N_h)
         return pd.DataFrame(

@@ -149,11 +149,26 @@ class DisclosureRules:
 
     @classmethod
     def off(cls) -> DisclosureRules:
-        """Rules that switch disclosure control off: outputs are marked unprotected."""
+        """Rules that switch disclosure control off: outputs are marked unprotected.
+
+        Examples
+        --------
+        >>> rules = DisclosureRules.off()
+        >>> rules.enabled, rules.labels()
+        (False, [])
+        """
         return cls(enabled=False)
 
     def labels(self) -> list[str]:
-        """Labels of the active rules, as they appear in the ``rule`` column."""
+        """Labels of the active rules, as they appear in the ``rule`` column.
+
+        Examples
+        --------
+        >>> DisclosureRules().labels()
+        ['min_frequency(10)', 'dominance(2,85%)']
+        >>> DisclosureRules(min_frequency=5, dominance=(), p_percent=0.1).labels()
+        ['min_frequency(5)', 'p_percent(10%)']
+        """
         if not self.enabled:
             return []
         out = [] if self.min_frequency is None else [f"min_frequency({self.min_frequency})"]
@@ -163,7 +178,15 @@ class DisclosureRules:
         return out
 
     def describe(self) -> str:
-        """A short text of the active rules."""
+        """A short text of the active rules.
+
+        Examples
+        --------
+        >>> DisclosureRules().describe()
+        'min_frequency(10); dominance(2,85%); unweighted contributions'
+        >>> DisclosureRules(min_frequency=3).describe()
+        'min_frequency(3); dominance(2,85%); unweighted contributions'
+        """
         if not self.enabled:
             return "disclosure control off (unprotected)"
         basis = "weighted" if self.apply_to_weighted else "unweighted"
