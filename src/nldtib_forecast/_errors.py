@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 
-__all__ = ["InputError", "Problem", "check_option"]
+__all__ = ["InputError", "Problem", "check_option", "key_problem"]
 
 _MAX_ROWS_SHOWN = 5
 
@@ -32,6 +32,9 @@ class Problem:
         not about rows (e.g. a missing column).
     n_rows : int
         Total number of offending rows (``len(rows)`` may be shorter).
+    kind : str, default ``"column"``
+        What ``column`` names, as the message says it: ``"column"`` for a data column,
+        ``"key"`` for a key of a scenario file or mapping.
 
     Examples
     --------
@@ -42,15 +45,18 @@ class Problem:
     >>> err = InputError('survey data failed validation', [p])
     >>> err.problems[0].column
     'weight'
+    >>> print(Problem("scenarios.reform.drivers.order_certanty", "unknown driver", kind="key"))
+    key 'scenarios.reform.drivers.order_certanty': unknown driver
     """
 
     column: str
     rule: str
     rows: tuple = field(default=())
     n_rows: int = 0
+    kind: str = "column"
 
     def __str__(self) -> str:
-        text = f"column '{self.column}': {self.rule}"
+        text = f"{self.kind} '{self.column}': {self.rule}"
         if self.n_rows:
             shown = ", ".join(repr(r) for r in self.rows[:_MAX_ROWS_SHOWN])
             more = f" (and {self.n_rows - len(self.rows[:_MAX_ROWS_SHOWN])} more)" if (
@@ -58,6 +64,17 @@ class Problem:
             ) else ""
             text += f"; {self.n_rows} offending row(s): {shown}{more}"
         return text
+
+
+def key_problem(key: str, rule: str, rows: tuple = (), n_rows: int = 0) -> Problem:
+    """A :class:`Problem` about a key of a file or mapping rather than a data column.
+
+    Examples
+    --------
+    >>> print(key_problem("scenarios.x.drivers.y", "unknown driver"))
+    key 'scenarios.x.drivers.y': unknown driver
+    """
+    return Problem(key, rule, rows, n_rows, kind="key")
 
 
 class InputError(ValueError):

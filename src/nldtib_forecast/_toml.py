@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nldtib_forecast._errors import InputError, Problem
+from nldtib_forecast._errors import InputError, Problem, key_problem
 
 __all__ = ["loads", "dumps", "format_key", "format_value", "read_text", "scenario_tables",
            "check_value", "check_year", "check_drivers", "check_driver_fields",
@@ -162,7 +162,7 @@ def loads(text: str, source: str = "<string>") -> dict:
     Traceback (most recent call last):
     ...
     nldtib_forecast._errors.InputError: s.toml: malformed TOML
-      - column 'scenarios.a.drivers.order_certainty': line 2, column 19: Invalid value
+      - key 'scenarios.a.drivers.order_certainty': line 2, column 19: Invalid value
     """
     if not isinstance(text, str):
         raise InputError(f"{source}: scenario text must be a str, got {type(text).__name__}")
@@ -181,7 +181,7 @@ def loads(text: str, source: str = "<string>") -> dict:
             reason += (f" (a table of scenario {scenario!r} is defined twice: each scenario "
                        "name may appear only once in a file)")
         rule = f"line {line}, column {column}: {reason}"
-        raise InputError(f"{source}: malformed TOML", [Problem(where, rule)]) from None
+        raise InputError(f"{source}: malformed TOML", [key_problem(where, rule)]) from None
 
 
 def read_text(path: Path) -> str:
@@ -202,21 +202,22 @@ def scenario_tables(doc: Mapping, keys: Sequence[str]
     problems: list[Problem] = []
     for key in doc:
         if key != "scenarios":
-            problems.append(Problem(str(key), "unknown top-level key; a scenario file holds only "
-                                              "[scenarios.<name>] tables"))
+            problems.append(key_problem(str(key), "unknown top-level key; a scenario file "
+                                        "holds only [scenarios.<name>] tables"))
     tables = doc.get("scenarios", {})
     if not isinstance(tables, Mapping):
-        return {}, problems + [Problem("scenarios", "must be a table of scenarios")]
+        return {}, problems + [key_problem("scenarios", "must be a table of scenarios")]
     out: dict[str, Mapping] = {}
     for name, table in tables.items():
         if not isinstance(table, Mapping):
-            problems.append(Problem(f"scenarios.{name}", "must be a table ([scenarios.<name>])"))
+            problems.append(key_problem(f"scenarios.{name}",
+                                        "must be a table ([scenarios.<name>])"))
             continue
         unknown = [k for k in table if k not in keys]
         for key in unknown:
             close = get_close_matches(str(key), list(keys), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            problems.append(Problem(f"scenarios.{name}.{key}", f"unknown key{hint}; a scenario "
+            problems.append(key_problem(f"scenarios.{name}.{key}", f"unknown key{hint}; a scenario "
                                     f"table holds {', '.join(keys)}"))
         if not unknown:
             out[name] = table
@@ -234,20 +235,20 @@ def check_driver_fields(driver) -> dict[str, float]:
     for field in numeric:
         value = getattr(driver, field)
         if not _number(value):
-            problems.append(Problem(field, f"must be a number, got {value!r}"))
+            problems.append(key_problem(field, f"must be a number, got {value!r}"))
         elif field in ("default", "improved") and not math.isfinite(value):
-            problems.append(Problem(field, "must be finite"))
+            problems.append(key_problem(field, "must be finite"))
     if not problems:
         if not driver.lower <= driver.upper:
-            problems.append(Problem("lower", "must be <= upper"))
+            problems.append(key_problem("lower", "must be <= upper"))
         for field in numeric[2:]:
             value = getattr(driver, field)
             if not driver.lower <= value <= driver.upper:
-                problems.append(Problem(field, f"{value!r} is outside [{driver.lower}, "
+                problems.append(key_problem(field, f"{value!r} is outside [{driver.lower}, "
                                                f"{driver.upper}]"))
     for field in ("unit", "description", "source", "model"):
         if not isinstance(getattr(driver, field), str):
-            problems.append(Problem(field, "must be a str"))
+            problems.append(key_problem(field, "must be a str"))
     if problems:
         raise InputError(f"driver {driver.name!r}: invalid definition", problems)
     return {field: float(getattr(driver, field)) for field in numeric}
@@ -256,7 +257,7 @@ def check_driver_fields(driver) -> dict[str, float]:
 def check_name(name: object, problems: list[Problem]) -> str:
     """A scenario name (a bare TOML key), or its text after appending the problem."""
     if not isinstance(name, str) or not _NAME.match(name):
-        problems.append(Problem("name", f"scenario name {name!r} must be a non-empty string of "
+        problems.append(key_problem("name", f"scenario name {name!r} must be a non-empty string of "
                                         "letters, digits, '_' and '-'"))
         return str(name)
     return name
@@ -289,15 +290,15 @@ def check_value(driver, value: object, where: str, what: str,
     finite, outside ``[driver.lower, driver.upper]``)."""
     if not _number(value):
         kind = "table" if isinstance(value, Mapping) else type(value).__name__
-        problems.append(Problem(where, f"driver {driver.name!r}: {what} must be a number, got "
+        problems.append(key_problem(where, f"driver {driver.name!r}: {what} must be a number, got "
                                        f"{kind} {value!r}"))
         return None
     value = float(value)  # type: ignore[arg-type]
     if not math.isfinite(value):
-        problems.append(Problem(where, f"driver {driver.name!r}: {what} must be finite"))
+        problems.append(key_problem(where, f"driver {driver.name!r}: {what} must be finite"))
         return None
     if not driver.lower <= value <= driver.upper:
-        problems.append(Problem(where, f"driver {driver.name!r}: {what} ({value:g}) is outside "
+        problems.append(key_problem(where, f"driver {driver.name!r}: {what} ({value:g}) is outside "
                                        f"the valid range [{driver.lower:g}, {driver.upper:g}] "
                                        f"({driver.unit})"))
         return None
@@ -313,10 +314,10 @@ def check_year(key: object, driver: str, where: str, problems: list[Problem]) ->
     elif isinstance(key, str) and _YEAR_TEXT.match(key.strip()):
         year = int(key)
     if year is None:
-        problems.append(Problem(where, f"driver {driver!r}: year key {key!r} is not an integer "
+        problems.append(key_problem(where, f"driver {driver!r}: year key {key!r} is not an integer "
                                        "year; write bare integer keys, e.g. { 2026 = 24 }"))
     elif not _YEAR_RANGE[0] <= year <= _YEAR_RANGE[1]:
-        problems.append(Problem(where, f"driver {driver!r}: year {year} is outside "
+        problems.append(key_problem(where, f"driver {driver!r}: year {year} is outside "
                                        f"{_YEAR_RANGE[0]}-{_YEAR_RANGE[1]}"))
         year = None
     return year
@@ -332,7 +333,7 @@ def check_drivers(scenario: str, table: object, lookup: Callable[[str], object],
     """
     base = f"scenarios.{scenario}.drivers"
     if not isinstance(table, Mapping):
-        problems.append(Problem(base, f"drivers must be a table (mapping of driver name to "
+        problems.append(key_problem(base, f"drivers must be a table (mapping of driver name to "
                                       f"value or path), got {type(table).__name__}"))
         return ()
     spec: dict[str, object] = {}
@@ -342,13 +343,14 @@ def check_drivers(scenario: str, table: object, lookup: Callable[[str], object],
         if driver is None:
             close = get_close_matches(str(name), list(registry), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            problems.append(Problem(where, f"unknown driver {name!r}{hint}; known drivers: "
+            problems.append(key_problem(where, f"unknown driver {name!r}{hint}; known drivers: "
                                            f"{', '.join(registry)}"))
             continue
         if isinstance(value, Mapping):
             if not value:
-                problems.append(Problem(where, f"driver {name!r}: a path must give at least one "
-                                               "year, e.g. { 2026 = 24 }"))
+                problems.append(key_problem(
+                    where, f"driver {name!r}: a path must give at least one year, "
+                    "e.g. { 2026 = 24 }"))
                 continue
             path: dict[int, float] = {}
             for key, val in value.items():
@@ -356,7 +358,8 @@ def check_drivers(scenario: str, table: object, lookup: Callable[[str], object],
                 label = key if year is None else year
                 checked = check_value(driver, val, where, f"value for year {label!r}", problems)
                 if year is not None and year in path:
-                    problems.append(Problem(where, f"driver {name!r}: year {year} is given twice"))
+                    problems.append(key_problem(where,
+                                                f"driver {name!r}: year {year} is given twice"))
                 elif year is not None and checked is not None:
                     path[year] = checked
             if len(path) == len(value):

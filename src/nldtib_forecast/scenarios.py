@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from nldtib_forecast import _toml
-from nldtib_forecast._errors import InputError, Problem, check_option
+from nldtib_forecast._errors import InputError, Problem, check_option, key_problem
 from nldtib_forecast._version import __version__
 
 __all__ = [
@@ -291,13 +291,13 @@ class Scenario:
         spec = _toml.check_drivers(name, {} if drivers is None else drivers, _lookup,
                                    _REGISTRY, problems)
         if not isinstance(description, str):
-            problems.append(Problem(f"scenarios.{name}.description",
+            problems.append(key_problem(f"scenarios.{name}.description",
                                     f"must be a str, got {type(description).__name__}"))
         if isinstance(sources, str) or not isinstance(sources, Iterable):
             sources = (sources,)
         sources = tuple(sources)
         if not all(isinstance(s, str) for s in sources):
-            problems.append(Problem(f"scenarios.{name}.sources",
+            problems.append(key_problem(f"scenarios.{name}.sources",
                                     f"must be a list of strings, got {list(sources)!r}"))
         if problems:
             raise InputError(f"scenario {name!r}: invalid definition", problems)
@@ -546,7 +546,7 @@ def parse_scenarios(text: str, source: str = "<string>") -> dict[str, Scenario]:
     Traceback (most recent call last):
     ...
     nldtib_forecast._errors.InputError: <string>: invalid scenario file
-      - column 'scenarios.bad.drivers.order_certainty': ... must be a number, got str '0.6'
+      - key 'scenarios.bad.drivers.order_certainty': ... must be a number, got str '0.6'
     """
     return _from_document(_toml.loads(text, source), source)
 
@@ -590,7 +590,7 @@ def load_scenarios(paths: str | PathLike | Sequence[str | PathLike]) -> dict[str
         path = Path(path)
         for name, scenario in parse_scenarios(_toml.read_text(path), str(path)).items():
             if name in seen:
-                raise InputError(f"{path}: duplicate scenario name", [Problem(
+                raise InputError(f"{path}: duplicate scenario name", [key_problem(
                     f"scenarios.{name}", f"scenario {name!r} is also defined in {seen[name]}")])
             seen[name] = str(path)
             out[name] = scenario
@@ -610,7 +610,7 @@ def _as_dict(scenarios: Scenario | Iterable[Scenario] | Mapping[str, Scenario]
                              f"{type(s).__name__}")
         if s.name in out:
             raise InputError("argument 'scenarios': duplicate scenario name",
-                             [Problem(f"scenarios.{s.name}", "name given more than once")])
+                             [key_problem(f"scenarios.{s.name}", "name given more than once")])
         out[s.name] = s
     if isinstance(scenarios, Mapping):
         wrong = [k for k, s in scenarios.items() if k != s.name]
