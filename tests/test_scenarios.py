@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nldtib_forecast import InputError
+from nldtib_forecast import InputError, _drivers
 from nldtib_forecast import scenarios as sc
 from nldtib_forecast.scenarios import (
     BUILTIN_NAMES,
@@ -91,8 +91,9 @@ def test_unknown_driver_module_is_imported_on_demand(tmp_path, monkeypatch):
         "register_driver(Driver('test_export_barrier', 'fraction', 0.0, 1.0, 0.2, 'd', 's', "
         "'trade'))\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setattr(sc, "_DRIVER_MODULES", ("not_an_existing_module_xyz",
-                                                "fake_trade_model_xyz"))
+    # The loader reads the list where the registry lives (nldtib_forecast._drivers).
+    monkeypatch.setattr(_drivers, "_DRIVER_MODULES", ("not_an_existing_module_xyz",
+                                                      "fake_trade_model_xyz"))
     try:
         s = Scenario("t", {"test_export_barrier": 0.4})
         assert s.drivers["test_export_barrier"] == 0.4

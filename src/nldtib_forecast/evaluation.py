@@ -32,7 +32,6 @@ replacement is recorded in the ``fallback`` column and announced with a
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -41,14 +40,20 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from nldtib_forecast._errors import InputError, Problem, check_option
+from nldtib_forecast._backtest_input import (  # noqa: F401 - METHODS is re-exported
+    _GAPS,
+    METHODS,
+    _as_series,
+    _check_args,
+    _published_series,
+    _segments,
+)
+from nldtib_forecast._errors import InputError, check_option
+from nldtib_forecast._scores import crps_lognormal, crps_normal, crps_sample
 
 __all__ = ["METHODS", "BacktestResult", "BacktestWarning", "backtest", "backtest_published",
            "crps_lognormal", "crps_normal", "crps_sample"]
 
-#: Built-in forecasting methods of :func:`backtest`.
-METHODS: tuple[str, ...] = ("naive", "drift", "ets", "arima")
-_GAPS = ("split", "steps")
 _FORECAST_COLUMNS = ("series", "segment", "method", "origin", "year", "horizon", "n_train",
                      "actual", "forecast", "lower", "upper", "abs_error", "scale",
                      "scaled_error", "crps", "covered", "distribution", "fallback")
@@ -71,92 +76,6 @@ class BacktestWarning(UserWarning):
     >>> bool((res.forecasts["fallback"] == "").all())
     True
     """
-
-
-# -- scores ---------------------------------------------------------------------------------
-def crps_normal(y, mu, sigma) -> np.ndarray:
-    """CRPS of the normal distribution ``N(mu, sigma^2)`` at the outcome ``y``.
-
-    Closed form (Gneiting & Raftery, 2007, eq. 21)::
-
-        CRPS = sigma * (z (2 Phi(z) - 1) + 2 phi(z) - 1/sqrt(pi)),  z = (y - mu) / sigma
-
-    With ``sigma = 0`` the distribution is a point mass and the CRPS is ``|y - mu|``.
-
-    Parameters
-    ----------
-    y, mu, sigma : array_like
-        Outcome, mean and standard deviation (broadcast together; ``sigma >= 0``).
-
-    Returns
-    -------
-    numpy.ndarray
-        The CRPS, in the unit of ``y`` (lower is better).
-
-    Examples
-    --------
-    >>> float(crps_normal(0.0, 0.0, 1.0))  # (sqrt(2) - 1) / sqrt(pi)
-    0.2336...
-    >>> float(crps_normal(3.0, 1.0, 0.0))
-    2.0
-    """
-    y, mu, sigma = np.broadcast_arrays(*(np.asarray(a, dtype="float64") for a in (y, mu, sigma)))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = (y - mu) / sigma
-        out = sigma * (z * (2 * stats.norm.cdf(z) - 1) + 2 * stats.norm.pdf(z)
-                       - 1 / math.sqrt(math.pi))
-    return np.where(sigma == 0, np.abs(y - mu), out)
-
-
-def crps_lognormal(y, mu, sigma) -> np.ndarray:
-    """CRPS of the log-normal distribution (``log X ~ N(mu, sigma^2)``) at ``y > 0``.
-
-    Closed form (Baran & Lerch, 2015)::
-
-        CRPS = y (2 Phi(z) - 1) - 2 exp(mu + sigma^2/2) (Phi(z - sigma) + Phi(sigma/sqrt 2) - 1)
-
-    with ``z = (log y - mu) / sigma``; ``|y - exp(mu)|`` when ``sigma = 0``.
-
-    Examples
-    --------
-    >>> float(crps_lognormal(2.0, 0.0, 0.0))  # point mass at exp(0) = 1
-    1.0
-    >>> float(crps_lognormal(1.0, 0.0, 0.5))
-    0.1207...
-    """
-    y, mu, sigma = np.broadcast_arrays(*(np.asarray(a, dtype="float64") for a in (y, mu, sigma)))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = (np.log(y) - mu) / sigma
-        out = (y * (2 * stats.norm.cdf(z) - 1) - 2 * np.exp(mu + sigma**2 / 2)
-               * (stats.norm.cdf(z - sigma) + stats.norm.cdf(sigma / math.sqrt(2)) - 1))
-    return np.where(sigma == 0, np.abs(y - np.exp(mu)), out)
-
-
-def crps_sample(y, samples) -> np.ndarray:
-    """CRPS of the empirical distribution of ``samples`` at the outcome ``y``.
-
-    ``E|X - y| - E|X - X'| / 2`` for ``X, X'`` drawn from the ``m`` samples with replacement
-    (Gneiting & Raftery, 2007, eq. 20), computed exactly in ``O(m log m)`` from the sorted
-    samples. It converges to the CRPS of the sampled distribution as ``m`` grows (bias of
-    order ``1/m``).
-
-    Parameters
-    ----------
-    y : array_like
-        Outcomes, shape ``(k,)`` (or a scalar).
-    samples : array_like
-        Samples, shape ``(m, k)`` (or ``(m,)`` for a scalar ``y``).
-
-    Examples
-    --------
-    >>> float(crps_sample(0.5, [0.0, 1.0]))  # mean |x - y| = 0.5, mean |x - x'| / 2 = 0.25
-    0.25
-    """
-    x = np.sort(np.asarray(samples, dtype="float64"), axis=0)
-    y = np.asarray(y, dtype="float64")
-    m = x.shape[0]
-    weights = (2 * np.arange(1, m + 1) - m - 1).reshape((m,) + (1,) * (x.ndim - 1))
-    return np.abs(x - y).mean(axis=0) - (weights * x).sum(axis=0) / m**2
 
 
 # -- forecasting methods ---------------------------------------------------------------------
@@ -249,91 +168,6 @@ def _custom_forecast(name: str, func: Callable, train: pd.Series, horizon: int, 
             "crps": lambda y: crps_sample(y, samples)}
 
 
-# -- input handling ---------------------------------------------------------------------------
-def _published_series(indicator: str) -> tuple[pd.Series, pd.Series]:
-    """Newest published level per year and its series_break id."""
-    from nldtib_forecast.data import load_published
-
-    df = load_published(indicator)
-    df = df[(df["category"] == "") & (df["year_start"] == df["year"])]
-    if df.empty:
-        raise InputError(f"argument 'series': indicator {indicator!r} has no yearly levels "
-                         "(only breakdowns or period figures)")
-    df = df.sort_values(["year", "edition"]).drop_duplicates("year", keep="last")
-    values = pd.Series(df["value"].to_numpy(), index=pd.Index(df["year"], name="year"),
-                       name=indicator)
-    return values, pd.Series(df["series_break"].to_numpy(), index=values.index)
-
-
-def _as_series(series: object, name: str | None) -> pd.Series:
-    if not isinstance(series, pd.Series):
-        raise InputError("argument 'series': expected a pandas Series indexed by year or the "
-                         f"name of a published indicator, got {type(series).__name__}")
-    s = series.copy()
-    if isinstance(s.index, pd.PeriodIndex):
-        s.index = s.index.year
-    if not pd.api.types.is_integer_dtype(s.index.dtype):
-        raise InputError("argument 'series': the index must hold int years (or an annual "
-                         f"PeriodIndex), got dtype {s.index.dtype}")
-    if s.index.has_duplicates:
-        dup = s.index[s.index.duplicated()].unique()
-        raise InputError("argument 'series': years must be unique", [
-            Problem("year", "duplicate year", tuple(int(y) for y in dup[:5]), len(dup))])
-    values = pd.to_numeric(s, errors="coerce").astype("float64")
-    bad = ~np.isfinite(values.to_numpy())
-    if bad.any():
-        raise InputError(f"argument 'series': {int(bad.sum())} value(s) are missing or not "
-                         f"finite, first years: {s.index[bad][:5].tolist()}")
-    values.index = pd.Index(s.index.astype("int64"), name="year")
-    values.name = name or (str(s.name) if s.name is not None else "series")
-    return values.sort_index()
-
-
-def _segments(values: pd.Series, breaks: pd.Series | None, gaps: str
-              ) -> list[tuple[str, pd.Series]]:
-    """Comparable, gap-free (for gaps='split') pieces of the series, labelled 'first-last'."""
-    labels = np.zeros(values.size, dtype="int64")
-    if breaks is not None:
-        labels = np.cumsum(np.r_[0, np.diff(breaks.to_numpy()) != 0])
-    if gaps == "split":
-        labels = np.cumsum(np.r_[0, (np.diff(labels) != 0)
-                                 | (np.diff(values.index.to_numpy()) != 1)])
-    pieces = []
-    for lab in np.unique(labels):
-        piece = values[labels == lab]
-        pieces.append((f"{piece.index[0]}-{piece.index[-1]}", piece))
-    return pieces
-
-
-def _check_args(methods, horizon, min_train, level, gaps, custom, arima_order):
-    if isinstance(methods, str):
-        methods = [methods]
-    methods = [check_option("methods", m, METHODS) for m in methods]
-    if len(set(methods)) != len(methods):
-        raise InputError(f"argument 'methods': duplicate methods in {methods}")
-    custom = dict(custom or {})
-    for key, func in custom.items():
-        if not isinstance(key, str) or not key or key in METHODS:
-            raise InputError(f"argument 'custom': names must be non-empty strings other than "
-                             f"the built-in methods {list(METHODS)}, got {key!r}")
-        if not callable(func):
-            raise InputError(f"argument 'custom': {key!r} is not callable")
-    if not methods and not custom:
-        raise InputError("argument 'methods': give at least one method (or a custom one)")
-    for arg, value, low in (("horizon", horizon, 1), ("min_train", min_train, 3)):
-        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
-            raise InputError(f"argument '{arg}': must be an int >= {low}, got {value!r}")
-    if not isinstance(level, (float, int)) or isinstance(level, bool) or not 0 < level < 1:
-        raise InputError(f"argument 'level': must lie strictly between 0 and 1, got {level!r}")
-    check_option("gaps", gaps, _GAPS)
-    order = tuple(arima_order)
-    if len(order) != 3 or not all(isinstance(o, (int, np.integer)) and o >= 0 for o in order):
-        raise InputError(f"argument 'arima_order': expected (p, d, q) of ints >= 0, got "
-                         f"{arima_order!r}")
-    return methods, custom, tuple(int(o) for o in order)
-
-
-# -- the backtest -----------------------------------------------------------------------------
 def backtest(
     series: pd.Series | str,
     methods: str | Sequence[str] = METHODS,

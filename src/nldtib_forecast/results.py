@@ -12,9 +12,8 @@ export to xarray.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -22,7 +21,19 @@ import numpy as np
 import pandas as pd
 
 from nldtib_forecast._errors import InputError, Problem, check_option
-from nldtib_forecast._version import __version__
+from nldtib_forecast._hashing import (  # noqa: F401 - re-exported
+    ResultMetadata,
+    _metadata_from_dict,
+    _update,
+    data_hash,
+)
+from nldtib_forecast._results_plot import (  # noqa: F401 - _tails is used by models.outlook
+    _PERCENT_UNITS,
+    _fan_chart,
+    _fmt,
+    _plural,
+    _tails,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -35,174 +46,6 @@ __all__ = ["ScenarioResult", "ResultMetadata", "data_hash", "DEFAULT_QUANTILES",
 DEFAULT_QUANTILES: tuple[float, ...] = (0.025, 0.1, 0.25, 0.5, 0.75, 0.9, 0.975)
 #: Central interval levels drawn as bands by :meth:`ScenarioResult.plot`.
 FAN_LEVELS: tuple[float, ...] = (0.5, 0.8, 0.95)
-_PERCENT_UNITS = {"fraction", "share", "fraction per year"}
-
-
-@dataclass(frozen=True)
-class ResultMetadata:
-    """What a result was computed from and what its intervals include.
-
-    Parameters
-    ----------
-    n_draws : int
-        Monte Carlo draws per scenario.
-    seed : int, tuple or None
-        Entropy of the root :class:`numpy.random.SeedSequence`; passing it back as ``seed``
-        reproduces the result bit for bit (same numpy version).
-    method : str
-        The model and method, e.g. ``"capacity scale-up, Monte Carlo"``.
-    version : str
-        nldtib_forecast version that computed the result.
-    data_hash : str or None
-        Content hash of the input data (see :func:`data_hash`).
-    interval_contents : str
-        What the spread of the draws includes (e.g. parameter uncertainty, firm-level shocks)
-        and what it does not.
-    units : mapping of str to str
-        Unit of every variable (``"EUR"``, ``"fraction"``, ...).
-    synthetic : bool
-        Whether the input data are synthetic.
-    created_by : str
-        The function that made the result.
-    block_size : int or None
-        Draws per random-number block of the simulation engine (part of the method: results
-        depend on it, not on ``n_jobs`` or the chunk size).
-    baseline : str or None
-        For a :meth:`ScenarioResult.difference`, the scenario subtracted.
-    extra : mapping
-        Model-specific metadata.
-
-    Examples
-    --------
-    >>> meta = ResultMetadata(n_draws=500, seed=1, method="example", units={"x": "EUR"})
-    >>> meta.n_draws, meta.units["x"]
-    (500, 'EUR')
-    """
-
-    n_draws: int
-    seed: int | tuple | None = None
-    method: str = ""
-    version: str = __version__
-    data_hash: str | None = None
-    interval_contents: str = ""
-    units: Mapping[str, str] = field(default_factory=dict)
-    synthetic: bool = False
-    created_by: str = ""
-    block_size: int | None = None
-    baseline: str | None = None
-    extra: Mapping[str, object] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "units", MappingProxyType(dict(self.units)))
-        object.__setattr__(self, "extra", MappingProxyType(dict(self.extra)))
-
-    def to_dict(self) -> dict[str, object]:
-        """Plain dict of the fields (mappings as dicts).
-
-        Examples
-        --------
-        >>> meta = ResultMetadata(n_draws=500, seed=1, method="example")
-        >>> d = meta.to_dict()
-        >>> d["n_draws"], d["seed"], d["method"]
-        (500, 1, 'example')
-        """
-        out = {k: getattr(self, k) for k in self.__dataclass_fields__}
-        out["units"], out["extra"] = dict(self.units), dict(self.extra)
-        return out
-
-    def __reduce__(self):
-        return (_metadata_from_dict, (self.to_dict(),))
-
-
-def _metadata_from_dict(values: dict) -> ResultMetadata:
-    return ResultMetadata(**values)
-
-
-def data_hash(obj: object) -> str:
-    """A content hash of input data, stable across runs, processes and machines.
-
-    DataFrames and Series are hashed through :func:`pandas.util.hash_pandas_object` (values and
-    index) together with their column names, dtypes and index names; arrays through their dtype,
-    shape and bytes; mappings (sorted by key), sequences and scalars recursively.
-
-    Returns
-    -------
-    str
-        ``"sha256:<hex digest>"``.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> df = pd.DataFrame({"year": [2024, 2025], "turnover_ds_eur": [8.0e9, 10.2e9]})
-    >>> data_hash(df) == data_hash(df.copy())
-    True
-    >>> data_hash(df) == data_hash(df.rename(columns={"year": "jaar"}))
-    False
-    """
-    digest = hashlib.sha256()
-    _update(digest, obj)
-    return "sha256:" + digest.hexdigest()
-
-
-def _update(digest, obj: object) -> None:
-    def put(tag: str, text: object = "") -> None:
-        digest.update(f"<{tag}:{text}>".encode())
-
-    if isinstance(obj, pd.DataFrame):
-        put("DataFrame", [str(c) for c in obj.columns])
-        put("dtypes", [str(t) for t in obj.dtypes])
-        put("index", [str(n) for n in obj.index.names])
-        digest.update(pd.util.hash_pandas_object(obj, index=True).to_numpy().astype("<u8")
-                      .tobytes())
-    elif isinstance(obj, pd.Series):
-        put("Series", (str(obj.name), str(obj.dtype), [str(n) for n in obj.index.names]))
-        digest.update(pd.util.hash_pandas_object(obj, index=True).to_numpy().astype("<u8")
-                      .tobytes())
-    elif isinstance(obj, np.ndarray):
-        if obj.dtype.hasobject:
-            _update(digest, pd.Series(obj.ravel()))
-            put("shape", obj.shape)
-        else:
-            put("ndarray", (obj.dtype.newbyteorder("<").str, obj.shape))
-            digest.update(np.ascontiguousarray(obj, dtype=obj.dtype.newbyteorder("<")).tobytes())
-    elif isinstance(obj, Mapping):
-        put("Mapping", len(obj))
-        for key in sorted(obj, key=repr):
-            _update(digest, key)
-            _update(digest, obj[key])
-    elif isinstance(obj, (list, tuple)):
-        put(type(obj).__name__, len(obj))
-        for item in obj:
-            _update(digest, item)
-    elif obj is None or isinstance(obj, (str, bytes, bool, int, float, np.generic)):
-        put(type(obj).__name__, repr(obj.item() if isinstance(obj, np.generic) else obj))
-    else:
-        raise InputError(f"data_hash: cannot hash a {type(obj).__name__}; pass DataFrames, "
-                         "Series, arrays, mappings, sequences or scalars")
-
-
-def _fmt(value: float, unit: str, signed: bool = False) -> str:
-    if not np.isfinite(value):
-        return "n/a"
-    sign = "+" if signed else ""
-    if unit in _PERCENT_UNITS:
-        return f"{value:{sign}.1%}"
-    if unit == "EUR":
-        if abs(value) >= 1e9:
-            return f"EUR {value / 1e9:{sign},.2f} bn"
-        if abs(value) >= 1e6:
-            return f"EUR {value / 1e6:{sign},.1f} m"
-        return f"EUR {value:{sign},.0f}"
-    return f"{value:{sign},.4g}"
-
-
-def _tails(level: float) -> tuple[float, float]:
-    """Quantile levels of a central interval (rounded: 0.1, not 0.09999999999999998)."""
-    return round((1 - level) / 2, 12), round((1 + level) / 2, 12)
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _years_index(years: Iterable[int]) -> pd.Index:
@@ -735,44 +578,7 @@ class ScenarioResult:
         >>> import matplotlib.pyplot as plt
         >>> plt.close(ax.figure)
         """
-        if ax is None:
-            import matplotlib.pyplot as plt
-
-            _fig, ax = plt.subplots(figsize=(7.0, 4.0), layout="constrained")
-        levels = sorted((float(lv) for lv in levels), reverse=True)
-        if not levels or not all(0 < lv < 1 for lv in levels):
-            raise InputError(f"argument 'levels': must lie in (0, 1), got {levels!r}")
-        sub = self.select(scenarios, variable)
-        qs = [q for lv in levels for q in _tails(lv)]
-        arr = sub._draws[variable]
-        bands = np.quantile(arr, qs, axis=1)
-        median = np.quantile(arr, 0.5, axis=1)
-        x = sub.years.to_numpy()
-        alphas = np.linspace(0.15, 0.4, len(levels))
-        for i, scen in enumerate(sub.scenarios):
-            color = f"C{i}"
-            for j, lv in enumerate(levels):
-                band = ax.fill_between(x, bands[2 * j, i], bands[2 * j + 1, i], color=color,
-                                       alpha=alphas[j], linewidth=0,
-                                       label=f"{lv:.0%} interval" if i == 0 else "_nolegend_")
-                band.set_gid(f"band-{round(lv * 100):d}-{scen}")
-            ax.plot(x, median[i], color=color, label=scen, gid=f"median-{scen}")
-        unit = self.units[variable]
-        from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
-
-        if unit in _PERCENT_UNITS:
-            ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
-        elif unit == "EUR":
-            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v / 1e9:,.1f}"))
-        ax.set_ylabel({"EUR": "EUR bn"}.get(unit, "%" if unit in _PERCENT_UNITS else unit))
-        ax.set_xlabel("year")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        m = self._metadata
-        ax.set_title(title if title is not None else variable
-                     + (f" (difference from {m.baseline})" if m.baseline else "")
-                     + (" - synthetic data" if m.synthetic else ""))
-        ax.legend(loc="best", frameon=False, fontsize="small")
-        return ax
+        return _fan_chart(self, variable, scenarios, ax, levels, title)
 
     def to_xarray(self):
         """An :class:`xarray.Dataset` with dims ``(scenario, draw, year)``, one data variable

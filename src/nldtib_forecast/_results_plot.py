@@ -1,0 +1,90 @@
+"""Display helpers of :class:`nldtib_forecast.results.ScenarioResult` (private).
+
+Number formatting for summaries and the fan chart drawn by :meth:`ScenarioResult.plot
+<nldtib_forecast.results.ScenarioResult.plot>`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from nldtib_forecast._errors import InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+
+    from nldtib_forecast.results import ScenarioResult
+
+
+_PERCENT_UNITS = {"fraction", "share", "fraction per year"}
+
+
+def _fmt(value: float, unit: str, signed: bool = False) -> str:
+    if not np.isfinite(value):
+        return "n/a"
+    sign = "+" if signed else ""
+    if unit in _PERCENT_UNITS:
+        return f"{value:{sign}.1%}"
+    if unit == "EUR":
+        if abs(value) >= 1e9:
+            return f"EUR {value / 1e9:{sign},.2f} bn"
+        if abs(value) >= 1e6:
+            return f"EUR {value / 1e6:{sign},.1f} m"
+        return f"EUR {value:{sign},.0f}"
+    return f"{value:{sign},.4g}"
+
+
+def _tails(level: float) -> tuple[float, float]:
+    """Quantile levels of a central interval (rounded: 0.1, not 0.09999999999999998)."""
+    return round((1 - level) / 2, 12), round((1 + level) / 2, 12)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+
+def _fan_chart(result: ScenarioResult, variable: str, scenarios: str | Sequence[str] | None,
+               ax: Axes | None, levels: Sequence[float], title: str | None) -> Axes:
+    """The fan chart of :meth:`ScenarioResult.plot` (see there)."""
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _fig, ax = plt.subplots(figsize=(7.0, 4.0), layout="constrained")
+    levels = sorted((float(lv) for lv in levels), reverse=True)
+    if not levels or not all(0 < lv < 1 for lv in levels):
+        raise InputError(f"argument 'levels': must lie in (0, 1), got {levels!r}")
+    sub = result.select(scenarios, variable)
+    qs = [q for lv in levels for q in _tails(lv)]
+    arr = sub._draws[variable]
+    bands = np.quantile(arr, qs, axis=1)
+    median = np.quantile(arr, 0.5, axis=1)
+    x = sub.years.to_numpy()
+    alphas = np.linspace(0.15, 0.4, len(levels))
+    for i, scen in enumerate(sub.scenarios):
+        color = f"C{i}"
+        for j, lv in enumerate(levels):
+            band = ax.fill_between(x, bands[2 * j, i], bands[2 * j + 1, i], color=color,
+                                   alpha=alphas[j], linewidth=0,
+                                   label=f"{lv:.0%} interval" if i == 0 else "_nolegend_")
+            band.set_gid(f"band-{round(lv * 100):d}-{scen}")
+        ax.plot(x, median[i], color=color, label=scen, gid=f"median-{scen}")
+    unit = result.units[variable]
+    from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
+
+    if unit in _PERCENT_UNITS:
+        ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+    elif unit == "EUR":
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v / 1e9:,.1f}"))
+    ax.set_ylabel({"EUR": "EUR bn"}.get(unit, "%" if unit in _PERCENT_UNITS else unit))
+    ax.set_xlabel("year")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    m = result._metadata
+    ax.set_title(title if title is not None else variable
+                 + (f" (difference from {m.baseline})" if m.baseline else "")
+                 + (" - synthetic data" if m.synthetic else ""))
+    ax.legend(loc="best", frameon=False, fontsize="small")
+    return ax
