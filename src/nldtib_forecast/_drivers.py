@@ -53,12 +53,22 @@ class Driver:
     assumed : bool
         ``True`` when the default and improved levels are assumptions rather than published
         figures.
+    kind : {"external", "lever"}, default "external"
+        ``"lever"``: a condition the government can move (order certainty, procurement lead
+        time, labour supply, domestic priority, domestic sourcing); ``"external"``: a driver
+        outside its control (European procurement, Dutch GDP, cost inflation, ...). Policies
+        set only levers, futures only external drivers (:class:`Scenario` ``kind``).
+    level : bool, default False
+        ``True`` for a *level* driver (a share, a lead time, a ratio), ``False`` for a
+        *growth* driver (a rate per year). Level drivers follow the rule of
+        :data:`BASE_YEAR`: their base-year value is the observed one (the default), and a
+        scenario's constant or path applies after it (:meth:`Scenario.path`).
 
     Examples
     --------
     >>> d = get_driver("order_certainty")
-    >>> d.unit, d.lower, d.upper, d.default, d.model
-    ('fraction', 0.0, 1.0, 0.3, 'capacity')
+    >>> d.unit, d.lower, d.upper, d.default, d.model, d.kind, d.level
+    ('fraction', 0.0, 1.0, 0.3, 'capacity', 'lever', True)
     """
 
     name: str
@@ -71,6 +81,8 @@ class Driver:
     model: str
     improved: float | None = None
     assumed: bool = True
+    kind: str = "external"
+    level: bool = False
 
     def __post_init__(self) -> None:
         for field, value in _toml.check_driver_fields(self).items():
@@ -181,8 +193,8 @@ def drivers(model: str | None = None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Indexed by ``driver``, with ``unit, lower, upper, default, improved, model, assumed,
-        description, source``.
+        Indexed by ``driver``, with ``kind`` (``"lever"`` or ``"external"``), ``unit, lower,
+        upper, default, improved, model, assumed, level, description, source``.
 
     Examples
     --------
@@ -196,8 +208,8 @@ def drivers(model: str | None = None) -> pd.DataFrame:
     _load_driver_modules()
     if model is not None:
         check_option("model", model, sorted({d.model for d in _REGISTRY.values()}))
-    columns = ["unit", "lower", "upper", "default", "improved", "model", "assumed",
-               "description", "source"]
+    columns = ["kind", "unit", "lower", "upper", "default", "improved", "model", "assumed",
+               "level", "description", "source"]
     rows = [{c: getattr(d, c) for c in columns} for n, d in _REGISTRY.items()
             if model is None or d.model == model]
     out = pd.DataFrame(rows, columns=columns, index=pd.Index(driver_names(model), name="driver"))
@@ -212,7 +224,7 @@ def drivers(model: str | None = None) -> pd.DataFrame:
 for _driver in (
     Driver(
         name="order_certainty", unit="fraction", lower=0.0, upper=1.0, default=0.30,
-        improved=0.65, model="capacity",
+        improved=0.65, model="capacity", kind="lever", level=True,
         description="Share of expected D&S demand covered by firm multi-year orders or "
                     "framework contracts (0..1).",
         source="L26 names uncertainty about order volumes as the first barrier to scaling up; "
@@ -223,7 +235,7 @@ for _driver in (
     ),
     Driver(
         name="procurement_lead_time_months", unit="months", lower=1.0, upper=120.0,
-        default=30.0, improved=12.0, model="capacity",
+        default=30.0, improved=12.0, model="capacity", kind="lever", level=True,
         description="Time from a demand signal to a signed contract, in months.",
         source="L26 names complex and long procurement procedures as a barrier; B24 p.47 "
                "names bureaucracy. Dutch MoD projects from EUR 50 m follow the phased Defence "
@@ -233,7 +245,7 @@ for _driver in (
     ),
     Driver(
         name="labour_supply_growth", unit="fraction per year", lower=-0.2, upper=0.2,
-        default=0.01, improved=0.03, model="capacity",
+        default=0.01, improved=0.03, model="capacity", kind="lever",
         description="Annual growth of the technical labour available to the sector.",
         source="L26 names labour as a barrier; BT25 p.19: 42% of firms report access to staff "
                "as a barrier; UWV's labour-market tension indicator ranks technical "

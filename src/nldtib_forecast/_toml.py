@@ -27,6 +27,10 @@ __all__ = ["loads", "dumps", "format_key", "format_value", "read_text", "scenari
            "check_value", "check_year", "check_drivers", "check_driver_fields",
            "check_name", "check_years"]
 
+#: Kinds of driver: levers the government can move, and external drivers.
+DRIVER_KINDS: tuple[str, ...] = ("lever", "external")
+#: Kinds of scenario: levers only, external drivers only, or both.
+SCENARIO_KINDS: tuple[str, ...] = ("policy", "future", "scenario")
 _NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 _DRIVER_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _YEAR_TEXT = re.compile(r"^[+-]?\d+$")
@@ -249,6 +253,11 @@ def check_driver_fields(driver) -> dict[str, float]:
     for field in ("unit", "description", "source", "model"):
         if not isinstance(getattr(driver, field), str):
             problems.append(key_problem(field, "must be a str"))
+    if driver.kind not in DRIVER_KINDS:
+        problems.append(key_problem("kind", f"must be one of {list(DRIVER_KINDS)}, got "
+                                            f"{driver.kind!r}"))
+    if not isinstance(driver.level, bool):
+        problems.append(key_problem("level", f"must be a bool, got {driver.level!r}"))
     if problems:
         raise InputError(f"driver {driver.name!r}: invalid definition", problems)
     return {field: float(getattr(driver, field)) for field in numeric}

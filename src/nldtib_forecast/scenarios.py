@@ -18,6 +18,7 @@ executes code, and every invalid entry is reported at once in an
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from difflib import get_close_matches
 from os import PathLike
 from pathlib import Path
 from types import MappingProxyType
@@ -45,8 +46,12 @@ from nldtib_forecast._version import __version__
 __all__ = [
     "Driver", "register_driver", "get_driver", "drivers", "driver_names",
     "Scenario", "load_scenarios", "save_scenarios", "parse_scenarios", "builtin",
-    "BUILTIN_NAMES", "PHASE_IN", "register_builtin",
+    "BUILTIN_NAMES", "PHASE_IN", "register_builtin", "BASE_YEAR", "SCENARIO_KINDS",
+    "DRIVER_KINDS", "POLICY_NAMES", "FUTURE_NAMES", "policies", "futures",
 ]
+
+SCENARIO_KINDS = _toml.SCENARIO_KINDS
+DRIVER_KINDS = _toml.DRIVER_KINDS
 
 _SCENARIO_KEYS = ("description", "sources", "drivers")
 
@@ -55,6 +60,64 @@ _SCENARIO_KEYS = ("description", "sources", "drivers")
 # Validation helpers
 # --------------------------------------------------------------------------------------------
 _years = _toml.check_years
+
+
+#: The last observed year: the base year of the built-in scenarios and of the level-driver rule
+#: (a level driver's value in this year and before is the observed one, its default).
+BASE_YEAR = 2025
+
+
+def _kind_problems(name: str, kind: str, spec: tuple) -> list[Problem]:
+    """Drivers whose kind does not fit a policy (levers only) or a future (external only)."""
+    if kind == "scenario":
+        return []
+    wanted = "lever" if kind == "policy" else "external"
+    out = []
+    for driver, _value in spec:
+        d = _REGISTRY[driver]
+        if d.kind != wanted:
+            out.append(key_problem(
+                f"scenarios.{name}.drivers.{driver}",
+                f"driver {driver!r} is {'a lever' if d.kind == 'lever' else 'an external driver'}"
+                f"; a {kind} sets only {'levers' if wanted == 'lever' else 'external drivers'} "
+                "(use kind 'scenario' to mix them)"))
+    return out
+
+
+def _base_year_problems(name: str, spec: tuple) -> list[Problem]:
+    """Level-driver paths whose points at or before BASE_YEAR differ from the observed value."""
+    out = []
+    for driver, value in spec:
+        d = _REGISTRY[driver]
+        if not d.level or isinstance(value, float):
+            continue
+        for year, v in value:
+            if year <= BASE_YEAR and not np.isclose(v, d.default, rtol=1e-9, atol=1e-12):
+                out.append(key_problem(
+                    f"scenarios.{name}.drivers.{driver}",
+                    f"driver {driver!r} is a level driver: its value in {year} (at or before "
+                    f"the base year {BASE_YEAR}) is the observed {d.default:g}, got {v:g}; "
+                    f"give the years after {BASE_YEAR} (the path starts from {d.default:g})"))
+                break
+    return out
+
+
+def _path_values(driver: Driver, spec: object, yrs: np.ndarray) -> np.ndarray:
+    """Values of one driver in ``yrs`` under a scenario's spec (None, a float or a path)."""
+    if spec is None:
+        return np.full(yrs.shape, driver.default)
+    if isinstance(spec, float):
+        if driver.level:
+            return np.where(yrs > BASE_YEAR, spec, driver.default)
+        return np.full(yrs.shape, spec)
+    points = list(spec)  # ((year, value), ...), sorted
+    if driver.level and points[0][0] > BASE_YEAR:
+        points = [(BASE_YEAR, driver.default), *points]
+    xs, ys = zip(*points, strict=True)
+    values = np.interp(yrs.astype(float), np.asarray(xs, float), np.asarray(ys, float))
+    if driver.level:
+        values = np.where(yrs <= BASE_YEAR, driver.default, values)
+    return values
 
 
 # --------------------------------------------------------------------------------------------
@@ -75,18 +138,34 @@ class Scenario:
         What the scenario assumes.
     sources : sequence of str, default ()
         Where its numbers come from.
+    kind : {"scenario", "policy", "future"}, default "scenario"
+        ``"policy"``: sets only levers (drivers of kind ``"lever"``: what the government can
+        move); ``"future"``: sets only external drivers (markets, budgets, prices);
+        ``"scenario"``: both. Policies and futures combine into a grid
+        (:meth:`~nldtib_forecast.models.outlook.Outlook.simulate`).
 
     Raises
     ------
     nldtib_forecast.InputError
         Listing every problem: unknown drivers (with the nearest known name), values that are
-        not numbers or outside the driver's range, non-integer years.
+        not numbers or outside the driver's range, non-integer years, an unknown ``kind``, a
+        driver whose kind does not fit the scenario's kind, a level driver whose path gives a
+        base-year value other than the observed one.
 
     Notes
     -----
-    Scenarios compare and hash by value (name, drivers, description, sources); a driver's
-    path ``{2026: 24}`` and the constant ``24`` are different specifications with the same
-    values. Integer values are stored as floats.
+    Scenarios compare and hash by value (name, kind, drivers, description, sources); a
+    driver's path ``{2026: 24}`` and the constant ``24`` are different specifications with the
+    same values. Integer values are stored as floats.
+
+    *Level drivers* (``Driver.level``: shares, lead times, ratios) follow one rule. Their
+    value in the base year :data:`BASE_YEAR` (2025, the last observed year) and before is the
+    observed one, the driver's default, in every scenario. A constant applies from the first
+    projected year (2026) on. A path is interpolated linearly from the observed base-year
+    value to its first year, between its years, and held flat after its last year; a path
+    point at or before the base year must equal the observed value. So a level driver set to
+    a value that differs from the observed one always acts. *Growth drivers* (rates per year)
+    take their values as given; their base-year value is not used by the models.
 
     Examples
     --------
@@ -105,14 +184,23 @@ class Scenario:
     2030                0.6                          12.0                  0.01
     """
 
-    __slots__ = ("_name", "_spec", "_description", "_sources")
+    __slots__ = ("_name", "_spec", "_description", "_sources", "_kind")
 
     def __init__(self, name: str, drivers: Mapping[str, object] | None = None,
-                 description: str = "", sources: Sequence[str] = ()) -> None:
+                 description: str = "", sources: Sequence[str] = (),
+                 kind: str = "scenario") -> None:
         problems: list[Problem] = []
         name = _toml.check_name(name, problems)
         spec = _toml.check_drivers(name, {} if drivers is None else drivers, _lookup,
                                    _REGISTRY, problems)
+        if kind not in _toml.SCENARIO_KINDS:
+            close = get_close_matches(str(kind), _toml.SCENARIO_KINDS, n=1)
+            problems.append(key_problem(f"scenarios.{name}.kind", f"unknown kind {kind!r}; "
+                                        f"valid: {list(_toml.SCENARIO_KINDS)}" + (
+                                            f" (did you mean {close[0]!r}?)" if close else "")))
+        else:
+            problems.extend(_kind_problems(name, kind, spec))
+        problems.extend(_base_year_problems(name, spec))
         if not isinstance(description, str):
             problems.append(key_problem(f"scenarios.{name}.description",
                                     f"must be a str, got {type(description).__name__}"))
@@ -128,6 +216,7 @@ class Scenario:
         object.__setattr__(self, "_spec", spec)
         object.__setattr__(self, "_description", description)
         object.__setattr__(self, "_sources", sources)
+        object.__setattr__(self, "_kind", kind)
 
     def __setattr__(self, key: str, value: object) -> None:
         raise AttributeError("Scenario is immutable; use replace() or with_drivers()")
@@ -149,6 +238,11 @@ class Scenario:
         return self._sources
 
     @property
+    def kind(self) -> str:
+        """``"policy"`` (levers only), ``"future"`` (external drivers only) or ``"scenario"``."""
+        return self._kind
+
+    @property
     def drivers(self) -> Mapping[str, float | Mapping[int, float]]:
         """Drivers the scenario sets (read-only): a constant or a path ``{year: value}``."""
         return MappingProxyType({n: v if isinstance(v, float) else MappingProxyType(dict(v))
@@ -163,8 +257,13 @@ class Scenario:
         >>> s.to_dict()
         {'description': 'Framework contracts', 'sources': [], 'drivers': {'order_certainty': 0.6}}
         """
-        return {"description": self._description, "sources": list(self._sources),
-                "drivers": {n: v if isinstance(v, float) else dict(v) for n, v in self._spec}}
+        out: dict[str, object] = {"description": self._description,
+                                  "sources": list(self._sources),
+                                  "drivers": {n: v if isinstance(v, float) else dict(v)
+                                              for n, v in self._spec}}
+        if self._kind != "scenario":
+            out["kind"] = self._kind
+        return out
 
     # -- values -------------------------------------------------------------------------------
     def path(self, driver: str, years: Iterable[int]) -> pd.Series:
@@ -181,17 +280,10 @@ class Scenario:
         >>> s.path("order_certainty", range(2025, 2032)).round(4).tolist()
         [0.3, 0.3, 0.3875, 0.475, 0.5625, 0.65, 0.65]
         """
-        get_driver(driver)
+        d = get_driver(driver)
         yrs = _years(years)
-        spec = dict(self._spec).get(driver)
-        if spec is None:
-            values = np.full(yrs.shape, get_driver(driver).default)
-        elif isinstance(spec, float):
-            values = np.full(yrs.shape, spec)
-        else:
-            xs, ys = zip(*spec, strict=True)
-            values = np.interp(yrs.astype(float), np.asarray(xs, float), np.asarray(ys, float))
-        return pd.Series(values, index=pd.Index(yrs, name="year"), name=driver)
+        return pd.Series(_path_values(d, dict(self._spec).get(d.name), yrs),
+                         index=pd.Index(yrs, name="year"), name=d.name)
 
     def values(self, years: Iterable[int], drivers: Sequence[str] | None = None) -> pd.DataFrame:
         """Values of all registered drivers (or of ``drivers``) in ``years``.
@@ -220,8 +312,8 @@ class Scenario:
 
     # -- derived scenarios --------------------------------------------------------------------
     def replace(self, *, name: str | None = None, drivers: Mapping[str, object] | None = None,
-                description: str | None = None,
-                sources: Sequence[str] | None = None) -> Scenario:
+                description: str | None = None, sources: Sequence[str] | None = None,
+                kind: str | None = None) -> Scenario:
         """A new scenario with the given fields replaced (``drivers`` replaced as a whole).
 
         Examples
@@ -233,7 +325,8 @@ class Scenario:
         return Scenario(self._name if name is None else name,
                         self.to_dict()["drivers"] if drivers is None else drivers,  # type: ignore
                         self._description if description is None else description,
-                        self._sources if sources is None else sources)
+                        self._sources if sources is None else sources,
+                        self._kind if kind is None else kind)
 
     def with_drivers(self, drivers: Mapping[str, object] | None = None, /, *,
                      name: str | None = None, **more: object) -> Scenario:
@@ -310,7 +403,7 @@ class Scenario:
 
     # -- dunder -------------------------------------------------------------------------------
     def _key(self) -> tuple:
-        return (self._name, self._spec, self._description, self._sources)
+        return (self._name, self._spec, self._description, self._sources, self._kind)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Scenario) and self._key() == other._key()
@@ -319,11 +412,12 @@ class Scenario:
         return hash(self._key())
 
     def __repr__(self) -> str:
-        return f"Scenario({self._name!r}, drivers={self.to_dict()['drivers']!r})"
+        kind = "" if self._kind == "scenario" else f", kind={self._kind!r}"
+        return f"Scenario({self._name!r}, drivers={self.to_dict()['drivers']!r}{kind})"
 
     def __reduce__(self):
         return (Scenario, (self._name, self.to_dict()["drivers"], self._description,
-                           self._sources))
+                           self._sources, self._kind))
 
 
 # --------------------------------------------------------------------------------------------
@@ -486,6 +580,12 @@ PHASE_IN: Mapping[str, tuple[int, int]] = MappingProxyType({
 #: Names of the built-in scenarios, in display order.
 BUILTIN_NAMES: tuple[str, ...] = ("current_conditions", "improved_conditions", "orders_only",
                                   "procurement_only", "labour_only", "labour_squeeze")
+#: The built-in policies (levers only): the core built-ins, ``current_conditions`` first.
+POLICY_NAMES: tuple[str, ...] = BUILTIN_NAMES
+#: The outlook's built-in futures (external drivers only), registered by
+#: :mod:`nldtib_forecast.models.trade`; ``baseline`` (committed policy) first.
+FUTURE_NAMES: tuple[str, ...] = ("baseline", "european_surge", "slower_path",
+                                 "constant_gdp_shares")
 
 _SOURCES = (
     "L26: letter to parliament of 21 May 2026 (DGBI/105727106): firms can scale up turnover "
@@ -575,24 +675,54 @@ def builtin() -> dict[str, Scenario]:
             "current_conditions", {},
             "Current conditions (2025-2026): every driver at its registry default. Firms report "
             "a possible turnover scale-up of 33% under these conditions (L26).",
-            _SOURCES),
+            _SOURCES, kind="policy"),
         "improved_conditions": Scenario(
             "improved_conditions", {n: _improved(n) for n in PHASE_IN},
             "Improved conditions: order certainty, procurement lead time and labour supply "
             "growth move from their current to their improved levels, phased in linearly from "
             "2026 (orders by 2028, procurement by 2029, labour by 2030). Firms report a possible "
             "scale-up of 67% under improved conditions (L26).",
-            _SOURCES),
+            _SOURCES, kind="policy"),
     }
     for name, (driver, title) in single.items():
         out[name] = Scenario(
             name, {driver: _improved(driver)},
             f"{title}: {driver} follows its improved_conditions path, the other drivers stay at "
-            "current conditions.", _SOURCES)
+            "current conditions.", _SOURCES, kind="policy")
     out["labour_squeeze"] = Scenario(
         "labour_squeeze", {"labour_supply_growth": {2026: 0.01, 2027: -0.01}},
         "Downside: the technical labour available to the sector shrinks by 1% a year from 2027 "
         "(ageing, competition for technicians from other sectors); other drivers at current "
-        "conditions. The -1% is an assumption.", _SOURCES)
+        "conditions. The -1% is an assumption.", _SOURCES, kind="policy")
     _load_driver_modules()
     return {**{n: out[n] for n in BUILTIN_NAMES}, **_MODEL_BUILTINS}
+
+
+def policies() -> dict[str, Scenario]:
+    """The built-in policies (scenarios of kind ``"policy"``: levers only), by name.
+
+    ``current_conditions`` (every lever at its current level) comes first; it is the
+    reference of :meth:`~nldtib_forecast.results.ScenarioResult.policy_effects`.
+
+    Examples
+    --------
+    >>> list(policies())
+    ['current_conditions', 'improved_conditions', 'orders_only', 'procurement_only', \
+'labour_only', 'labour_squeeze']
+    """
+    return {n: s for n, s in builtin().items() if s.kind == "policy"}
+
+
+def futures() -> dict[str, Scenario]:
+    """The built-in futures (scenarios of kind ``"future"``: external drivers only), by name.
+
+    The outlook's futures :data:`FUTURE_NAMES` (``baseline`` = committed policy first) come
+    first, then the export share model's scenarios (``eu_rearm``, ``eu_nato_35``, ...).
+
+    Examples
+    --------
+    >>> list(futures())[:4]
+    ['baseline', 'european_surge', 'slower_path', 'constant_gdp_shares']
+    """
+    found = {n: s for n, s in builtin().items() if s.kind == "future"}
+    return {**{n: found[n] for n in FUTURE_NAMES if n in found}, **found}

@@ -29,7 +29,7 @@ OUTLOOK_SCENARIOS: tuple[str, ...] = ("current_conditions", "improved_conditions
 OUTLOOK_DRIVERS: tuple[Driver, ...] = (
     Driver(
         name="cost_inflation", unit="fraction per year", lower=-0.2, upper=0.5,
-        default=0.025, model="outlook",
+        default=0.025, model="outlook", kind="external",
         description="Annual growth of the unit costs of NLDTIB D&S production (wages, "
                     "materials, energy). Passed on to D&S prices at the estimated pass-through.",
         source="CBS (load_nl_macro): CPI inflation 3.3% in 2024 and 2025, 1.5% a year on "
@@ -39,7 +39,7 @@ OUTLOOK_DRIVERS: tuple[Driver, ...] = (
     ),
     Driver(
         name="capacity_pressure_markup", unit="fraction per unit of excess demand",
-        lower=0.0, upper=2.0, default=0.0, model="outlook",
+        lower=0.0, upper=2.0, default=0.0, model="outlook", kind="external", level=True,
         description="Extra price growth in year t per unit of the previous year's excess "
                     "demand ratio max(0, demand / capacity - 1): prices respond to shortages "
                     "with a one-year lag. 0 switches the response off.",
@@ -49,7 +49,7 @@ OUTLOOK_DRIVERS: tuple[Driver, ...] = (
     ),
     Driver(
         name="domestic_priority", unit="fraction", lower=0.0, upper=1.0, default=0.0,
-        model="outlook",
+        model="outlook", kind="lever", level=True,
         description="How a capacity shortage is shared between domestic and export customers: "
                     "0 = in proportion to their demand, 1 = domestic demand served first "
                     "(security of supply), values in between mix the two.",

@@ -54,15 +54,19 @@ from nldtib_forecast.models._ardl import (
 from nldtib_forecast.models._cms import CMS_COMPONENTS, CMS_METHODS, CMSResult, cms_decomposition
 from nldtib_forecast.models._trade_data import calibration_history
 from nldtib_forecast.models._trade_drivers import (
+    FUTURE_NAMES,
     TRADE_BUILTIN_NAMES,
     TRADE_DRIVERS,
+    builtin_futures,
     builtin_scenarios,
+    nl_budget_2026,
 )
 from nldtib_forecast.models._trade_model import OUTPUT_UNITS, ExportShareModel
 
 __all__ = [
     "ExportShareModel", "OUTPUT_UNITS", "calibration_history",
-    "builtin_scenarios", "TRADE_BUILTIN_NAMES", "TRADE_DRIVERS",
+    "builtin_scenarios", "TRADE_BUILTIN_NAMES", "TRADE_DRIVERS", "builtin_futures",
+    "FUTURE_NAMES", "nl_budget_2026",
     "cms_decomposition", "CMSResult", "CMS_METHODS", "CMS_COMPONENTS",
     "fit_export_demand", "ExportDemandResult", "BoundsTest", "ShortSampleWarning",
     "SMALL_SAMPLE",
