@@ -30,7 +30,10 @@ import pandas as pd
 
 from nldtib_forecast._errors import InputError
 from nldtib_forecast._report_tables import (
+    SUMMARY_LEVEL,
+    constraints_table,
     decomposition_table,
+    policy_effects_table,
     models_table,
     priors_table,
     results_table,
@@ -57,24 +60,38 @@ KEY_VARIABLES: dict[str, tuple[str, ...]] = {
 
 
 # --------------------------------------------------------------------------------- the models
+#: The reference policy of the policy effects; always run with a grid.
+REFERENCE_POLICY = "current_conditions"
+#: Variables of the policy-effects table (the first is drawn in the policy-effects chart).
+EFFECT_VARIABLES: tuple[str, ...] = ("turnover_real_eur", "turnover_nominal_eur",
+                                     "capacity_eur", "export_share", "fte_required")
+
+
 def default_scenarios() -> dict:
-    """The built-in scenarios ``report`` runs, by name (the outlook's default set)."""
-    from nldtib_forecast.models.outlook import OUTLOOK_SCENARIOS
-    from nldtib_forecast.scenarios import builtin
+    """The built-in policies and futures ``report`` runs, by name."""
+    from nldtib_forecast.scenarios import FUTURE_NAMES, POLICY_NAMES, builtin
 
     found = builtin()
-    return {n: found[n] for n in OUTLOOK_SCENARIOS}
+    return {n: found[n] for n in (*POLICY_NAMES, *FUTURE_NAMES)}
 
 
 def _run_models(survey: pd.DataFrame, scenarios: Mapping, horizon: int, n_draws: int,
-                seed: int, n_jobs: int, progress: bool | None) -> dict:
-    """Run the outlook model under ``scenarios``; results by model name."""
+                seed: int, n_jobs: int, progress: bool | None, policies=None,
+                futures=None) -> dict:
+    """Run the outlook model: the policies x futures grid (if any) and the plain scenarios;
+    results by model name."""
     from nldtib_forecast.models.outlook import Outlook
 
     model = Outlook.from_survey(survey)
-    return {"outlook": model.simulate(list(scenarios.values()), horizon=horizon,
-                                      n_draws=n_draws, seed=seed, n_jobs=n_jobs,
-                                      progress=progress)}
+    grid = set(policies or ()) | set(futures or ())
+    plain = [s for n, s in scenarios.items() if n not in grid]
+    if policies or futures:
+        return {"outlook": model.simulate(plain or None, horizon=horizon, n_draws=n_draws,
+                                          seed=seed, n_jobs=n_jobs, progress=progress,
+                                          policies=[scenarios[p] for p in policies],
+                                          futures=[scenarios[f] for f in futures])}
+    return {"outlook": model.simulate(plain, horizon=horizon, n_draws=n_draws, seed=seed,
+                                      n_jobs=n_jobs, progress=progress)}
 
 
 def key_variables(model: str, result) -> list[str]:
@@ -103,6 +120,8 @@ class RunSpec:
     progress: bool | None = None
     horizon: int = HORIZON
     timing: dict = field(default_factory=dict)
+    policies: list[str] | None = None  # the grid's policies (names in ``scenarios``)
+    futures: list[str] | None = None  # the grid's futures
 
     @property
     def synthetic(self) -> bool:
@@ -116,6 +135,10 @@ class RunSpec:
         words += ["--out", "DIR", "--draws", str(self.n_draws), "--seed", str(self.seed)]
         if self.survey_file:
             words += ["--survey", Path(self.survey_file).name]
+        if self.command == "run" and self.futures:
+            words += ["--futures", ",".join(self.futures)]
+        if self.command == "run" and self.policies:
+            words += ["--policies", ",".join(self.policies)]
         return " ".join(words)
 
 
@@ -123,24 +146,77 @@ def sha256_file(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+def _grid_names(given: list[str] | None, kind: str, file_scenarios: Mapping,
+                builtins: Mapping, default: tuple[str, ...], other_given: bool,
+                source: str) -> list[str]:
+    """Names of the grid's policies or futures: given on the command line, else the file's,
+    else (when the other axis is set) the built-in defaults."""
+    wanted = "policy" if kind == "policies" else "future"
+    pool = {**{n: s for n, s in builtins.items() if s.kind == wanted},
+            **{n: s for n, s in file_scenarios.items() if s.kind == wanted}}
+    if given is not None:
+        bad = [n for n in given if n not in pool]
+        if bad:
+            from difflib import get_close_matches
+
+            hints = [f"{n!r}" + (f" (did you mean {get_close_matches(n, list(pool), 1)[0]!r}?)"
+                                 if get_close_matches(n, list(pool), 1) else "") for n in bad]
+            raise InputError(f"--{kind}: unknown {kind} {', '.join(hints)}; known in {source} "
+                             f"and the built-ins: {', '.join(pool)}")
+        return list(given)
+    in_file = [n for n, s in file_scenarios.items() if s.kind == wanted]
+    if in_file:
+        return in_file
+    return list(default) if other_given else []
+
+
 def load_run_spec(command: str, scenario_path: Path | None, survey_path: Path | None,
-                  n_draws: int, seed: int, n_jobs: int, progress: bool | None) -> RunSpec:
-    """Read and check every input (scenario file, survey file) before anything is written."""
+                  n_draws: int, seed: int, n_jobs: int, progress: bool | None, *,
+                  futures: list[str] | None = None,
+                  policies: list[str] | None = None) -> RunSpec:
+    """Read and check every input (scenario file, survey file) before anything is written.
+
+    ``report`` runs every built-in policy under every built-in future (or the ``futures`` /
+    ``policies`` given). ``run FILE`` runs the file's ``[scenarios.*]`` as they are and, when
+    the file defines ``[futures.*]`` or ``[policies.*]`` or ``futures``/``policies`` are given,
+    the grid of policies x futures (an axis the file does not define takes the built-ins);
+    ``current_conditions`` is always among the policies of a grid (the reference).
+    """
     from nldtib_forecast import _toml
-    from nldtib_forecast.scenarios import load_scenarios
+    from nldtib_forecast.scenarios import FUTURE_NAMES, POLICY_NAMES, builtin, load_scenarios
 
     started = time.perf_counter()
+    known = builtin()
     if scenario_path is not None:
-        scenarios = load_scenarios(scenario_path)
-        if not scenarios:
-            raise InputError(f"{scenario_path}: no scenarios; add a [scenarios.<name>] table")
+        found = load_scenarios(scenario_path)
+        if not found:
+            raise InputError(f"{scenario_path}: no scenarios; add a [scenarios.<name>], "
+                             "[futures.<name>] or [policies.<name>] table")
         text = _toml.read_text(Path(scenario_path))
         scenario_file: str | None = str(scenario_path)
+        grid_in_file = any(s.kind in ("policy", "future") for s in found.values())
+        use_grid = grid_in_file or futures is not None or policies is not None
+        fut = _grid_names(futures, "futures", found, known, FUTURE_NAMES,
+                          use_grid, str(scenario_path)) if use_grid else []
+        pol = _grid_names(policies, "policies", found, known, POLICY_NAMES,
+                          use_grid, str(scenario_path)) if use_grid else []
+        scenarios = {n: s for n, s in found.items() if s.kind == "scenario"}
     else:
-        scenarios = default_scenarios()
-        text = _toml.dumps({n: s.to_dict() for n, s in scenarios.items()},
-                           header=f"Built-in scenarios of nldtib_forecast {__version__}")
+        found = {}
+        fut = _grid_names(futures, "futures", {}, known, FUTURE_NAMES, True, "the built-ins")
+        pol = _grid_names(policies, "policies", {}, known, POLICY_NAMES, True, "the built-ins")
+        scenarios = {}
+        text = ""
         scenario_file = None
+    if fut or pol:
+        if REFERENCE_POLICY not in pol:
+            pol = [REFERENCE_POLICY, *pol]
+        for name in (*pol, *fut):
+            scenarios[name] = found.get(name, known.get(name))
+    if scenario_file is None:
+        text = _toml.dumps({n: s.to_dict() for n, s in scenarios.items()},
+                           header=f"Built-in policies and futures of nldtib_forecast "
+                                  f"{__version__}")
     if survey_path is not None:
         from nldtib_forecast.data import read_survey
 
@@ -154,7 +230,7 @@ def load_run_spec(command: str, scenario_path: Path | None, survey_path: Path | 
         survey_sha = None
     spec = RunSpec(command, scenarios, text, scenario_file, survey,
                    None if survey_path is None else str(survey_path), survey_sha,
-                   n_draws, seed, n_jobs, progress)
+                   n_draws, seed, n_jobs, progress, policies=pol or None, futures=fut or None)
     spec.timing["load_inputs"] = time.perf_counter() - started
     return spec
 
@@ -194,18 +270,68 @@ def _published_png(published, indicator: str, estimates: pd.Series, label: str) 
     return _png(fig)
 
 
+def fan_scenarios(result) -> list[str]:
+    """The scenarios drawn in the fan charts: with a policies x futures grid, the reference
+    policy and ``improved_conditions`` in the first future (a chart of every combination
+    is unreadable; all are in the tables), else every scenario."""
+    if not result.futures:
+        return list(result.scenarios)
+    first = result.futures[0]
+    wanted = [f"{first}/{p}" for p in (REFERENCE_POLICY, "improved_conditions")]
+    shown = [s for s in wanted if s in result.scenarios]
+    return shown or list(result.scenarios[:2])
+
+
 def fan_charts(results: Mapping) -> dict[str, tuple[bytes, str]]:
     """``fan_<model>_<variable>.png`` -> (PNG bytes, caption) for every key variable."""
     out = {}
     for model, result in results.items():
+        shown = fan_scenarios(result)
         for var in key_variables(model, result):
             fig = _figure()
-            result.plot(var, ax=fig.add_subplot())
+            result.plot(var, scenarios=shown, ax=fig.add_subplot())
             unit = result.units[var]
             out[f"fan_{model}_{var}.png"] = (_png(fig), f"{var} ({model} model"
                                              + (f", {unit}" if unit else "") + "): median and "
-                                             "50/80/95% intervals per scenario")
+                                             "50/80/95% intervals, " + ", ".join(shown))
     return out
+
+
+def _policy_effects_png(effects: pd.DataFrame, variable: str) -> bytes:
+    """One panel per future: each policy's effect on ``variable`` in the summary years, with
+    the interval as an error bar."""
+    sub = effects[effects["variable"] == variable]
+    futures = list(dict.fromkeys(sub["future"]))
+    years = sorted(sub["year"].unique())
+    n = len(futures)
+    cols = min(n, 2)
+    rows = -(-n // cols)
+    fig = _figure(7.0 if cols > 1 else 5.0, 2.6 * rows + 0.6)
+    axes = fig.subplots(rows, cols, squeeze=False, sharex=True)
+    scale = 1e9 if sub["unit"].iloc[0] == "EUR" else 1.0
+    for k, future in enumerate(futures):
+        ax = axes[k // cols][k % cols]
+        part = sub[sub["future"] == future]
+        policies = list(dict.fromkeys(part["policy"]))
+        y = np.arange(len(policies), dtype=float)
+        for j, year in enumerate(years):
+            pts = part[part["year"] == year].set_index("policy").loc[policies]
+            off = (j - (len(years) - 1) / 2) * 0.3
+            ax.errorbar(pts["median"] / scale, y + off,
+                        xerr=[(pts["median"] - pts["lower"]) / scale,
+                              (pts["upper"] - pts["median"]) / scale],
+                        fmt="o", ms=4, capsize=2, color=f"C{j}", label=str(year))
+        ax.axvline(0.0, color="0.5", lw=0.8)
+        ax.set_yticks(y, policies, fontsize="small")
+        ax.invert_yaxis()
+        ax.set_title(future, fontsize="medium")
+        ax.grid(axis="x", color="0.9")
+    for k in range(n, rows * cols):
+        axes[k // cols][k % cols].set_visible(False)
+    for ax in axes[-1]:
+        ax.set_xlabel("EUR bn" if scale == 1e9 else sub["unit"].iloc[0])
+    axes[0][0].legend(frameon=False, fontsize="small")
+    return _png(fig)
 
 
 # --------------------------------------------------------------------------------- writing
@@ -230,7 +356,7 @@ def build_report(directory: Path, spec: RunSpec) -> list[str]:
     clock = time.perf_counter
     t0 = clock()
     results = _run_models(spec.survey, spec.scenarios, spec.horizon, spec.n_draws, spec.seed,
-                          spec.n_jobs, spec.progress)
+                          spec.n_jobs, spec.progress, spec.policies, spec.futures)
     spec.timing["models"] = clock() - t0
 
     t0 = clock()
@@ -243,7 +369,12 @@ def build_report(directory: Path, spec: RunSpec) -> list[str]:
                      "headline figures")
     decomposition = _safe(lambda: decomposition_table(survey, spec.seed), notes,
                           "turnover decomposition")
-    tables: dict[str, pd.DataFrame] = {
+    tables: dict[str, pd.DataFrame] = {}
+    effects = policy_effects_table(results, EFFECT_VARIABLES, REFERENCE_POLICY)
+    if effects is not None:
+        tables["policy_effects"] = effects
+        tables["constraints"] = constraints_table(results)
+    tables |= {
         "summary": summary_table(results),
         "results": results_table(results),
         "scenarios": scenario_table(spec.scenarios),
@@ -262,7 +393,15 @@ def build_report(directory: Path, spec: RunSpec) -> list[str]:
     t0 = clock()
     who = ("synthetic survey" if spec.synthetic else "survey") + ", weighted" + (
         f" (seed {spec.seed})" if spec.survey_file is None else "")
-    figures: dict[str, tuple[bytes, str]] = {
+    figures: dict[str, tuple[bytes, str]] = {}
+    if effects is not None:
+        figures["policy_effects.png"] = (
+            _policy_effects_png(effects, EFFECT_VARIABLES[0]),
+            f"What each policy adds to D&S turnover (constant {results['outlook'].years[0] - 1} "
+            f"prices, EUR bn) over {REFERENCE_POLICY}, per future, in "
+            f"{', '.join(str(y) for y in sorted(effects['year'].unique()))}: median and "
+            f"{SUMMARY_LEVEL:.0%} interval of the draw-by-draw difference")
+    figures |= {
         "ds_turnover.png": (_published_png(published, "ds_turnover_eur",
                                            summary["ds_turnover_eur"], who),
                             "D&S-related turnover: published series with trend breaks, and "
@@ -290,7 +429,8 @@ def build_report(directory: Path, spec: RunSpec) -> list[str]:
     spec.timing["figures"] = clock() - t0
 
     t0 = clock()
-    csv_names = {"summary": "summary.csv", "results": "results.csv",
+    csv_names = {"policy_effects": "policy_effects.csv", "constraints": "constraints.csv",
+                 "summary": "summary.csv", "results": "results.csv",
                  "scenarios": "scenario_definitions.csv", "drivers": "drivers.csv",
                  "survey_summary": "survey_summary.csv", "headline": "headline.csv",
                  "decomposition": "decomposition.csv", "published": "published.csv",
@@ -335,6 +475,11 @@ def write_timing(directory: Path, spec: RunSpec, total: float) -> None:
 def _file_descriptions(spec: RunSpec, tables, csv_names, figures) -> dict[str, str]:
     syn = " (synthetic data)" if spec.synthetic else ""
     text = {
+        "policy_effects": "what each policy adds over current conditions, per future, variable "
+                          "and year (2030, 2035): median, 90% interval and share of draws "
+                          "with a gain, of the draw-by-draw difference",
+        "constraints": "which constraint (demand or capacity) limits turnover in which years, "
+                       "per scenario, in words",
         "summary": "median and 90% interval in 2030 and 2035, per model, scenario and variable",
         "results": "all results, tidy: one row per model, scenario, year, variable and "
                    "statistic (mean, std, quantiles over the Monte Carlo draws)",

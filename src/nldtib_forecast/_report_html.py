@@ -87,6 +87,33 @@ def _summary_html(results: Mapping, level: float, years) -> str:
     return _table(wide.reset_index())
 
 
+def _effects_html(tables: Mapping[str, pd.DataFrame], figures, level: float) -> str:
+    """The first section: what each policy adds over current conditions, per future."""
+    eff = tables["policy_effects"]
+    main = eff["variable"].iloc[0]
+    sub = eff[eff["variable"] == main].copy()
+    sub["cell"] = [f"{fmt(r.median, r.unit)} ({fmt(r.lower, r.unit)} to {fmt(r.upper, r.unit)})"
+                   f"; gain in {r.share_positive:.0%} of draws" for r in sub.itertuples()]
+    wide = sub.pivot_table(index=["future", "policy"], columns="year", values="cell",
+                           aggfunc="first", sort=False)
+    wide.columns = [f"{y}: median ({level:.0%} interval)" for y in wide.columns]
+    out = ['<h2 id="effects">What better conditions add: policy effects per future</h2>',
+           f"<p>Each row: how much more D&amp;S turnover ({_e(main)}, in constant base-year "
+           "prices) a policy gives than current conditions, in the same future, computed draw "
+           f"by draw on common random numbers: median and {level:.0%} interval of the "
+           "difference, and the share of draws in which the policy gives more. A future is a "
+           "path of budgets, markets and prices the government does not set; a policy moves "
+           "the levers it does set (order certainty, procurement lead time, labour supply). "
+           "Every variable is in <code>policy_effects.csv</code>.</p>"]
+    if "policy_effects.png" in figures:
+        out.append(_img(*figures["policy_effects.png"], "policy_effects.png"))
+    out.append(_table(wide.reset_index()))
+    if "constraints" in tables and len(tables["constraints"]):
+        out.append("<h3>Which constraint binds when</h3>")
+        out.append(_table(tables["constraints"][["scenario", "sentence"]]))
+    return "\n".join(out)
+
+
 def _headline_html(headline: pd.DataFrame) -> str:
     rows = []
     for r in headline.itertuples():
@@ -142,7 +169,7 @@ def render_html(*, spec, results: Mapping, tables: Mapping[str, pd.DataFrame],
                    "this report is a synthetic firm-level panel calibrated to the published "
                    "NLDTIB figures, not the confidential survey microdata. Model results are "
                    "illustrations of the method, not estimates.</div>")
-    sections = [("summary", "Summary"), ("charts", "Fan charts"),
+    sections = [("effects", "Policy effects"), ("summary", "Summary"), ("charts", "Fan charts"),
                 ("waterfall", "Price, volume and net entry"), ("headline", "Survey figures"),
                 ("audit", "Published figures audit"), ("scenarios", "Scenarios"),
                 ("assumptions", "Assumptions"), ("sources", "Data sources"),
@@ -160,6 +187,9 @@ def render_html(*, spec, results: Mapping, tables: Mapping[str, pd.DataFrame],
                f"<dt>survey data hash</dt><dd><code>{_e(hashes['survey'])}</code></dd></dl>")
     for note in notes:
         out.append(f'<p class="note">{_e(note)}</p>')
+
+    if "policy_effects" in tables:
+        out.append(_effects_html(tables, figures, SUMMARY_LEVEL))
 
     years = ", ".join(str(y) for y in SUMMARY_YEARS)
     out.append(f'<h2 id="summary">Summary: median and {SUMMARY_LEVEL:.0%} interval in '

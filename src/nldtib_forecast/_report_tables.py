@@ -86,6 +86,55 @@ def survey_summary(survey: pd.DataFrame, seed: int | None = None,
     return out
 
 
+def policy_effects_table(results: Mapping, variables, reference: str,
+                         years=SUMMARY_YEARS, level: float = SUMMARY_LEVEL
+                         ) -> pd.DataFrame | None:
+    """What each policy adds over ``reference``, per future, variable and year (tidy):
+    ``model, future, policy, variable, unit, year, median, lower, upper, share_positive``;
+    ``None`` when no result holds a policies x futures grid."""
+    rows = []
+    for model, result in results.items():
+        if not result.futures:
+            continue
+        shown = [y for y in years if y in result.years] or [int(result.years[-1])]
+        for var in variables:
+            if var not in result.variables:
+                continue
+            eff = result.policy_effects(var, reference=reference, years=shown, level=level)
+            frame = eff.reset_index()
+            frame.insert(0, "model", model)
+            frame.insert(3, "variable", var)
+            frame.insert(4, "unit", result.units[var])
+            rows.append(frame[["model", "future", "policy", "variable", "unit", "year",
+                               "median", "lower", "upper", "share_positive"]])
+    if not rows:
+        return None
+    out = pd.concat(rows, ignore_index=True)
+    order = {v: i for i, v in enumerate(variables)}
+    return out.sort_values(["model", "variable"], key=lambda s: s.map(order)
+                           if s.name == "variable" else s, kind="stable").reset_index(drop=True)
+
+
+def constraints_table(results: Mapping) -> pd.DataFrame:
+    """Which constraint limits turnover when: ``model, scenario, sentence`` and the years in
+    which capacity binds in most draws."""
+    from nldtib_forecast.models.outlook import binding_constraints
+
+    rows = []
+    for model, result in results.items():
+        if "unmet_demand_eur" not in result.variables:
+            continue
+        b = binding_constraints(result)
+        for scen in result.scenarios:
+            part = b.loc[scen]
+            cap = [int(y) for y in part.index[part["binding"] == "capacity"]]
+            rows.append({"model": model, "scenario": scen,
+                         "sentence": part["sentence"].iloc[0],
+                         "capacity_bound_years": ", ".join(map(str, cap))})
+    return pd.DataFrame(rows, columns=["model", "scenario", "sentence",
+                                       "capacity_bound_years"])
+
+
 def results_table(results: Mapping) -> pd.DataFrame:
     """All results, tidy: ``model, scenario, year, variable, unit, statistic, value``."""
     parts = []

@@ -105,6 +105,16 @@ def _jobs(text: str) -> int:
     return value
 
 
+def _names(text: str) -> list[str]:
+    names = [n.strip() for n in text.split(",")]
+    if not text.strip() or any(not n for n in names):
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated names, e.g. baseline,european_surge; got {text!r}")
+    if len(set(names)) != len(names):
+        raise argparse.ArgumentTypeError(f"a name is given twice in {text!r}")
+    return names
+
+
 def _add_run_options(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument("--out", required=True, type=Path, metavar="DIR",
                         help="output directory (must not exist or be empty)")
@@ -122,6 +132,14 @@ def _add_run_options(parser: argparse.ArgumentParser, what: str) -> None:
                         help="no progress bars and no final 'wrote N files' line")
     parser.add_argument("--overwrite", action="store_true",
                         help="replace DIR if it holds an earlier report")
+    parser.add_argument("--futures", type=_names, default=None, metavar="A,B",
+                        help="futures to run (comma-separated names of built-in futures or of "
+                        "[futures.<name>] tables in the file); every policy runs under every "
+                        "future")
+    parser.add_argument("--policies", type=_names, default=None, metavar="C,D",
+                        help="policies to run (comma-separated names of built-in policies or "
+                        "of [policies.<name>] tables in the file); current_conditions, the "
+                        "reference of the policy effects, is always run")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -178,15 +196,20 @@ def build_parser() -> argparse.ArgumentParser:
         "inputs and seed give identical files (except timing.json).",
     )
     run.add_argument("scenarios", type=Path, metavar="SCENARIOS.toml",
-                     help="scenario file ([scenarios.<name>] tables)")
+                     help="scenario file ([scenarios.<name>], [futures.<name>] and "
+                     "[policies.<name>] tables)")
     _add_run_options(run, "")
 
     report = commands.add_parser(
         "report",
-        help="run the built-in scenarios and write a report directory",
-        description="Run the built-in scenarios on the embedded (synthetic) survey, or on "
-        "--survey FILE, and write the same files as 'run', together with the published "
-        "figures, their audit and survey summaries, into DIR. The same seed gives identical "
+        help="run the built-in policies under the built-in futures and write a report "
+        "directory",
+        description="Run every built-in policy (current_conditions, improved_conditions, "
+        "orders_only, ...) under every built-in future (baseline, european_surge, "
+        "slower_path, constant_gdp_shares) on the embedded (synthetic) survey, or on --survey "
+        "FILE, and write the same files as 'run', together with the published figures, "
+        "their audit and survey summaries, into DIR. The first table and chart are what each "
+        "policy adds over current conditions in each future. The same seed gives identical "
         "files (except timing.json).",
     )
     _add_run_options(report, " and of the synthetic survey")
@@ -405,7 +428,8 @@ def _cmd_run_or_report(args: argparse.Namespace) -> int:
     scenario_file = args.scenarios if args.command == "run" else None
     # every input is read and checked before anything is written
     spec = _report.load_run_spec(args.command, scenario_file, args.survey, args.draws,
-                                 args.seed, args.jobs, False if args.quiet else None)
+                                 args.seed, args.jobs, False if args.quiet else None,
+                                 futures=args.futures, policies=args.policies)
 
     def build(directory: Path) -> list[str]:
         files = _report.build_report(directory, spec)

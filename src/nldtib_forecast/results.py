@@ -40,12 +40,16 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from nldtib_forecast.scenarios import Scenario
 
-__all__ = ["ScenarioResult", "ResultMetadata", "data_hash", "DEFAULT_QUANTILES", "FAN_LEVELS"]
+__all__ = ["ScenarioResult", "ResultMetadata", "data_hash", "DEFAULT_QUANTILES", "FAN_LEVELS",
+           "GRID_SEPARATOR"]
 
 #: Quantiles reported by :meth:`ScenarioResult.to_frame`.
 DEFAULT_QUANTILES: tuple[float, ...] = (0.025, 0.1, 0.25, 0.5, 0.75, 0.9, 0.975)
 #: Central interval levels drawn as bands by :meth:`ScenarioResult.plot`.
 FAN_LEVELS: tuple[float, ...] = (0.5, 0.8, 0.95)
+#: Separator of the future and the policy in the scenario names of a grid
+#: (``"baseline/improved_conditions"``).
+GRID_SEPARATOR = "/"
 
 
 def _years_index(years: Iterable[int]) -> pd.Index:
@@ -189,6 +193,116 @@ class ScenarioResult:
     def definitions(self) -> Mapping[str, Scenario]:
         """The :class:`~nldtib_forecast.scenarios.Scenario` objects, by name (if recorded)."""
         return self._definitions
+
+    # -- policies x futures -------------------------------------------------------------------
+    def _grid(self) -> list[tuple[str, str, str]]:
+        """``(name, future, policy)`` of the scenarios named ``"FUTURE/POLICY"``."""
+        return [(s, *s.split(GRID_SEPARATOR, 1)) for s in self._scenarios
+                if GRID_SEPARATOR in s]
+
+    @property
+    def futures(self) -> tuple[str, ...]:
+        """The futures of a policies x futures grid (scenarios named ``"FUTURE/POLICY"``), in
+        order; empty when the result holds no grid."""
+        return tuple(dict.fromkeys(f for _s, f, _p in self._grid()))
+
+    @property
+    def policies(self) -> tuple[str, ...]:
+        """The policies of a policies x futures grid, in order; empty without a grid."""
+        return tuple(dict.fromkeys(p for _s, _f, p in self._grid()))
+
+    def policy_effects(self, variable: str, reference: str = "current_conditions",
+                       years: int | Sequence[int] | None = None,
+                       level: float = 0.9) -> pd.DataFrame:
+        """What each policy adds over the reference policy, per future and year.
+
+        For every future and policy of the grid, the difference ``policy - reference`` of one
+        variable is taken draw by draw (within a future every policy is simulated on the same
+        random numbers, so the differences are precise) and summarised over the draws.
+
+        Parameters
+        ----------
+        variable : str
+            An output variable, e.g. ``"turnover_real_eur"``.
+        reference : str, default "current_conditions"
+            The policy the others are compared with; it must be in the grid for every future.
+        years : int or sequence of int, optional
+            Years to report (default: all).
+        level : float, default 0.9
+            Central interval level: ``lower`` and ``upper`` are the ``(1 - level) / 2`` and
+            ``(1 + level) / 2`` quantiles of the differences.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by ``(future, policy, year)`` (the reference policy left out), columns
+            ``median``, ``lower``, ``upper`` of the draw-by-draw difference (in the unit of
+            the variable), ``share_positive`` (fraction of draws in which the policy gives
+            more than the reference) and ``mean``.
+
+        Raises
+        ------
+        nldtib_forecast.InputError
+            No grid in the result, an unknown variable, reference or year.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> rng = np.random.default_rng(0)
+        >>> base = 10 + rng.normal(0, 1, (1, 400, 2))
+        >>> draws = np.concatenate([base, base + 1.0, base + 0.5, base + 2.0])
+        >>> result = ScenarioResult({"turnover": draws},
+        ...                         scenarios=["low/current_conditions", "low/improved",
+        ...                                    "high/current_conditions", "high/improved"],
+        ...                         years=[2030, 2035])
+        >>> result.futures, result.policies
+        (('low', 'high'), ('current_conditions', 'improved'))
+        >>> result.policy_effects("turnover", years=2035)
+                                median  lower  upper  share_positive  mean
+        future policy   year
+        low    improved 2035     1.0    1.0    1.0             1.0   1.0
+        high   improved 2035     1.5    1.5    1.5             1.0   1.5
+        """
+        if not 0 < level < 1:
+            raise InputError(f"argument 'level': must lie in (0, 1), got {level!r}")
+        grid = self._grid()
+        if not grid:
+            raise InputError("policy_effects: the result holds no policies x futures grid "
+                             "(scenarios named 'FUTURE/POLICY', as Outlook.simulate(policies=..., "
+                             f"futures=...) returns); its scenarios are {list(self._scenarios)}")
+        arr = self._array(variable)
+        reference = check_option("reference", reference, list(self.policies))
+        yrs = self._years if years is None else _years_index(
+            [years] if isinstance(years, (int, np.integer)) else years)
+        missing = yrs.difference(self._years)
+        if len(missing):
+            raise InputError(f"argument 'years': not in the result: {list(missing)[:5]}; "
+                             f"available: {self._years[0]}-{self._years[-1]}")
+        yi = self._years.get_indexer(yrs)
+        index = {(f, p): i for i, (_s, f, p) in enumerate(grid)}
+        position = {s: i for i, s in enumerate(self._scenarios)}
+        rows, keys = [], []
+        lo_q, hi_q = _tails(level)
+        for future in self.futures:
+            if (future, reference) not in index:
+                raise InputError(f"policy_effects: future {future!r} has no reference policy "
+                                 f"{reference!r} in the result")
+            ref = arr[position[grid[index[(future, reference)]][0]]][:, yi]
+            for policy in self.policies:
+                if policy == reference or (future, policy) not in index:
+                    continue
+                diff = arr[position[grid[index[(future, policy)]][0]]][:, yi] - ref
+                lo, med, hi = np.quantile(diff, [lo_q, 0.5, hi_q], axis=0)
+                rows.append(np.column_stack([med, lo, hi, (diff > 0).mean(axis=0),
+                                             diff.mean(axis=0)]))
+                keys += [(future, policy, int(y)) for y in yrs]
+        if not rows:
+            raise InputError(f"policy_effects: no policy other than {reference!r} in the grid")
+        out = pd.DataFrame(np.vstack(rows), columns=["median", "lower", "upper",
+                                                     "share_positive", "mean"],
+                           index=pd.MultiIndex.from_tuples(keys,
+                                                           names=["future", "policy", "year"]))
+        return out
 
     # -- selection ----------------------------------------------------------------------------
     def _pick(self, kind: str, value: str | Sequence[str] | None,

@@ -177,7 +177,8 @@ def test_kernel_matches_the_firm_level_reference(sample, assumptions):
 
 def test_simulation_reaches_the_long_run_when_lags_vanish(sample):
     m = CapacityModel.from_survey(sample, build_years=1e-3, ramp_years=1e-3,
-                                  labour_constraint="none", bootstrap="none")
+                                  short_run_years=1e-3, labour_constraint="none",
+                                  bootstrap="none")
     res = m.simulate(SIX, horizon=2034, n_draws=20, seed=0)
     last = res.summary_frame("uplift", year=2034)["mean"].droplevel("year")
     np.testing.assert_allclose(last.to_numpy(), m.long_run_uplift(SIX).to_numpy(),
@@ -189,7 +190,10 @@ def test_simulation_reaches_the_long_run_when_lags_vanish(sample):
 def test_uplift_paths_are_zero_before_the_first_delay_and_bounded(model):
     res = model.simulate(SIX, n_draws=200, seed=5)
     up = res._array("uplift")
-    assert (up[:, :, 0] == 0).all()  # 2026: a lead time of 30 months has not passed
+    # 2026: the current-conditions potential ramps up at once (short run) ...
+    assert (up[0, :, 0] > 0).all()
+    # ... but no relief of a barrier has arrived: a lead time of 30 months has not passed
+    np.testing.assert_allclose(up[:, :, 0], np.broadcast_to(up[0, :, 0], up[:, :, 0].shape))
     assert (up > -1).all() and (up < 2).all()
     assert (np.diff(res._array("uplift")[0], axis=1) >= -1e-12).all()  # current: no decline
 
@@ -299,23 +303,27 @@ def test_summary_repr_and_plot(model):
 def test_sensitivity_of_the_model(model):
     res = model.sensitivity([2026, 2030, 2035], n=2**8, seed=2, n_bootstrap=40)
     assert list(res.factors.index) == [*K.DRIVERS, "curvature", "timing", "labour_pool",
-                                       "sampling"]
-    assert res.n_evaluations == 2**8 * 9
+                                       "short_run", "sampling"]
+    assert res.n_evaluations == 2**8 * 10
     tab = res.table(2035)
     assert tab["ST"].between(-0.05, 1.2).all() and (tab["ST"] >= tab["S1"] - 0.1).all()
-    assert res.indices.loc[2026].isna().all().all()  # no variance: nothing has arrived yet
+    # 2026: only the current-conditions potential has arrived, so the drivers (whose relief
+    # waits for the lead time) explain nothing and the short-run ramp explains most
+    first = res.table(2026)
+    assert first.loc[list(K.DRIVERS), "ST"].abs().max() < 0.02
+    assert first.loc["short_run", "ST"] > 0.5
     again = model.sensitivity([2026, 2030, 2035], n=2**8, seed=2, n_bootstrap=40)
     pd.testing.assert_frame_equal(res.indices, again.indices)
-    assert "2035" in res.summary() and len(res.to_frame()) == 3 * 7 * 2 * 3
+    assert "2035" in res.summary() and len(res.to_frame()) == 3 * 8 * 2 * 3
 
 
 def test_discover_finds_readable_rules(pop_model):
-    found = pop_model.discover(target=0.3, year=2030, n=1024, seed=1)
+    found = pop_model.discover(target=0.4, year=2030, n=1024, seed=1)
     chosen = found.boxes.loc[found.chosen]
     assert found.rule.startswith("order_certainty >= ")
     assert 0 < chosen["coverage"] <= 1 and 0 < chosen["density"] <= 1
     assert chosen["density"] > found.base_rate
-    tree = pop_model.discover(target=0.3, year=2030, n=1024, seed=1, method="tree")
+    tree = pop_model.discover(target=0.4, year=2030, n=1024, seed=1, method="tree")
     assert "order_certainty >" in tree.rule
     assert found.to_frame()["chosen"].sum() == 1 and "coverage" in found.summary()
 

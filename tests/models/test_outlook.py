@@ -101,7 +101,7 @@ def test_uplift_equals_capacity_model_bit_for_bit(survey, result):
 def test_capacity_equals_capacity_model_without_bootstrap(survey):
     # without the survey bootstrap the capacity model's base turnover is the same in every
     # draw, so capacity_eur is identical (aggregate, segments="none")
-    out = Outlook.from_survey(survey, segments="none", bootstrap="none")
+    out = Outlook.from_survey(survey, segments="none", bootstrap="none", benchmark=None)
     res = out.simulate(["current_conditions", "improved_conditions"], horizon=2032,
                        n_draws=300, seed=3)
     cap = out.capacity_model.simulate(["current_conditions", "improved_conditions"],
@@ -113,7 +113,7 @@ def test_demand_equals_trade_kernel_exactly(survey):
     """With pass-through 0 the price index is 1: nominal demand is the trade kernel's
     D&S turnover draw for draw (same random numbers: the first child stream of the block),
     and where capacity does not bind the realised turnover and export share equal it too."""
-    out = Outlook.from_survey(survey, pass_through=0.0)
+    out = Outlook.from_survey(survey, pass_through=0.0, benchmark=None)
     kernel = out._kernel()
     scen = [builtin()[s] for s in ("current_conditions", "nl_35_improved")]
     years = np.arange(2025, 2036)
@@ -143,7 +143,7 @@ def test_demand_equals_trade_kernel_exactly(survey):
 
 
 def test_demand_distribution_matches_trade_projection(survey):
-    out = Outlook.from_survey(survey, pass_through=0.0)
+    out = Outlook.from_survey(survey, pass_through=0.0, benchmark=None)
     res = out.simulate(["nl_35_improved"], horizon=2035, n_draws=2000, seed=5)
     trade = ExportShareModel.from_survey(survey).project(["nl_35_improved"], horizon=2035,
                                                         n_draws=2000, seed=5)
@@ -152,14 +152,20 @@ def test_demand_distribution_matches_trade_projection(survey):
     np.testing.assert_allclose(a, b, rtol=0.03)
 
 
-def test_base_levels_agree_across_submodels(outlook):
+def test_base_levels_agree_across_submodels(outlook, survey):
     b = outlook.base
     assert b["turnover_ds_eur"] == pytest.approx(b["capacity_base_eur"], rel=1e-9)
-    assert b["export_share"] == pytest.approx(0.362, abs=0.001)
+    # the default benchmark: the published 2025 totals
+    assert b["turnover_ds_eur"] == pytest.approx(10.2e9, rel=1e-12)
+    assert b["export_share"] == pytest.approx(0.36, rel=1e-12)
+    assert b["benchmark_factor"] == pytest.approx(10.2e9 / b["survey_turnover_ds_eur"])
     h = outlook.history()
     assert h.loc[2025, "turnover_ds_published_eur"] == 10.2e9
     assert h.loc[2025, "export_share_published"] == 0.36
-    assert h.loc[2025, "export_share_gap"] == pytest.approx(b["export_share"] - 0.36)
+    assert h.loc[2025, "export_share_gap"] == pytest.approx(0.0, abs=1e-12)
+    own = Outlook.from_survey(survey, benchmark=None).base
+    assert own["turnover_ds_eur"] == pytest.approx(own["survey_turnover_ds_eur"])
+    assert own["export_share"] == pytest.approx(0.362, abs=0.001)
 
 
 # -- determinism, monotonicity -------------------------------------------------------------

@@ -88,8 +88,7 @@ def test_fitted_history_within_a_point_of_published_shares(model, published):
     assert fit["n_published_shares"] == 6
 
 
-def test_trend_regressions_match_an_independent_fit(model, published):
-    """OLS of log shares on (year - 2025), recomputed with numpy from the reference file."""
+def _reference_series(published):
     ref = published.loc[YEARS]
     exports = ref["ds_export_eur"].copy()
     exports[2024] = 0.395 * 8.0e9
@@ -97,25 +96,68 @@ def test_trend_regressions_match_an_independent_fit(model, published):
     market = ref["eda_equipment_procurement_eur"].copy()
     market[[2019, 2020]] = 0.83 * ref.loc[[2019, 2020], "eda_defence_investment_eur"]
     market[2022] = 58e9 * (43 / 52 + 61 / 72) / 2
+    return exports, market
+
+
+def test_elasticity_regression_matches_an_independent_fit(model, published):
+    """OLS of ln(X/M) on ln(M/M_2025), recomputed with numpy from the reference file, and the
+    normal prior on the elasticity combined by precision weighting."""
+    exports, market = _reference_series(published)
+    x = np.log(market / market[2025]).to_numpy()
+    y = np.log(exports / market).to_numpy()
+    slope, level = np.polyfit(x, y, 1)
+    resid = y - (level + slope * x)
+    se = np.sqrt(resid @ resid / 5 / ((x - x.mean()) ** 2).sum())
+    p = model.params.loc["m"]
+    assert_allclose([p["slope_ols"], p["se_slope_ols"]], [slope, se])
+    prec = 1 / se ** 2 + 1 / 0.5 ** 2
+    post = (slope / se ** 2 + 0.0 / 0.5 ** 2) / prec  # prior on the slope: N(1 - 1, 0.5^2)
+    assert_allclose([p["slope"], p["se_slope"]], [post, np.sqrt(1 / prec)])
+    assert_allclose(model.elasticity, 1 + post)
+    # without the prior the estimate is the OLS one
+    plain = ExportShareModel.from_published(elasticity_prior=None)
+    assert_allclose(plain.params.loc["m", "slope"], slope)
+
+
+def test_trend_option_matches_an_independent_fit(published):
+    """market_response="trend": the share trend of the first release (OLS of ln m on year)."""
+    model = ExportShareModel.from_published(market_response="trend")
+    exports, market = _reference_series(published)
     t = np.array(YEARS) - 2025.0
     slope, level = np.polyfit(t, np.log(exports / market), 1)
-    assert_allclose(model.params.loc["m", ["log_level", "log_trend"]], [level, slope])
+    assert_allclose(model.params.loc["m", ["log_level", "slope"]], [level, slope])
     resid = np.log(exports / market) - (level + slope * t)
     assert_allclose(model.params.loc["m", "sigma"], np.sqrt(resid @ resid / 5))
-    se_trend = np.sqrt(resid @ resid / 5 / ((t - t.mean()) ** 2).sum())
-    assert_allclose(model.params.loc["m", "se_trend"], se_trend)
+    assert_allclose(model.params.loc["m", "se_slope"],
+                    np.sqrt(resid @ resid / 5 / ((t - t.mean()) ** 2).sum()))
+    assert np.isnan(model.elasticity)
 
 
 def test_documented_calibration_numbers(model):
     """Numbers quoted in docs/methodology/trade.rst and in the driver registry."""
     p, fit = model.params, model.fit_statistics()["value"]
-    assert round(float(np.expm1(p.loc["m", "log_trend"])), 3) == -0.090
-    assert round(float(p.loc["m", "se_trend"]), 3) == 0.023
-    assert round(float(np.exp(p.loc["m", "log_level"])), 4) == 0.0380
+    assert round(model.elasticity, 2) == 0.49
+    assert round(float(p.loc["m", "se_slope"]), 2) == 0.08
+    assert round(1 + float(p.loc["m", "slope_ols"]), 2) == 0.48
     assert round(float(np.exp(p.loc["d", "log_level"])), 2) == 0.60
-    assert round(float(fit["rmse_trend_pp"]), 1) == 3.6
-    assert round(float(fit["max_abs_trend_pp"]), 1) == 7.0
     assert round(float(fit["max_abs_fitted_pp"]), 2) == 0.78
+    trend = ExportShareModel.from_published(market_response="trend").params
+    assert round(float(np.expm1(trend.loc["m", "slope"])), 3) == -0.090
+    assert round(float(trend.loc["m", "se_slope"]), 3) == 0.023
+
+
+def test_the_elasticity_reproduces_the_fall_of_the_share_at_the_observed_market_growth(model):
+    """At the 2019-2025 market growth the fitted equation gives the observed fall of the
+    Dutch share (6.1% -> 3.7%), and at 3.5% a year exports still grow."""
+    h = model.history()
+    fitted = h["nl_market_share_on_trend"]
+    observed = h["nl_market_share"]
+    growth_fit = np.log(fitted[2025] / fitted[2019]) / 6
+    growth_obs = np.log(observed[2025] / observed[2019]) / 6
+    assert abs(growth_fit - growth_obs) < 0.02
+    res = model.project(["current_conditions"], n_draws=300, seed=1, horizon=2035)
+    x = res._array("exports_eur")[0]
+    assert np.median(x[:, -1]) > x[0, 0] * 1.1  # exports grow, they do not collapse
 
 
 def test_documented_dutch_cms_numbers(model):
@@ -139,8 +181,7 @@ def test_documented_dutch_cms_numbers(model):
 
 def test_driver_defaults_agree_with_the_estimates(model):
     defaults = drivers("trade")["default"]
-    assert abs(defaults["nl_market_share_trend"] - np.expm1(model.params.loc["m", "log_trend"])) \
-        < 0.005
+    assert defaults["nl_market_share_trend"] == 0.0  # an extra drift beyond the response
     assert abs(defaults["domestic_sourcing_share"] - np.exp(model.params.loc["d", "log_level"])) \
         < 0.01
 
@@ -185,14 +226,15 @@ def test_eu_scenarios_arithmetic():
     assert_allclose(rearm[3:], 0.035)
 
 
-def test_nl_path_reproduces_pwc_euros(model):
-    """PwC: EUR 22 bn (2025) -> 38 bn (2030) -> 59 bn (2035); with 3.5% GDP growth and the
-    scenario's GDP shares, Dutch spending grows by 38/22 and 59/22."""
+def test_nl_path_starts_from_the_observed_share(model):
+    """nl_path_35: from the observed 2.5% of GDP (2025) linearly to 3.5% (2035); with 3.5% GDP
+    growth Dutch spending grows by (s_t / 0.025) 1.035^h."""
     res = model.project(["current_conditions", builtin_scenarios()["nl_path_35"]], n_draws=2,
                         seed=0)
     p = res.select(variables="materiel_spending_eur").draws(wide=True).xs(0, level="draw")
     ratio = p.loc["nl_path_35"] / p.loc["nl_path_35", 2025]
-    assert_allclose(ratio[[2030, 2035]], [38 / 22, 59 / 22], rtol=1e-3)
+    assert_allclose(ratio[[2030, 2035]], [0.030 / 0.025 * 1.035 ** 5,
+                                          0.035 / 0.025 * 1.035 ** 10], rtol=1e-9)
     base = p.loc["current_conditions"] / p.loc["current_conditions", 2025]
     assert_allclose(base[2035], 1.035 ** 10)
 
@@ -253,7 +295,8 @@ def test_faster_european_market_raises_the_export_share(model):
     share = diff._array("export_share")[0]
     assert (share[:, 1:] > 0).all() and (share[:, 0] == 0).all()
     assert (diff._array("exports_eur")[0][:, 1:] > 0).all()
-    assert_allclose(diff._array("nl_market_share"), 0.0)  # the share is the same
+    # the elasticity is below 1: a faster market lowers the Dutch share of it
+    assert (np.median(diff._array("nl_market_share")[0][:, 1:], axis=0) < 0).all()
     assert_allclose(diff._array("domestic_eur"), 0.0)
 
 
@@ -275,9 +318,9 @@ def test_other_drivers_move_the_share_the_right_way(model):
         _scenario("base"),
         _scenario("gdp", nl_gdp_growth=0.06),
         _scenario("dutch_spending", nl_defence_spending_gdp_share={2025: 0.025, 2035: 0.035}),
-        _scenario("materiel", nl_materiel_share={2025: 0.35, 2030: 0.45}),
+        _scenario("materiel", nl_materiel_share={2030: 0.45}),
         _scenario("sourcing", domestic_sourcing_share={2025: 0.6, 2030: 0.7}),
-        _scenario("share_up", nl_market_share_trend=0.0),
+        _scenario("share_up", nl_market_share_trend=0.02),
     ], n_draws=200, seed=3)
     diff = res.difference(base="base")
     share = diff._array("export_share")[:, :, 1:]
@@ -288,55 +331,20 @@ def test_other_drivers_move_the_share_the_right_way(model):
             assert (share[i] <= 1e-15).all() and (share[i][:, -1] < 0).all(), name
 
 
-def test_level_drivers_are_relative_to_the_base_year(model):
-    """Doubling the GDP share by 2035 doubles materiel spending against current conditions,
-    whatever the base-year level."""
+def test_level_drivers_are_relative_to_the_observed_base_year(model):
+    """Doubling the GDP share by 2035 doubles materiel spending against current conditions; a
+    constant acts from the first projected year; a base-year value other than the observed
+    one is an error, never a silent change of the reference."""
     res = model.project([_scenario("base"),
-                         _scenario("x2", nl_defence_spending_gdp_share={2025: 0.02, 2035: 0.04}),
-                         _scenario("x2b", nl_defence_spending_gdp_share={2025: 0.03,
-                                                                         2035: 0.06})],
+                         _scenario("x2", nl_defence_spending_gdp_share={2035: 0.05}),
+                         _scenario("const", nl_defence_spending_gdp_share=0.05)],
                         n_draws=2, seed=0)
-    p = res._array("materiel_spending_eur")[:, 0, -1]
-    assert_allclose(p[1] / p[0], 2.0)
-    assert_allclose(p[2], p[1])
-
-
-def test_uncertainty_grows_with_the_horizon(projection):
-    sf = projection.summary_frame("export_share", level=0.8, scenario="current_conditions")
-    width = sf["upper"] - sf["lower"]
-    assert width.iloc[0] == 0.0
-    assert width.iloc[-1] > width.iloc[1] > 0
-
-
-def test_other_destinations(published):
-    m = ExportShareModel.from_published(other_destinations=0.25, other_growth=0.0)
-    h = m.history()
-    assert_allclose(h["other_exports_eur"], 0.25 * h["exports_eur"])
-    assert_allclose(h["nl_market_share"] * h["eu_market_eur"] + h["other_exports_eur"],
-                    h["exports_eur"])
-    assert (h["export_share_fitted"] - published.loc[YEARS, "export_share"]).abs().max() < 0.01
-    res = m.project(["current_conditions"], n_draws=50, seed=1, horizon=2028)
-    a = {v: res._array(v) for v in ("exports_eur", "nl_market_share", "eu_market_eur")}
-    assert_allclose(a["exports_eur"] - a["nl_market_share"] * a["eu_market_eur"],
-                    0.25 * 0.36 * 10.2e9)
-
-
-def test_user_supplied_market_series():
-    market = pd.Series([40e9, 42e9, 45e9, 50e9, 60e9, 80e9, 95e9], index=YEARS)
-    m = ExportShareModel.from_published(market=market)
-    assert_allclose(m.history()["eu_market_eur"], market)
-    assert "user-supplied" in m.history().loc[2019, "sources"]
-    assert m.data_hash != ExportShareModel.from_published().data_hash
-
-
-def test_fit_years_and_base_year():
-    m = ExportShareModel.from_published(fit_years=[2019, 2020, 2021, 2022, 2023, 2025])
-    assert m.params.loc["m", "nobs"] == 6 and not m.history().loc[2024, "in_fit"]
-    early = ExportShareModel.from_published(base_year=2023)
-    assert early.base_year == 2023 and early.params.loc["m", "nobs"] == 5
-    res = early.project(["current_conditions"], horizon=2025, n_draws=20, seed=0)
-    assert list(res.years) == [2023, 2024, 2025]
-    assert_allclose(res._array("export_share")[0, :, 0], 3.33 / 7.7)
+    p = res._array("materiel_spending_eur")[:, 0]
+    assert_allclose(p[1, -1] / p[0, -1], 2.0)
+    assert_allclose(p[2, 1:] / p[0, 1:], 2.0)
+    assert_allclose(p[:, 0], p[0, 0])
+    with pytest.raises(InputError, match="observed 0.025"):
+        _scenario("x2b", nl_defence_spending_gdp_share={2025: 0.03, 2035: 0.06})
 
 
 # -- survey -------------------------------------------------------------------------------------
@@ -352,7 +360,7 @@ def test_from_survey_uses_weighted_totals():
     assert_allclose(m.base["exports_eur"] + m.base["domestic_eur"], turnover["estimate"].iloc[0])
     assert m.level_source == "survey" and m.synthetic
     pub = ExportShareModel.from_published()
-    assert_allclose(m.params["log_trend"], pub.params["log_trend"])  # trends from the history
+    assert_allclose(m.params["slope"], pub.params["slope"])  # responses from the history
     assert_allclose(m.params.loc["m", "se_level"],
                     est["std_error"].iloc[0] / est["estimate"].iloc[0])
     res = m.project(["current_conditions"], n_draws=100, seed=1, horizon=2027)
@@ -371,7 +379,7 @@ def test_from_survey_bad_input():
 # -- display ------------------------------------------------------------------------------------
 def test_summary_and_display(model):
     text = model.summary()
-    assert "trend -9.0% a year" in text and "within 0.78 pp" in text
+    assert "export elasticity 0.49" in text and "within 0.78 pp" in text
     assert "<pre>" in model._repr_html_()
     import matplotlib
 
@@ -388,7 +396,11 @@ def test_bad_inputs(model):
     with pytest.raises(InputError, match="base_year"):
         ExportShareModel.from_published(base_year=2030)
     with pytest.raises(InputError, match="fit_years"):
-        ExportShareModel.from_published(fit_years=[2019, 2020, 2021])
+        ExportShareModel.from_published(fit_years=[2019, 2020])
+    with pytest.raises(InputError, match="market_response"):
+        ExportShareModel.from_published(market_response="trends")
+    with pytest.raises(InputError, match="elasticity_prior"):
+        ExportShareModel.from_published(elasticity_prior=(1.0, 0.0))
     with pytest.raises(InputError, match="other_destinations"):
         ExportShareModel.from_published(other_destinations=1.2)
     with pytest.raises(InputError, match="horizon"):
@@ -401,5 +413,5 @@ def test_bad_inputs(model):
         model.project(["current_condition"], n_draws=10)
     with pytest.raises(InputError, match="outside"):
         Scenario("bad", {"nl_market_share_trend": 0.9})
-    with pytest.raises(InputError, match="base-year value must be > 0"):
+    with pytest.raises(InputError, match="level driver"):
         model.project([_scenario("zero", nl_materiel_share={2025: 0.0, 2030: 0.3})], n_draws=5)

@@ -173,12 +173,22 @@ PRIORS: dict[str, Prior] = {
         "normal", 0.01, 0.005,
         "Labour productivity growth per year. CBS (2024): 1.5% a year on average 1974-2013, "
         "0.4% a year 2014-2023; the synthetic survey assumes 1%. Mean 1%, 90% range 0.2-1.8%."),
+    "short_run_years": Prior(
+        "lognormal", 1.0, 0.4,
+        "Time for half of the scale-up firms report under CURRENT conditions to become output. "
+        "The survey asked what firms could add now (L26: 33% under current conditions), so "
+        "this potential needs no new procurement cycle, only hiring, shifts and orders from "
+        "existing customers: it starts at once and ramps up with this half-time (gamma ramp, "
+        "as ramp_years). The 2025 growth of D&S turnover (+27.5%, L26) shows such slack being "
+        "used within a year; Unterluess-type greenfield plants (15 months to open) are the "
+        "upper end. Median 1 year, 90% range 0.5-1.9 years (assumption)."),
 }
 #: Parameter groups of the sensitivity analysis.
 PARAMETER_GROUPS: dict[str, tuple[str, ...]] = {
     "curvature": ("curvature_orders", "curvature_procurement", "curvature_labour"),
     "timing": ("build_years", "ramp_years"),
     "labour_pool": ("labour_headroom", "productivity_growth"),
+    "short_run": ("short_run_years",),
 }
 
 
@@ -268,13 +278,16 @@ def ramp_cdf(x, ramp_years, kind: str = "gamma", shape: float = 2.0) -> np.ndarr
 
 
 def lag_weights(lead_months: np.ndarray, base_lead_months: float, build_years: np.ndarray,
-                ramp_years: np.ndarray, kind: str, shape: float) -> np.ndarray:
+                ramp_years: np.ndarray, kind: str, shape: float,
+                short_run_years: np.ndarray | None = None) -> np.ndarray:
     """Share of the decision of year ``j`` available in output year ``m``.
 
     ``lead_months`` holds the lead time of the decision years ``t0 + 1 .. t0 + T`` (last axis
-    ``T``); decision 0 is the base year (the survey year, current conditions,
-    ``base_lead_months``). Returns ``(..., T + 1, T)``: ``F(m - j - D_j)`` with the delay
-    ``D_j = lead_j / 12 + build``.
+    ``T``); decision 0 is the base year (the survey year: the potential firms report under
+    current conditions). Returns ``(..., T + 1, T)``: ``F(m - j - D_j)`` with the delay
+    ``D_j = lead_j / 12 + build``. With ``short_run_years`` (the short run), decision 0 has
+    no delay and ramps up with that half-time, ``F_sr(m)``; without it (the first release),
+    decision 0 waits ``base_lead_months / 12 + build`` like any other decision.
     """
     lead_months, build_years = np.asarray(lead_months, float), np.asarray(build_years, float)
     T = lead_months.shape[-1]
@@ -285,7 +298,16 @@ def lag_weights(lead_months: np.ndarray, base_lead_months: float, build_years: n
     gap = (np.arange(1, T + 1)[None, :] - np.arange(T + 1)[:, None]).astype(float)
     rate = 1.0 / _ramp_scale(np.asarray(ramp_years, float), kind, shape)
     y = gap * rate[..., None] - (delay * rate)[..., :, None]  # (x / scale), (..., T + 1, T)
-    return _ramp_of_scaled(y, kind, shape)
+    out = _ramp_of_scaled(y, kind, shape)
+    if short_run_years is not None:  # decision 0: no delay, its own half-time
+        sr = np.broadcast_to(np.asarray(short_run_years, float),
+                             np.broadcast_shapes(np.shape(short_run_years), shape_all))[..., 0]
+        first = np.arange(1, T + 1, dtype=float) / _ramp_scale(sr, kind, shape)[..., None]
+        out = np.array(np.broadcast_to(out, np.broadcast_shapes(out.shape, first.shape[:-1]
+                                                                + (T + 1, T))))
+        out[..., 0, :] = _ramp_of_scaled(np.array(np.broadcast_to(first, out[..., 0, :].shape)),
+                                         kind, shape)
+    return out
 
 
 def labour_cap(labour_growth: np.ndarray, productivity: np.ndarray,
@@ -381,7 +403,7 @@ def uplift_paths(drivers: dict[str, np.ndarray], params: dict[str, np.ndarray],
     steps = np.diff(phi, axis=-1, prepend=0.0)  # new potential decided in year j
     w = lag_weights(drivers["procurement_lead_time_months"], base_lead_months,
                     params["build_years"], params["ramp_years"], settings.ramp,
-                    settings.ramp_shape)  # (S, n, T+1, T)
+                    settings.ramp_shape, params.get("short_run_years"))  # (S, n, T+1, T)
     realised = np.matmul(steps, w)  # (S, n, C', T)
     total = realised[:, :, :n_cat, :]
     if pool:
@@ -533,9 +555,11 @@ def reference_uplift(u_cur: np.ndarray, u_imp: np.ndarray, barriers: np.ndarray,
     potential = u_cur[:, None] + np.where(firm >= 0, g[:, None] * firm, h[:, None] * firm)
     potential = np.concatenate([u_cur[:, None], potential], axis=1)  # decisions 0..T
     steps = np.diff(potential, axis=1, prepend=0.0)
+    short = params.get("short_run_years")
     w = lag_weights(paths["procurement_lead_time_months"], base_lead_months,
                     np.asarray(params["build_years"]), np.asarray(params["ramp_years"]),
-                    settings.ramp, settings.ramp_shape)  # (T+1, T)
+                    settings.ramp, settings.ramp_shape,
+                    None if short is None else np.asarray(short))  # (T+1, T)
     realised = steps @ w  # (F, T)
     if settings.labour_constraint == "pool" and weights[barriers[:, 2]].sum() > 0:
         lab = barriers[:, 2]

@@ -136,7 +136,7 @@ class SensitivityResult:
     >>> model = CapacityModel.from_survey(synthetic_survey(population=True))
     >>> res = model.sensitivity([2030], n=2**6, seed=1, n_bootstrap=20)
     >>> res.n, res.n_evaluations
-    (64, 512)
+    (64, 576)
     >>> res.indices.columns.tolist()
     ['S1', 'S1_lower', 'S1_upper', 'ST', 'ST_lower', 'ST_upper']
     """
@@ -182,7 +182,7 @@ class SensitivityResult:
         >>> res.table().columns.tolist()
         ['S1', 'S1_lower', 'S1_upper', 'ST', 'ST_lower', 'ST_upper']
         >>> res.table().index[0]
-        'timing'
+        'procurement_lead_time_months'
         """
         out = self.indices.xs(self._pick(output), level=0)
         return out.sort_values("ST", ascending=False, na_position="last")

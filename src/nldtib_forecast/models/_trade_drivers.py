@@ -210,7 +210,7 @@ def nl_budget_2026() -> pd.Series:
     --------
     >>> from nldtib_forecast.models._trade_drivers import nl_budget_2026
     >>> b = nl_budget_2026()
-    >>> round(b["budget_growth"], 3), round(b["gdp_share_2026"], 4)
+    >>> round(float(b["budget_growth"]), 3), round(float(b["gdp_share_2026"]), 4)
     (0.145, 0.0277)
     """
     from nldtib_forecast.data import load_nl_defence

@@ -425,7 +425,7 @@ class CapacityModel:
         >>> result.variables, result.years.tolist()
         (('uplift', 'capacity_eur'), [2026, 2027, 2028, 2029, 2030])
         >>> result.summary_frame("uplift", year=2030)["median"].round(2).tolist()
-        [0.21, 0.23]
+        [0.28, 0.31]
         """
         from nldtib_forecast.simulation import simulate
 
@@ -586,7 +586,7 @@ class CapacityModel:
         --------
         >>> from nldtib_forecast.data import synthetic_survey
         >>> model = CapacityModel.from_survey(synthetic_survey(population=True))
-        >>> found = model.discover(target=0.3, year=2030, n=512, seed=1)
+        >>> found = model.discover(target=0.4, year=2030, n=512, seed=1)
         >>> found.rule.startswith("order_certainty >=")
         True
         """

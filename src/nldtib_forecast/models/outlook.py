@@ -30,7 +30,7 @@ and ``domestic_priority`` (model ``"outlook"``) and the built-in scenarios
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from difflib import get_close_matches
 
 import numpy as np
@@ -47,10 +47,12 @@ from nldtib_forecast.models._outlook_drivers import (
 )
 from nldtib_forecast.models._outlook_kernel import OUTPUT_UNITS, CapacityPart, OutlookKernel
 from nldtib_forecast.models._trade_drivers import TRADE_DRIVERS
-from nldtib_forecast.results import ScenarioResult, _tails, data_hash
+from nldtib_forecast.results import GRID_SEPARATOR, ScenarioResult, _tails, data_hash
+from nldtib_forecast.scenarios import Scenario, get_driver
 
 __all__ = ["Outlook", "summary_table", "OUTPUT_UNITS", "OUTLOOK_SCENARIOS", "KEY_VARIABLES",
-           "SEGMENTS", "outlook_builtins"]
+           "SEGMENTS", "outlook_builtins", "grid_scenarios", "binding_constraints", "hindcast",
+           "BENCHMARKS"]
 
 #: Segment columns for ``min(demand, capacity)``; ``"none"`` works on the aggregate.
 SEGMENTS: tuple[str, ...] = ("nld_area", "size_class", "domain", "none")
@@ -109,7 +111,7 @@ class Outlook:
     >>> from nldtib_forecast.models.outlook import Outlook, summary_table
     >>> outlook = Outlook.from_survey()
     >>> outlook.base_year, round(float(outlook.base["turnover_ds_eur"]) / 1e9, 2)
-    (2025, 9.28)
+    (2025, 10.2)
     >>> result = outlook.simulate(horizon=2030, n_draws=100, seed=1)
     >>> result.scenarios
     ('current_conditions', 'improved_conditions', 'eu_surge_current', 'nl_35_improved')
@@ -123,7 +125,7 @@ class Outlook:
 
     @classmethod
     def from_survey(cls, survey: pd.DataFrame | None = None, *, year: int | None = None,
-                    **assumptions) -> Outlook:
+                    benchmark: str | None = "published", **assumptions) -> Outlook:
         """Calibrate the sub-models to one survey year and the embedded market data.
 
         Parameters
@@ -133,6 +135,14 @@ class Outlook:
             (:func:`~nldtib_forecast.data.synthetic_survey`, seed 0).
         year : int, optional
             Base year (default: the last year with scale-up answers).
+        benchmark : {"published", None}, default "published"
+            ``"published"``: the outlook starts at the published totals of the base year
+            (D&S turnover EUR 10.2 bn and export share 36% in 2025, L26): the survey's segment
+            turnovers are scaled by one factor to the published total, exports and domestic
+            turnover are the published ones, and the survey supplies the structure (segments,
+            scale-up answers, barriers, productivity) and the sampling uncertainty of the
+            levels (relative standard errors of its export and domestic totals). ``None``: the
+            survey's own weighted totals (e.g. EUR 9.28 bn on the synthetic survey).
         **assumptions
             ``segments`` (:data:`SEGMENTS`, default ``"nld_area"``: capacity limits demand
             per NLD area; ``"none"``: on the aggregate); ``pass_through`` (a number fixes the
@@ -158,6 +168,10 @@ class Outlook:
         >>> outlook.base_year
         2025
         >>> round(float(outlook.base["turnover_ds_eur"]) / 1e9, 2)
+        10.2
+        >>> round(float(outlook.base["survey_turnover_ds_eur"]) / 1e9, 2)
+        9.28
+        >>> round(float(Outlook.from_survey(benchmark=None).base["turnover_ds_eur"]) / 1e9, 2)
         9.28
         """
         from nldtib_forecast.models.capacity import CapacityModel
@@ -165,6 +179,10 @@ class Outlook:
         from nldtib_forecast.models.trade import ExportShareModel
 
         cap_kw, trade_kw, own = _split_assumptions(dict(assumptions))
+        from nldtib_forecast._errors import check_option
+
+        if benchmark is not None:
+            check_option("benchmark", benchmark, list(BENCHMARKS))
         if survey is None:
             from nldtib_forecast.data import synthetic_survey
 
@@ -200,23 +218,34 @@ class Outlook:
             raise InputError(f"Outlook.from_survey: no D&S FTE (fte_ds) for the firms of {year}; "
                              "the labour productivity cannot be computed")
         productivity = float((w[ok] * y[ok]).sum() / (w[ok] * fte[ok]).sum())
+        survey_total = float(trade.base["exports_eur"] + trade.base["domestic_eur"])
+        benchmark_source = "survey: weighted totals of the base year"
+        if benchmark == "published":
+            trade, benchmark_source = _benchmark_published(trade, year)
+        total = float(trade.base["exports_eur"] + trade.base["domestic_eur"])
+        factor = total / capacity.base_turnover_eur
         base = pd.Series({
-            "turnover_ds_eur": float(trade.base["exports_eur"] + trade.base["domestic_eur"]),
+            "turnover_ds_eur": total,
             "exports_eur": float(trade.base["exports_eur"]),
             "domestic_eur": float(trade.base["domestic_eur"]),
-            "capacity_base_eur": capacity.base_turnover_eur,
+            "capacity_base_eur": capacity.base_turnover_eur * factor,
             "productivity_eur_per_fte": productivity,
-            "fte_ds": float(np.nansum(w * fte)),
+            "fte_ds": total / productivity,
+            "survey_turnover_ds_eur": survey_total,
+            "benchmark_factor": factor,
         }, name=year)
         base["export_share"] = base["exports_eur"] / base["turnover_ds_eur"]
         state = dict(capacity_model=capacity, trade_model=trade, _year=year, base=base,
                      segments=own["segments"], _pt=(pt_mean, pt_sd), _pt_source=pt_source,
                      _pt_fixed=(pt_sd == 0.0), _productivity=productivity,
-                     _synthetic=bool(survey.attrs.get("synthetic", False)))
+                     _synthetic=bool(survey.attrs.get("synthetic", False)),
+                     benchmark=benchmark, benchmark_source=benchmark_source,
+                     _factor=factor)
         state["_hash"] = data_hash({"capacity": capacity._hash, "trade": trade.data_hash,
                                     "pass_through": [pt_mean, pt_sd],
                                     "productivity": productivity,
-                                    "segments": own["segments"]})
+                                    "segments": own["segments"],
+                                    "benchmark": [benchmark or "", total]})
         return cls(_state=state)
 
     # -- attributes -----------------------------------------------------------------------------
@@ -245,7 +274,8 @@ class Outlook:
 
     def __repr__(self) -> str:
         return (f"<Outlook: base year {self._year}, D&S turnover EUR "
-                f"{self.base['turnover_ds_eur'] / 1e9:.2f} bn, export share "
+                f"{self.base['turnover_ds_eur'] / 1e9:.2f} bn"
+                f"{' (published)' if self.benchmark == 'published' else ''}, export share "
                 f"{self.base['export_share']:.1%}, pass-through {self._pt[0]:.2f}, segments "
                 f"{self.segments}{'; SYNTHETIC data' if self._synthetic else ''}>")
 
@@ -303,15 +333,13 @@ class Outlook:
 
     # -- simulation -----------------------------------------------------------------------------
     def _kernel(self) -> OutlookKernel:
-        from nldtib_forecast.models import _trade_model as TM
-
         cap = self.capacity_model
         by = [] if self.segments == "none" else [self.segments]
         features, labels = cap._features(by)
         part = CapacityPart(cap, features, labels)
         # segment bases: every firm's weighted D&S turnover, by the labelled categories; firms
         # in categories without respondents (no uplift of their own) go with the aggregate
-        a = cap._w * np.nan_to_num(cap._y)
+        a = cap._w * np.nan_to_num(cap._y) * self._factor
         bases, columns, rest = [], [], a.sum()
         for c, label in enumerate(labels[1:], start=1):
             col, cat = label[len("uplift["):-1].split("=", 1)
@@ -322,38 +350,26 @@ class Outlook:
         if not by or rest > 1e-9 * a.sum():
             bases.append(max(rest, 0.0))
             columns.append(0)
-        t = self.trade_model
-        p = t.params
-        eqs = list(TM._EQUATIONS)
-        trade = TM._Kernel(
-            theta=p.loc[eqs, ["log_level", "log_trend"]].to_numpy(dtype=float),
-            chol_xtx=np.linalg.cholesky(t._xtx_inv),
-            s2=p.loc[eqs, "sigma"].to_numpy(dtype=float) ** 2, df=int(p["df"].min()),
-            level_log=None if t._level_se is None else
-            p.loc[eqs, "log_level"].to_numpy(dtype=float),
-            level_se=t._level_se,
-            base=tuple(float(t.base[c]) for c in ("exports_eur", "domestic_eur",
-                                                  "eu_market_eur", "materiel_spending_eur")),
-            other_share=t.other_destinations, other_growth=t.other_growth)
         return OutlookKernel(
-            capacity=part, capacity_drivers=tuple(CAPACITY_DRIVERS), trade=trade,
-            segment_base=np.asarray(bases, float), segment_columns=tuple(columns),
-            base_total=float(self.base["turnover_ds_eur"]), pass_through=self._pt,
-            pass_through_fixed=self._pt_fixed, productivity_base=self._productivity)
+            capacity=part, capacity_drivers=tuple(CAPACITY_DRIVERS),
+            trade=self.trade_model._kernel(), segment_base=np.asarray(bases, float),
+            segment_columns=tuple(columns), base_total=float(self.base["turnover_ds_eur"]),
+            pass_through=self._pt, pass_through_fixed=self._pt_fixed,
+            productivity_base=self._productivity)
 
     def simulate(self, scenarios=None, horizon: int = 2035, n_draws: int = 2000,
                  seed: int | np.random.Generator | None = None, n_jobs: int | None = 1,
-                 progress: bool | None = None, *, chunk_size: int | None = None,
-                 block_size: int = _BLOCK_SIZE) -> ScenarioResult:
-        """Simulate the outlook under scenarios.
+                 progress: bool | None = None, *, policies=None, futures=None,
+                 chunk_size: int | None = None, block_size: int = _BLOCK_SIZE) -> ScenarioResult:
+        """Simulate the outlook under scenarios, or under every policy in every future.
 
         Parameters
         ----------
         scenarios : Scenario, str, sequence or mapping, optional
-            Default: :data:`OUTLOOK_SCENARIOS` (``current_conditions``,
-            ``improved_conditions``, ``eu_surge_current``, ``nl_35_improved``). Strings name
-            built-in scenarios (:func:`nldtib_forecast.scenarios.builtin`). Any driver of the
-            capacity, trade and outlook models can be set; unset drivers keep their defaults.
+            Scenarios run as they are. Default, when neither ``policies`` nor ``futures`` is
+            given: :data:`OUTLOOK_SCENARIOS`. Strings name built-in scenarios
+            (:func:`nldtib_forecast.scenarios.builtin`). Any driver of the capacity, trade and
+            outlook models can be set; unset drivers keep their defaults.
         horizon : int, default 2035
             Last simulated year; years run from ``base_year + 1``.
         n_draws : int, default 2000
@@ -362,6 +378,18 @@ class Outlook:
             As in :func:`nldtib_forecast.simulation.simulate`: results are bit-identical for
             any ``n_jobs`` and ``chunk_size``. ``block_size`` (default 250, the capacity
             model's) is part of the method.
+        policies, futures : sequence of Scenario or str, optional
+            Run the grid: every policy (levers only: built-in names from
+            :func:`nldtib_forecast.scenarios.policies`, or scenarios of kind ``"policy"``)
+            under every future (external drivers only: :func:`nldtib_forecast.scenarios.futures`
+            or kind ``"future"``). Given one of them, the other defaults to the built-ins
+            (:data:`~nldtib_forecast.scenarios.POLICY_NAMES`,
+            :data:`~nldtib_forecast.scenarios.FUTURE_NAMES`). The grid's scenarios are named
+            ``"FUTURE/POLICY"`` (the result's :attr:`~ScenarioResult.futures`,
+            :attr:`~ScenarioResult.policies` and :meth:`~ScenarioResult.policy_effects`);
+            ``scenarios``, if also given, are appended. All scenarios share the random numbers
+            (common random numbers), so within a future the differences between policies are
+            free of Monte Carlo noise in the parameters.
 
         Returns
         -------
@@ -372,7 +400,8 @@ class Outlook:
         Raises
         ------
         nldtib_forecast.InputError
-            Unknown scenarios or drivers, a horizon not after the base year, invalid draws.
+            Unknown scenarios or drivers, a policy that sets an external driver or a future
+            that sets a lever, a horizon not after the base year, invalid draws.
 
         Examples
         --------
@@ -383,6 +412,13 @@ class Outlook:
         (('current_conditions', 'improved_conditions'), [2026, 2027, 2028])
         >>> len(result.variables)
         18
+        >>> grid = outlook.simulate(policies=["current_conditions", "improved_conditions"],
+        ...                         futures=["baseline"], horizon=2035, n_draws=200, seed=1)
+        >>> grid.scenarios
+        ('baseline/current_conditions', 'baseline/improved_conditions')
+        >>> effect = grid.policy_effects("turnover_real_eur", years=2035)
+        >>> bool(effect["median"].iloc[0] > 0)
+        True
         """
         from nldtib_forecast.simulation import simulate
 
@@ -390,26 +426,348 @@ class Outlook:
                 not self._year < horizon <= 2100:
             raise InputError(f"argument 'horizon': must be an int year after the base year "
                              f"{self._year} (and <= 2100), got {horizon!r}")
-        if scenarios is None:
-            scenarios = list(OUTLOOK_SCENARIOS)
+        grid: dict = {}
+        if policies is not None or futures is not None:
+            grid = grid_scenarios(policies, futures)
+            extra_scen = [] if scenarios is None else (
+                [scenarios] if isinstance(scenarios, (str, Scenario)) else list(
+                    scenarios.values() if isinstance(scenarios, Mapping) else scenarios))
+            run = [*grid.values(), *extra_scen]
+        else:
+            run = list(OUTLOOK_SCENARIOS) if scenarios is None else scenarios
         years = list(range(self._year, int(horizon) + 1))
         cap = self.capacity_model
         extra = {"base_year": self._year, "base": self.base.to_dict(),
+                 "benchmark": self.benchmark or "survey",
+                 "benchmark_source": self.benchmark_source,
                  "pass_through": self.pass_through.to_dict(), "segments": self.segments,
                  "capacity_assumptions": cap.assumptions,
                  "trade_level_source": self.trade_model.level_source,
+                 "export_elasticity": self.trade_model.elasticity,
                  "entry": "not modelled separately: new entrants' turnover is part of volume"}
+        if grid:
+            extra["grid"] = {label: [f, p] for label, (f, p) in _grid_labels(grid).items()}
         result = simulate(
-            self._kernel(), scenarios, years, n_draws, seed=seed, n_jobs=n_jobs,
+            self._kernel(), run, years, n_draws, seed=seed, n_jobs=n_jobs,
             chunk_size=chunk_size, block_size=block_size, progress=progress,
             drivers=list(_ALL_DRIVERS),
-            method=("NLDTIB outlook: demand from the export share model, capacity from the "
+            method=("NLDTIB outlook: demand from the export share model (exports respond to "
+                    "the European market at the estimated elasticity), capacity from the "
                     f"capacity model, volume = min(demand, capacity) by {self.segments}, "
                     "prices = cost inflation x pass-through; Monte Carlo"),
             units=OUTPUT_UNITS, interval_contents=self.interval_contents,
             data_hash=self._hash, synthetic=self._synthetic,
             created_by="nldtib_forecast.models.outlook.Outlook.simulate", extra=extra)
-        return result.select(years=years[1:])
+        result = result.select(years=years[1:])
+        if grid:
+            result = _relabel(result, _grid_labels(grid))
+        return result
+
+    # -- history check --------------------------------------------------------------------------
+    def hindcast(self, start: int = 2021, end: int = 2025, n_draws: int = 2000,
+                 seed: int | np.random.Generator | None = None,
+                 level: float = 0.9) -> pd.DataFrame:
+        """Project from ``start`` with what was known then, and compare with what happened.
+
+        The export share model is re-estimated on the published history up to ``start``
+        (2019 to ``start``: the export elasticity with its prior, the domestic ratio's level
+        and both residual variances), the projection starts from the published levels of
+        ``start`` and is fed the *observed* external drivers of the later years: the growth
+        of EDA equipment procurement and of Dutch materiel spending (the calibration
+        history). D&S turnover is projected as demand: the scale-up question was first asked
+        in the 2026 edition, so capacity cannot be hindcast (it did not bind visibly: turnover
+        grew 27.5% in 2025).
+
+        Parameters
+        ----------
+        start : int, default 2021
+            Last year known to the hindcast (2021-2024: at least three years of history).
+        end : int, default 2025
+            Last year compared (up to 2025).
+        n_draws : int, default 2000
+            Monte Carlo draws.
+        seed : int or Generator, optional
+            Root seed.
+        level : float, default 0.9
+            Central interval level.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Tidy: ``year, variable, published, median, lower, upper, covered`` for
+            ``ds_turnover_eur`` (nominal EUR) and ``export_share`` (fraction) in the years
+            ``start + 1 .. end``; ``covered`` is whether the published value lies in the
+            interval (``<NA>`` where nothing is published: the export share of 2024).
+
+        Notes
+        -----
+        Few points, and the 2024/2025 values come from the 2026 edition, whose population is
+        wider than the 2024 edition's (a trend break): a miss there may be the break, not the
+        model. See :doc:`/methodology/evaluation`.
+
+        Examples
+        --------
+        >>> h = Outlook.from_survey().hindcast(start=2021, end=2025, n_draws=500, seed=1)
+        >>> list(h.columns)
+        ['year', 'variable', 'published', 'median', 'lower', 'upper', 'covered']
+        >>> h["year"].unique().tolist()
+        [2022, 2023, 2024, 2025]
+        """
+        return hindcast(start, end, n_draws=n_draws, seed=seed, level=level,
+                        market_response=self.trade_model.market_response,
+                        other_destinations=self.trade_model.other_destinations,
+                        other_growth=self.trade_model.other_growth)
+
+
+#: Values of ``Outlook.from_survey(benchmark=...)`` besides ``None``.
+BENCHMARKS: tuple[str, ...] = ("published",)
+
+
+def _benchmark_published(trade, year: int):
+    """The trade model with the published base-year exports and domestic turnover (the
+    survey's relative standard errors of the levels kept)."""
+    from dataclasses import replace
+
+    from nldtib_forecast.models._trade_data import HISTORY_YEARS, calibration_history
+
+    if year not in HISTORY_YEARS:
+        raise InputError(f"Outlook.from_survey: no published D&S turnover and exports for the "
+                         f"base year {year} (published years: {HISTORY_YEARS[0]}-"
+                         f"{HISTORY_YEARS[-1]}); pass benchmark=None to start from the survey's "
+                         "own totals")
+    h = calibration_history().loc[year]
+    base = trade.base.copy()
+    base["exports_eur"] = float(h["exports_eur"])
+    base["domestic_eur"] = float(h["domestic_eur"])
+    source = (f"published: D&S turnover EUR {h['ds_turnover_eur'] / 1e9:.1f} bn and exports EUR "
+              f"{h['exports_eur'] / 1e9:.2f} bn in {year} ({h['sources']}); the survey supplies "
+              "segment shares, scale-up answers, productivity and the relative sampling errors "
+              "of the levels")
+    return replace(trade, base=base, level_source="published (benchmark; survey sampling "
+                   "errors)", data_hash=data_hash({"trade": trade.data_hash,
+                                                  "benchmark": base.to_dict()})), source
+
+
+def _resolve(items, kind: str, known: Mapping[str, Scenario]) -> list[Scenario]:
+    """Scenarios of one kind from names or values; a wrong kind is an error naming it."""
+    from nldtib_forecast._errors import check_option
+
+    if isinstance(items, (str, Scenario)):
+        items = [items]
+    out, problems = [], []
+    for item in items:
+        if isinstance(item, str):
+            item = known[check_option(kind, item, list(known))]
+        if not isinstance(item, Scenario):
+            raise InputError(f"argument '{kind}': expected Scenario objects or built-in names, "
+                             f"got {type(item).__name__}")
+        wanted = "policy" if kind == "policies" else "future"
+        lever = wanted == "policy"
+        if item.kind != wanted:
+            bad = [d for d in item.drivers if (get_driver(d).kind == "lever") != lever]
+            if item.kind != "scenario" or bad:
+                problems.append(Problem(
+                    f"{kind}.{item.name}", f"is a {item.kind!r}, not a {wanted}" + (
+                        f"; it sets {'external drivers' if lever else 'levers'} {bad}"
+                        if bad else "")))
+                continue
+        out.append(item)
+    if problems:
+        raise InputError(f"argument '{kind}': scenarios of the wrong kind", problems)
+    names = [s.name for s in out]
+    if len(set(names)) != len(names) or not names:
+        raise InputError(f"argument '{kind}': need at least one, with unique names; got {names}")
+    return out
+
+
+def grid_scenarios(policies=None, futures=None) -> dict[tuple[str, str], Scenario]:
+    """Every policy combined with every future: ``{(future, policy): Scenario}``.
+
+    A combined scenario sets the future's external drivers and the policy's levers; it is
+    named ``"<future>--<policy>"`` (a scenario-file name) and labelled ``"FUTURE/POLICY"`` in
+    results.
+
+    Parameters
+    ----------
+    policies, futures : sequence of Scenario or str, optional
+        Default: the built-in policies and futures
+        (:data:`~nldtib_forecast.scenarios.POLICY_NAMES`,
+        :data:`~nldtib_forecast.scenarios.FUTURE_NAMES`).
+
+    Returns
+    -------
+    dict
+        In future-major order.
+
+    Examples
+    --------
+    >>> grid = grid_scenarios(["current_conditions", "orders_only"], ["baseline"])
+    >>> list(grid)
+    [('baseline', 'current_conditions'), ('baseline', 'orders_only')]
+    >>> sorted(grid[("baseline", "orders_only")].drivers)
+    ['eu_procurement_growth', 'nl_defence_spending_gdp_share', 'nl_materiel_share', 'order_certainty']
+    """
+    from nldtib_forecast import scenarios as sc
+
+    pol = _resolve(sc.POLICY_NAMES if policies is None else policies, "policies",
+                   sc.policies())
+    fut = _resolve(sc.FUTURE_NAMES if futures is None else futures, "futures", sc.futures())
+    out = {}
+    for f in fut:
+        for p in pol:
+            out[(f.name, p.name)] = Scenario(
+                f"{f.name}--{p.name}", {**f.to_dict()["drivers"], **p.to_dict()["drivers"]},
+                f"Future {f.name!r}: {f.description} Policy {p.name!r}: {p.description}",
+                tuple(dict.fromkeys(f.sources + p.sources)))
+    return out
+
+
+def _grid_labels(grid: Mapping) -> dict[str, tuple[str, str]]:
+    return {f"{f}{GRID_SEPARATOR}{p}": (f, p) for (f, p) in grid}
+
+
+def _relabel(result: ScenarioResult, labels: Mapping[str, tuple[str, str]]) -> ScenarioResult:
+    """The grid's scenarios renamed ``"FUTURE/POLICY"``."""
+    by_name = {f"{f}--{p}": label for label, (f, p) in labels.items()}
+    names = [by_name.get(s, s) for s in result.scenarios]
+    draws = {v: result._array(v) for v in result.variables}
+    definitions = {by_name.get(k, k): v for k, v in result.definitions.items()}
+    return ScenarioResult(draws, names, list(result.years), result.metadata, definitions)
+
+
+def binding_constraints(result: ScenarioResult, threshold: float = 0.01,
+                        majority: float = 0.5) -> pd.DataFrame:
+    """Which constraint limits turnover, per scenario and year, and a sentence per scenario.
+
+    Turnover is capacity-bound in a draw when unmet demand exceeds ``threshold`` of demand
+    (some segment cannot serve its demand); a year is capacity-bound when more than
+    ``majority`` of the draws are.
+
+    Parameters
+    ----------
+    result : ScenarioResult
+        From :meth:`Outlook.simulate`.
+    threshold : float, default 0.01
+        Unmet demand, as a share of demand, above which a draw counts as capacity-bound.
+    majority : float, default 0.5
+        Share of draws above which a year counts as capacity-bound.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``(scenario, year)``: ``share_capacity_bound`` (fraction of draws),
+        ``binding`` (``"demand"`` or ``"capacity"``) and ``sentence`` (the same text in every
+        year of a scenario, e.g. ``"demand limits turnover until 2028; capacity from 2029"``).
+
+    Examples
+    --------
+    >>> res = Outlook.from_survey().simulate(policies=["current_conditions"],
+    ...                                      futures=["baseline"], n_draws=200, seed=1)
+    >>> b = binding_constraints(res)
+    >>> b.loc["baseline/current_conditions", "sentence"].iloc[0]
+    'capacity limits turnover in every year 2026-2035 (in most draws)'
+    """
+    if not isinstance(result, ScenarioResult):
+        raise InputError(f"argument 'result': expected a ScenarioResult, got "
+                         f"{type(result).__name__}")
+    for var in ("unmet_demand_eur", "demand_eur"):
+        if var not in result.variables:
+            raise InputError(f"argument 'result': needs the outlook variable {var!r}")
+    unmet, demand = result._array("unmet_demand_eur"), result._array("demand_eur")
+    bound = (unmet > threshold * demand).mean(axis=1)  # (S, T)
+    years = result.years.to_list()
+    rows = []
+    for i, scen in enumerate(result.scenarios):
+        cap = bound[i] > majority
+        text = _constraint_sentence(years, cap)
+        for t, y in enumerate(years):
+            rows.append((scen, y, float(bound[i, t]), "capacity" if cap[t] else "demand", text))
+    out = pd.DataFrame(rows, columns=["scenario", "year", "share_capacity_bound", "binding",
+                                      "sentence"]).set_index(["scenario", "year"])
+    return out
+
+
+def _constraint_sentence(years: list[int], cap: np.ndarray) -> str:
+    """``"demand limits turnover until 2028; capacity from 2029"`` and the like."""
+    runs, start = [], 0
+    for t in range(1, len(years) + 1):
+        if t == len(years) or cap[t] != cap[start]:
+            runs.append(("capacity" if cap[start] else "demand", years[start], years[t - 1]))
+            start = t
+    if len(runs) == 1:
+        what = runs[0][0]
+        return f"{what} limits turnover in every year {years[0]}-{years[-1]} (in most draws)"
+    parts = []
+    for k, (what, a, b) in enumerate(runs):
+        if k == 0:
+            parts.append(f"{what} limits turnover until {b}")
+        elif k == len(runs) - 1:
+            parts.append(f"{what} from {a}")
+        else:
+            parts.append(f"{what} in {a}" + (f"-{b}" if b > a else ""))
+    return "; ".join(parts) + " (in most draws)"
+
+
+def hindcast(start: int = 2021, end: int = 2025, *, n_draws: int = 2000,
+             seed: int | np.random.Generator | None = None, level: float = 0.9,
+             market_response: str = "elasticity", other_destinations: float = 0.0,
+             other_growth: float = 0.035) -> pd.DataFrame:
+    """The hindcast of :meth:`Outlook.hindcast` (documented there).
+
+    Examples
+    --------
+    >>> h = hindcast(2022, 2025, n_draws=300, seed=0)
+    >>> h["variable"].unique().tolist()
+    ['ds_turnover_eur', 'export_share']
+    """
+    from nldtib_forecast.models._trade_data import HISTORY_YEARS, calibration_history
+    from nldtib_forecast.models._trade_model import ExportShareModel
+
+    for name, value in (("start", start), ("end", end)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise InputError(f"argument '{name}': must be an int year, got {value!r}")
+    first = HISTORY_YEARS[0]
+    if not first + 2 <= start < end <= HISTORY_YEARS[-1]:
+        raise InputError(f"arguments 'start', 'end': need {first + 2} <= start < end <= "
+                         f"{HISTORY_YEARS[-1]} (at least three years of history up to start); "
+                         f"got start={start}, end={end}")
+    if not 0 < level < 1:
+        raise InputError(f"argument 'level': must lie in (0, 1), got {level!r}")
+    model = ExportShareModel.from_published(
+        int(start), fit_years=range(first, int(start) + 1), market_response=market_response,
+        other_destinations=other_destinations, other_growth=other_growth)
+    h = calibration_history()
+    years = list(range(int(start) + 1, int(end) + 1))
+    market_growth = (h["eu_market_eur"] / h["eu_market_eur"].shift(1) - 1).loc[years]
+    materiel_growth = (h["materiel_spending_eur"] / h["materiel_spending_eur"].shift(1)
+                       - 1).loc[years]
+    observed = Scenario(
+        "observed", {"eu_procurement_growth": {int(y): round(float(g), 10)
+                                               for y, g in market_growth.items()},
+                     "nl_gdp_growth": {int(y): round(float(g), 10)
+                                       for y, g in materiel_growth.items()}},
+        f"Observed external drivers {years[0]}-{years[-1]}: growth of EDA equipment "
+        "procurement and of Dutch materiel spending (carried by nl_gdp_growth, the other "
+        "Dutch drivers at their base-year values).", ("calibration_history()",), kind="future")
+    res = model.project([observed], horizon=int(end), n_draws=n_draws, seed=seed)
+    lo_q, hi_q = _tails(level)
+    rows = []
+    for var, published in (("ds_turnover_eur", h["ds_turnover_eur"]),
+                           ("export_share", h["export_share_published"])):
+        arr = res._array(var)[0]  # (n, T) with the base year first
+        for t, y in enumerate(res.years):
+            if y <= start:
+                continue
+            lo, med, hi = np.quantile(arr[:, t], [lo_q, 0.5, hi_q])
+            pub = float(published.get(int(y), np.nan))
+            covered = pd.NA if not np.isfinite(pub) else bool(lo <= pub <= hi)
+            rows.append({"year": int(y), "variable": var, "published": pub, "median": med,
+                         "lower": lo, "upper": hi, "covered": covered})
+    out = pd.DataFrame(rows)
+    out["covered"] = out["covered"].astype("boolean")
+    out.attrs["interval"] = f"{level:.0%} central interval over {n_draws} draws"
+    out.attrs["model"] = model.summary()
+    return out
 
 
 def summary_table(result: ScenarioResult, years: Sequence[int] | int = (2030, 2035),
