@@ -134,9 +134,76 @@ def test_summary_and_results_tables(small_results):
 
 
 def test_the_report_runs_the_outlook(small_results):
+    from nldtib_forecast.scenarios import FUTURE_NAMES, POLICY_NAMES
+
     assert set(small_results) == {"outlook"}
-    assert list(_report.default_scenarios()) == ["current_conditions", "improved_conditions",
-                                                 "eu_surge_current", "nl_35_improved"]
+    assert list(_report.default_scenarios()) == [*POLICY_NAMES, *FUTURE_NAMES]
+
+
+@pytest.fixture(scope="module")
+def report_dir(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("report") / "out"
+    assert main(["report", "--out", str(out), "--draws", "100", "--seed", "3", "--quiet"]) == 0
+    return out
+
+
+def test_report_leads_with_the_policy_effects_per_future(report_dir):
+    """The default report runs every built-in policy under every built-in future; its first
+    table and first chart are what each policy adds over current conditions, per future, in
+    2030 and 2035, with intervals."""
+    from nldtib_forecast.scenarios import FUTURE_NAMES, POLICY_NAMES
+
+    eff = pd.read_csv(report_dir / "policy_effects.csv")
+    assert list(eff.columns) == ["model", "future", "policy", "variable", "unit", "year",
+                                 "median", "lower", "upper", "share_positive"]
+    assert list(dict.fromkeys(eff["future"])) == list(FUTURE_NAMES)
+    assert set(eff["policy"]) == set(POLICY_NAMES) - {"current_conditions"}
+    assert set(eff["year"]) == {2030, 2035}
+    assert (eff["lower"] <= eff["median"] + 1e-6).all()
+    assert (eff["median"] <= eff["upper"] + 1e-6).all()
+    real = eff[eff["variable"] == "turnover_real_eur"].set_index(["future", "policy", "year"])
+    # better conditions add turnover in the committed future by 2035 ...
+    assert real.loc[("baseline", "improved_conditions", 2035), "median"] > 0.5e9
+    assert real.loc[("baseline", "improved_conditions", 2035), "share_positive"] > 0.9
+    # ... and nothing where demand never reaches capacity
+    assert real.loc[("constant_gdp_shares", "improved_conditions", 2035), "median"] == 0
+    html = (report_dir / "nldtib_report.html").read_text(encoding="utf-8")
+    first_h2 = re.search(r'<h2 id="([^"]+)"', html).group(1)
+    assert first_h2 == "effects"
+    first_img = re.search(r'<figcaption>.*?<code>([^<]+)</code>', html).group(1)
+    assert first_img == "policy_effects.png"
+    assert "limits turnover" in html
+    workbook = pd.ExcelFile(report_dir / "nldtib_report.xlsx")
+    assert workbook.sheet_names[0] == "policy_effects"
+    constraints = pd.read_csv(report_dir / "constraints.csv")
+    assert len(constraints) == len(POLICY_NAMES) * len(FUTURE_NAMES)
+    assert constraints["sentence"].str.contains("limits turnover").all()
+
+
+def test_run_with_futures_and_policies(tmp_path):
+    """run FILE --futures a --policies b: a grid; the file's futures/policies tables; the
+    reference policy is always run; unknown names are clear errors."""
+    path = tmp_path / "grid.toml"
+    path.write_text(
+        "[futures.fast_europe]\ndescription = 'Europe grows 12% a year'\n"
+        "[futures.fast_europe.drivers]\neu_procurement_growth = 0.12\n\n"
+        "[policies.framework_contracts]\n[policies.framework_contracts.drivers]\n"
+        "order_certainty = { 2027 = 0.65 }\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["run", str(path), "--out", str(out), "--draws", "60", "--seed", "1",
+                 "--futures", "fast_europe,baseline", "--quiet"]) == 0
+    eff = pd.read_csv(out / "policy_effects.csv")
+    assert list(dict.fromkeys(eff["future"])) == ["fast_europe", "baseline"]
+    assert set(eff["policy"]) == {"framework_contracts"}
+    manifest = (out / "manifest.json").read_text(encoding="utf-8")
+    assert "--futures fast_europe,baseline" in manifest
+    # the file alone: its futures and policies
+    out2 = tmp_path / "out2"
+    assert main(["run", str(path), "--out", str(out2), "--draws", "60", "--quiet"]) == 0
+    assert set(pd.read_csv(out2 / "policy_effects.csv")["future"]) == {"fast_europe"}
+    assert main(["run", str(path), "--out", str(tmp_path / "bad"), "--futures", "baselin",
+                 "--quiet"]) != 0
+    assert not (tmp_path / "bad").exists()
 
 
 def test_decomposition_suppresses_failing_cells():

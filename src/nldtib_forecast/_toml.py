@@ -18,27 +18,42 @@ import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from difflib import get_close_matches
 from pathlib import Path
+from types import MappingProxyType
 
 import numpy as np
 
 from nldtib_forecast._errors import InputError, Problem, key_problem
 
 __all__ = ["loads", "dumps", "format_key", "format_value", "read_text", "scenario_tables",
-           "check_value", "check_year", "check_drivers", "check_driver_fields",
-           "check_name", "check_years"]
+           "table_positions", "check_value", "check_year", "check_drivers",
+           "check_driver_fields", "check_name", "check_years", "SECTIONS", "SECTION_OF_KIND"]
 
 #: Kinds of driver: levers the government can move, and external drivers.
 DRIVER_KINDS: tuple[str, ...] = ("lever", "external")
 #: Kinds of scenario: levers only, external drivers only, or both.
 SCENARIO_KINDS: tuple[str, ...] = ("policy", "future", "scenario")
+#: The sections of a scenario file and the kind of scenario each holds, in the order a file
+#: lists them when it names them in a message.
+SECTIONS: Mapping[str, str] = MappingProxyType({"scenarios": "scenario", "futures": "future",
+                                                "policies": "policy"})
+#: The section a scenario of each kind is written to.
+SECTION_OF_KIND: Mapping[str, str] = MappingProxyType(
+    {kind: section for section, kind in SECTIONS.items()})
+_SECTION_LIST = "[scenarios.<name>], [futures.<name>] and [policies.<name>]"
 _NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 _DRIVER_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _YEAR_TEXT = re.compile(r"^[+-]?\d+$")
 _YEAR_RANGE = (1900, 2200)
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 _LINE_COLUMN = re.compile(r"at line (\d+), column (\d+)")
-_TABLE_HEADER = re.compile(r"^\s*\[\s*scenarios\s*\.\s*(\"[^\"]*\"|'[^']*'|[A-Za-z0-9_-]+)")
-_KEY_LINE = re.compile(r"^\s*(\"[^\"]*\"|'[^']*'|[A-Za-z0-9_-]+)\s*=")
+_KEY = r"(\"[^\"]*\"|'[^']*'|[A-Za-z0-9_-]+)"
+_SECTION = r"(scenarios|futures|policies)"
+_TABLE_HEADER = re.compile(rf"^\s*\[\s*{_SECTION}\s*\.\s*{_KEY}")
+_SECTION_HEADER = re.compile(rf"^\s*\[\s*{_SECTION}\s*\]")
+_ANY_HEADER = re.compile(r"^\s*\[")
+_DOTTED_LINE = re.compile(rf"^\s*{_SECTION}\s*\.\s*{_KEY}\s*[.=]")
+_KEY_LINE = re.compile(rf"^\s*{_KEY}\s*=")
+_KEY_START = re.compile(rf"^\s*{_KEY}\s*[.=]")
 _ESCAPES = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': '\\"',
             "\\": "\\\\"}
 
@@ -104,13 +119,19 @@ def format_value(value: object) -> str:
 def dumps(scenarios: Mapping[str, Mapping[str, object]], header: str = "") -> str:
     """Write ``{name: {"description": ..., "sources": [...], "drivers": {...}}}`` as TOML.
 
-    Each scenario becomes a ``[scenarios.<name>]`` table; its drivers go into a
-    ``[scenarios.<name>.drivers]`` table, one line per driver, paths as inline tables.
-    Empty descriptions, source lists and driver tables are left out.
+    Each scenario becomes a table in the section of its ``kind`` (``"kind"`` of the table;
+    ``"scenario"`` when absent): ``[futures.<name>]`` for a future, ``[policies.<name>]`` for
+    a policy, ``[scenarios.<name>]`` otherwise (the section implies the kind, so ``kind`` is
+    not written). Its drivers go into a ``[<section>.<name>.drivers]`` table, one line per
+    driver, paths as inline tables. A true ``"replace"`` is written as ``replace = true``.
+    Empty descriptions, source lists and driver tables are left out. Scenarios are written in
+    the order given.
 
     >>> print(dumps({"demo": {"description": "A demo", "sources": [],
     ...                       "drivers": {"order_certainty": 0.6,
-    ...                                   "procurement_lead_time_months": {2026: 24, 2028: 12}}}}))
+    ...                                   "procurement_lead_time_months": {2026: 24, 2028: 12}}},
+    ...              "surge": {"kind": "future", "replace": True,
+    ...                        "drivers": {"eu_procurement_growth": 0.1}}}))
     [scenarios.demo]
     description = "A demo"
     <BLANKLINE>
@@ -118,13 +139,25 @@ def dumps(scenarios: Mapping[str, Mapping[str, object]], header: str = "") -> st
     order_certainty = 0.6
     procurement_lead_time_months = { 2026 = 24, 2028 = 12 }
     <BLANKLINE>
+    [futures.surge]
+    replace = true
+    <BLANKLINE>
+    [futures.surge.drivers]
+    eu_procurement_growth = 0.1
+    <BLANKLINE>
     """
     lines: list[str] = []
     if header:
         lines += [f"# {line}".rstrip() for line in header.splitlines()] + [""]
     for name, table in scenarios.items():
-        key = f"scenarios.{format_key(name)}"
+        kind = table.get("kind", "scenario")
+        if kind not in SECTION_OF_KIND:
+            raise ValueError(f"scenario {name!r}: unknown kind {kind!r}; valid: "
+                             f"{list(SCENARIO_KINDS)}")
+        key = f"{SECTION_OF_KIND[kind]}.{format_key(name)}"
         lines.append(f"[{key}]")
+        if table.get("replace"):
+            lines.append("replace = true")
         for field in ("description", "sources"):
             if table.get(field):
                 lines.append(f"{field} = {format_value(table[field])}")
@@ -136,29 +169,69 @@ def dumps(scenarios: Mapping[str, Mapping[str, object]], header: str = "") -> st
     return "\n".join(lines)
 
 
+def _unquote(key: str) -> str:
+    return key.strip().strip("\"'")
+
+
+def table_positions(text: str) -> dict[tuple[str, str], int]:
+    """Line (0-based) where each ``(section, name)`` table is first defined (best effort).
+
+    Recognizes ``[<section>.<name>...]`` headers, keys ``name = ...`` or ``name.x = ...`` under
+    a bare ``[<section>]`` header, and dotted keys ``<section>.<name>... = ...`` before the first
+    header. Used to keep the scenarios of a file in file order across sections (a parsed TOML
+    document keeps the order within a section only).
+
+    >>> table_positions("[policies.b.drivers]\\nx = 1\\n[futures]\\na = { }\\n[scenarios.c]\\n")
+    {('policies', 'b'): 0, ('futures', 'a'): 3, ('scenarios', 'c'): 4}
+    """
+    out: dict[tuple[str, str], int] = {}
+    current: str | None = None  # the section of a bare [<section>] header we are under
+    top = True  # no header seen yet
+    for number, line in enumerate(text.splitlines()):
+        found: tuple[str, str] | None = None
+        header = _TABLE_HEADER.match(line)
+        if header:
+            found, current, top = (header.group(1), _unquote(header.group(2))), None, False
+        elif section := _SECTION_HEADER.match(line):
+            current, top = section.group(1), False
+        elif _ANY_HEADER.match(line):
+            current, top = None, False
+        elif current is not None and (key := _KEY_START.match(line)):
+            found = (current, _unquote(key.group(1)))
+        elif top and (dotted := _DOTTED_LINE.match(line)):
+            found = (dotted.group(1), _unquote(dotted.group(2)))
+        if found is not None:
+            out.setdefault(found, number)
+    return out
+
+
 def _locate(text: str, lineno: int) -> str | None:
-    """Dotted key of line ``lineno``: the last ``[scenarios.<name>...]`` header at or above it,
-    plus the key on the line itself (best effort; ``None`` when no scenario table is found)."""
+    """Dotted key of line ``lineno``: the last ``[<section>.<name>...]`` header at or above it
+    (section ``scenarios``, ``futures`` or ``policies``), plus the key on the line itself (best
+    effort; the key alone when no such header is found)."""
     lines = text.splitlines()
     key = None
     if 1 <= lineno <= len(lines):
         match = _KEY_LINE.match(lines[lineno - 1])
-        key = match.group(1).strip("\"'") if match else None
+        key = _unquote(match.group(1)) if match else None
     for line in reversed(lines[:lineno]):
         match = _TABLE_HEADER.match(line)
         if match:
-            where = f"scenarios.{match.group(1).strip(chr(34) + chr(39))}"
+            where = f"{match.group(1)}.{_unquote(match.group(2))}"
             if re.search(r"\.\s*drivers\s*\]", line):
                 where += ".drivers"
             return where + (f".{key}" if key else "")
+        if _ANY_HEADER.match(line):  # another table: the key is not in a scenario table
+            break
     return key
 
 
 def loads(text: str, source: str = "<string>") -> dict:
     """Parse TOML text; a syntax error becomes an :class:`InputError` that says where.
 
-    The error names the file, the line and column, and (best effort) the scenario whose table
-    holds the line and the key on it.
+    The error names the file, the line and column, and (best effort) the dotted key of the
+    line: the ``[scenarios.<name>]``, ``[futures.<name>]`` or ``[policies.<name>]`` table
+    that holds it and the key on it.
 
     >>> loads("[scenarios.a.drivers]\\norder_certainty = 0.5\\n")
     {'scenarios': {'a': {'drivers': {'order_certainty': 0.5}}}}
@@ -167,6 +240,11 @@ def loads(text: str, source: str = "<string>") -> dict:
     ...
     nldtib_forecast._errors.InputError: s.toml: malformed TOML
       - key 'scenarios.a.drivers.order_certainty': line 2, column 19: Invalid value
+    >>> loads("[futures.surge.drivers]\\neu_procurement_growth = 0.1.\\n", source="f.toml")
+    Traceback (most recent call last):
+    ...
+    nldtib_forecast._errors.InputError: f.toml: malformed TOML
+      - key 'futures.surge.drivers.eu_procurement_growth': line 2, column 28: ...
     """
     if not isinstance(text, str):
         raise InputError(f"{source}: scenario text must be a str, got {type(text).__name__}")
@@ -180,9 +258,10 @@ def loads(text: str, source: str = "<string>") -> dict:
             raise InputError(f"{source}: malformed TOML: {message}") from None
         line, column = int(match.group(1)), int(match.group(2))
         where = _locate(text, line) or "scenarios"
-        if reason.startswith("Cannot declare") and where.startswith("scenarios."):
+        section = where.split(".")[0]
+        if reason.startswith("Cannot declare") and section in SECTIONS and "." in where:
             scenario = where.split(".")[1]
-            reason += (f" (a table of scenario {scenario!r} is defined twice: each scenario "
+            reason += (f" (a table of {SECTIONS[section]} {scenario!r} is defined twice: each "
                        "name may appear only once in a file)")
         rule = f"line {line}, column {column}: {reason}"
         raise InputError(f"{source}: malformed TOML", [key_problem(where, rule)]) from None
@@ -198,33 +277,68 @@ def read_text(path: Path) -> str:
         raise InputError(f"{path}: malformed TOML: not UTF-8 text ({err.reason})") from None
 
 
-def scenario_tables(doc: Mapping, keys: Sequence[str]
-                    ) -> tuple[dict[str, Mapping], list[Problem]]:
-    """The ``[scenarios.<name>]`` tables of a parsed file and the structural problems found:
-    top-level keys other than ``scenarios``, scenarios that are not tables, keys of a scenario
-    table not in ``keys`` (with the nearest valid key suggested)."""
+def scenario_tables(doc: Mapping, keys: Sequence[str],
+                    positions: Mapping[tuple[str, str], int] | None = None
+                    ) -> tuple[list[tuple[str, str, Mapping]], list[Problem]]:
+    """The tables of a parsed scenario file, as ``(section, name, table)``, and the structural
+    problems found.
+
+    The tables come in file order when ``positions`` (from :func:`table_positions`) is given,
+    else in document order (section by section). Problems: top-level keys other than the
+    sections ``scenarios``, ``futures`` and ``policies``; a section or an entry of one that is
+    not a table; a name used in more than one section (the later table is dropped); keys of a
+    table not in ``keys`` (with the nearest valid key suggested; the table is dropped).
+
+    >>> tables, problems = scenario_tables(
+    ...     {"futures": {"a": {}}, "policies": {"a": {}, "b": {"drive": {}}}, "future": {}},
+    ...     ("description", "drivers"))
+    >>> tables
+    [('futures', 'a', {})]
+    >>> for p in problems:
+    ...     print(p)
+    key 'future': unknown top-level key (did you mean 'futures'?); a scenario file holds only \
+[scenarios.<name>], [futures.<name>] and [policies.<name>] tables
+    key 'policies.a': name 'a' is also used by [futures.a]; a name may be used only once, in \
+one of [scenarios], [futures] and [policies]
+    key 'policies.b.drive': unknown key (did you mean 'drivers'?); a policy table holds \
+description, drivers
+    """
     problems: list[Problem] = []
-    for key in doc:
-        if key != "scenarios":
-            problems.append(key_problem(str(key), "unknown top-level key; a scenario file "
-                                        "holds only [scenarios.<name>] tables"))
-    tables = doc.get("scenarios", {})
-    if not isinstance(tables, Mapping):
-        return {}, problems + [key_problem("scenarios", "must be a table of scenarios")]
-    out: dict[str, Mapping] = {}
-    for name, table in tables.items():
+    entries: list[tuple[str, str, object]] = []
+    for section, tables in doc.items():
+        if section not in SECTIONS:
+            close = get_close_matches(str(section), list(SECTIONS), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            problems.append(key_problem(str(section), f"unknown top-level key{hint}; a scenario "
+                                        f"file holds only {_SECTION_LIST} tables"))
+        elif not isinstance(tables, Mapping):
+            problems.append(key_problem(section, f"must be a table of {section} "
+                                        f"([{section}.<name>] tables)"))
+        else:
+            entries += [(section, name, table) for name, table in tables.items()]
+    if positions:
+        entries.sort(key=lambda entry: positions.get((entry[0], entry[1]), float("inf")))
+    out: list[tuple[str, str, Mapping]] = []
+    owner: dict[str, str] = {}  # name -> the section that uses it first
+    for section, name, table in entries:
+        where = f"{section}.{name}"
+        if name in owner:
+            problems.append(key_problem(where, f"name {name!r} is also used by "
+                                        f"[{owner[name]}.{name}]; a name may be used only once, "
+                                        "in one of [scenarios], [futures] and [policies]"))
+            continue
+        owner[name] = section
         if not isinstance(table, Mapping):
-            problems.append(key_problem(f"scenarios.{name}",
-                                        "must be a table ([scenarios.<name>])"))
+            problems.append(key_problem(where, f"must be a table ([{section}.<name>])"))
             continue
         unknown = [k for k in table if k not in keys]
         for key in unknown:
             close = get_close_matches(str(key), list(keys), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            problems.append(key_problem(f"scenarios.{name}.{key}", f"unknown key{hint}; a scenario "
-                                    f"table holds {', '.join(keys)}"))
+            problems.append(key_problem(f"{where}.{key}", f"unknown key{hint}; a "
+                                        f"{SECTIONS[section]} table holds {', '.join(keys)}"))
         if not unknown:
-            out[name] = table
+            out.append((section, name, table))
     return out, problems
 
 

@@ -53,7 +53,8 @@ __all__ = [
 SCENARIO_KINDS = _toml.SCENARIO_KINDS
 DRIVER_KINDS = _toml.DRIVER_KINDS
 
-_SCENARIO_KEYS = ("description", "sources", "drivers")
+#: The keys of a scenario file's table ([scenarios.x], [futures.x] or [policies.x]).
+_SCENARIO_KEYS = ("description", "sources", "drivers", "kind", "replace")
 
 
 # --------------------------------------------------------------------------------------------
@@ -176,11 +177,11 @@ class Scenario:
     Scenario('procurement_reform', drivers={'order_certainty': 0.6, \
 'procurement_lead_time_months': {2026: 24.0, 2028: 12.0}})
     >>> s.path("procurement_lead_time_months", range(2025, 2030)).tolist()
-    [24.0, 24.0, 18.0, 12.0, 12.0]
+    [30.0, 24.0, 18.0, 12.0, 12.0]
     >>> s.values([2025, 2030], drivers=driver_names("capacity"))
     driver  order_certainty  procurement_lead_time_months  labour_supply_growth
     year
-    2025                0.6                          24.0                  0.01
+    2025                0.3                          30.0                  0.01
     2030                0.6                          12.0                  0.01
     """
 
@@ -358,6 +359,10 @@ class Scenario:
     def from_toml(cls, path: str | PathLike, name: str | None = None) -> Scenario:
         """Read one scenario from a TOML file (the only one, or the one called ``name``).
 
+        The file may hold ``[scenarios.<name>]``, ``[futures.<name>]`` and
+        ``[policies.<name>]`` tables, and is checked as by :func:`load_scenarios` (a table
+        named after a built-in must equal it or say ``replace = true``).
+
         Examples
         --------
         >>> import tempfile, pathlib
@@ -381,19 +386,24 @@ class Scenario:
     def to_toml(self, path: str | PathLike) -> Path:
         """Write this scenario to a TOML file (overwritten); returns the path.
 
+        The table goes into the section of the scenario's kind: ``[policies.<name>]``,
+        ``[futures.<name>]`` or ``[scenarios.<name>]`` (see :func:`save_scenarios`, which
+        also marks a changed built-in with ``replace = true``).
+
         Examples
         --------
         >>> import tempfile, pathlib
         >>> tmp = tempfile.TemporaryDirectory()
-        >>> s = Scenario("reform", {"order_certainty": 0.6}, description="Framework contracts")
+        >>> s = Scenario("reform", {"order_certainty": 0.6}, description="Framework contracts",
+        ...              kind="policy")
         >>> path = s.to_toml(pathlib.Path(tmp.name, "reform.toml"))
         >>> print(path.read_text(encoding='utf-8').strip())
         # Scenario file written by nldtib_forecast 0.1.0
         <BLANKLINE>
-        [scenarios.reform]
+        [policies.reform]
         description = "Framework contracts"
         <BLANKLINE>
-        [scenarios.reform.drivers]
+        [policies.reform.drivers]
         order_certainty = 0.6
         >>> Scenario.from_toml(path) == s
         True
@@ -423,22 +433,110 @@ class Scenario:
 # --------------------------------------------------------------------------------------------
 # Files
 # --------------------------------------------------------------------------------------------
-def _from_document(doc: Mapping, source: str) -> dict[str, Scenario]:
-    tables, problems = _toml.scenario_tables(doc, _SCENARIO_KEYS)
-    out: dict[str, Scenario] = {}
-    for name, table in tables.items():
-        try:
-            out[name] = Scenario(name, table.get("drivers", {}), table.get("description", ""),
-                                 table.get("sources", ()))
-        except InputError as err:
-            problems.extend(err.problems)
-    if problems:
-        raise InputError(f"{source}: invalid scenario file", problems)
+def _in_section(problem: Problem, name: str, where: str) -> Problem:
+    """A problem of the :class:`Scenario` constructor, keyed by the file table ``where`` it
+    comes from (the constructor says ``scenarios.<name>``, or ``name`` for a bad name)."""
+    prefix = f"scenarios.{name}"
+    column = problem.column
+    if column == "name":
+        column = where
+    elif column == prefix or column.startswith(prefix + "."):
+        column = where + column[len(prefix):]
+    else:
+        return problem
+    return key_problem(column, problem.rule, problem.rows, problem.n_rows)
+
+
+def _differences(mine: Scenario, theirs: Scenario) -> list[str]:
+    """What differs between two scenarios of the same name, in words."""
+    out = []
+    if mine.kind != theirs.kind:
+        out.append(f"kind {mine.kind!r}, the built-in's is {theirs.kind!r}")
+    if mine.to_dict()["drivers"] != theirs.to_dict()["drivers"]:
+        out.append("drivers")
+    if mine.description != theirs.description:
+        out.append("description")
+    if mine.sources != theirs.sources:
+        out.append("sources")
     return out
 
 
+def _builtin_problems(scenario: Scenario, where: str, replace: bool,
+                      known: Mapping[str, Scenario]) -> list[Problem]:
+    """The built-in name rule: a table named after a built-in either equals it or says
+    ``replace = true``; ``replace = true`` needs a built-in of that name."""
+    name = scenario.name
+    theirs = known.get(name)
+    if theirs is None:
+        if not replace:
+            return []
+        close = get_close_matches(name, list(known), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return [key_problem(f"{where}.replace", f"replace = true, but there is no built-in "
+                            f"scenario {name!r} to replace{hint}; correct the name or remove "
+                            "the key")]
+    if replace or scenario == theirs:
+        return []
+    return [key_problem(where, f"{name!r} is the name of a built-in {theirs.kind} "
+                        f"(scenarios.builtin()) and this table differs from it "
+                        f"({', '.join(_differences(scenario, theirs))}); add 'replace = true' "
+                        "to the table to use this definition instead of the built-in, or "
+                        "choose another name")]
+
+
+def _from_document(doc: Mapping, source: str,
+                   positions: Mapping[tuple[str, str], int] | None = None
+                   ) -> tuple[dict[str, Scenario], dict[str, str]]:
+    """The scenarios of a parsed file by name and the section (``scenarios``, ``futures`` or
+    ``policies``) each was read from.
+
+    ``positions`` (from :func:`_toml.table_positions`) puts the tables in file order across
+    sections. Checks the structure, every table (as the :class:`Scenario` constructor does,
+    with the problems keyed by the table's section), ``kind`` against the section,
+    ``replace`` and the built-in name rule; raises one :class:`InputError` that names
+    ``source`` and lists every problem.
+    """
+    entries, problems = _toml.scenario_tables(doc, _SCENARIO_KEYS, positions)
+    known = builtin() if entries else {}
+    out: dict[str, Scenario] = {}
+    sections: dict[str, str] = {}
+    for section, name, table in entries:
+        where = f"{section}.{name}"
+        found: list[Problem] = []
+        kind = _toml.SECTIONS[section]
+        if section == "scenarios":
+            kind = table.get("kind", kind)
+        elif "kind" in table and table["kind"] != kind:
+            given = table["kind"]
+            move = (f"move the table to [{_toml.SECTION_OF_KIND[given]}.{name}] or "
+                    if isinstance(given, str) and given in _toml.SECTION_OF_KIND else "")
+            found.append(key_problem(f"{where}.kind", f"kind {given!r} contradicts the section: "
+                                     f"a [{section}.<name>] table is a {kind}; {move}leave "
+                                     "kind out"))
+        replace = table.get("replace", False)
+        if not isinstance(replace, bool):
+            found.append(key_problem(f"{where}.replace", f"must be true or false, got "
+                                     f"{type(replace).__name__} {replace!r}"))
+        try:
+            scenario = Scenario(name, table.get("drivers", {}), table.get("description", ""),
+                                table.get("sources", ()), kind)
+        except InputError as err:
+            found.extend(_in_section(p, str(name), where) for p in err.problems)
+        else:
+            if not found:
+                found.extend(_builtin_problems(scenario, where, replace, known))
+        if found:
+            problems.extend(found)
+        else:
+            out[name] = scenario
+            sections[name] = section
+    if problems:
+        raise InputError(f"{source}: invalid scenario file", problems)
+    return out, sections
+
+
 def parse_scenarios(text: str, source: str = "<string>") -> dict[str, Scenario]:
-    """Scenarios from TOML text, by name (see :func:`load_scenarios`).
+    """Scenarios from TOML text, by name in file order (see :func:`load_scenarios`).
 
     >>> parse_scenarios('''
     ... [scenarios.fast]
@@ -456,60 +554,100 @@ def parse_scenarios(text: str, source: str = "<string>") -> dict[str, Scenario]:
     ... '''
     >>> parse_scenarios(text)["reform"].path("procurement_lead_time_months", [2026, 2027]).tolist()
     [24.0, 18.0]
+
+    Futures and policies have sections of their own:
+
+    >>> found = parse_scenarios('''
+    ... [futures.surge.drivers]
+    ... eu_procurement_growth = { 2026 = 0.10, 2030 = 0.10, 2031 = 0.035 }
+    ... [policies.fast.drivers]
+    ... procurement_lead_time_months = { 2026 = 30, 2028 = 12 }
+    ... ''')
+    >>> {name: s.kind for name, s in found.items()}
+    {'surge': 'future', 'fast': 'policy'}
+
+    Every problem is listed at once, named by its dotted key:
+
     >>> parse_scenarios('''
     ... [scenarios.bad.drivers]
     ... order_certainty = "0.6"
-    ... ''')
+    ... [policies.improved_conditions.drivers]
+    ... order_certainty = 0.8
+    ... ''', "mine.toml")
     Traceback (most recent call last):
     ...
-    nldtib_forecast._errors.InputError: <string>: invalid scenario file
+    nldtib_forecast._errors.InputError: mine.toml: invalid scenario file
       - key 'scenarios.bad.drivers.order_certainty': ... must be a number, got str '0.6'
+      - key 'policies.improved_conditions': 'improved_conditions' is the name of a built-in \
+policy ... add 'replace = true' ...
     """
-    return _from_document(_toml.loads(text, source), source)
+    doc = _toml.loads(text, source)
+    return _from_document(doc, source, _toml.table_positions(text))[0]
 
 
 def load_scenarios(paths: str | PathLike | Sequence[str | PathLike]) -> dict[str, Scenario]:
-    """Read the scenarios of one or several TOML files.
+    """Read the scenarios, futures and policies of one or several TOML files.
 
     Parameters
     ----------
     paths : path or sequence of paths
-        Files holding ``[scenarios.<name>]`` tables. A name may appear only once across all
-        files.
+        Files holding ``[scenarios.<name>]``, ``[futures.<name>]`` and ``[policies.<name>]``
+        tables (a table of ``[futures]`` is a :class:`Scenario` of kind ``"future"``, one of
+        ``[policies]`` of kind ``"policy"``; a ``[scenarios]`` table may say ``kind = ...``
+        and is a ``"scenario"`` otherwise). A name may appear only once across all sections
+        and files.
 
     Returns
     -------
     dict of str to Scenario
-        In file order.
+        In file order (files in the order given).
 
     Raises
     ------
     nldtib_forecast.InputError
         If a file is malformed TOML, has unknown keys, unknown drivers, values of the wrong type
-        or out of range, non-integer years, or if a scenario name is duplicated. Every problem
-        of a file is listed, each named by its dotted key ``scenarios.<name>.drivers.<driver>``.
+        or out of range, non-integer years, a driver that does not fit the table's kind, a
+        ``kind`` that contradicts its section, a ``replace`` that is not a boolean, a name used
+        twice (in one file or across files: the error names both), a table named after a
+        built-in (:func:`builtin`) that differs from it without ``replace = true``, or
+        ``replace = true`` on a name that no built-in has. Every problem of a file is listed,
+        each named by its dotted key ``<section>.<name>.drivers.<driver>``.
+
+    Notes
+    -----
+    A table identical to the built-in of its name (same kind, drivers, description and
+    sources) is accepted as it is, so the file :func:`save_scenarios` writes for built-ins
+    loads back; ``replace = true`` uses the table's definition in place of the built-in's.
 
     Examples
     --------
     >>> import tempfile, pathlib
     >>> tmp = tempfile.TemporaryDirectory()
-    >>> both = [builtin()["current_conditions"], builtin()["improved_conditions"]]
-    >>> path = save_scenarios(both, pathlib.Path(tmp.name, "two.toml"))
-    >>> list(load_scenarios(path))
-    ['current_conditions', 'improved_conditions']
+    >>> both = [builtin()["baseline"], builtin()["current_conditions"],
+    ...         builtin()["improved_conditions"]]
+    >>> path = save_scenarios(both, pathlib.Path(tmp.name, "three.toml"))
+    >>> {name: s.kind for name, s in load_scenarios(path).items()}
+    {'baseline': 'future', 'current_conditions': 'policy', 'improved_conditions': 'policy'}
     >>> tmp.cleanup()
     """
     if isinstance(paths, (str, PathLike)):
         paths = [paths]
     out: dict[str, Scenario] = {}
-    seen: dict[str, str] = {}
+    seen: dict[str, tuple[str, str]] = {}  # name -> (file, section)
     for path in paths:
         path = Path(path)
-        for name, scenario in parse_scenarios(_toml.read_text(path), str(path)).items():
-            if name in seen:
-                raise InputError(f"{path}: duplicate scenario name", [key_problem(
-                    f"scenarios.{name}", f"scenario {name!r} is also defined in {seen[name]}")])
-            seen[name] = str(path)
+        text = _toml.read_text(path)
+        found, sections = _from_document(_toml.loads(text, str(path)), str(path),
+                                         _toml.table_positions(text))
+        problems = [key_problem(f"{sections[name]}.{name}",
+                                f"scenario {name!r} is also defined in {seen[name][0]} "
+                                f"([{seen[name][1]}.{name}]); names must be unique across the "
+                                "files loaded together")
+                    for name in found if name in seen]
+        if problems:
+            raise InputError(f"{path}: duplicate scenario name", problems)
+        for name, scenario in found.items():
+            seen[name] = (str(path), sections[name])
             out[name] = scenario
     return out
 
@@ -536,11 +674,28 @@ def _as_dict(scenarios: Scenario | Iterable[Scenario] | Mapping[str, Scenario]
     return out
 
 
+def _file_tables(scenarios: Mapping[str, Scenario]) -> dict[str, dict[str, object]]:
+    """The tables :func:`save_scenarios` writes: :meth:`Scenario.to_dict`, plus
+    ``"replace": True`` for a scenario that has a built-in's name but differs from it."""
+    known = builtin()
+    out = {}
+    for name, scenario in scenarios.items():
+        table = scenario.to_dict()
+        if name in known and known[name] != scenario:
+            table["replace"] = True
+        out[name] = table
+    return out
+
+
 def save_scenarios(scenarios: Scenario | Iterable[Scenario] | Mapping[str, Scenario],
                    path: str | PathLike) -> Path:
     """Write scenarios to one TOML file (overwritten); returns the path.
 
-    Reading the file back with :func:`load_scenarios` gives equal scenarios.
+    Each scenario goes into the section of its kind: ``[futures.<name>]``,
+    ``[policies.<name>]`` or ``[scenarios.<name>]``, in the order given. A scenario that has
+    the name of a built-in (:func:`builtin`) but a different definition is written with
+    ``replace = true``. Reading the file back with :func:`load_scenarios` gives equal
+    scenarios.
 
     Examples
     --------
@@ -555,10 +710,19 @@ def save_scenarios(scenarios: Scenario | Iterable[Scenario] | Mapping[str, Scena
     <BLANKLINE>
     [scenarios.reform.drivers]
     procurement_lead_time_months = { 2026 = 24, 2028 = 12 }
+
+    A changed built-in is marked as a replacement, so that the file loads back:
+
+    >>> more = builtin()["improved_conditions"].with_drivers(order_certainty=0.8)
+    >>> path = save_scenarios(more, pathlib.Path(tmp.name, "more.toml"))
+    >>> print(path.read_text(encoding='utf-8').splitlines()[2:4])
+    ['[policies.improved_conditions]', 'replace = true']
+    >>> load_scenarios(path)["improved_conditions"] == more
+    True
     >>> tmp.cleanup()
     """
     found = _as_dict(scenarios)
-    text = _toml.dumps({n: s.to_dict() for n, s in found.items()},
+    text = _toml.dumps(_file_tables(found),
                        header=f"Scenario file written by nldtib_forecast {__version__}")
     path = Path(path)
     path.write_text(text, encoding="utf-8")

@@ -401,10 +401,19 @@ def uplift_paths(drivers: dict[str, np.ndarray], params: dict[str, np.ndarray],
     phi = np.matmul(np.swapaxes(coef, -1, -2)[None], levels)  # (S, n, C', T)
     phi = np.concatenate([np.zeros(phi.shape[:-1] + (1,)), phi], axis=-1) + base[None, :, :, None]
     steps = np.diff(phi, axis=-1, prepend=0.0)  # new potential decided in year j
-    w = lag_weights(drivers["procurement_lead_time_months"], base_lead_months,
-                    params["build_years"], params["ramp_years"], settings.ramp,
-                    settings.ramp_shape, params.get("short_run_years"))  # (S, n, T+1, T)
-    realised = np.matmul(steps, w)  # (S, n, C', T)
+    lead = drivers["procurement_lead_time_months"]
+    w = lag_weights(lead, base_lead_months, params["build_years"], params["ramp_years"],
+                    settings.ramp, settings.ramp_shape,
+                    params.get("short_run_years"))  # (S, n, T+1, T)
+    # gains of potential wait for the scenario's lead time; losses (conditions worse than
+    # current) arrive at the current lead time, so a longer lead time never postpones a loss
+    realised = np.matmul(np.maximum(steps, 0.0), w)  # (S, n, C', T)
+    losses = np.minimum(steps, 0.0)
+    if losses.any():
+        w0 = lag_weights(np.full(np.shape(lead), base_lead_months), base_lead_months,
+                         params["build_years"], params["ramp_years"], settings.ramp,
+                         settings.ramp_shape, params.get("short_run_years"))
+        realised = realised + np.matmul(losses, w0)
     total = realised[:, :, :n_cat, :]
     if pool:
         cap = labour_cap(drivers["labour_supply_growth"], params["productivity_growth"],
@@ -560,7 +569,11 @@ def reference_uplift(u_cur: np.ndarray, u_imp: np.ndarray, barriers: np.ndarray,
                     np.asarray(params["build_years"]), np.asarray(params["ramp_years"]),
                     settings.ramp, settings.ramp_shape,
                     None if short is None else np.asarray(short))  # (T+1, T)
-    realised = steps @ w  # (F, T)
+    w0 = lag_weights(np.full(np.shape(paths["procurement_lead_time_months"]), base_lead_months),
+                     base_lead_months, np.asarray(params["build_years"]),
+                     np.asarray(params["ramp_years"]), settings.ramp, settings.ramp_shape,
+                     None if short is None else np.asarray(short))
+    realised = np.maximum(steps, 0.0) @ w + np.minimum(steps, 0.0) @ w0  # (F, T)
     if settings.labour_constraint == "pool" and weights[barriers[:, 2]].sum() > 0:
         lab = barriers[:, 2]
         mean_lab = weights[lab] @ realised[lab] / weights[lab].sum()

@@ -74,6 +74,8 @@ class _Kernel:
         sigma2 = df * self.s2[None, :] / rng.chisquare(df[None, :], size=(n, 2))  # (n, 2)
         z = rng.standard_normal(n)
         slope = self.slope + self.slope_se * np.sqrt(sigma2[:, 0] / self.s2[0]) * z  # (n,)
+        if self.regressor == "log_market":  # the elasticity 1 + slope is truncated at 0
+            slope = np.maximum(slope, -1.0)
         level = rng.standard_normal((n, 2))
         level = np.zeros((n, 2)) if self.level_se is None else level * self.level_se[None]
         shocks = np.sqrt(sigma2)[:, :, None] * rng.standard_normal((n, 2, t_count))
@@ -103,8 +105,9 @@ class _Kernel:
         share_m_b = (1.0 - self.other_share) * x_b / m_b
         log_m = (np.log(share_m_b) + slope[None, :, None] * regressor + cum_drift
                  + (level[:, 0] + shocks[:, 0])[None])
-        log_d = (np.log(d_b / p_b) + (level[:, 1] + shocks[:, 1])[None]
-                 + np.log(relative("domestic_sourcing_share")))
+        with np.errstate(divide="ignore"):  # a sourcing ratio of 0: no domestic demand
+            log_d = (np.log(d_b / p_b) + (level[:, 1] + shocks[:, 1])[None]
+                     + np.log(relative("domestic_sourcing_share")))
         share_m = np.exp(np.clip(log_m, *_LOG_BOUNDS))
         share_d = np.exp(np.clip(log_d, *_LOG_BOUNDS))
         materiel = p_b * growth_index("nl_gdp_growth") * relative(
@@ -221,7 +224,7 @@ class ExportShareModel:
         >>> model.params[["log_level", "slope", "se_slope", "sigma"]].round(3)
                   log_level  slope  se_slope  sigma
         equation
-        m            -3.304 -0.507     0.079  0.082
+        m            -3.296 -0.506     0.079  0.082
         d            -0.517  0.000     0.000  0.117
         >>> round(model.elasticity, 2)
         0.49
@@ -545,8 +548,8 @@ elasticity_prior
         ...                     n_draws=500, seed=1)
         >>> res.summary_frame("export_share", year=2030)["median"].round(2)
         scenario            year
-        current_conditions  2030    0.28
-        share_recovery      2030    0.38
+        current_conditions  2030    0.34
+        share_recovery      2030    0.36
         Name: median, dtype: float64
         """
         from nldtib_forecast.simulation import simulate
