@@ -208,7 +208,7 @@ class ExportShareModel:
             ``"elasticity"``: ``ln m`` is regressed on ``ln M`` (the slope is the export
             elasticity minus 1), so exports respond to the market growth of a scenario;
             ``"trend"``: ``ln m`` on the year (the share trend of the first release).
-        elasticity_prior : (float, float) or None, default :data:`ELASTICITY_PRIOR`
+        elasticity_prior : (float, float) or None, default (1.0, 0.5)
             Mean and standard deviation of a normal prior of the export elasticity, combined
             with the regression (precision-weighted); ``None``: the OLS estimate alone.
             Used only with ``market_response="elasticity"``.
@@ -609,7 +609,7 @@ elasticity_prior
             lines.append(
                 f"  m (Dutch share of the European market): ln m on ln M; export elasticity "
                 f"{1 + r['slope']:.2f} (s.e. {r['se_slope']:.2f}; OLS {1 + r['slope_ols']:.2f}, "
-                f"s.e. {r['se_slope_ols']:.2f}, combined with a normal prior), residual s.d. "
+                f"s.e. {r['se_slope_ols']:.2f}), residual s.d. "
                 f"{r['sigma']:.3f}, R2 {r['r_squared']:.2f}, df {int(r['df'])}")
         else:
             lines.append(

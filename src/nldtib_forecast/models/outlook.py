@@ -385,8 +385,10 @@ class Outlook:
             or kind ``"future"``). Given one of them, the other defaults to the built-ins
             (:data:`~nldtib_forecast.scenarios.POLICY_NAMES`,
             :data:`~nldtib_forecast.scenarios.FUTURE_NAMES`). The grid's scenarios are named
-            ``"FUTURE/POLICY"`` (the result's :attr:`~ScenarioResult.futures`,
-            :attr:`~ScenarioResult.policies` and :meth:`~ScenarioResult.policy_effects`);
+            ``"FUTURE/POLICY"`` (the result's
+            :attr:`~nldtib_forecast.results.ScenarioResult.futures`,
+            :attr:`~nldtib_forecast.results.ScenarioResult.policies` and
+            :meth:`~nldtib_forecast.results.ScenarioResult.policy_effects`);
             ``scenarios``, if also given, are appended. All scenarios share the random numbers
             (common random numbers), so within a future the differences between policies are
             free of Monte Carlo noise in the parameters.
