@@ -8,6 +8,7 @@ import pytest
 
 from nldtib_forecast import InputError
 from nldtib_forecast.data import (
+    CATEGORIES,
     COLUMNS,
     EDITION_COLUMNS,
     calibration_targets,
@@ -211,7 +212,39 @@ def test_pe_premium_is_known_and_confounded(pop):
     assert raw[True] - raw[False] > np.mean(list(prem.values())) + 0.01
 
 
-def test_sample_design(pop, sample):
+def test_census_nonresponse_design(pop, sample):
+    """The default: every frame firm asked, respondents weighted by response groups."""
+    from nldtib_forecast.data import RESPONSE_MODEL, response_probability
+    from nldtib_forecast.survey import frame_counts, weighting_report
+
+    assert sample.attrs["kind"] == "sample" and sample.attrs["synthetic"] is True
+    assert set(sample["firm_id"]) <= set(pop["firm_id"])
+    assert (sample.groupby("firm_id")["weight"].nunique() == 1).all()
+    # a respondent reports all its years
+    years = pop.groupby("firm_id").size()
+    assert (sample.groupby("firm_id").size() == years[sample["firm_id"].unique()]).all()
+    rep = weighting_report(sample)
+    assert rep.method == "cells" and rep.by == tuple(RESPONSE_MODEL["by"])
+    counts = frame_counts(pop, list(RESPONSE_MODEL["by"]))
+    assert int(rep.cells["count"].sum()) == int(counts["count"].sum()) == pop.firm_id.nunique()
+    # weights add up to the frame count of every response group
+    firms = sample.drop_duplicates("firm_id")
+    by_group = firms.groupby("stratum")["weight"].sum()
+    big_n = pd.Series(sample.attrs["population_firms"])
+    np.testing.assert_allclose(by_group.sort_index(), big_n[by_group.index].sort_index())
+    assert (rep.groups["respondents"] >= 10).all()
+    # the response model: about 27.2% expected; rising with size
+    p = response_probability(pop)
+    assert p.mean() == pytest.approx(RESPONSE_MODEL["rate"], abs=1e-9)
+    assert 0.24 < len(firms) / len(p) < 0.31
+    size = pop.drop_duplicates("firm_id").set_index("firm_id")["size_class"]
+    by_size = p.groupby(size.reindex(p.index), observed=True).mean()
+    assert list(by_size.index) == list(CATEGORIES["size_class"])
+    assert by_size.is_monotonic_increasing
+
+
+def test_sample_design(pop):
+    sample = synthetic_survey(seed=0, design="stratified")
     assert sample.attrs["kind"] == "sample" and sample.attrs["synthetic"] is True
     assert set(sample["firm_id"]) <= set(pop["firm_id"])
     # weights constant per firm, equal to N_h / n_h
@@ -265,3 +298,22 @@ def test_draw_sample_bad_fractions(pop, fractions, match):
 def test_bad_seed(seed):
     with pytest.raises(InputError, match="seed"):
         synthetic_survey(seed=seed)
+
+
+def test_unknown_design_is_an_error():
+    with pytest.raises(InputError, match="design"):
+        synthetic_survey(seed=0, design="census")
+
+
+def test_draw_respondents_checks_propensity(pop):
+    from nldtib_forecast.data import draw_respondents
+
+    ids = pop["firm_id"].unique()
+    with pytest.raises(InputError, match="propensity"):
+        draw_respondents(pop, seed=1, propensity=pd.Series(0.5, index=ids[:10]))
+    with pytest.raises(InputError, match="propensity"):
+        draw_respondents(pop, seed=1, propensity=pd.Series(1.5, index=ids))
+    everyone = draw_respondents(pop, seed=1, propensity=pd.Series(1.0, index=ids))
+    assert len(everyone) == len(pop) and "weight" not in everyone.columns
+    a = draw_respondents(pop, seed=3)
+    pd.testing.assert_frame_equal(a, draw_respondents(pop, seed=3))

@@ -17,7 +17,8 @@ RESULTS = Path(__file__).parent / "results"
 
 @pytest.fixture(scope="module")
 def sample() -> pd.DataFrame:
-    return synthetic_survey(seed=0)
+    # the stratified sample: it has take-all strata, which several tests need
+    return synthetic_survey(seed=0, design="stratified")
 
 
 @pytest.fixture(scope="module")

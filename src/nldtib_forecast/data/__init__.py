@@ -8,7 +8,8 @@ European defence market and Dutch defence spending
 Survey schema and microdata
     :data:`SCHEMA`, :func:`schema_table`, :func:`validate_survey`, :func:`read_survey`
 Synthetic survey (the embedded default data)
-    :func:`synthetic_survey`, :func:`draw_sample`, :func:`calibration_targets`
+    :func:`synthetic_survey`, :func:`draw_sample`, :func:`draw_respondents`,
+    :func:`response_probability`, :data:`RESPONSE_MODEL`, :func:`calibration_targets`
 
 Every data file ships inside the package; nothing is read from the network.
 Money is in EUR, shares and growth rates are fractions.
@@ -44,6 +45,9 @@ _LAZY = {
     "read_survey": "_validate",
     "synthetic_survey": "_synthetic",
     "draw_sample": "_synthetic",
+    "draw_respondents": "_synthetic",
+    "response_probability": "_synthetic",
+    "RESPONSE_MODEL": "_synthetic",
     "calibration_targets": "_synthetic",
 }
 

@@ -69,11 +69,20 @@ Assumptions (where no figure is published)
 * **Edition questions** (scale-up, barriers, pass-through, expectations) are filled in 2025,
   the last data year of the 2026 edition; financing challenges and growth expectations also in
   2023 (B24). All other years hold missing values, as in real microdata.
-* **Sample.** The respondent sample is a stratified simple random sample without replacement of
-  the firms that belong to the population in any year 2019-2025; strata are size class x
-  domain; sampling fractions rise with size (22% of the smallest to 70% of the largest firms,
-  about 27% overall, as the 27.2% response of B24). Design weights are ``N_h / n_h``; response
-  is assumed ignorable within strata.
+* **Respondents (default, ``design="census_nonresponse"``).** As in the real survey, every
+  firm of the frame (the firms that belong to the population in any year 2019-2025) is asked
+  and some answer. A firm responds with probability ``expit(a + s_size + e_area)``
+  (:data:`RESPONSE_MODEL`): response rises with size (from about 20% of the smallest to 75%
+  of the largest firms at the average area effect) and differs by NLD area; ``a`` is set so
+  that the expected response rate is 27.2%, B24's response (the realised rate varies with
+  the seed). The respondents are weighted from the frame's counts by size class x NLD area
+  with :func:`~nldtib_forecast.survey.weight_respondents` (response homogeneity groups,
+  collapsed to at least 10 respondents): response is missing at random given the groups, as
+  the weighting assumes. Respondents report all their years.
+* **Stratified sample (``design="stratified"``).** The earlier design: a stratified simple
+  random sample without replacement of the frame's firms; strata are size class x domain;
+  sampling fractions rise with size (20% of the smallest to all of the largest firms, about
+  27% overall). Design weights are ``N_h / n_h``.
 
 All calibrations are exact up to floating point (yearly scale factors and logit shifts solved
 by root finding) unless the table of targets gives a tolerance.
@@ -88,10 +97,12 @@ import pandas as pd
 from scipy.optimize import brentq
 from scipy.special import expit
 
-from nldtib_forecast._errors import InputError
+from nldtib_forecast._errors import InputError, check_option
 from nldtib_forecast.data._schema import CATEGORIES, COLUMNS
 
-__all__ = ["synthetic_survey", "draw_sample", "calibration_targets", "TRUE_PARAMETERS"]
+__all__ = ["synthetic_survey", "draw_sample", "draw_respondents", "response_probability",
+           "calibration_targets",
+           "TRUE_PARAMETERS", "RESPONSE_MODEL", "DESIGNS"]
 
 YEARS = np.arange(2019, 2026)
 
@@ -122,6 +133,20 @@ TRUE_PARAMETERS: dict[str, float] = {
     "pass_through_none": 0.0,
     "exit_rate": 0.03,
 }
+
+#: The synthetic survey's response model: logit-scale effects of size class and NLD area on
+#: a firm's probability to respond (the intercept is solved so that the expected response
+#: rate is ``rate``). Assumptions; B24 publishes only the overall rate (27.2%, p.68).
+RESPONSE_MODEL: dict = {
+    "rate": 0.272,
+    "size_class": {"0-25": -1.39, "25-100": -1.10, "100-250": -0.85, "250-500": -0.41,
+                   "500-2500": 0.0, "2500+": 1.10},
+    "nld_area": {"radars_sensors": 0.25, "intelligent_systems": -0.30, "space": 0.20,
+                 "smart_materials": 0.0, "quantum": -0.25, "maritime": 0.15, "other": 0.0},
+    "by": ("size_class", "nld_area"),
+}
+#: Designs of :func:`synthetic_survey`.
+DESIGNS = ("census_nonresponse", "stratified")
 
 _SIZE_FRACTIONS = {"0-25": 0.20, "25-100": 0.25, "100-250": 0.30, "250-500": 0.40,
                    "500-2500": 0.50, "2500+": 1.0}
@@ -597,7 +622,98 @@ def draw_sample(population: pd.DataFrame, fractions: dict[str, float] | None = N
     return out
 
 
-def synthetic_survey(seed: int = 0, population: bool = False) -> pd.DataFrame:
+def response_probability(population: pd.DataFrame) -> pd.Series:
+    """Each frame firm's probability to respond under :data:`RESPONSE_MODEL`.
+
+    Parameters
+    ----------
+    population : pandas.DataFrame
+        A population frame in the survey schema (firm-years; each firm counted once).
+
+    Returns
+    -------
+    pandas.Series
+        Indexed by ``firm_id`` (sorted); the mean is the model's rate (27.2%).
+
+    Examples
+    --------
+    >>> from nldtib_forecast.data import response_probability, synthetic_survey
+    >>> p = response_probability(synthetic_survey(population=True))
+    >>> round(float(p.mean()), 3), bool(p.min() > 0.1), bool(p.max() < 0.9)
+    (0.272, True, True)
+    """
+    frame = population.drop_duplicates("firm_id").sort_values("firm_id", kind="stable")
+    base = (frame["size_class"].astype(str).map(RESPONSE_MODEL["size_class"]).to_numpy(float)
+            + frame["nld_area"].astype(str).map(RESPONSE_MODEL["nld_area"]).to_numpy(float))
+    shift = _solve_shift(base, np.ones(base.size), RESPONSE_MODEL["rate"] * base.size)
+    return pd.Series(expit(base + shift), index=pd.Index(frame["firm_id"].to_numpy(),
+                                                         name="firm_id"), name="propensity")
+
+
+def draw_respondents(population: pd.DataFrame, seed: int | np.random.Generator | None = None,
+                     propensity: pd.Series | None = None) -> pd.DataFrame:
+    """Send the survey to every firm of a (synthetic) population and keep those who answer.
+
+    Each firm of the frame (every firm in the population in any year) responds independently
+    with its probability; a respondent reports all its years.
+
+    Parameters
+    ----------
+    population : pandas.DataFrame
+        A population frame in the survey schema, e.g. ``synthetic_survey(population=True)``.
+    seed : int or numpy.random.Generator, optional
+        Random seed; the same seed gives the same respondents.
+    propensity : pandas.Series, optional
+        Response probability per ``firm_id`` (default :func:`response_probability`, the
+        model of :data:`RESPONSE_MODEL`). Pass other probabilities to study non-response
+        that the weighting does not model (e.g. depending on growth).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The respondents' firm-years without ``weight`` and ``stratum`` (as real microdata
+        arrive); ``attrs["kind"] == "respondents"``.
+
+    Examples
+    --------
+    >>> from nldtib_forecast.data import synthetic_survey, draw_respondents
+    >>> resp = draw_respondents(synthetic_survey(population=True), seed=1)
+    >>> "weight" in resp.columns, 0.24 < resp["firm_id"].nunique() / 1688 < 0.31
+    (False, True)
+    """
+    p = response_probability(population) if propensity is None else propensity
+    if not isinstance(p, pd.Series):
+        raise InputError("argument 'propensity': expected a Series of probabilities indexed by "
+                         "firm_id")
+    ids = np.sort(population["firm_id"].astype(str).unique())
+    probs = p.rename(index=str).reindex(ids).to_numpy(dtype=float)
+    bad = ~np.isfinite(probs) | (probs < 0) | (probs > 1)
+    if bad.any():
+        raise InputError("argument 'propensity': a probability in [0, 1] is needed for every "
+                         f"firm; missing or invalid for {list(ids[bad][:5])}")
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    answered = set(ids[rng.random(ids.size) < probs])
+    out = population[population["firm_id"].astype(str).isin(answered)]
+    out = out.drop(columns=["weight", "stratum"]).reset_index(drop=True)
+    out.attrs = dict(population.attrs)
+    out.attrs.update(kind="respondents",
+                     sampling="census with non-response (response model "
+                              f"{'RESPONSE_MODEL' if propensity is None else 'given'})")
+    return out
+
+
+def _census_nonresponse(pop: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    from nldtib_forecast.survey._weighting import frame_counts, weight_respondents
+
+    by = list(RESPONSE_MODEL["by"])
+    resp = draw_respondents(pop, seed=rng)
+    out = weight_respondents(resp, frame_counts(pop, by), by, method="cells")
+    out.attrs["kind"] = "sample"
+    return out[list(COLUMNS)] if list(out.columns) != list(COLUMNS) else out
+
+
+def synthetic_survey(seed: int = 0, population: bool = False,
+                     design: str = "census_nonresponse") -> pd.DataFrame:
     """The synthetic NLDTIB survey: the library's embedded default data.
 
     Parameters
@@ -605,9 +721,16 @@ def synthetic_survey(seed: int = 0, population: bool = False) -> pd.DataFrame:
     seed : int, default 0
         Seed of the population and of the sample. The same seed gives an identical frame.
     population : bool, default False
-        If true, return the whole synthetic NLDTIB population 2019-2025 (weights 1). Otherwise a
-        stratified respondent sample of it (about 27% of firms) with design weights that gross
-        it up to the population (:func:`draw_sample`).
+        If true, return the whole synthetic NLDTIB population 2019-2025 (weights 1). Otherwise
+        its respondents (about 27% of firms) with weights that gross them up to the
+        population.
+    design : {"census_nonresponse", "stratified"}, default "census_nonresponse"
+        How the respondents arise. ``"census_nonresponse"`` (as the real survey): every firm
+        is asked, firms respond by the model :data:`RESPONSE_MODEL` (rising with size,
+        differing by NLD area), and the respondents are weighted from the frame's counts by
+        size class x NLD area (:func:`~nldtib_forecast.survey.weight_respondents`, strata =
+        response groups). ``"stratified"``: a stratified random sample by size class x domain
+        with design weights (:func:`draw_sample`).
 
     Returns
     -------
@@ -639,10 +762,14 @@ def synthetic_survey(seed: int = 0, population: bool = False) -> pd.DataFrame:
         raise InputError(f"argument 'seed': must be a non-negative integer, got {seed!r}")
     pop = _population_cached(int(seed)).copy(deep=True)
     pop.attrs = _deepcopy_attrs(_population_cached(int(seed)).attrs)
+    design = check_option("design", design, DESIGNS)
     if population:
         return pop
     sample_seed = np.random.SeedSequence(int(seed)).spawn(5)[4]
-    return draw_sample(pop, seed=np.random.default_rng(sample_seed))
+    rng = np.random.default_rng(sample_seed)
+    if design == "stratified":
+        return draw_sample(pop, seed=rng)
+    return _census_nonresponse(pop, rng)
 
 
 def _deepcopy_attrs(attrs: dict) -> dict:

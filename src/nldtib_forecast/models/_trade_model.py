@@ -272,7 +272,7 @@ elasticity_prior
         ('survey', True, 2025)
         >>> round(float(model.base["exports_eur"] / (model.base["exports_eur"]
         ...                                           + model.base["domestic_eur"])), 3)
-        0.362
+        0.388
         """
         from nldtib_forecast.survey import survey_total
 

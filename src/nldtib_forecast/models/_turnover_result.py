@@ -107,9 +107,9 @@ class TurnoverDecomposition:
     >>> res.method, res.split, res.by
     ('fisher', 'log', None)
     >>> res.table.loc[2025, ["nominal_growth", "price", "volume"]].round(4)
-    nominal_growth    0.2814
-    price             0.0259
-    volume            0.2103
+    nominal_growth    0.2780
+    price             0.0261
+    volume            0.2245
     Name: 2025, dtype: float64
     """
 
@@ -235,12 +235,12 @@ class TurnoverDecomposition:
         >>> res = decompose_turnover(synthetic_survey(seed=0), n_replicates=0)
         >>> eur = res.in_euros()
         >>> (eur.loc[2025] / 1e6).round(1)
-        change_eur     2038.4
-        price           187.6
-        volume         1523.4
+        change_eur     2144.0
+        price           201.6
+        volume         1731.3
         interaction       0.0
-        entry           550.0
-        exit            222.6
+        entry           413.5
+        exit            202.3
         Name: 2025, dtype: float64
         """
         t = self.table

@@ -142,7 +142,7 @@ class Outlook:
             turnover are the published ones, and the survey supplies the structure (segments,
             scale-up answers, barriers, productivity) and the sampling uncertainty of the
             levels (relative standard errors of its export and domestic totals). ``None``: the
-            survey's own weighted totals (e.g. EUR 9.28 bn on the synthetic survey).
+            survey's own weighted totals (e.g. EUR 9.86 bn on the synthetic survey).
         **assumptions
             ``segments`` (:data:`SEGMENTS`, default ``"nld_area"``: capacity limits demand
             per NLD area; ``"none"``: on the aggregate); ``pass_through`` (a number fixes the
@@ -170,9 +170,9 @@ class Outlook:
         >>> round(float(outlook.base["turnover_ds_eur"]) / 1e9, 2)
         10.2
         >>> round(float(outlook.base["survey_turnover_ds_eur"]) / 1e9, 2)
-        9.28
+        9.86
         >>> round(float(Outlook.from_survey(benchmark=None).base["turnover_ds_eur"]) / 1e9, 2)
-        9.28
+        9.86
         """
         from nldtib_forecast.models.capacity import CapacityModel
         from nldtib_forecast.models.pass_through import estimate_pass_through

@@ -73,7 +73,7 @@ class PassThroughResult:
     >>> from nldtib_forecast.data import synthetic_survey
     >>> res = estimate_pass_through(synthetic_survey(seed=0))
     >>> res.year, res.n
-    (2025, 339)
+    (2025, 349)
     >>> res.coefficients.columns.tolist()
     ['model', 'term', 'estimate', 'std_error', 'ci_lower', 'ci_upper', 'p_value']
     """
@@ -385,10 +385,10 @@ def estimate_pass_through(survey, year: int | None = None,
     (2025, 'HC1')
     >>> res.pass_through["estimate"].round(2)  # true rates: 1.0, 0.5 and 0.0
     pass_through
-    pooled     0.64
-    full       1.00
-    partial    0.52
-    none       0.09
+    pooled     0.63
+    full       0.98
+    partial    0.49
+    none       0.07
     Name: estimate, dtype: float64
     >>> round(float(res.no_pass_share.loc[("all", "all"), "estimate"]), 2)
     0.14

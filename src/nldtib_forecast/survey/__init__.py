@@ -5,6 +5,9 @@ Design and variance
     :class:`SurveyDesign` (strata, finite population correction, Rao-Wu bootstrap replicates)
 Estimators
     :func:`survey_total`, :func:`survey_mean`, :func:`survey_ratio`, :func:`survey_proportion`
+Non-response weighting
+    :func:`weight_respondents` (response homogeneity groups or a response propensity model,
+    from the frame's counts), :func:`weighting_report`, :func:`frame_counts`
 Weight calibration
     :func:`calibrate_weights` (raking and linear/GREG calibration to known margins)
 Headline figures and the PE premium
@@ -26,6 +29,10 @@ _LAZY = {
     "survey_mean": "_estimators",
     "survey_ratio": "_estimators",
     "survey_proportion": "_estimators",
+    "weight_respondents": "_weighting",
+    "weighting_report": "_weighting",
+    "frame_counts": "_weighting",
+    "WeightingReport": "_weighting",
     "calibrate_weights": "_calibration",
     "CalibrationResult": "_calibration",
     "headline_figures": "_headline",

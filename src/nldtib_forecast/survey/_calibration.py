@@ -98,6 +98,8 @@ class CalibrationResult:
     tol: float
     _design: SurveyDesign = field(repr=False)
     _rows: np.ndarray = field(repr=False)
+    _margins_spec: Mapping = field(repr=False, default_factory=dict)
+    _max_iter: int = field(repr=False, default=100)
 
     def summary(self) -> str:
         """Text summary: method, convergence, the distribution of ``g`` and the margins.
@@ -135,9 +137,13 @@ class CalibrationResult:
         """The survey design with the calibrated weights on the year's rows.
 
         Strata, PSUs and the finite population correction are those of the original design
-        (other years keep their weights). Variances computed from it treat the calibrated
-        weights as design weights: they ignore the variance reduction of calibration and are
-        therefore conservative for variables related to the margins.
+        (other years keep their weights). The calibration travels with the data
+        (``attrs["calibration"]``): linearisation variances use the residuals of the
+        calibration variables (GREG), and bootstrap replicates are re-calibrated to the same
+        margins (:attr:`SurveyDesign.replicate_method`), so the calibrated totals have no
+        variance and related variables gain precision. A frame changed afterwards (rows
+        dropped, weights edited) no longer reproduces the calibration; it is then treated as
+        design weights (conservative).
 
         Raises
         ------
@@ -160,9 +166,11 @@ class CalibrationResult:
         w = self._design._w.copy()
         w[self._rows] = self.weights.to_numpy()
         out = self._design._with_weights(w)
-        out._frame.attrs["calibration"] = {"method": self.method, "year": self.year,
-                                           "bounds": self.bounds,
-                                           "converged": self.converged}
+        out._frame.attrs["calibration"] = {
+            "method": self.method, "year": self.year, "bounds": self.bounds,
+            "converged": self.converged, "tol": self.tol, "max_iter": self._max_iter,
+            "margins": _margins_record(self._margins_spec),
+            "base_weights": self._design._w.tolist()}
         return out
 
 
@@ -414,7 +422,7 @@ def calibrate_weights(survey: SurveyDesign | pd.DataFrame, margins: Mapping,
                              index=pd.MultiIndex.from_tuples(names,
                                                              names=["variable", "category"])),
         method=method, algorithm=algorithm, bounds=bounds, year=year_used, tol=float(tol),
-        _design=design, _rows=rows,
+        _design=design, _rows=rows, _margins_spec=dict(margins), _max_iter=int(max_iter),
     )
     if not converged:
         msg = (f"calibration ({method}) did not converge after {result.n_iter} iteration(s): "
@@ -465,4 +473,111 @@ def _newton(X_full, T_full, cats, w0, calfun, max_iter, tol, history) -> np.ndar
         lam = lam + t * step
         g, dg = g_new, dg_new
         history.append(_criterion((w0 * g) @ X_full, T_full))
+    return g
+
+
+# -- calibration inside replicates ---------------------------------------------------------------
+def _margins_record(margins: Mapping) -> list:
+    """The margins as plain lists (for ``attrs``): ``[column, total]`` or ``[column,
+    [[category, total], ...]]``."""
+    out = []
+    for col, spec in margins.items():
+        if isinstance(spec, pd.Series):
+            spec = dict(spec.items())
+        if isinstance(spec, Mapping):
+            out.append([col, [[k, float(v)] for k, v in spec.items()]])
+        else:
+            out.append([col, float(spec)])
+    return out
+
+
+def _margins_from_record(record: list) -> dict:
+    return {col: (dict((k, v) for k, v in spec) if isinstance(spec, list) else spec)
+            for col, spec in record}
+
+
+def replicate_recalibration(design: SurveyDesign):
+    """``(recalibrate, (rows, X))`` for a design whose data carry a calibration
+    (``attrs["calibration"]`` from :meth:`CalibrationResult.design`) that the weights still
+    satisfy: ``recalibrate`` maps replicate weights (rows x B) to weights re-calibrated on the
+    calibrated year's rows; ``rows``/``X`` are those rows and their calibration variables (for
+    the GREG linearisation). ``(None, None)`` otherwise."""
+    cal = design._frame.attrs.get("calibration")
+    if not isinstance(cal, Mapping) or "margins" not in cal or design._domain is not None:
+        return None, None
+    from nldtib_forecast.survey._estimators import _year_mask
+
+    try:
+        margins = _margins_from_record(cal["margins"])
+        _, in_year = _year_mask(design, cal.get("year"))
+        rows = np.flatnonzero(in_year)
+        cats, nums = _parse_margins(design._frame, rows, margins, cal.get("year"))
+    except (InputError, TypeError, ValueError):
+        return None, None
+    cols = [(code == j).astype(float) for _, keys, code, _ in cats for j in range(len(keys))]
+    cols += [x for _, x, _ in nums]
+    X_full = np.column_stack(cols)
+    T_full = np.array([t for *_, tot in cats for t in tot] + [t for *_, t in nums])
+    achieved = design._w[rows] @ X_full
+    if _criterion(achieved, T_full) > max(1e-6, 10 * float(cal.get("tol", 1e-10))):
+        return None, None
+    method = str(cal["method"])
+    bounds = None if cal.get("bounds") is None else tuple(cal["bounds"])
+    max_iter = int(cal.get("max_iter", 100))
+    tol = float(cal.get("tol", 1e-10))
+
+    def recalibrate(W: np.ndarray) -> np.ndarray:
+        W = np.array(W, dtype=float)
+        W0 = W[rows]
+        if method == "raking" and bounds is None and not nums:
+            from nldtib_forecast.survey._weighting import _rake
+
+            W[rows] = _rake(W0, [code for _, _, code, _ in cats],
+                            [np.asarray(t, dtype=float) for *_, t in cats], max_iter)
+        else:
+            W[rows] = W0 * _newton_batch(X_full, T_full, cats, W0,
+                                         _calfun(method, bounds), max_iter, tol)
+        return W
+
+    return recalibrate, (rows, X_full)
+
+
+def _newton_batch(X_full, T_full, cats, W0, calfun, max_iter, tol) -> np.ndarray:
+    """:func:`_newton` for every column of the initial weights ``W0`` (rows x B) at once:
+    returns ``g`` (rows x B)."""
+    keep, pos = [], 0
+    for i, (_, keys, _, _) in enumerate(cats):
+        keep.extend(range(pos + (1 if i else 0), pos + len(keys)))
+        pos += len(keys)
+    keep.extend(range(pos, X_full.shape[1]))
+    X, T = X_full[:, keep], T_full[keep]
+    scale = np.maximum(np.abs(X).max(axis=0), 1e-300)
+    X, T = X / scale, T / scale
+    B = W0.shape[1]
+    lam = np.zeros((X.shape[1], B))
+    g, dg = calfun(X @ lam)
+
+    def merit(g):
+        r = (T[:, None] - X.T @ (W0 * g)) / (1.0 + np.abs(T))[:, None]
+        return np.sum(r * r, axis=0)
+
+    for _ in range(max_iter):
+        crit = np.max(np.abs(X_full.T @ (W0 * g) - T_full[:, None])
+                      / (1.0 + np.abs(T_full))[:, None])
+        if crit < tol:
+            break
+        resid = T[:, None] - X.T @ (W0 * g)
+        J = np.einsum("mk,mb,ml->bkl", X, W0 * dg, X)
+        step = (np.linalg.pinv(J) @ resid.T[:, :, None])[:, :, 0].T
+        m0 = merit(g)
+        t = np.ones(B)
+        g_new, dg_new = calfun(X @ (lam + t * step))
+        for _ in range(30):  # step halving, column by column (vectorised)
+            worse = ~np.all(np.isfinite(g_new), axis=0) | (merit(g_new) > m0)
+            if not worse.any():
+                break
+            t = np.where(worse, t / 2.0, t)
+            g_new, dg_new = calfun(X @ (lam + t * step))
+        lam = lam + t * step
+        g, dg = g_new, dg_new
     return g

@@ -113,12 +113,12 @@ class SurveyDesign:
     >>> from nldtib_forecast.survey import SurveyDesign
     >>> design = SurveyDesign(synthetic_survey(seed=0))
     >>> design.n_psu, design.n_strata, design.fpc_source
-    (466, 24, 'attrs')
-    >>> design.strata_table().loc["500-2500|land", ["n_psu", "population_psu", "take_all"]]
-    n_psu                20
-    population_psu     40.0
+    (474, 22, 'attrs')
+    >>> design.strata_table().loc["0-25|other", ["n_psu", "population_psu", "take_all"]]
+    n_psu                59
+    population_psu    303.0
     take_all          False
-    Name: 500-2500|land, dtype: object
+    Name: 0-25|other, dtype: object
     """
 
     def __init__(self, data: pd.DataFrame, weight: str = "weight",
@@ -337,9 +337,9 @@ class SurveyDesign:
         >>> design = SurveyDesign(synthetic_survey(seed=0))
         >>> table = design.strata_table()
         >>> len(table), int(table['n_psu'].sum())
-        (24, 466)
+        (22, 474)
         >>> table.index[:2].tolist()
-        ['0-25|air_space', '0-25|land']
+        ['0-25|intelligent_systems + 0-25|quantum', '0-25|maritime']
         """
         N = np.where(np.isinf(self._N_h), np.nan, self._N_h)
         return pd.DataFrame(
@@ -378,7 +378,7 @@ class SurveyDesign:
         >>> df = synthetic_survey(seed=0)
         >>> d = SurveyDesign(df).subset(df["domain"] == "land")
         >>> len(d) == len(df), d.n_psu
-        (True, 466)
+        (True, 474)
         """
         if isinstance(mask, pd.Series):
             if not mask.index.equals(self._frame.index):
@@ -413,6 +413,9 @@ class SurveyDesign:
         out = copy.copy(self)
         out._w = w.copy()
         out._w.setflags(write=False)
+        # the Rao-Wu factors depend on the PSUs only; everything else on the weights
+        out._replicate_cache = {k: v for k, v in self._replicate_cache.items()
+                                if isinstance(k, tuple) and k and isinstance(k[0], int)}
         frame = self._frame.copy(deep=False)
         frame[self._weight_col] = out._w.copy()
         frame.attrs = copy.deepcopy(self._frame.attrs)
@@ -437,13 +440,30 @@ class SurveyDesign:
         """Variance of the weighted totals ``sum_i w_i y_i`` of each column of ``values``.
 
         Stratified formula with fpc: ``sum_h (1 - f_h) n_h / (n_h - 1) sum_i (z_hi -
-        zbar_h)^2`` with ``z_hi`` the weighted PSU totals.
+        zbar_h)^2`` with ``z_hi`` the weighted PSU totals. For calibrated weights the values
+        are first replaced by their residuals from the weighted regression on the
+        calibration variables (the GREG linearisation of :cite:p:`deville1992`): totals the
+        weights are calibrated to get zero variance.
         """
         self._check_single_psu()
         values = np.asarray(values, dtype=float)
         if values.ndim == 1:
             values = values[:, None]
+        _, _, margins, layer = self._reweighters()
+        if layer is not None:  # calibration: GREG residuals on the calibrated year's rows
+            rows, X = layer
+            w = self._w[rows]
+            XtW = X.T * w
+            beta = np.linalg.lstsq(XtW @ X, XtW @ values[rows], rcond=None)[0]
+            values = values.copy()
+            values[rows] -= X @ beta
         z = self._psu_totals(values)
+        if margins is not None and layer is None:  # raking of the propensity weights
+            w_psu = self._psu_sum @ self._w / np.bincount(self._p_code)
+            u = z / w_psu[:, None]
+            XtW = margins.T * w_psu
+            beta = np.linalg.lstsq(XtW @ margins, XtW @ u, rcond=None)[0]
+            z = z - w_psu[:, None] * (margins @ beta)
         H = self.n_strata
         s_of_p = self._psu_stratum
         sums = np.zeros((H, z.shape[1]))
@@ -489,6 +509,58 @@ class SurveyDesign:
             self._replicate_cache[key] = factors
         return factors
 
+    def _reweighters(self) -> tuple:
+        """The weighting and calibration steps that replicates re-run (None when absent or
+        no longer valid for this frame), computed once per design."""
+        cached = self._replicate_cache.get("steps")
+        if cached is None:
+            from nldtib_forecast.survey._calibration import replicate_recalibration
+            from nldtib_forecast.survey._weighting import replicate_reweighting
+
+            base = self._w
+            cal = self._frame.attrs.get("calibration")
+            if isinstance(cal, Mapping) and "base_weights" in cal:
+                stored = np.asarray(cal["base_weights"], dtype=float)
+                base = stored if stored.shape == self._w.shape else None
+            step = (None if base is None or self._psu_col is None else
+                    replicate_reweighting(self._frame, self._p_code, base))
+            reweight, margins = (None, None) if step is None else step
+            recal, layer = replicate_recalibration(self)
+            cached = (reweight, recal, margins, layer)
+            self._replicate_cache["steps"] = cached
+        return cached
+
+    @property
+    def replicate_method(self) -> str:
+        """How replicate weights are formed: the Rao-Wu rescaling bootstrap, followed by the
+        non-response weighting of :func:`~nldtib_forecast.survey.weight_respondents` and the
+        calibration of :func:`~nldtib_forecast.survey.calibrate_weights` when the data carry
+        them (and they still reproduce the weights)."""
+        reweight, recal = self._reweighters()[:2]
+        parts = ["Rao-Wu rescaling bootstrap"]
+        if reweight is not None:
+            parts.append(f"non-response weighting "
+                         f"({self._frame.attrs['weighting']['method']}) re-run")
+        if recal is not None:
+            parts.append(f"re-calibrated ({self._frame.attrs['calibration']['method']})")
+        return ", ".join(parts)
+
+    def _replicate_matrix(self, n_replicates: int, seed) -> np.ndarray:
+        """Replicate weights of every row (rows x replicates), re-weighted and re-calibrated
+        as the full-sample weights were."""
+        key = ("matrix", n_replicates, seed if isinstance(seed, (int, np.integer)) else None)
+        if key[2] is not None and key in self._replicate_cache:
+            return self._replicate_cache[key]
+        F = self._replicate_factors(n_replicates, seed)
+        reweight, recal = self._reweighters()[:2]
+        W = reweight(F) if reweight is not None else self._w[:, None] * F[self._p_code]
+        if recal is not None:
+            W = recal(W)
+        W.setflags(write=False)
+        if key[2] is not None:
+            self._replicate_cache[key] = W
+        return W
+
     def replicate_weights(self, n_replicates: int = 500,
                           seed: int | np.random.Generator | None = None) -> pd.DataFrame:
         """Rao-Wu rescaling bootstrap replicate weights.
@@ -500,6 +572,12 @@ class SurveyDesign:
         factor. Take-all strata (``f_h = 1``) keep ``w* = w``. The bootstrap variance of an
         estimator is the mean squared deviation of its replicate estimates from the
         full-sample estimate.
+
+        When the data were weighted by :func:`~nldtib_forecast.survey.weight_respondents`
+        and/or calibrated by :func:`~nldtib_forecast.survey.calibrate_weights` (and the
+        weights are still theirs), every replicate re-runs that weighting and calibration on
+        its rescaled weights (:attr:`replicate_method`), so that totals the weights are
+        calibrated to have no replicate variance.
 
         Parameters
         ----------
@@ -526,11 +604,10 @@ class SurveyDesign:
         >>> design = SurveyDesign(synthetic_survey(seed=0))
         >>> rw = design.replicate_weights(n_replicates=100, seed=1)
         >>> rw.shape
-        (2048, 100)
+        (2136, 100)
         >>> bool((rw >= 0).all().all()), rw.equals(design.replicate_weights(100, seed=1))
         (True, True)
         """
-        factors = self._replicate_factors(n_replicates, seed)
-        return pd.DataFrame(self._w[:, None] * factors[self._p_code],
-                            index=self._frame.index,
-                            columns=pd.RangeIndex(factors.shape[1], name="replicate"))
+        W = self._replicate_matrix(n_replicates, seed)
+        return pd.DataFrame(W.copy(), index=self._frame.index,
+                            columns=pd.RangeIndex(W.shape[1], name="replicate"))

@@ -1,0 +1,883 @@
+"""Weights for respondents of a census with non-response.
+
+The NLDTIB survey is sent to every known firm; about a quarter answer. The weights of the
+respondents therefore do not come from a sampling design but from a model of who answers.
+:func:`weight_respondents` builds them from the frame's counts of firms by a few frame
+variables (size class, domain, NLD area):
+
+* ``method="cells"``: **response homogeneity groups** :cite:p:`sarndal2005`. Every cell of the
+  ``by`` variables is a group; a respondent's weight is ``N_g / n_g`` (frame firms over
+  respondents of its group). Groups with fewer than ``min_respondents`` respondents are
+  collapsed with a neighbour by the rule below. Under the assumption that firms respond at
+  random within a group (MAR given the groups), the respondents of a group are a simple random
+  sample of its firms; the groups are the strata of a stratified design with the finite
+  population correction ``1 - n_g / N_g``.
+* ``method="propensity"``: a **response propensity model** :cite:p:`little1986`: a logistic
+  regression of response on the main effects of the ``by`` variables, fitted on the frame
+  (respondents against non-respondents, cell by cell), weights ``1 / p_hat``, then raked to
+  the frame's count of every category of every ``by`` variable
+  (:func:`~nldtib_forecast.survey.calibrate_weights`). The strata for the variance are
+  ``n_classes`` classes of the estimated propensity, each with its frame count as ``N_h``.
+
+Collapsing rule (``method="cells"``)
+    Repeat while a group has fewer than ``min_respondents`` respondents: take the group with
+    the fewest respondents (ties: first in cell order). Its *neighbours* are the groups holding
+    a cell that differs from one of its cells in exactly one ``by`` variable, where for an
+    ordered variable (``size_class``) only adjacent categories count. Merge it with the
+    neighbour that differs in the latest ``by`` variable (the first ``by`` variable is kept
+    intact longest), then with the closest response rate, then with the fewest respondents,
+    then first in cell order. A group without neighbours merges with the group of closest
+    response rate. Frame cells without respondents are groups with zero respondents and are
+    merged the same way, so their firms are represented.
+
+Replicates
+    The design built on the weighted frame (:class:`~nldtib_forecast.survey.SurveyDesign`)
+    recomputes the weights inside every bootstrap replicate: the Rao-Wu factors of the
+    respondents change the respondent counts of the groups (and, for the propensity method, the
+    fitted model and the raking), and the weights are recomputed from the frame counts. Counts
+    the weights are calibrated to therefore have no replicate variance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from scipy.special import expit
+
+from nldtib_forecast._errors import InputError, Problem, check_option
+
+__all__ = ["weight_respondents", "weighting_report", "frame_counts", "WeightingReport",
+           "MIN_RESPONDENTS"]
+
+#: Default minimum number of responding firms per response homogeneity group.
+MIN_RESPONDENTS = 10
+_METHODS = ("cells", "propensity")
+_SEP = "|"
+_JOIN = " + "
+_COUNT = "count"
+_IRLS_TOL = 1e-12
+_RAKE_TOL = 1e-12
+
+
+# ---------------------------------------------------------------------------------- inputs
+def _by_list(by: object) -> list[str]:
+    names = [by] if isinstance(by, str) else list(by) if isinstance(by, (list, tuple)) else None
+    if not names or not all(isinstance(b, str) for b in names) or len(set(names)) != len(names):
+        raise InputError(f"argument 'by': expected a column name or a list of distinct column "
+                         f"names, got {by!r}")
+    return names
+
+
+def _label(value: object) -> str:
+    """A cell label as text (integers stored as floats lose their '.0')."""
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _missing(frame_columns, name: str, where: str) -> Problem:
+    cands = [c for c in frame_columns if isinstance(c, str)]
+    close = get_close_matches(name, cands, n=1, cutoff=0.6)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return Problem(name, f"'by' column is not in the {where}{hint}")
+
+
+def _population_table(population: object, by: list[str]) -> pd.DataFrame:
+    """The frame counts as a DataFrame: the ``by`` columns (text) and ``count`` (int)."""
+    if isinstance(population, pd.Series):
+        names = list(population.index.names)
+        if names != by:
+            raise InputError(f"argument 'population': a Series must be indexed by the 'by' "
+                             f"columns {by}; its index levels are {names}")
+        table = population.rename(_COUNT).reset_index()
+    elif isinstance(population, pd.DataFrame):
+        table = population.copy()
+    else:
+        raise InputError("argument 'population': expected a DataFrame with the 'by' columns "
+                         "and a 'count' column, or a Series indexed by the 'by' columns; got "
+                         f"{type(population).__name__}")
+    problems = [_missing(table.columns, b, "population counts") for b in by
+                if b not in table.columns]
+    if _COUNT not in table.columns:
+        problems.append(Problem(_COUNT, "the population counts need a 'count' column (the "
+                                        "number of frame firms of each cell)"))
+    if problems:
+        raise InputError("argument 'population': column(s) missing", problems)
+    if len(table) == 0:
+        raise InputError("argument 'population': no cells (0 rows)")
+    problems = []
+    for b in by:
+        na = table[b].isna().to_numpy(dtype=bool)
+        if na.any():
+            problems.append(Problem(b, "cell labels must not be missing",
+                                    tuple(table.index[na][:5]), int(na.sum())))
+    counts = pd.to_numeric(table[_COUNT], errors="coerce").to_numpy(dtype=float,
+                                                                    na_value=np.nan)
+    bad = ~np.isfinite(counts) | (counts < 0) | (np.abs(counts - np.rint(counts)) > 1e-9)
+    if bad.any():
+        problems.append(Problem(_COUNT, "counts must be non-negative integers (numbers of "
+                                        "frame firms)", tuple(table.index[bad][:5]),
+                                int(bad.sum())))
+    if problems:
+        raise InputError("argument 'population': invalid counts", problems)
+    out = pd.DataFrame({b: table[b].map(_label).astype(object) for b in by})
+    out[_COUNT] = np.rint(counts).astype(np.int64)
+    dup = out.duplicated(by, keep=False).to_numpy(dtype=bool)
+    if dup.any():
+        raise InputError("argument 'population': duplicated cells",
+                         [Problem(",".join(by), "each cell of the 'by' columns may appear "
+                                  "only once", tuple(table.index[dup][:5]), int(dup.sum()))])
+    return out.reset_index(drop=True)
+
+
+def _category_order(name: str, labels: list[str], source: pd.Series | None) -> list[str]:
+    """Order of a ``by`` variable's categories and whether adjacency is meaningful."""
+    from nldtib_forecast.data._schema import CATEGORIES
+
+    if name in CATEGORIES:
+        known = [c for c in CATEGORIES[name] if c in labels]
+        return known + sorted(c for c in labels if c not in known)
+    if source is not None and isinstance(source.dtype, pd.CategoricalDtype):
+        known = [_label(c) for c in source.cat.categories if _label(c) in labels]
+        return known + sorted(c for c in labels if c not in known)
+    try:
+        return sorted(labels, key=float)
+    except ValueError:
+        return sorted(labels)
+
+
+def _is_ordered(name: str, source: pd.Series | None) -> bool:
+    if name == "size_class":
+        return True
+    if source is not None and isinstance(source.dtype, pd.CategoricalDtype):
+        return bool(source.cat.ordered)
+    return source is not None and pd.api.types.is_numeric_dtype(source.dtype)
+
+
+# ------------------------------------------------------------------------------- collapsing
+def _collapse(cells: pd.DataFrame, by: list[str], ordered: dict[str, bool],
+              order: dict[str, list[str]], min_resp: int) -> tuple[np.ndarray, list[dict]]:
+    """Group index of every cell and the list of merges (see the module's collapsing rule)."""
+    C = len(cells)
+    pos = np.column_stack([cells[b].map({c: i for i, c in enumerate(order[b])}).to_numpy()
+                           for b in by]).astype(np.int64)
+    # cell-level neighbour relation: differ in exactly one variable (adjacent if ordered);
+    # value = index of that variable (larger = later 'by' variable)
+    diff = pos[:, None, :] != pos[None, :, :]
+    one = diff.sum(axis=2) == 1
+    var = np.argmax(diff, axis=2)
+    gap = np.abs(pos[:, None, :] - pos[None, :, :]).max(axis=2)
+    is_ord = np.array([ordered[b] for b in by])
+    adjacent = ~is_ord[var] | (gap == 1)
+    neighbour_var = np.where(one & adjacent, var, -1)  # (C, C)
+
+    group = np.arange(C)
+    N = cells[_COUNT].to_numpy(dtype=float)
+    n = cells["respondents"].to_numpy(dtype=float)
+    merges: list[dict] = []
+    while True:
+        live = np.unique(group)
+        if live.size == 1:
+            break
+        g_n = np.bincount(group, weights=n, minlength=C)[live]
+        if g_n.min() >= min_resp:
+            break
+        g_N = np.bincount(group, weights=N, minlength=C)[live]
+        rate = np.divide(g_n, g_N, out=np.zeros_like(g_n), where=g_N > 0)
+        k = int(np.argmin(g_n))  # fewest respondents; ties: first (cells are in order)
+        this = live[k]
+        members = group == this
+        best_var = np.full(live.size, -1)
+        for j, other in enumerate(live):  # few groups; vectorised over cells
+            if other != this:
+                best_var[j] = neighbour_var[np.ix_(members, group == other)].max()
+        cand = np.flatnonzero(best_var >= 0)
+        reason = "neighbour"
+        if cand.size == 0:
+            cand, reason = np.flatnonzero(live != this), "closest response rate"
+        # order: latest variable, closest response rate, fewest respondents, first
+        keys = np.lexsort((cand, g_n[cand], np.abs(rate[cand] - rate[k]), -best_var[cand]))
+        j = int(cand[keys[0]])
+        other = live[j]
+        merges.append({"group": int(this), "into": int(other), "respondents": int(g_n[k]),
+                       "variable": by[best_var[j]] if best_var[j] >= 0 else None,
+                       "reason": reason})
+        group[group == this] = other
+    # relabel 0..G-1 in order of first cell
+    _, first = np.unique(group, return_index=True)
+    rank = np.empty(C, dtype=np.int64)
+    for new, old in enumerate(group[np.sort(first)]):
+        rank[group == old] = new
+    return rank, merges
+
+
+# ----------------------------------------------------------------------- propensity model
+def _main_effects(cells: pd.DataFrame, by: list[str], order: dict[str, list[str]]):
+    """Design matrix of the main-effects logit on the cells: intercept + treatment dummies."""
+    cols, names = [np.ones(len(cells))], ["Intercept"]
+    for b in by:
+        for cat in order[b][1:]:
+            cols.append((cells[b].to_numpy() == cat).astype(float))
+            names.append(f"{b}[{cat}]")
+    return np.column_stack(cols), names
+
+
+def _irls(X: np.ndarray, trials: np.ndarray, successes: np.ndarray,
+          max_iter: int = 100) -> np.ndarray:
+    """Grouped logistic regression by IRLS, vectorised over the columns of ``successes``.
+
+    ``X`` (C, K); ``trials`` (C,); ``successes`` (C, B). Returns the fitted probabilities
+    (C, B). A tiny ridge keeps replicates in which a category has no respondent finite.
+    """
+    C, K = X.shape
+    B = successes.shape[1]
+    beta = np.zeros((K, B))
+    ridge = 1e-10 * np.eye(K)
+    for _ in range(max_iter):
+        p = expit(X @ beta)
+        w = trials[:, None] * p * (1 - p)
+        score = X.T @ (successes - trials[:, None] * p)
+        H = np.einsum("ck,cb,cl->bkl", X, w, X) + ridge
+        step = np.linalg.solve(H, score.T[:, :, None])[:, :, 0].T
+        beta += step
+        if np.max(np.abs(step)) < _IRLS_TOL:
+            break
+    return expit(X @ beta)
+
+
+def _rake(W: np.ndarray, codes: list[np.ndarray], totals: list[np.ndarray],
+          max_iter: int = 200) -> np.ndarray:
+    """Raking (IPF) of the columns of ``W`` (units x B) to categorical totals."""
+    W = W.copy()
+    n = W.shape[0]
+    inds = [sparse.csr_array((np.ones(n), (code, np.arange(n))), shape=(len(t), n))
+            for code, t in zip(codes, totals, strict=True)]
+    for _ in range(max_iter):
+        err = 0.0
+        for ind, code, t in zip(inds, codes, totals, strict=True):
+            s = ind @ W
+            f = np.divide(t[:, None], s, out=np.ones_like(s), where=s > 0)
+            W *= f[code]
+            err = max(err, float(np.max(np.abs(s - t[:, None]) / (1 + t[:, None]))))
+        if err < _RAKE_TOL:
+            break
+    return W
+
+
+# ------------------------------------------------------------------------ the recipe
+def _firm_cells(frame: pd.DataFrame, by: list[str], firm: str | None):
+    """Per unit (firm, or row): its row positions and its ``by`` labels (last year's row)."""
+    if firm is None:
+        units = np.arange(len(frame))
+        last = np.arange(len(frame))
+    else:
+        order = np.arange(len(frame))
+        if "year" in frame.columns:
+            yr = pd.to_numeric(frame["year"], errors="coerce").to_numpy(dtype=float,
+                                                                          na_value=-np.inf)
+            order = np.lexsort((np.arange(len(frame)), yr))
+        ids = frame[firm].astype(str).to_numpy()
+        units = pd.factorize(ids, sort=True)[0]
+        last = np.zeros(units.max() + 1, dtype=np.int64)
+        last[units[order]] = order  # the latest row of each firm wins
+    labels = pd.DataFrame({b: frame[b].to_numpy()[last] for b in by})
+    return units, last, labels
+
+
+def _cell_index(labels: pd.DataFrame, cells: pd.DataFrame, by: list[str]) -> np.ndarray:
+    keys = pd.MultiIndex.from_frame(cells[by])
+    probe = pd.MultiIndex.from_frame(labels[by].apply(lambda s: s.map(_label)).astype(object))
+    return keys.get_indexer(probe)
+
+
+def _recipe_weights(recipe: Mapping, unit_cell: np.ndarray, F: np.ndarray) -> np.ndarray:
+    """Unit weights (units x B) of the recipe for replicate factors ``F`` (units x B)."""
+    counts = np.asarray(recipe["counts"], dtype=float)
+    C = counts.size
+    ind = sparse.csr_array((np.ones(unit_cell.size), (unit_cell, np.arange(unit_cell.size))),
+                           shape=(C, unit_cell.size))
+    if recipe["method"] == "cells":
+        group = np.asarray(recipe["group_of_cell"], dtype=np.int64)
+        G = int(group.max()) + 1
+        g_ind = sparse.csr_array((np.ones(C), (group, np.arange(C))), shape=(G, C))
+        N_g = g_ind @ counts
+        n_g = g_ind @ (ind @ F)  # replicate respondents per group (G, B)
+        adj = np.divide(N_g[:, None], n_g, out=np.zeros_like(n_g), where=n_g > 0)
+        return F * adj[group[unit_cell]]
+    X = np.asarray(recipe["design_matrix"], dtype=float)
+    p = _irls(X, counts, ind @ F)
+    W = np.divide(F, p[unit_cell], out=np.zeros_like(F), where=F > 0)
+    codes = [np.asarray(c, dtype=np.int64)[unit_cell] for c in recipe["margin_codes"]]
+    totals = [np.asarray(t, dtype=float) for t in recipe["margin_totals"]]
+    return _rake(W, codes, totals)
+
+
+def replicate_reweighting(frame: pd.DataFrame, psu_code: np.ndarray, weights: np.ndarray):
+    """``(reweight, margins)``: a function ``F (n_psu x B) -> row weights (rows x B)``
+    re-running the weighting in replicates, and for the propensity method the PSU x category
+    dummies of the raking margins (for the linearisation); None when the frame has no (still
+    valid) weighting recipe.
+
+    Valid means: the recipe's ``by`` and firm columns are in the frame, every firm falls in a
+    frame cell, and the recipe recomputed on the frame reproduces ``weights`` (so the frame
+    was not subset or re-weighted since :func:`weight_respondents`).
+    """
+    recipe = frame.attrs.get("weighting")
+    if not isinstance(recipe, Mapping) or "counts" not in recipe:
+        return None
+    by, firm = list(recipe["by"]), recipe.get("firm")
+    if any(b not in frame.columns for b in by) or (firm is not None and
+                                                   firm not in frame.columns):
+        return None
+    units, _, labels = _firm_cells(frame, by, firm)
+    cells = pd.DataFrame(recipe["cells"], columns=by).astype(object)
+    unit_cell = _cell_index(labels, cells, by)
+    if (unit_cell < 0).any() or units.max() + 1 != psu_code.max() + 1:
+        return None
+    # units and PSUs must coincide (both factorised firm ids, sorted)
+    if not np.array_equal(pd.factorize(units)[0], pd.factorize(psu_code)[0]):
+        return None
+    unit_of_psu = np.zeros(psu_code.max() + 1, dtype=np.int64)
+    unit_of_psu[psu_code] = units
+
+    def reweight(F: np.ndarray) -> np.ndarray:
+        Fu = np.empty_like(F)
+        Fu[unit_of_psu] = F
+        return _recipe_weights(recipe, unit_cell, Fu)[units]
+
+    check = reweight(np.ones((psu_code.max() + 1, 1)))[:, 0]
+    if not np.allclose(check, weights, rtol=1e-7, atol=0.0):
+        return None
+    margins = None
+    if recipe["method"] == "propensity":  # PSU x category dummies of the raking margins
+        cell_of_psu = unit_cell[unit_of_psu]
+        margins = np.column_stack([
+            (np.asarray(code, dtype=np.int64)[cell_of_psu][:, None]
+             == np.arange(len(tot))[None, :]).astype(float)
+            for code, tot in zip(recipe["margin_codes"], recipe["margin_totals"], strict=True)])
+    return reweight, margins
+
+
+# ------------------------------------------------------------------------ public function
+def weight_respondents(respondents: pd.DataFrame, population: pd.DataFrame | pd.Series,
+                       by: str | list[str], *, method: str = "cells",
+                       min_respondents: int = MIN_RESPONDENTS, n_classes: int = 5,
+                       firm: str | None = "firm_id", validate: bool = True) -> pd.DataFrame:
+    """Weights for the respondents of a census with non-response, from the frame's counts.
+
+    Parameters
+    ----------
+    respondents : pandas.DataFrame
+        The responding firms' rows (one per firm and year) in the survey schema, with or
+        without ``weight`` and ``stratum`` (both are replaced).
+    population : pandas.DataFrame or pandas.Series
+        The frame's number of firms in every cell of the ``by`` columns: a DataFrame with the
+        ``by`` columns and a ``count`` column, or a Series indexed by the ``by`` columns. Every
+        firm of the frame (respondent or not) is counted once.
+    by : str or list of str
+        Frame variables defining the cells (e.g. ``["size_class", "domain"]``). A firm is
+        classified by its row of the latest year.
+    method : {"cells", "propensity"}, default "cells"
+        Response homogeneity groups with collapsing, or a logistic response propensity model
+        raked back to the counts (see the module documentation).
+    min_respondents : int, default 10
+        Minimum number of responding firms of a response group (``cells``, at least 2), or of
+        a category of every ``by`` variable and of a propensity class (``propensity``).
+        Ten keeps the collapsed groups close to the frame's cells on the NLDTIB's ~400
+        respondents; larger values give less variable weights and coarser non-response
+        adjustment (statistics offices commonly use 20-30 :cite:p:`kalton2003`).
+    n_classes : int, default 5
+        Number of propensity classes used as strata for the variance (``propensity``).
+    firm : str or None, default "firm_id"
+        Firm identifier: the unit that responds and is weighted (all its years share one
+        weight). ``None``: every row is a unit.
+    validate : bool, default True
+        Check the respondents against the survey schema
+        (:func:`~nldtib_forecast.data.validate_survey`) and return its normalised frame.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``respondents`` with ``weight`` (the respondent's weight, equal on all its
+        years) and ``stratum`` (its response group or propensity class). The weights of each
+        group's firms add up to the group's frame count (``cells``), or to the count of every
+        category of every ``by`` variable (``propensity``). ``attrs["population_firms"]``
+        holds the frame count per stratum (the finite population correction of
+        :class:`~nldtib_forecast.survey.SurveyDesign`) and ``attrs["weighting"]`` the recipe
+        that replicates re-run; :func:`weighting_report` shows the groups and the collapsing.
+
+    Raises
+    ------
+    nldtib_forecast.InputError
+        A ``by`` column missing from respondents or counts; counts that are missing,
+        negative or not integers; duplicated cells; a respondent with a missing ``by`` value
+        or in a cell the population does not have (or has with count 0); a cell with fewer
+        frame firms than respondents; an unknown ``method``; a propensity category with
+        fewer than ``min_respondents`` respondents; fewer than 2 respondents in all.
+
+    See Also
+    --------
+    calibrate_weights : Calibrate the weights further to other known totals.
+    nldtib_forecast.data.read_survey : Reads a file and weights it with ``population=``.
+
+    Notes
+    -----
+    The variance treats the response groups as strata of a stratified simple random sample
+    with the finite population correction: the standard treatment when firms respond at
+    random within the groups :cite:p:`sarndal2005`. If response also depends on the
+    variable of interest within a group, the estimates are biased and the intervals do not
+    show it (see the coverage study in :doc:`/methodology/survey`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from nldtib_forecast.data import synthetic_survey
+    >>> from nldtib_forecast.survey import weight_respondents, weighting_report
+    >>> pop = synthetic_survey(seed=0, population=True)
+    >>> frame = pop.drop_duplicates("firm_id")
+    >>> counts = frame.groupby(["size_class", "domain"], observed=True).size().rename("count")
+    >>> respondents = synthetic_survey(seed=0).drop(columns=["weight", "stratum"])
+    >>> df = weight_respondents(respondents, counts, ["size_class", "domain"])
+    >>> round(float(df.drop_duplicates("firm_id")["weight"].sum())) == len(frame)
+    True
+    >>> weighting_report(df).groups["respondents"].min() >= 10
+    np.True_
+    """
+    method = check_option("method", method, _METHODS)
+    by = _by_list(by)
+    if isinstance(min_respondents, bool) or not isinstance(min_respondents, (int, np.integer)) \
+            or min_respondents < 1:
+        raise InputError(f"argument 'min_respondents': must be an integer >= 1, got "
+                         f"{min_respondents!r}")
+    if isinstance(n_classes, bool) or not isinstance(n_classes, (int, np.integer)) \
+            or n_classes < 1:
+        raise InputError(f"argument 'n_classes': must be an integer >= 1, got {n_classes!r}")
+    if not isinstance(respondents, pd.DataFrame):
+        raise InputError(f"argument 'respondents': expected a pandas DataFrame, got "
+                         f"{type(respondents).__name__}")
+    if len(respondents) == 0:
+        raise InputError("argument 'respondents': no respondents (0 rows)")
+    problems = [_missing(respondents.columns, b, "respondents' data") for b in by
+                if b not in respondents.columns]
+    if firm is not None and firm not in respondents.columns:
+        problems.append(Problem(firm, "firm identifier column (argument 'firm') is not in the "
+                                      "respondents' data"))
+    if problems:
+        raise InputError("weight_respondents: column(s) missing", problems)
+    table = _population_table(population, by)
+
+    attrs = dict(respondents.attrs)
+    frame = respondents.copy()
+    frame["weight"] = 1.0
+    frame["stratum"] = "unweighted"
+    if validate:
+        from nldtib_forecast.data._validate import validate_survey
+
+        frame = validate_survey(frame)
+    units, last, labels = _firm_cells(frame, by, firm)
+    na = labels.isna().to_numpy()
+    if na.any():
+        bad_rows = frame.index[last[na.any(axis=1)]]
+        col = by[int(np.flatnonzero(na.any(axis=0))[0])]
+        raise InputError("weight_respondents: respondents without a cell",
+                         [Problem(col, "the 'by' values of a respondent must not be missing",
+                                  tuple(bad_rows[:5]), len(bad_rows))])
+    unit_cell = _cell_index(labels, table, by)
+    counts = table[_COUNT].to_numpy(dtype=np.int64)
+    outside = unit_cell < 0
+    if not outside.any():
+        outside = counts[unit_cell] == 0
+    if outside.any():
+        cells_out = sorted({tuple(_label(v) for v in r) for r in
+                            labels[outside].itertuples(index=False)})
+        rows = frame.index[last[outside]]
+        raise InputError("weight_respondents: respondents in cells the population does not "
+                         "have",
+                         [Problem(",".join(by), f"every respondent's cell must have a frame "
+                                  f"count > 0; not in the population: {cells_out[:5]}",
+                                  tuple(rows[:5]), len(rows))])
+    resp = np.bincount(unit_cell, minlength=len(table))
+    over = resp > counts
+    if over.any():
+        which = [f"{tuple(table.loc[i, by])}: {counts[i]} < {resp[i]}"
+                 for i in np.flatnonzero(over)[:5]]
+        raise InputError("argument 'population': counts below the number of respondents",
+                         [Problem(_COUNT, f"a cell's frame count must be >= its respondents; "
+                                  f"violated in {which}", tuple(table.index[over][:5]),
+                                  int(over.sum()))])
+    if units.max() + 1 < 2:
+        raise InputError("weight_respondents: at least 2 responding firms are needed")
+
+    sources = {b: respondents[b] for b in by}
+    order = {b: _category_order(b, sorted(set(table[b])), sources[b]) for b in by}
+    ordered = {b: _is_ordered(b, sources[b]) for b in by}
+    # cells in a fixed order (by the categories' order), frame cells with count 0 dropped
+    keep = counts > 0
+    table = table[keep].reset_index(drop=True)
+    sort = np.lexsort(tuple(table[b].map({c: i for i, c in enumerate(order[b])}).to_numpy()
+                            for b in reversed(by)))
+    table = table.iloc[sort].reset_index(drop=True)
+    table["respondents"] = np.bincount(_cell_index(labels, table, by), minlength=len(table))
+    unit_cell = _cell_index(labels, table, by)
+    cell_names = [_SEP.join(r) for r in table[by].itertuples(index=False)]
+
+    recipe: dict = {"method": method, "by": by, "firm": firm,
+                    "min_respondents": int(min_respondents),
+                    "cells": table[by].to_numpy(dtype=object).tolist(),
+                    "counts": table[_COUNT].tolist(),
+                    "respondents": table["respondents"].tolist(),
+                    "ordered": ordered}
+    if method == "cells":
+        group, merges = _collapse(table, by, ordered, order, max(int(min_respondents), 2))
+        G = int(group.max()) + 1
+        members = [[cell_names[c] for c in np.flatnonzero(group == g)] for g in range(G)]
+        group_names = [_JOIN.join(m) for m in members]
+        n_g = np.bincount(group, weights=table["respondents"], minlength=G)
+        if n_g.min() < 2:
+            raise InputError(f"weight_respondents: only {int(n_g.sum())} responding firm(s); "
+                             "at least 2 are needed for a variance")
+        recipe.update(group_of_cell=group.tolist(), groups=group_names)
+        stratum_of_unit = np.array(group_names, dtype=object)[group[unit_cell]]
+        N_stratum = dict(zip(group_names,
+                             np.bincount(group, weights=table[_COUNT], minlength=G).astype(int)
+                             .tolist(), strict=True))
+        # the merges as readable records: which cells ended in which group
+        recipe["merges"] = _merge_records(merges, group, cell_names)
+    else:
+        X, names = _main_effects(table, by, order)
+        problems = []
+        margin_codes, margin_totals, margin_labels = [], [], []
+        for b in by:
+            cats = order[b]
+            code = table[b].map({c: i for i, c in enumerate(cats)}).to_numpy(dtype=np.int64)
+            r = np.bincount(code, weights=table["respondents"], minlength=len(cats))
+            low = [f"{c} ({int(v)})" for c, v in zip(cats, r, strict=True)
+                   if v < min_respondents]
+            if low:
+                problems.append(Problem(b, f"categories with fewer than {min_respondents} "
+                                           f"respondents: {low}; merge categories, lower "
+                                           "min_respondents or use method='cells'"))
+            margin_codes.append(code.tolist())
+            margin_totals.append(np.bincount(code, weights=table[_COUNT],
+                                             minlength=len(cats)).tolist())
+            margin_labels.append(cats)
+        if problems:
+            raise InputError("weight_respondents: the propensity model cannot be estimated",
+                             problems)
+        p_hat, model = _fit_propensity(X, names, table)
+        classes = _propensity_classes(p_hat, table[_COUNT].to_numpy(float),
+                                      table["respondents"].to_numpy(float), n_classes)
+        K = int(classes.max()) + 1
+        lo = [float(p_hat[classes == k].min()) for k in range(K)]
+        hi = [float(p_hat[classes == k].max()) for k in range(K)]
+        class_names = [f"propensity {k + 1} ({lo[k]:.2f}-{hi[k]:.2f})" for k in range(K)]
+        recipe.update(design_matrix=X.tolist(), coef_names=names, model=model,
+                      propensity=p_hat.tolist(), class_of_cell=classes.tolist(),
+                      groups=class_names, margin_codes=margin_codes,
+                      margin_totals=margin_totals, margin_labels=margin_labels, merges=[])
+        stratum_of_unit = np.array(class_names, dtype=object)[classes[unit_cell]]
+        N_stratum = dict(zip(class_names, np.bincount(classes, weights=table[_COUNT],
+                                                      minlength=K).astype(int).tolist(),
+                             strict=True))
+    n_units = int(units.max()) + 1
+    unit_w = _recipe_weights(recipe, unit_cell, np.ones((n_units, 1)))[:, 0]
+    out = frame if validate else frame.copy()
+    out["weight"] = unit_w[units]
+    out["stratum"] = pd.array(stratum_of_unit[units], dtype="string")
+    attrs.update(population_firms=N_stratum, weighting=recipe,
+                 sampling=f"census with non-response; weights from {method} "
+                          f"({', '.join(by)})")
+    out.attrs = attrs
+    return out
+
+
+def frame_counts(frame: pd.DataFrame, by: str | list[str], firm: str | None = "firm_id",
+                 ) -> pd.DataFrame:
+    """The number of firms of a frame (a list of firms, or firm-year rows) by ``by`` cells.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per firm, or per firm and year (each firm counted once, classified by its
+        row of the latest year, as :func:`weight_respondents` classifies respondents).
+    by : str or list of str
+        The cell variables.
+    firm : str or None, default "firm_id"
+        Firm identifier; ``None``: every row is a firm.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``by`` columns and ``count``: the ``population`` argument of
+        :func:`weight_respondents`.
+
+    Examples
+    --------
+    >>> from nldtib_forecast.data import synthetic_survey
+    >>> from nldtib_forecast.survey import frame_counts
+    >>> counts = frame_counts(synthetic_survey(population=True), "size_class")
+    >>> counts.columns.tolist(), int(counts["count"].sum())
+    (['size_class', 'count'], 1688)
+    """
+    by = _by_list(by)
+    if not isinstance(frame, pd.DataFrame):
+        raise InputError(f"argument 'frame': expected a pandas DataFrame, got "
+                         f"{type(frame).__name__}")
+    problems = [_missing(frame.columns, b, "frame") for b in by if b not in frame.columns]
+    if firm is not None and firm not in frame.columns:
+        problems.append(Problem(firm, "firm identifier column (argument 'firm') is not in "
+                                      "the frame"))
+    if problems:
+        raise InputError("frame_counts: column(s) missing", problems)
+    _, _, labels = _firm_cells(frame, by, firm)
+    na = labels.isna().any(axis=1).to_numpy()
+    if na.any():
+        raise InputError("frame_counts: firms without a cell",
+                         [Problem(",".join(by), "the 'by' values must not be missing",
+                                  n_rows=int(na.sum()))])
+    labels = labels.apply(lambda s: s.map(_label)).astype(object)
+    out = labels.groupby(by, sort=True).size().rename(_COUNT).reset_index()
+    order = {b: _category_order(b, sorted(set(out[b])), frame[b]) for b in by}
+    sort = np.lexsort(tuple(out[b].map({c: i for i, c in enumerate(order[b])}).to_numpy()
+                            for b in reversed(by)))
+    return out.iloc[sort].reset_index(drop=True)
+
+
+def _merge_records(merges: list[dict], final: np.ndarray, cell_names: list[str]) -> list[dict]:
+    """Readable record of each merge: the cells of both sides at the time of the merge."""
+    C = len(cell_names)
+    group = np.arange(C)
+    records = []
+    for m in merges:
+        a = [cell_names[c] for c in np.flatnonzero(group == m["group"])]
+        b = [cell_names[c] for c in np.flatnonzero(group == m["into"])]
+        records.append({"merged": _JOIN.join(a), "into": _JOIN.join(b),
+                        "respondents": m["respondents"], "variable": m["variable"],
+                        "reason": m["reason"]})
+        group[group == m["group"]] = m["into"]
+    return records
+
+
+def _fit_propensity(X: np.ndarray, names: list[str], table: pd.DataFrame):
+    """Grouped logistic regression of response on the cells (statsmodels GLM)."""
+    import statsmodels.api as sm
+
+    r = table["respondents"].to_numpy(dtype=float)
+    N = table[_COUNT].to_numpy(dtype=float)
+    endog = np.column_stack([r, N - r])
+    fit = sm.GLM(endog, X, family=sm.families.Binomial()).fit()
+    p_hat = _irls(X, N, r[:, None])[:, 0]  # the replicates' solver, for exact agreement
+    if not np.allclose(p_hat, fit.fittedvalues, rtol=1e-6, atol=1e-9):  # pragma: no cover
+        raise RuntimeError("propensity model: IRLS and statsmodels disagree")
+    model = {"params": dict(zip(names, fit.params.tolist(), strict=True)),
+             "bse": dict(zip(names, fit.bse.tolist(), strict=True)),
+             "deviance": float(fit.deviance), "df_resid": float(fit.df_resid),
+             "llf": float(fit.llf)}
+    return p_hat, model
+
+
+def _propensity_classes(p: np.ndarray, N: np.ndarray, r: np.ndarray, k: int) -> np.ndarray:
+    """Cells grouped into ``k`` classes of equal frame count by estimated propensity; classes
+    with fewer than 2 respondents merged with their upper (else lower) neighbour."""
+    order = np.argsort(p, kind="stable")
+    cum = np.cumsum(N[order]) / N.sum()
+    cls_sorted = np.minimum((cum * k - 1e-9).astype(np.int64), k - 1)
+    classes = np.empty(len(p), dtype=np.int64)
+    classes[order] = cls_sorted
+    while True:
+        labels = np.unique(classes)
+        resp = np.array([r[classes == c].sum() for c in labels])
+        if labels.size == 1 or resp.min() >= 2:
+            break
+        j = int(np.argmin(resp))
+        target = labels[j + 1] if j + 1 < labels.size else labels[j - 1]
+        classes[classes == labels[j]] = target
+    return pd.factorize(classes, sort=True)[0].astype(np.int64)
+
+
+# --------------------------------------------------------------------------------- report
+@dataclass(frozen=True, eq=False)
+class WeightingReport:
+    """How the respondents of a census with non-response were weighted.
+
+    Attributes
+    ----------
+    method : str
+        ``"cells"`` or ``"propensity"``.
+    by : tuple of str
+        The frame variables.
+    cells : pandas.DataFrame
+        One row per frame cell: the ``by`` values, ``count`` (frame firms),
+        ``respondents``, ``response_rate``, ``group`` (response group or propensity class)
+        and ``weight`` (mean weight of its respondents; NaN without respondents), and for the
+        propensity method the estimated ``propensity``.
+    groups : pandas.DataFrame
+        One row per response group (the strata): ``count``, ``respondents``,
+        ``response_rate``, ``n_cells``.
+    merges : pandas.DataFrame
+        The collapsing, one row per merge in order: ``merged``, ``into`` (cells joined with
+        " + "), ``respondents`` of the merged group, the ``variable`` they differ in and the
+        ``reason``.
+    model : pandas.DataFrame or None
+        Propensity model coefficients and standard errors (``propensity`` only).
+    min_respondents : int
+        The minimum applied.
+
+    Examples
+    --------
+    >>> from nldtib_forecast.data import synthetic_survey
+    >>> from nldtib_forecast.survey import weighting_report
+    >>> rep = weighting_report(synthetic_survey(seed=0))
+    >>> rep.groups.columns.tolist()
+    ['count', 'respondents', 'response_rate', 'n_cells']
+    >>> rep.merges.columns.tolist()
+    ['merged', 'into', 'respondents', 'variable', 'reason']
+    """
+
+    method: str
+    by: tuple[str, ...]
+    cells: pd.DataFrame
+    groups: pd.DataFrame
+    merges: pd.DataFrame
+    model: pd.DataFrame | None
+    min_respondents: int
+    _weights: np.ndarray = field(repr=False)
+
+    def summary(self) -> str:
+        """Text summary: totals, groups, merges and (propensity) the model.
+
+        Examples
+        --------
+        >>> from nldtib_forecast.data import synthetic_survey
+        >>> from nldtib_forecast.survey import weighting_report
+        >>> print(weighting_report(synthetic_survey(seed=0)).summary().splitlines()[1])
+          frame firms: 1,688   responding firms: 474   response rate: 28.1%
+        """
+        c = self.cells
+        N, n = int(c["count"].sum()), int(c["respondents"].sum())
+        lines = [
+            f"Non-response weighting ({self.method}) by {', '.join(self.by)}",
+            f"  frame firms: {N:,}   responding firms: {n:,}   response rate: {n / N:.1%}",
+            f"  cells: {len(c)} ({int((c['respondents'] == 0).sum())} without respondents)   "
+            f"groups (strata): {len(self.groups)}   minimum respondents per group: "
+            f"{self.min_respondents}",
+            f"  weights: min {self._weights.min():.2f}  median {np.median(self._weights):.2f}  "
+            f"max {self._weights.max():.2f}   Kish design effect of weighting "
+            f"1 + cv^2 = {1 + np.var(self._weights) / np.mean(self._weights) ** 2:.2f}",
+        ]
+        if len(self.merges):
+            lines.append(f"  collapsed ({len(self.merges)} merge(s)):")
+            lines += [f"    {r.merged}  ->  {r.into}  ({r.respondents} respondent(s); "
+                      f"{r.reason}{'' if r.variable is None else ', across ' + r.variable})"
+                      for r in self.merges.itertuples(index=False)]
+        lines.append("  groups:")
+        table = self.groups.to_string(float_format=lambda v: f"{v:.3f}")
+        lines += ["    " + line for line in table.splitlines()]
+        if self.model is not None:
+            lines.append("  response model (logit, main effects):")
+            lines += ["    " + line for line in self.model.to_string(
+                float_format=lambda v: f"{v:.3f}").splitlines()]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def plot(self, ax=None):
+        """Response rate and mean weight of every response group (bar chart).
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> from nldtib_forecast.data import synthetic_survey
+        >>> from nldtib_forecast.survey import weighting_report
+        >>> ax = weighting_report(synthetic_survey(seed=0)).plot()
+        >>> ax.get_xlabel()
+        'response rate (respondents / frame firms)'
+        """
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(7, 0.3 * len(self.groups) + 1.5),
+                                 layout="constrained")
+        g = self.groups.iloc[::-1]
+        ax.barh(np.arange(len(g)), g["response_rate"], color="#4c72b0")
+        ax.set_yticks(np.arange(len(g)), [str(i) for i in g.index], fontsize=7)
+        ax.set_xlabel("response rate (respondents / frame firms)")
+        ax.set_xlim(0, 1)
+        ax.set_title(f"Response groups ({self.method})")
+        return ax
+
+
+def weighting_report(data: pd.DataFrame) -> WeightingReport:
+    """The weighting of a frame returned by :func:`weight_respondents`.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        A frame weighted by :func:`weight_respondents` (it carries ``attrs["weighting"]``).
+
+    Returns
+    -------
+    WeightingReport
+
+    Raises
+    ------
+    nldtib_forecast.InputError
+        If the frame was not weighted by :func:`weight_respondents`.
+
+    Examples
+    --------
+    >>> from nldtib_forecast.data import synthetic_survey
+    >>> from nldtib_forecast.survey import weighting_report
+    >>> rep = weighting_report(synthetic_survey(seed=0))
+    >>> rep.method, rep.by
+    ('cells', ('size_class', 'nld_area'))
+    >>> int(rep.groups["count"].sum()) == int(rep.cells["count"].sum())
+    True
+    """
+    recipe = data.attrs.get("weighting") if isinstance(data, pd.DataFrame) else None
+    if not isinstance(recipe, Mapping) or "counts" not in recipe:
+        raise InputError("weighting_report: the data were not weighted by weight_respondents "
+                         "(no attrs['weighting'])")
+    by = list(recipe["by"])
+    cells = pd.DataFrame(recipe["cells"], columns=by)
+    cells["count"] = np.asarray(recipe["counts"], dtype=np.int64)
+    cells["respondents"] = np.asarray(recipe["respondents"], dtype=np.int64)
+    cells["response_rate"] = cells["respondents"] / cells["count"]
+    key = "group_of_cell" if recipe["method"] == "cells" else "class_of_cell"
+    names = np.asarray(recipe["groups"], dtype=object)
+    cells["group"] = names[np.asarray(recipe[key], dtype=np.int64)]
+    units, last, labels = _firm_cells(data, by, recipe.get("firm"))
+    unit_cell = _cell_index(labels, cells, by)
+    w_unit = data["weight"].to_numpy(dtype=float)[last]
+    ok = unit_cell >= 0
+    sums = np.bincount(unit_cell[ok], weights=w_unit[ok], minlength=len(cells))
+    n = np.bincount(unit_cell[ok], minlength=len(cells))
+    cells["weight"] = np.where(n > 0, sums / np.maximum(n, 1), np.nan)
+    model = None
+    if recipe["method"] == "propensity":
+        cells["propensity"] = recipe["propensity"]
+        model = pd.DataFrame({"coef": pd.Series(recipe["model"]["params"]),
+                              "std_error": pd.Series(recipe["model"]["bse"])})
+        model.index.name = "term"
+    groups = cells.groupby("group", sort=False).agg(
+        count=("count", "sum"), respondents=("respondents", "sum"),
+        n_cells=("count", "size")).reindex(list(names))
+    groups.insert(2, "response_rate", groups["respondents"] / groups["count"])
+    merges = pd.DataFrame(list(recipe.get("merges", [])),
+                          columns=["merged", "into", "respondents", "variable", "reason"])
+    return WeightingReport(method=recipe["method"], by=tuple(by), cells=cells, groups=groups,
+                           merges=merges, model=model,
+                           min_respondents=int(recipe["min_respondents"]),
+                           _weights=w_unit)
+
