@@ -503,8 +503,8 @@ def replicate_recalibration(design: SurveyDesign):
     calibrated year's rows; ``rows``/``X`` are those rows and their calibration variables (for
     the GREG linearisation). ``(None, None)`` otherwise."""
     cal = design._frame.attrs.get("calibration")
-    if not isinstance(cal, Mapping) or "margins" not in cal or design._domain is not None:
-        return None, None
+    if not isinstance(cal, Mapping) or "margins" not in cal:  # (a domain keeps the full
+        return None, None                                      # design's calibration)
     from nldtib_forecast.survey._estimators import _year_mask
 
     try:
@@ -539,7 +539,9 @@ def replicate_recalibration(design: SurveyDesign):
                                          _calfun(method, bounds), max_iter, tol)
         return W
 
-    return recalibrate, (rows, X_full)
+    base = np.asarray(cal.get("base_weights", design._w), dtype=float)
+    base_rows = base[rows] if base.shape == design._w.shape else design._w[rows]
+    return recalibrate, (rows, X_full, base_rows)
 
 
 def _newton_batch(X_full, T_full, cats, W0, calfun, max_iter, tol) -> np.ndarray:

@@ -48,6 +48,16 @@ def _first_rows(index: pd.Index, mask: np.ndarray) -> tuple[tuple, int]:
     return tuple(rows[:5].tolist()), int(len(rows))
 
 
+def _weighted_lstsq(X: np.ndarray, Y: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Coefficients of the regression of the columns of ``Y`` on ``X`` with weights ``w``,
+    by least squares on ``sqrt(w) X`` with columns scaled to unit maximum (well conditioned
+    when counts and EUR totals are mixed; rank-deficient ``X`` is fine)."""
+    r = np.sqrt(w)[:, None]
+    scale = np.maximum(np.abs(X).max(axis=0), 1e-300)
+    coef = np.linalg.lstsq(r * (X / scale), r * Y, rcond=None)[0]
+    return coef / scale[:, None]
+
+
 def _codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """Integer codes (0..K-1) and sorted labels of a label column without missing values."""
     codes, uniques = pd.factorize(values, sort=True)
@@ -451,19 +461,14 @@ class SurveyDesign:
             values = values[:, None]
         _, _, margins, layer = self._reweighters()
         if layer is not None:  # calibration: GREG residuals on the calibrated year's rows
-            rows, X = layer
-            w = self._w[rows]
-            XtW = X.T * w
-            beta = np.linalg.lstsq(XtW @ X, XtW @ values[rows], rcond=None)[0]
+            rows, X, w = layer  # w: the weights before calibration (as R's survey)
             values = values.copy()
-            values[rows] -= X @ beta
+            values[rows] -= X @ _weighted_lstsq(X, values[rows], w)
         z = self._psu_totals(values)
         if margins is not None and layer is None:  # raking of the propensity weights
             w_psu = self._psu_sum @ self._w / np.bincount(self._p_code)
             u = z / w_psu[:, None]
-            XtW = margins.T * w_psu
-            beta = np.linalg.lstsq(XtW @ margins, XtW @ u, rcond=None)[0]
-            z = z - w_psu[:, None] * (margins @ beta)
+            z = z - w_psu[:, None] * (margins @ _weighted_lstsq(margins, u, w_psu))
         H = self.n_strata
         s_of_p = self._psu_stratum
         sums = np.zeros((H, z.shape[1]))

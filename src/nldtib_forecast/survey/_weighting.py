@@ -189,7 +189,8 @@ def _collapse(cells: pd.DataFrame, by: list[str], ordered: dict[str, bool],
             break
         g_N = np.bincount(group, weights=N, minlength=C)[live]
         rate = np.divide(g_n, g_N, out=np.zeros_like(g_n), where=g_N > 0)
-        k = int(np.argmin(g_n))  # fewest respondents; ties: first (cells are in order)
+        first = np.array([np.flatnonzero(group == g)[0] for g in live])  # first cell
+        k = int(np.lexsort((first, g_n))[0])  # fewest respondents; ties: first in cell order
         this = live[k]
         members = group == this
         best_var = np.full(live.size, -1)
@@ -201,7 +202,8 @@ def _collapse(cells: pd.DataFrame, by: list[str], ordered: dict[str, bool],
         if cand.size == 0:
             cand, reason = np.flatnonzero(live != this), "closest response rate"
         # order: latest variable, closest response rate, fewest respondents, first
-        keys = np.lexsort((cand, g_n[cand], np.abs(rate[cand] - rate[k]), -best_var[cand]))
+        keys = np.lexsort((first[cand], g_n[cand], np.abs(rate[cand] - rate[k]),
+                           -best_var[cand]))
         j = int(cand[keys[0]])
         other = live[j]
         merges.append({"group": int(this), "into": int(other), "respondents": int(g_n[k]),
