@@ -31,8 +31,7 @@ import pandas as pd
 from scipy.special import expit
 
 from nldtib_forecast.data import CATEGORIES, EDITION_COLUMNS
-from nldtib_forecast.survey import SurveyDesign, calibrate_weights, frame_counts
-from nldtib_forecast.survey import weight_respondents
+from nldtib_forecast.survey import SurveyDesign, calibrate_weights, frame_counts, weight_respondents
 
 BY = ["size_class", "nld_area", "domain"]
 

@@ -18,6 +18,7 @@ import pytest
 
 from nldtib_forecast import __version__
 from nldtib_forecast.cli import main
+from nldtib_forecast.survey import weighting_report
 
 #: Files every report has (besides the fan charts fan_<model>_<variable>.png and the waterfall
 #: waterfall_<year>.png, whose names depend on the models and the data).
@@ -149,6 +150,14 @@ def test_data_published_csv_subprocess(tmp_path):
         ["run", "s.toml", "--out", "x", "--draws", "many"],
         ["run", "s.toml", "--out", "x", "--jobs", "0"],
         ["report", "--out", "x", "--jobs", "-2"],
+        ["report", "--out", "x", "--population", "counts.csv"],
+        ["run", "s.toml", "--out", "x", "--population", "counts.csv"],
+        ["report", "--out", "x", "--survey", "s.csv", "--weighting", "cells"],
+        ["report", "--out", "x", "--survey", "s.csv", "--population", "c.csv",
+         "--weighting", "raking"],
+        ["report", "--out", "x", "--survey", "s.csv", "--min-respondents", "5"],
+        ["report", "--out", "x", "--survey", "s.csv", "--population", "c.csv",
+         "--min-respondents", "0"],
     ],
 )
 def test_usage_errors_are_one_line_exit_2(argv, capsys):
@@ -546,3 +555,201 @@ def test_run_sigint_subprocess(tmp_path):
     assert proc.returncode == 130, stderr
     assert stderr.strip() == "nldtib-forecast: interrupted; nothing written"
     assert list(tmp_path.iterdir()) == []
+
+
+# ----------------------------------------------------------------------------- --population
+BY = ["size_class", "nld_area"]
+
+
+@pytest.fixture(scope="module")
+def respondent_files(tmp_path_factory) -> tuple[Path, Path]:
+    """An unweighted respondent file and the frame counts, as an analyst receives them."""
+    from nldtib_forecast.data import draw_respondents, synthetic_survey
+    from nldtib_forecast.survey import frame_counts
+
+    base = tmp_path_factory.mktemp("census")
+    frame = synthetic_survey(population=True)
+    resp, counts = base / "respondents.csv", base / "counts.csv"
+    draw_respondents(frame, seed=1).to_csv(resp, index=False)
+    frame_counts(frame, BY).to_csv(counts, index=False)
+    return resp, counts
+
+
+@pytest.fixture(scope="module")
+def population_run(respondent_files, tmp_path_factory) -> Path:
+    resp, counts = respondent_files
+    out = tmp_path_factory.mktemp("population") / "out"
+    assert main(["run", str(EXAMPLE), "--out", str(out), "--draws", "20", "--survey", str(resp),
+                 "--population", str(counts), "--quiet"]) == 0
+    return out
+
+
+def test_help_shows_population(capsys):
+    for command in ("run", "report"):
+        assert main([command, "--help"]) == 0
+        out = capsys.readouterr().out
+        assert "--population COUNTS.csv" in out and "--weighting {cells,propensity}" in out
+
+
+def test_run_with_population_weights_the_respondents(population_run, respondent_files):
+    from nldtib_forecast.data import read_survey
+
+    resp, counts = respondent_files
+    out = population_run
+    _check_report_files(out, grid=False)
+    survey = read_survey(resp, population=counts)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["synthetic_survey"] is False
+    inputs = manifest["inputs"]["survey"]
+    assert inputs["file"] == "respondents.csv"
+    assert inputs["sha256"] == hashlib.sha256(resp.read_bytes()).hexdigest()
+    weights = inputs["weights"]
+    assert weights == {
+        "source": "frame counts", "file": "counts.csv",
+        "sha256": hashlib.sha256(counts.read_bytes()).hexdigest(), "method": "cells",
+        "by": BY, "frame_firms": int(pd.read_csv(counts)["count"].sum()),
+        "responding_firms": int(survey["firm_id"].nunique()),
+        "strata": len(survey.attrs["population_firms"]), "replaced_file_weights": False,
+        "min_respondents": 10}
+    assert "--survey respondents.csv --population counts.csv" in manifest["reproduce"]
+    assert "--weighting" not in manifest["reproduce"]
+    readme = (out / "README.txt").read_text()
+    assert "SYNTHETIC" not in readme
+    assert "Weights: from the frame counts counts.csv (response homogeneity groups" in readme
+    html = (out / "nldtib_report.html").read_text()
+    assert "synthetic-banner" not in html
+    assert "--population counts.csv" in html
+    # the survey estimates are those of the weighted respondents, with intervals
+    summary = pd.read_csv(out / "survey_summary.csv", index_col="year")
+    assert (summary["data"] == "survey, weighted from the frame counts counts.csv").all()
+    y = survey[survey["year"] == 2025]
+    assert summary.loc[2025, "firms"] == pytest.approx(y["weight"].sum())
+    assert summary.loc[2025, "ds_turnover_eur"] == pytest.approx(
+        (y["weight"] * y["turnover_ds_eur"]).sum())
+    assert (summary["ds_turnover_eur_ci_lower"] < summary["ds_turnover_eur"]).all()
+    assert (summary["ds_turnover_eur"] < summary["ds_turnover_eur_ci_upper"]).all()
+    headline = pd.read_csv(out / "headline.csv")
+    firms = headline[headline["indicator"] == "firms"].iloc[0]
+    assert firms["ci_lower"] < firms["estimate"] < firms["ci_upper"]
+    # no firm identifiers anywhere in the output
+    firm = str(survey["firm_id"].iloc[0])
+    for name, content in _tree(out).items():
+        assert firm.encode() not in content, name
+
+
+def test_report_with_population_and_propensity(respondent_files, tmp_path, monkeypatch):
+    """``report --survey --population --weighting``: the spec the report is built from (the
+    files themselves are those of ``run``, checked above)."""
+    from nldtib_forecast import _report
+
+    resp, counts = respondent_files
+    seen = []
+
+    def build(directory, spec):
+        seen.append(spec)
+        return []
+
+    monkeypatch.setattr(_report, "build_report", build)
+    monkeypatch.setattr(_report, "write_timing", lambda *args: None)
+    for method in ("cells", "propensity"):
+        out = tmp_path / method
+        assert main(["report", "--out", str(out), "--survey", str(resp), "--population",
+                     str(counts), "--weighting", method, "--quiet"]) == 0
+        spec = seen[-1]
+        assert spec.population_file == str(counts) and spec.weighting == method
+        assert spec.population_sha256 == hashlib.sha256(counts.read_bytes()).hexdigest()
+        assert spec.survey.attrs["weighting"]["method"] == method
+        assert spec.weights_source()["method"] == method
+        firms = spec.survey.drop_duplicates("firm_id")
+        assert firms["weight"].sum() == pytest.approx(pd.read_csv(counts)["count"].sum())
+        line = spec.command_line()
+        assert line.startswith("nldtib-forecast report")
+        assert "--survey respondents.csv --population counts.csv" in line
+        assert ("--weighting propensity" in line) == (method == "propensity")
+        assert "counts.csv" in spec.survey_description()
+    assert seen[-1].survey["stratum"].str.startswith("propensity").all()
+    # --min-respondents reaches the weighting and the command line
+    assert main(["report", "--out", str(tmp_path / "min"), "--survey", str(resp),
+                 "--population", str(counts), "--min-respondents", "25", "--quiet"]) == 0
+    spec = seen[-1]
+    assert spec.survey.attrs["weighting"]["min_respondents"] == 25
+    assert (weighting_report(spec.survey).groups["respondents"] >= 25).all()
+    assert "--min-respondents 25" in spec.command_line()
+    assert spec.weights_source()["min_respondents"] == 25
+
+
+def test_unweighted_survey_without_population_is_a_clear_error(respondent_files, tmp_path,
+                                                                capsys):
+    resp, _ = respondent_files
+    out = tmp_path / "out"
+    assert main(["report", "--out", str(out), "--survey", str(resp)]) == 1
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert "respondents.csv" in err and "frame counts" in err and "--population" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", ["run", "report"])
+def test_population_without_survey_is_a_usage_error(command, tmp_path, capsys):
+    argv = ([command] + ([str(EXAMPLE)] if command == "run" else [])
+            + ["--out", str(tmp_path / "out"), "--population", "counts.csv"])
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert "--population" in err and "--survey FILE" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_load_run_spec_population_without_survey():
+    from nldtib_forecast import InputError, _report
+
+    with pytest.raises(InputError, match="--survey"):
+        _report.load_run_spec("report", None, None, 10, 0, 1, False,
+                              population_path=Path("counts.csv"))
+
+
+def _bad_counts(tmp_path: Path, counts: Path, case: str) -> Path:
+    table = pd.read_csv(counts)
+    path = tmp_path / "bad_counts.csv"
+    if case == "missing":
+        return tmp_path / "nope.csv"
+    if case == "no count column":
+        table = table.rename(columns={"count": "firms"})
+    elif case == "negative count":
+        table.loc[3, "count"] = -1
+    elif case == "cell missing":
+        table = table[table["nld_area"] != "space"]
+    table.to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize("case, words", [
+    ("missing", ["nope.csv", "no such file"]),
+    ("no count column", ["bad_counts.csv", "'count'"]),
+    ("negative count", ["bad_counts.csv", "non-negative integers", "row(s): 3"]),
+    ("cell missing", ["respondents.csv", "bad_counts.csv", "space"]),
+])
+def test_bad_counts_file_is_one_line_error_and_writes_nothing(respondent_files, tmp_path,
+                                                              capsys, case, words):
+    resp, counts = respondent_files
+    path = _bad_counts(tmp_path, counts, case)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    assert main(["run", str(EXAMPLE), "--out", str(tmp_path / "out"), "--survey", str(resp),
+                 "--population", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+    for word in words:
+        assert word in err, (word, err)
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_bad_counts_file_subprocess(respondent_files, tmp_path):
+    resp, counts = respondent_files
+    path = _bad_counts(tmp_path, counts, "no count column")
+    res = _run("report", "--out", str(tmp_path / "out"), "--survey", str(resp),
+               "--population", str(path))
+    assert res.returncode == 1
+    line = _one_error_line(res)
+    assert "bad_counts.csv" in line and "count" in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad_counts.csv"]

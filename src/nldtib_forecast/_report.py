@@ -122,10 +122,63 @@ class RunSpec:
     timing: dict = field(default_factory=dict)
     policies: list[str] | None = None  # the grid's policies (names in ``scenarios``)
     futures: list[str] | None = None  # the grid's futures
+    # frame counts the survey file was weighted from (``--population``); None: the file's
+    # own weights, or the synthetic survey
+    population_file: str | None = None
+    population_sha256: str | None = None
+    weighting: str = "cells"  # ``--weighting``: method of the non-response weighting
+    min_respondents: int | None = None  # ``--min-respondents`` (None: the default, 10)
 
     @property
     def synthetic(self) -> bool:
         return bool(self.survey.attrs.get("synthetic", False))
+
+    def weights_source(self) -> dict:
+        """Where the survey's weights come from (``manifest.json``, ``inputs.survey.weights``).
+
+        ``source`` is ``"frame counts"`` (the survey file weighted from ``--population``),
+        ``"file"`` (the file's own ``weight`` column) or ``"synthetic"``; with frame counts
+        also the counts file's name and SHA-256, the method, the frame variables and the
+        numbers of frame firms, responding firms and response groups (strata).
+        """
+        if self.population_file is None:
+            source = "file" if self.survey_file else "synthetic"
+            out: dict = {"source": source}
+            recipe = self.survey.attrs.get("weighting")
+            if source == "synthetic" and isinstance(recipe, Mapping):
+                out |= {"method": recipe.get("method"), "by": list(recipe.get("by", ()))}
+            return out
+        recipe = self.survey.attrs.get("weighting") or {}
+        strata = self.survey.attrs.get("population_firms") or {}
+        return {"source": "frame counts", "file": Path(self.population_file).name,
+                "sha256": self.population_sha256, "method": self.weighting,
+                "min_respondents": int(recipe.get("min_respondents", 10)),
+                "by": list(recipe.get("by", ())),
+                "frame_firms": int(sum(recipe.get("counts", ()))),
+                "responding_firms": int(sum(recipe.get("respondents", ()))),
+                "strata": len(strata),
+                "replaced_file_weights": bool(self.survey.attrs.get("weights_replaced",
+                                                                    False))}
+
+    def survey_description(self) -> str:
+        """The survey data and their weights in words (README, HTML)."""
+        if not self.survey_file:
+            recipe = self.survey.attrs.get("weighting")
+            if not isinstance(recipe, Mapping):
+                return f"synthetic survey (seed {self.seed})"
+            n = int(sum(recipe.get("respondents", ())))
+            return (f"synthetic survey (seed {self.seed}): a census with non-response, "
+                    f"{n:,} of {int(sum(recipe.get('counts', ()))):,} frame firms responded, "
+                    f"weighted by response groups of {', '.join(recipe.get('by', ()))}")
+        text = f"survey file {Path(self.survey_file).name}"
+        if self.population_file is None:
+            return text + ", with its own weights"
+        w = self.weights_source()
+        how = ("response homogeneity groups" if w["method"] == "cells"
+               else "a response propensity model")
+        return (text + f", weighted from the frame counts {w['file']} ({how} by "
+                f"{', '.join(w['by'])}: {w['responding_firms']:,} of {w['frame_firms']:,} "
+                f"frame firms responded, {w['strata']} response groups as strata)")
 
     def command_line(self) -> str:
         """The command that reproduces the run (``DIR`` for the output directory)."""
@@ -135,6 +188,12 @@ class RunSpec:
         words += ["--out", "DIR", "--draws", str(self.n_draws), "--seed", str(self.seed)]
         if self.survey_file:
             words += ["--survey", Path(self.survey_file).name]
+        if self.population_file:
+            words += ["--population", Path(self.population_file).name]
+            if self.weighting != "cells":
+                words += ["--weighting", self.weighting]
+            if self.min_respondents is not None:
+                words += ["--min-respondents", str(self.min_respondents)]
         if self.command == "run" and self.futures:
             words += ["--futures", ",".join(self.futures)]
         if self.command == "run" and self.policies:
@@ -173,8 +232,17 @@ def _grid_names(given: list[str] | None, kind: str, file_scenarios: Mapping,
 def load_run_spec(command: str, scenario_path: Path | None, survey_path: Path | None,
                   n_draws: int, seed: int, n_jobs: int, progress: bool | None, *,
                   futures: list[str] | None = None,
-                  policies: list[str] | None = None) -> RunSpec:
-    """Read and check every input (scenario file, survey file) before anything is written.
+                  policies: list[str] | None = None,
+                  population_path: Path | None = None,
+                  weighting: str = "cells",
+                  min_respondents: int | None = None) -> RunSpec:
+    """Read and check every input (scenario file, survey file, frame counts) before anything
+    is written.
+
+    With ``population_path`` (the frame counts, ``--population``) the survey file is read as
+    unweighted respondents and weighted from the counts by ``weighting`` (``"cells"`` or
+    ``"propensity"``; :func:`~nldtib_forecast.data.read_survey`); the file's own weights, if
+    any, are replaced.
 
     ``report`` runs every built-in policy under every built-in future (or the ``futures`` /
     ``policies`` given). ``run FILE`` runs the file's ``[scenarios.*]`` as they are and, when
@@ -186,6 +254,9 @@ def load_run_spec(command: str, scenario_path: Path | None, survey_path: Path | 
     from nldtib_forecast.scenarios import FUTURE_NAMES, POLICY_NAMES, builtin, load_scenarios
 
     started = time.perf_counter()
+    if population_path is not None and survey_path is None:
+        raise InputError("--population: the frame counts weight the respondents of a survey "
+                         "file; give the file with --survey FILE")
     known = builtin()
     if scenario_path is not None:
         found = load_scenarios(scenario_path)
@@ -220,7 +291,11 @@ def load_run_spec(command: str, scenario_path: Path | None, survey_path: Path | 
     if survey_path is not None:
         from nldtib_forecast.data import read_survey
 
-        survey = read_survey(survey_path)
+        if population_path is None:
+            survey = read_survey(survey_path)
+        else:
+            survey = read_survey(survey_path, population=population_path, method=weighting,
+                                 min_respondents=min_respondents)
         survey.attrs["synthetic"] = bool(survey.attrs.get("synthetic", False))
         survey_sha = sha256_file(survey_path)
     else:
@@ -230,7 +305,11 @@ def load_run_spec(command: str, scenario_path: Path | None, survey_path: Path | 
         survey_sha = None
     spec = RunSpec(command, scenarios, text, scenario_file, survey,
                    None if survey_path is None else str(survey_path), survey_sha,
-                   n_draws, seed, n_jobs, progress, policies=pol or None, futures=fut or None)
+                   n_draws, seed, n_jobs, progress, policies=pol or None, futures=fut or None,
+                   population_file=None if population_path is None else str(population_path),
+                   population_sha256=(None if population_path is None
+                                      else sha256_file(population_path)),
+                   weighting=weighting, min_respondents=min_respondents)
     spec.timing["load_inputs"] = time.perf_counter() - started
     return spec
 
@@ -365,6 +444,9 @@ def build_report(directory: Path, spec: RunSpec) -> list[str]:
     published = data.load_published()
     audit = data.audit_published()
     summary = survey_summary(survey, seed=seed_label)
+    if spec.population_file is not None:  # say where the weights came from
+        summary["data"] = (f"survey, weighted from the frame counts "
+                           f"{Path(spec.population_file).name}")
     headline = _safe(lambda: headline_figures(survey, seed=spec.seed).reset_index(), notes,
                      "headline figures")
     decomposition = _safe(lambda: decomposition_table(survey, spec.seed), notes,
@@ -519,6 +601,18 @@ def _write_readme(directory: Path, spec: RunSpec, descriptions, audit, notes) ->
         lines += [f"Survey data: {Path(spec.survey_file or '').name}. Tables from the "
                   "microdata pass the", "default disclosure rules (suppressed figures are "
                   "empty, with their status); the", "microdata themselves are not written."]
+        w = spec.weights_source()
+        if w["source"] == "frame counts":
+            how = ("response homogeneity groups" if w["method"] == "cells"
+                   else "a response propensity model")
+            lines += [f"Weights: from the frame counts {w['file']} ({how} by "
+                      f"{', '.join(w['by'])};",
+                      f"{w['responding_firms']:,} of {w['frame_firms']:,} frame firms "
+                      f"responded; {w['strata']} response groups are the strata)"
+                      + ("; the file's own weights were replaced." if
+                         w["replaced_file_weights"] else ".")]
+        else:
+            lines += ["Weights: the file's own weight and stratum columns."]
     lines += [f"The audit finds {n_bad} inconsistent published figure(s); see audit.csv.",
               "Trend breaks (e.g. between 2017 and 2019) are marked in the plots; series are",
               "not comparable across them."]
@@ -539,6 +633,7 @@ def _manifest(directory: Path, spec: RunSpec, results, files, descriptions, hash
         survey |= {"file": Path(spec.survey_file).name, "sha256": spec.survey_sha256}
     else:
         survey |= {"seed": spec.seed}
+    survey["weights"] = spec.weights_source()
     return {
         "library": "nldtib_forecast",
         "version": __version__,

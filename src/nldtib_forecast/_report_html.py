@@ -175,8 +175,7 @@ def render_html(*, spec, results: Mapping, tables: Mapping[str, pd.DataFrame],
                 ("assumptions", "Assumptions"), ("sources", "Data sources"),
                 ("provenance", "Reproducibility")]
     out.append("<nav>" + "".join(f'<a href="#{k}">{_e(t)}</a>' for k, t in sections) + "</nav>")
-    survey_name = (f"survey file {Path(spec.survey_file).name}" if spec.survey_file
-                   else f"synthetic survey (seed {spec.seed})")
+    survey_name = spec.survey_description()
     out.append('<dl class="meta">'
                f"<dt>library</dt><dd>nldtib_forecast {_e(__version__)}</dd>"
                f"<dt>scenarios</dt><dd>{_e(', '.join(spec.scenarios))}</dd>"

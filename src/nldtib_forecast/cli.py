@@ -8,14 +8,20 @@ Usage::
     nldtib-forecast data audit --out audit.xlsx
     nldtib-forecast data survey --out survey.csv [--population] [--seed S]
     nldtib-forecast run SCENARIOS.toml --out DIR [--draws N] [--seed S] [--jobs J]
-                        [--survey FILE] [--quiet] [--overwrite]
-    nldtib-forecast report --out DIR [--draws N] [--seed S] [--jobs J] [--survey FILE]
+                        [--survey FILE [--population COUNTS.csv [--weighting METHOD]
+                            [--min-respondents N]]]
+                        [--quiet] [--overwrite]
+    nldtib-forecast report --out DIR [--draws N] [--seed S] [--jobs J]
+                           [--survey FILE [--population COUNTS.csv [--weighting METHOD]
+                            [--min-respondents N]]]
                            [--quiet] [--overwrite]
 
 ``run`` runs the scenarios of a TOML file, ``report`` the built-in scenarios; both write tidy
 CSV tables, one Excel workbook, PNG charts, a self-contained HTML report, ``README.txt``,
 ``manifest.json`` (reproducibility: identical for identical inputs and seed) and
-``timing.json`` (durations). Directories are written atomically: the output is built in a
+``timing.json`` (durations). ``--survey FILE`` replaces the synthetic survey; an unweighted
+respondent file is weighted from the frame's counts of firms given by ``--population``.
+Directories are written atomically: the output is built in a
 temporary directory next to ``DIR`` and moved into place at the end, so a failure or Ctrl-C
 leaves nothing behind. Bad arguments give a one-line error on stderr and exit code 2; bad input
 data or a file system error exit code 1; an interruption exit code 130.
@@ -45,6 +51,7 @@ __all__ = ["main", "build_parser", "survey_summary"]
 
 PROG = "nldtib-forecast"
 _TABLE_FORMATS = (".csv", ".xlsx")
+_WEIGHTING = ("cells", "propensity")
 
 
 # --------------------------------------------------------------------------- argument parsing
@@ -94,6 +101,16 @@ def _draws(text: str) -> int:
     return value
 
 
+def _min_respondents(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {value}")
+    return value
+
+
 def _jobs(text: str) -> int:
     try:
         value = int(text)
@@ -128,6 +145,17 @@ def _add_run_options(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument("--survey", type=Path, default=None, metavar="FILE",
                         help="survey microdata (.csv, .xlsx or .dta) instead of the embedded "
                         "synthetic survey; never copied into the output")
+    parser.add_argument("--population", type=Path, default=None, metavar="COUNTS.csv",
+                        help="the frame's number of firms per cell (CSV: the cell columns, "
+                        "e.g. size_class,nld_area, and count) to weight the respondents of "
+                        "--survey FILE, which then needs no weight and stratum columns (any "
+                        "are replaced)")
+    parser.add_argument("--weighting", choices=_WEIGHTING, default=None,
+                        help="non-response weighting with --population: response homogeneity "
+                        "groups (cells, the default) or a response propensity model")
+    parser.add_argument("--min-respondents", type=_min_respondents, default=None, metavar="N",
+                        help="with --population: minimum responding firms per response group "
+                        "(cells) or per category of a frame variable (propensity); default 10")
     parser.add_argument("--quiet", action="store_true",
                         help="no progress bars and no final 'wrote N files' line")
     parser.add_argument("--overwrite", action="store_true",
@@ -429,7 +457,10 @@ def _cmd_run_or_report(args: argparse.Namespace) -> int:
     # every input is read and checked before anything is written
     spec = _report.load_run_spec(args.command, scenario_file, args.survey, args.draws,
                                  args.seed, args.jobs, False if args.quiet else None,
-                                 futures=args.futures, policies=args.policies)
+                                 futures=args.futures, policies=args.policies,
+                                 population_path=args.population,
+                                 weighting=args.weighting or "cells",
+                                 min_respondents=args.min_respondents)
 
     def build(directory: Path) -> list[str]:
         files = _report.build_report(directory, spec)
@@ -445,6 +476,21 @@ def _cmd_run_or_report(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- entry point
 def _one_line(text: str) -> str:
     return "; ".join(part.strip() for part in str(text).splitlines() if part.strip())
+
+
+def _check_combinations(args: argparse.Namespace) -> None:
+    """Options that only make sense together (a usage error otherwise)."""
+    if args.command not in ("run", "report"):
+        return
+    prog = f"{PROG} {args.command}"
+    if args.population is not None and args.survey is None:
+        raise _UsageError(prog, "argument --population: the frame counts weight the "
+                                "respondents of a survey file; give the file with --survey FILE")
+    for option, value in (("--weighting", args.weighting),
+                          ("--min-respondents", args.min_respondents)):
+        if value is not None and args.population is None:
+            raise _UsageError(prog, f"argument {option}: needs --population COUNTS.csv (the "
+                                    "frame counts the respondents are weighted from)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -464,6 +510,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(None if argv is None else list(argv))
+        _check_combinations(args)
     except _UsageError as err:
         print(f"{err.prog}: error: {_one_line(err.message)} (see '{err.prog} --help')",
               file=sys.stderr)

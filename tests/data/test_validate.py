@@ -485,3 +485,288 @@ def test_read_survey_unparsable_file(tmp_path):
     path.write_text("this is not a workbook")
     with pytest.raises(InputError, match="cannot read"):
         read_survey(path)
+
+
+def test_missing_weight_and_stratum_hint_at_the_weighting(frame):
+    with pytest.raises(InputError) as info:
+        validate_survey(frame.drop(columns=["weight", "stratum"]))
+    assert info.value.columns == ("weight", "stratum")
+    for problem in info.value.problems:
+        assert "required column is missing" in problem.rule
+        assert "weight_respondents" in problem.rule and "population=" in problem.rule
+
+
+# --- read_survey of unweighted respondents with the frame counts ------------------------------
+BY = ["size_class", "nld_area"]
+
+
+@pytest.fixture(scope="module")
+def census():
+    """An unweighted respondent file and the frame counts (size class x NLD area) of the
+    synthetic census with non-response, as an analyst receives them."""
+    from nldtib_forecast.data import draw_respondents, synthetic_survey
+    from nldtib_forecast.survey import frame_counts
+
+    frame = synthetic_survey(population=True)
+    respondents = draw_respondents(frame, seed=11)
+    return respondents, frame_counts(frame, BY), frame
+
+
+@pytest.fixture
+def files(tmp_path, census):
+    respondents, counts, _ = census
+    resp, cnt = tmp_path / "respondents.csv", tmp_path / "counts.csv"
+    respondents.to_csv(resp, index=False)
+    counts.to_csv(cnt, index=False)
+    return resp, cnt
+
+
+def _firm_weights(df: pd.DataFrame) -> pd.Series:
+    return df.drop_duplicates("firm_id").set_index("firm_id")["weight"].sort_index()
+
+
+def test_read_survey_weights_unweighted_file_to_the_counts(files, census):
+    from nldtib_forecast.survey import weight_respondents, weighting_report
+
+    respondents, counts, frame = census
+    resp, cnt = files
+    assert "weight" not in pd.read_csv(resp, nrows=1).columns
+    df = read_survey(resp, population=cnt)
+    assert list(df.columns) == list(COLUMNS)
+    assert len(df) == len(respondents)
+    # every firm weighs the same in all its years; the weights add up to the frame
+    assert (df.groupby("firm_id")["weight"].nunique() == 1).all()
+    firm_rows = df.drop_duplicates("firm_id")
+    assert firm_rows["weight"].sum() == pytest.approx(counts["count"].sum())
+    assert firm_rows["weight"].sum() == pytest.approx(frame["firm_id"].nunique())
+    # ... and to the frame count of every response group (the strata, with their fpc)
+    by_group = firm_rows.groupby("stratum")["weight"].sum()
+    assert by_group.to_dict() == pytest.approx(df.attrs["population_firms"])
+    report = weighting_report(df)
+    assert report.by == tuple(BY) and report.method == "cells"
+    assert report.cells["count"].tolist() == counts["count"].tolist()
+    assert df.attrs["weights_replaced"] is False
+    # the same weights as weight_respondents on the frame itself
+    direct = weight_respondents(respondents, counts, BY)
+    pd.testing.assert_series_equal(_firm_weights(df), _firm_weights(direct))
+
+
+def test_read_survey_population_as_frame_series_or_path(files, census):
+    _, counts, _ = census
+    resp, cnt = files
+    expected = _firm_weights(read_survey(resp, population=cnt))
+    series = counts.set_index(BY)["count"]
+    for population, by in [(counts, None), (counts, BY), (series, None), (series, BY),
+                           (str(cnt), None), (cnt, BY)]:
+        out = read_survey(resp, population=population, by=by)
+        pd.testing.assert_series_equal(_firm_weights(out), expected)
+    # a coarser 'by': cells of the counts aggregated by size class only
+    coarse = counts.groupby("size_class", observed=True)["count"].sum()
+    out = read_survey(resp, population=coarse)
+    assert out.attrs["weighting"]["by"] == ["size_class"]
+    assert out.drop_duplicates("firm_id")["weight"].sum() == pytest.approx(counts["count"].sum())
+
+
+def test_read_survey_counts_csv_with_semicolons_and_extra_reader_options(tmp_path, census):
+    respondents, counts, _ = census
+    resp, cnt = tmp_path / "resp.csv.gz", tmp_path / "counts.csv"
+    respondents.to_csv(resp, index=False, sep=";")
+    counts.to_csv(cnt, index=False, sep=";")  # Dutch-locale export
+    out = read_survey(resp, population=cnt, sep=";")
+    assert out.drop_duplicates("firm_id")["weight"].sum() == pytest.approx(counts["count"].sum())
+
+
+def test_read_survey_population_replaces_the_files_weights(tmp_path, census):
+    respondents, counts, _ = census
+    weighted = respondents.assign(weight=1.0, stratum="everything")
+    path = tmp_path / "weighted.csv"
+    weighted.to_csv(path, index=False)
+    as_is = read_survey(path)  # without counts: the file's weights
+    assert (as_is["weight"] == 1.0).all() and set(as_is["stratum"]) == {"everything"}
+    out = read_survey(path, population=counts)
+    assert out.attrs["weights_replaced"] is True
+    assert "everything" not in set(out["stratum"])
+    assert out.drop_duplicates("firm_id")["weight"].sum() == pytest.approx(counts["count"].sum())
+
+
+def test_read_survey_weighting_options(files, census):
+    _, counts, _ = census
+    resp, cnt = files
+    default = read_survey(resp, population=cnt)
+    coarser = read_survey(resp, population=cnt, min_respondents=30)
+    assert coarser["stratum"].nunique() < default["stratum"].nunique()
+    firms = coarser.drop_duplicates("firm_id")
+    assert firms.groupby("stratum")["stratum"].size().min() >= 30
+    prop = read_survey(resp, population=cnt, method="propensity")
+    assert prop.attrs["weighting"]["method"] == "propensity"
+    firms = prop.drop_duplicates("firm_id")
+    # raked to the frame count of every size class and every NLD area
+    for b in BY:
+        got = firms.groupby(b, observed=True)["weight"].sum()
+        want = counts.groupby(b, observed=True)["count"].sum()
+        assert got.to_dict() == pytest.approx(want.to_dict())
+
+
+def test_read_survey_unweighted_file_without_counts_says_how(files):
+    resp, _ = files
+    with pytest.raises(InputError) as info:
+        read_survey(resp)
+    err = info.value
+    text = str(err)
+    assert str(resp) in text
+    assert "unweighted respondent file needs the frame counts" in text
+    assert "population=" in text and "--population" in text
+    assert err.columns == ("weight", "stratum")
+
+
+def test_read_survey_without_counts_lists_other_problems_too(tmp_path, census):
+    respondents, _, _ = census
+    bad = respondents.drop(columns="fte_ds")
+    path = tmp_path / "resp.csv"
+    bad.to_csv(path, index=False)
+    with pytest.raises(InputError, match="needs the frame counts") as info:
+        read_survey(path)
+    assert set(info.value.columns) == {"weight", "stratum", "fte_ds"}
+
+
+def _counts_file(tmp_path, table: pd.DataFrame, name: str = "counts.csv"):
+    path = tmp_path / name
+    table.to_csv(path, index=False)
+    return path
+
+
+def test_read_survey_counts_file_errors_name_the_counts(tmp_path, files, census):
+    _, counts, _ = census
+    resp, _ = files
+    missing = tmp_path / "nope.csv"
+    with pytest.raises(InputError, match="frame counts .*nope.csv.*no such file"):
+        read_survey(resp, population=missing)
+    with pytest.raises(InputError, match="frame counts .*counts.xlsx.*expected a CSV file"):
+        read_survey(resp, population=tmp_path / "counts.xlsx")
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    with pytest.raises(InputError, match="cannot read the frame counts .*empty.csv"):
+        read_survey(resp, population=empty)
+    # no 'count' column: the column is named, with a hint when a similar one is present
+    path = _counts_file(tmp_path, counts.rename(columns={"count": "Count"}))
+    with pytest.raises(InputError, match="no 'count' column") as info:
+        read_survey(resp, population=path)
+    assert str(path) in str(info.value) and info.value.columns == ("count",)
+    assert "did you mean count?" in str(info.value)
+    path = _counts_file(tmp_path, counts.rename(columns={"count": "firms"}))
+    with pytest.raises(InputError, match="columns found: 'size_class', 'nld_area', 'firms'"):
+        read_survey(resp, population=path)
+    path = _counts_file(tmp_path, counts[["count"]])
+    with pytest.raises(InputError, match="no cell columns besides 'count'"):
+        read_survey(resp, population=path)
+    # a 'by' column the counts do not have
+    path = _counts_file(tmp_path, counts)
+    with pytest.raises(InputError, match="frame counts .*counts.csv.*column") as info:
+        read_survey(resp, population=path, by=["size_class", "domain"])
+    assert info.value.columns == ("domain",)
+
+
+@pytest.mark.parametrize("column, value, rule", [
+    ("count", -3, "non-negative integers"),
+    ("count", 2.5, "non-negative integers"),
+    ("count", "many", "non-negative integers"),
+    ("nld_area", None, "cell labels must not be missing"),
+])
+def test_read_survey_invalid_counts_name_file_column_and_row(tmp_path, files, census, column,
+                                                            value, rule):
+    _, counts, _ = census
+    resp, _ = files
+    bad = counts.astype({column: object})
+    bad.loc[4, column] = value
+    path = _counts_file(tmp_path, bad)
+    with pytest.raises(InputError, match=rule) as info:
+        read_survey(resp, population=path)
+    assert str(path) in str(info.value)
+    (problem,) = info.value.problems
+    assert problem.column == column and problem.rows == (4,)
+
+
+def test_read_survey_duplicated_cells(tmp_path, files, census):
+    _, counts, _ = census
+    resp, _ = files
+    path = _counts_file(tmp_path, pd.concat([counts, counts.iloc[[2]]], ignore_index=True))
+    with pytest.raises(InputError, match="duplicated cells") as info:
+        read_survey(resp, population=path)
+    assert info.value.problems[0].rows == (2, len(counts))
+
+
+def test_read_survey_respondents_outside_the_counts(tmp_path, files, census):
+    respondents, counts, _ = census
+    resp, _ = files
+    path = _counts_file(tmp_path, counts[counts["nld_area"] != "quantum"])
+    with pytest.raises(InputError, match="cells the population does not have") as info:
+        read_survey(resp, population=path)
+    text = str(info.value)
+    assert str(resp) in text and str(path) in text and "quantum" in text
+    (problem,) = info.value.problems
+    rows = list(problem.rows)
+    assert (respondents.loc[rows, "nld_area"] == "quantum").all()  # data rows of the file
+
+
+def test_read_survey_counts_below_respondents(files, census):
+    _, counts, _ = census
+    resp, _ = files
+    small = counts.assign(count=counts["count"].where(counts.index != 0, 1))
+    with pytest.raises(InputError, match="counts below the number of respondents") as info:
+        read_survey(resp, population=small)
+    assert str(resp) in str(info.value)
+    assert info.value.problems[0].rows == (0,)
+
+
+def test_read_survey_respondents_without_a_by_column(tmp_path, census):
+    respondents, counts, _ = census
+    path = tmp_path / "resp.csv"
+    respondents.drop(columns="nld_area").to_csv(path, index=False)
+    with pytest.raises(InputError, match="cannot weight .*resp.csv") as info:
+        read_survey(path, population=counts)
+    assert info.value.columns == ("nld_area",)
+
+
+def test_read_survey_validation_errors_with_counts_name_the_file(tmp_path, census):
+    respondents, counts, _ = census
+    bad = respondents.copy()
+    bad.loc[3, "fte_ds"] = 1e9
+    path = tmp_path / "resp.csv"
+    bad.to_csv(path, index=False)
+    with pytest.raises(InputError, match="must be <= fte_total") as info:
+        read_survey(path, population=counts)
+    assert str(path) in str(info.value)
+    assert info.value.problems[0].rows == (3,)
+
+
+def test_read_survey_bad_weighting_arguments(files, census):
+    _, counts, _ = census
+    resp, cnt = files
+    for kwargs in ({"by": "size_class"}, {"method": "propensity"}, {"min_respondents": 20}):
+        with pytest.raises(InputError, match="pass population= too"):
+            read_survey(resp, **kwargs)
+    with pytest.raises(InputError, match="did you mean 'propensity'"):
+        read_survey(resp, population=cnt, method="propensty")
+    with pytest.raises(InputError, match="got dict"):
+        read_survey(resp, population=counts.to_dict())
+    unnamed = counts.set_index(BY)["count"].rename_axis([None, None])
+    with pytest.raises(InputError, match="named 'by' columns"):
+        read_survey(resp, population=unnamed)
+    with pytest.raises(InputError, match="'by'"):
+        read_survey(resp, population=counts, by=["size_class", "size_class"])
+
+
+def test_read_survey_by_a_subset_of_the_count_columns_sums_the_counts(files, census):
+    _, counts, _ = census
+    resp, cnt = files
+    out = read_survey(resp, population=cnt, by="size_class")
+    coarse = read_survey(resp, population=counts.groupby("size_class", observed=True)["count"]
+                         .sum())
+    assert out.attrs["weighting"]["by"] == ["size_class"]
+    pd.testing.assert_series_equal(_firm_weights(out), _firm_weights(coarse))
+    # the counts are checked as given before they are summed: rows of the file
+    bad = counts.astype({"count": object})
+    bad.loc[6, "count"] = "x"
+    with pytest.raises(InputError, match="non-negative integers") as info:
+        read_survey(resp, population=bad, by="size_class")
+    assert info.value.problems[0].rows == (6,)

@@ -198,7 +198,8 @@ def test_propensity_weights_add_up_to_every_margin(propensity, counts, responden
     assert set(propensity["stratum"]) == set(pop_firms) == set(rep.groups.index)
     assert pop_firms == rep.groups["count"].astype(int).to_dict()
     assert sum(pop_firms.values()) == 1688
-    assert len(pop_firms) <= 5 and (rep.groups["respondents"] >= 2).all()
+    # at most n_classes (20) classes, merged to at least min_respondents (10) respondents
+    assert len(pop_firms) <= 20 and (rep.groups["respondents"] >= 10).all()
     # the classes are intervals of the estimated propensity, in order
     c = rep.cells
     names = list(rep.groups.index)
@@ -468,9 +469,17 @@ def test_error_other_arguments(small):
     assert "at least 2" in str(_error(resp.iloc[:1], pop))
     assert "0 rows" in str(_error(resp.iloc[:0], pop))
     assert "expected a DataFrame" in str(_error(resp, pop.to_dict()))
-    err = _error(resp, pop, method="propensity")  # 6 respondents per category < 10
-    assert err.columns == ("size_class", "region")
-    assert "'0-25 (6)'" in str(err) and "'north (6)'" in str(err)
+    # a category without respondents: the response model separates, its firms would have
+    # nobody to represent them
+    none, pop0 = hand_frame([("0-25", "north", 10, 3), ("0-25", "south", 10, 3),
+                             ("25-100", "north", 10, 0), ("25-100", "south", 10, 0)])
+    err = _error(none, pop0, method="propensity")
+    assert err.columns == ("size_class",)
+    assert "categories without respondents: ['25-100']" in str(err)
+    # a handful of respondents per category is enough (the classes are merged instead)
+    df = weight_respondents(resp, pop, ["size_class", "region"], method="propensity",
+                            validate=False)
+    assert weighting_report(df).groups["respondents"].sum() == 12
     with pytest.raises(InputError, match="not weighted by weight_respondents"):
         weighting_report(resp)
 
@@ -692,8 +701,10 @@ def r_data():
     counts = frame[BY + ["count"]]
     return {"file": resp, "frame": frame, "data": data,
             "cells": weight_respondents(data, counts, BY, validate=False),
+            # the R script's classes: n_classes=5 (the default until the study showed that 5
+            # classes make the intervals conservative)
             "propensity": weight_respondents(data, counts, BY, method="propensity",
-                                             validate=False)}
+                                             n_classes=5, validate=False)}
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from pandas.api import types as pdt
 
-from nldtib_forecast._errors import InputError, Problem
+from nldtib_forecast._errors import InputError, Problem, check_option
 from nldtib_forecast.data._schema import CATEGORIES, COLUMNS, SCHEMA, ColumnSpec
 
 __all__ = ["read_survey", "validate_survey"]
@@ -27,6 +27,12 @@ __all__ = ["read_survey", "validate_survey"]
 _MAX_ROWS = 5  # offending row labels kept per problem (the count is always complete)
 _MAX_VALUES = 5  # offending values quoted per problem
 _REL_TOL = 1e-9  # relative tolerance of the "part <= whole" checks (floating-point rounding)
+
+#: Columns that real respondent files lack: the weighting adds them from the frame counts.
+_DESIGN_COLUMNS = ("weight", "stratum")
+_UNWEIGHTED_HINT = (" (unweighted respondents? weight them from the frame's counts: "
+                    "nldtib_forecast.survey.weight_respondents, or "
+                    "read_survey(path, population=COUNTS))")
 
 _TRUE = frozenset({"true", "yes", "1", "1.0"})
 _FALSE = frozenset({"false", "no", "0", "0.0"})
@@ -334,6 +340,8 @@ def validate_survey(df: pd.DataFrame) -> pd.DataFrame:
                     if close else "")
             if not hint and SCHEMA[COLUMNS.index(name)].nullable:
                 hint = " (it may hold only missing values, NaN, but must be present)"
+            if not hint and name in _DESIGN_COLUMNS:
+                hint = _UNWEIGHTED_HINT
             chk.add(name, f"required column is missing{hint}")
         elif count > 1:
             chk.add(name, f"column appears {count} times; column names must be unique")
@@ -396,46 +404,9 @@ def _supported() -> tuple[str, ...]:
     return _CSV + _EXCEL + _STATA + extra
 
 
-def read_survey(path: str | os.PathLike, *, sheet_name: str | int = 0,
-                **kwargs) -> pd.DataFrame:
-    """Read survey microdata from a file and validate it with :func:`validate_survey`.
 
-    Parameters
-    ----------
-    path : str or path-like
-        A ``.csv`` file (also compressed: ``.csv.gz``, ``.csv.zip``, ...), an Excel workbook
-        (``.xlsx``, ``.xlsm``; ``.xls`` needs the optional package ``xlrd``), a Stata ``.dta``
-        file, or a ``.parquet`` file when :mod:`pyarrow` is installed. The extension decides
-        the reader (case-insensitive).
-    sheet_name : str or int, default 0
-        Worksheet to read; Excel only.
-    **kwargs
-        Passed to the pandas reader (:func:`pandas.read_csv`, :func:`pandas.read_excel`,
-        :func:`pandas.read_stata`, :func:`pandas.read_parquet`). CSV and Excel files read
-        ``firm_id`` and ``stratum`` as text by default (so that ids such as ``"007"`` keep
-        their zeros); a ``dtype`` mapping given here is merged over that default.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The validated frame, see :func:`validate_survey`. Stata value labels are turned into
-        their label strings.
-
-    Raises
-    ------
-    nldtib_forecast.InputError
-        If the file does not exist, has an unsupported extension, cannot be parsed, or its
-        content fails validation.
-
-    Examples
-    --------
-    >>> from nldtib_forecast.data import read_survey
-    >>> read_survey("survey.sav")  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    nldtib_forecast._errors.InputError: cannot read 'survey.sav': unsupported file extension; ...
-    """
-    path = Path(path)
+def _read_frame(path: Path, sheet_name: str | int, kwargs: dict) -> pd.DataFrame:
+    """The table of a survey file as pandas reads it (not validated)."""
     name = path.name.lower()
     supported = _supported()
     kind = next((ext for ext in sorted(supported, key=len, reverse=True)
@@ -467,4 +438,227 @@ def read_survey(path: str | os.PathLike, *, sheet_name: str | int = 0,
         raise InputError(f"cannot read '{path}' ({kind} file): {exc}") from exc
     if isinstance(df, dict):  # sheet_name=None or a list of sheets
         raise InputError(f"cannot read '{path}': sheet_name must name a single worksheet")
-    return validate_survey(df)
+    return df
+
+
+_COUNT = "count"
+_OTHER_SEPS = (";", "\t")  # separators of counts files written with other locales
+
+
+def _read_counts(path: Path) -> pd.DataFrame:
+    """A counts CSV as text columns (``count`` is converted by the weighting)."""
+    name = path.name.lower()
+    if not name.endswith(_CSV):
+        raise InputError(f"cannot read the frame counts '{path}': unsupported file extension; "
+                         f"expected a CSV file ({', '.join(_CSV)}) with the 'by' columns and "
+                         "'count'")
+    if not path.is_file():
+        raise InputError(f"cannot read the frame counts '{path}': no such file")
+    try:
+        table = pd.read_csv(path, dtype=str)
+        if table.shape[1] == 1:  # e.g. a Dutch-locale export separated by ';'
+            sep = next((c for c in _OTHER_SEPS if c in str(table.columns[0])), None)
+            if sep is not None:
+                table = pd.read_csv(path, dtype=str, sep=sep)
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
+        raise InputError(f"cannot read the frame counts '{path}' (CSV file): {exc}") from exc
+    return table
+
+
+def _frame_counts(population: object, by: object) -> tuple[pd.DataFrame | pd.Series,
+                                                           list[str], str]:
+    """The frame counts (read if a path), the ``by`` columns and how to name them in errors;
+    the counts are checked here, so that their errors name the counts and not the survey."""
+    from nldtib_forecast.survey._weighting import _by_list, _population_table
+
+    if isinstance(population, str | os.PathLike):
+        path = Path(population)
+        label = f"frame counts '{path}'"
+        table: pd.DataFrame | pd.Series = _read_counts(path)
+    elif isinstance(population, pd.DataFrame | pd.Series):
+        label, table = "frame counts (argument 'population')", population
+    else:
+        raise InputError("argument 'population': expected the frame counts as the path of a CSV "
+                         "file or a DataFrame with the 'by' columns and 'count', or a Series of "
+                         f"counts indexed by the 'by' columns; got {type(population).__name__}")
+    if isinstance(table, pd.Series):
+        names = list(table.index.names)
+        if by is None:
+            if not all(isinstance(n, str) for n in names):
+                raise InputError(f"{label}: a Series of counts must be indexed by the named "
+                                 f"'by' columns (e.g. size_class, nld_area); its index levels "
+                                 f"are {names}")
+            by = names
+    else:
+        columns = list(table.columns)
+        if _COUNT not in columns:
+            texts = [c for c in columns if isinstance(c, str)]
+            close = ([c for c in texts if c.strip().lower() == _COUNT]
+                     or get_close_matches(_COUNT, texts, n=1, cutoff=0.6))
+            hint = (f" (a column {close[0]!r} is present: did you mean count?)" if close
+                    else f"; columns found: {_quote(columns)}")
+            raise InputError(f"{label}: no 'count' column", [Problem(
+                _COUNT, "required column is missing: the number of frame firms of each cell, "
+                        f"next to the 'by' columns{hint}")])
+        if by is None:
+            by = [c for c in columns if c != _COUNT]
+            if not by:
+                raise InputError(f"{label}: no cell columns besides 'count'; expected the 'by' "
+                                 "columns (e.g. size_class, nld_area) and 'count'")
+    by_list = _by_list(by)
+    cells = (list(table.index.names) if isinstance(table, pd.Series)
+             else [c for c in table.columns if c != _COUNT])
+    # counts finer than 'by' (more cell columns): checked as given, then summed over the rest
+    finer = (all(isinstance(c, str) for c in cells) and len(set(cells)) == len(cells)
+             and set(by_list) < set(cells))
+    try:
+        checked = _population_table(table, cells if finer else by_list)
+    except InputError as err:
+        message = err.message.removeprefix("argument 'population': ")
+        raise InputError(f"{label}: {message}", err.problems) from None
+    if finer:
+        table = checked.groupby(by_list, sort=False)[_COUNT].sum().reset_index()
+    return table, by_list, label
+
+
+def read_survey(path: str | os.PathLike, *,
+                population: pd.DataFrame | pd.Series | str | os.PathLike | None = None,
+                by: str | list[str] | None = None, method: str = "cells",
+                min_respondents: int | None = None, sheet_name: str | int = 0,
+                **kwargs) -> pd.DataFrame:
+    """Read survey microdata from a file, weight the respondents if the frame counts are given,
+    and validate the result with :func:`validate_survey`.
+
+    Real NLDTIB microdata are the respondents of a census with non-response and arrive without
+    weights. Given the frame's counts of firms by a few frame variables (``population``), the
+    respondents are weighted on the way in by
+    :func:`~nldtib_forecast.survey.weight_respondents`: ``weight`` and ``stratum`` (the
+    response groups) are set and the frame counts are kept for the finite population
+    correction, so that every estimator gives intervals for a census with non-response.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A ``.csv`` file (also compressed: ``.csv.gz``, ``.csv.zip``, ...), an Excel workbook
+        (``.xlsx``, ``.xlsm``; ``.xls`` needs the optional package ``xlrd``), a Stata ``.dta``
+        file, or a ``.parquet`` file when :mod:`pyarrow` is installed. The extension decides
+        the reader (case-insensitive). Without ``population`` the file must hold ``weight``
+        and ``stratum``; with it they may be left out.
+    population : str, path-like, pandas.DataFrame or pandas.Series, optional
+        The frame's number of firms in every cell of the ``by`` columns (every firm the survey
+        was sent to, respondent or not, counted once): the path of a CSV file or a DataFrame
+        with the ``by`` columns and a ``count`` column (as
+        :func:`~nldtib_forecast.survey.frame_counts` makes), or a Series of counts indexed by
+        the ``by`` columns. If given, the respondents are weighted from it; **weights and strata
+        in the file are replaced** (they are not needed and not read).
+    by : str or list of str, optional
+        The frame variables of the cells (e.g. ``["size_class", "nld_area"]``). Default: the
+        columns of the counts other than ``count`` (for a Series, its index names). A subset
+        of them weights on fewer variables: the counts are summed over the others. Only with
+        ``population``.
+    method : {"cells", "propensity"}, default "cells"
+        Response homogeneity groups, or a response propensity model raked to the counts; see
+        :func:`~nldtib_forecast.survey.weight_respondents`. Only with ``population``.
+    min_respondents : int, optional
+        Minimum number of respondents per response group; smaller groups are collapsed with a
+        neighbour (default: that of :func:`~nldtib_forecast.survey.weight_respondents`, 10).
+        Only with ``population``.
+    sheet_name : str or int, default 0
+        Worksheet to read; Excel only.
+    **kwargs
+        Passed to the pandas reader of the survey file (:func:`pandas.read_csv`,
+        :func:`pandas.read_excel`, :func:`pandas.read_stata`, :func:`pandas.read_parquet`).
+        CSV and Excel files read ``firm_id`` and ``stratum`` as text by default (so that ids
+        such as ``"007"`` keep their zeros); a ``dtype`` mapping given here is merged over that
+        default. A counts CSV is read with ``,`` (or, if that gives a single column, ``;`` or a
+        tab) as separator, its cell labels as text.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The validated frame, see :func:`validate_survey`. Stata value labels are turned into
+        their label strings. With ``population``, the weighted frame of
+        :func:`~nldtib_forecast.survey.weight_respondents` (``attrs["population_firms"]``,
+        ``attrs["weighting"]``; :func:`~nldtib_forecast.survey.weighting_report` describes it);
+        ``attrs["weights_replaced"]`` says whether the file had a ``weight`` column.
+
+    Raises
+    ------
+    nldtib_forecast.InputError
+        If the file (or the counts file) does not exist, has an unsupported extension or cannot
+        be parsed; if its content fails validation; if the file has no ``weight`` or
+        ``stratum`` and ``population`` is not given (an unweighted respondent file needs the
+        frame counts); if the counts lack ``count`` or a ``by`` column, hold missing,
+        negative, non-integer or duplicated cells; if a respondent falls in a cell the counts do
+        not have, or a cell has fewer frame firms than respondents; if ``by``, ``method`` or
+        ``min_respondents`` are given without ``population``. Each error names the file, the
+        column and the first offending rows (data rows counted from 0).
+
+    See Also
+    --------
+    nldtib_forecast.survey.weight_respondents : Weight respondents already in a DataFrame.
+    nldtib_forecast.survey.frame_counts : The counts of a frame (list of firms).
+
+    Examples
+    --------
+    An unweighted respondent file and the frame counts, written from the synthetic survey:
+
+    >>> import pathlib, tempfile
+    >>> from nldtib_forecast.data import draw_respondents, read_survey, synthetic_survey
+    >>> from nldtib_forecast.survey import frame_counts
+    >>> frame = synthetic_survey(population=True)
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> resp, counts = pathlib.Path(tmp.name, "resp.csv"), pathlib.Path(tmp.name, "counts.csv")
+    >>> draw_respondents(frame, seed=1).to_csv(resp, index=False)
+    >>> frame_counts(frame, ["size_class", "nld_area"]).to_csv(counts, index=False)
+    >>> df = read_survey(resp, population=counts)
+    >>> round(float(df.drop_duplicates("firm_id")["weight"].sum()))
+    1688
+    >>> read_survey(resp)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    nldtib_forecast._errors.InputError: ...an unweighted respondent file needs the frame counts...
+    >>> tmp.cleanup()
+    >>> read_survey("survey.sav")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    nldtib_forecast._errors.InputError: cannot read 'survey.sav': unsupported file extension; ...
+    """
+    path = Path(path)
+    method = check_option("method", method, ("cells", "propensity"))
+    if population is None:
+        given = [name for name, value in (("by", by), ("min_respondents", min_respondents))
+                 if value is not None] + (["method"] if method != "cells" else [])
+        if given:
+            raise InputError(f"argument(s) {', '.join(map(repr, given))}: only used to weight "
+                             "the respondents from the frame counts; pass population= too")
+    else:
+        counts, by_list, label = _frame_counts(population, by)
+    df = _read_frame(path, sheet_name, kwargs)
+    if population is None:
+        missing = [c for c in _DESIGN_COLUMNS if c not in df.columns]
+        if not missing:
+            return validate_survey(df)
+        try:
+            return validate_survey(df)  # raises (weight/stratum missing): list every problem
+        except InputError as err:  # the hint of the problems is the message here
+            problems = [Problem(p.column, p.rule.replace(_UNWEIGHTED_HINT, ""), p.rows,
+                                p.n_rows, p.kind) for p in err.problems]
+            raise InputError(
+                f"'{path}' has no {', '.join(map(repr, missing))} column(s): an unweighted "
+                "respondent file needs the frame counts to be weighted; pass population=COUNTS "
+                "(a CSV file, DataFrame or Series of frame firms by cell) to read_survey, or "
+                f"--population COUNTS.csv on the command line. {err.message}",
+                problems) from None
+    from nldtib_forecast.survey._weighting import weight_respondents
+
+    options = {} if min_respondents is None else {"min_respondents": min_respondents}
+    try:
+        out = weight_respondents(df, counts, by_list, method=method, **options)
+    except InputError as err:
+        message = err.message.removeprefix("weight_respondents: ").removeprefix(
+            "argument 'population': ")
+        raise InputError(f"cannot weight '{path}' with the {label}: {message}",
+                         err.problems) from None
+    out.attrs["weights_replaced"] = "weight" in df.columns
+    return out

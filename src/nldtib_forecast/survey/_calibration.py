@@ -166,11 +166,13 @@ class CalibrationResult:
         w = self._design._w.copy()
         w[self._rows] = self.weights.to_numpy()
         out = self._design._with_weights(w)
-        out._frame.attrs["calibration"] = {
+        from nldtib_forecast.survey._weighting import FrozenRecipe
+
+        out._frame.attrs["calibration"] = FrozenRecipe({
             "method": self.method, "year": self.year, "bounds": self.bounds,
             "converged": self.converged, "tol": self.tol, "max_iter": self._max_iter,
             "margins": _margins_record(self._margins_spec),
-            "base_weights": self._design._w.tolist()}
+            "base_weights": self._design._w.tolist()})
         return out
 
 

@@ -51,7 +51,8 @@ def build() -> tuple[pd.DataFrame, pd.DataFrame]:
     data = resp[INPUT].astype({c: str for c in ["firm_id", "size_class", "nld_area",
                                                 "domain"]})
     cells = weight_respondents(data, counts, BY, validate=False)
-    prop = weight_respondents(data, counts, BY, method="propensity", validate=False)
+    prop = weight_respondents(data, counts, BY, method="propensity", n_classes=5,
+                              validate=False)
     rep = weighting_report(prop)
     p_of_cell = rep.cells.set_index(BY)["propensity"]
     out = data.copy()
