@@ -42,8 +42,9 @@ print(outlook)
 print(outlook.benchmark_source)
 
 # %%
-# The survey's own weighted total is lower (its sample covers less turnover than the
-# population); ``Outlook.from_survey(benchmark=None)`` would start there instead.
+# The survey's own weighted total is lower (an estimate from the synthetic respondents, within
+# its sampling error of the population total); ``Outlook.from_survey(benchmark=None)`` would
+# start there instead.
 outlook.base[["turnover_ds_eur", "survey_turnover_ds_eur", "benchmark_factor",
               "export_share"]]
 

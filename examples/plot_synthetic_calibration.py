@@ -3,10 +3,11 @@ The synthetic survey against the published figures
 ===================================================
 
 The library's default data are a *synthetic* NLDTIB: a population of firms calibrated to the
-published figures of the survey editions, and a stratified respondent sample drawn from it.
+published figures of the survey editions, and its respondents: as in the real survey, every
+firm is asked, about 27% answer, and the respondents are weighted from the frame's counts.
 This example recomputes the calibration targets from the population, and shows what the
-weighted respondent sample estimates for the same figures: the sample estimates scatter around
-the published values because of sampling error.
+weighted respondents estimate for the same figures: the estimates scatter around the
+published values because of who happened to respond.
 """
 
 # %%
