@@ -7,6 +7,15 @@ with standard errors and intervals, the speed of adjustment and the Pesaran-Shin
 bounds test for a level relationship. With a short sample the bounds test uses critical values
 simulated for the actual number of observations instead of the asymptotic tables.
 
+The asymptotic critical values and p-values are looked up here, not taken from
+``UECMResults.bounds_test``: statsmodels (checked on 0.15.0) indexes its Pesaran-Shin-Smith
+tables by the number of variables *including* the dependent one, so with ``k`` regressors it
+reports the bounds of ``k + 1`` (with one regressor in case 3, 5% bounds 3.80 and 4.81 instead
+of PSS's 4.94 and 5.73, and a size of about 10% at the nominal 5%). Its tables themselves
+(simulated with 32 million replications) and its finite-sample simulation are correct; the
+lookup below uses the tables with ``k`` = the number of regressors in levels, excluding ``y``,
+as PSS (2001) define it.
+
 statsmodels renamed the fields of ``BoundsTestResult`` between 0.14 (``stat``, ``crit_vals``,
 ``p_values``) and 0.15 (``statistic``, ``critical_values``, ``pvalue``), and the seed argument
 of ``bounds_test`` (``seed`` -> ``rng``); both are read here by duck typing.
@@ -92,12 +101,18 @@ class BoundsTest:
     case : int
         The PSS case (1 to 5).
     critical_values_method : str
-        ``"asymptotic"`` (statsmodels' tables, PSS 2001) or ``"simulated"`` (simulated for
-        ``nobs`` observations with ``nsim`` replications).
+        ``"asymptotic"`` (the asymptotic tables of PSS 2001, as re-simulated by statsmodels
+        with 32 million replications, for ``k`` regressors) or ``"simulated"`` (simulated for
+        ``nobs`` observations with ``nsim`` replications; also used beyond the tables, for
+        ``k > 10``).
     nobs : int
         Observations used by the UECM.
     nsim : int or None
         Replications of the simulation.
+    null : str
+        The null hypothesis.
+    k : int or None
+        Regressors in levels, excluding the dependent variable (the ``k`` of PSS's tables).
 
     Examples
     --------
@@ -106,8 +121,8 @@ class BoundsTest:
     >>> dk = danish_data.load_pandas().data
     >>> res = fit_export_demand(dk, "lrm", ["lry", "ibo", "ide"], max_lag=3, case=2)
     >>> bt = res.bounds_test
-    >>> round(bt.statistic, 4), bt.case, bt.critical_values_method
-    (5.1168, 2, 'simulated')
+    >>> round(bt.statistic, 4), bt.case, bt.k, bt.critical_values_method
+    (5.1168, 2, 3, 'simulated')
     """
 
     statistic: float
@@ -118,6 +133,7 @@ class BoundsTest:
     nobs: int
     nsim: int | None = None
     null: str = "no level relationship (no cointegration)"
+    k: int | None = None
 
     def conclusion(self, level: float = 0.05) -> str:
         """``"level relationship"`` if the statistic exceeds the upper bound at ``level``,
@@ -165,7 +181,8 @@ class BoundsTest:
         rows = "\n".join(f"    {p:>5g}%  {lo:8.3f}  {up:8.3f}" for p, (lo, up) in
                          zip(cv.index, cv[["lower", "upper"]].to_numpy(), strict=True))
         sim = f", {self.nsim:,} replications" if self.nsim else ""
-        return (f"PSS bounds test, case {self.case} ({_CASE_TEXT[self.case]})\n"
+        regs = "" if self.k is None else f", k = {self.k} regressor{'s' * (self.k != 1)}"
+        return (f"PSS bounds test, case {self.case} ({_CASE_TEXT[self.case]}){regs}\n"
                 f"  F = {self.statistic:.4f}; p-value {self.p_values['lower']:.4g} (I(0)), "
                 f"{self.p_values['upper']:.4g} (I(1)); H0: {self.null}\n"
                 f"  critical values ({self.critical_values_method} for {self.nobs} "
@@ -173,20 +190,73 @@ class BoundsTest:
                 f"  conclusion at 5%: {self.conclusion(0.05)}")
 
 
-def _bounds_test(uecm_res, case: int, simulated: bool, nsim: int, seed) -> BoundsTest:
-    kwargs: dict[str, object] = {"case": case, "asymptotic": not simulated}
+#: Largest number of regressors in statsmodels' asymptotic PSS tables (k = 1, ..., 10).
+_PSS_MAX_K = 10
+
+
+def _asymptotic_pvalue(stat: float, k: int, case: int, i1: bool) -> float:
+    """Asymptotic p-value of the bounds F statistic: statsmodels' response surface
+    ``1 - Phi(c_0 + c_1 x + c_2 x^2 [+ c_3 x^3])``, ``x = log(stat)``, for ``k`` regressors
+    (excluding ``y``); ``i1``: all regressors I(1) (upper bound) or I(0) (lower bound)."""
+    from scipy import stats
+    from statsmodels.tsa.ardl import pss_critical_values as pss
+
+    if not stat > 0:
+        return 1.0
+    key = (k, case, i1)
+    coef = pss.small_p[key] if stat > pss.stat_star[key] else pss.large_p[key]
+    return float(stats.norm.sf(np.polyval(coef[::-1], np.log(stat))))
+
+
+def _asymptotic_critical_values(k: int, case: int) -> pd.DataFrame:
+    """statsmodels' asymptotic PSS critical values for ``k`` regressors in levels (excluding
+    ``y``) and ``case``: columns ``lower``, ``upper``; index percentiles 90, 95, 99, 99.9."""
+    from statsmodels.tsa.ardl import pss_critical_values as pss
+
+    return pd.DataFrame({"lower": pss.crit_vals[(k, case, False)],
+                         "upper": pss.crit_vals[(k, case, True)]}, dtype="float64",
+                        index=pd.Index([float(p) for p in pss.crit_percentiles],
+                                       name="percentile"))
+
+
+def _bounds_test(uecm_res, case: int, simulated: bool, nsim: int, seed,
+                 k: int | None = None) -> BoundsTest:
+    """The bounds test of a fitted UECM with ``k`` regressors (default: from the model).
+
+    The statistic (and, if ``simulated``, the critical values and p-values, which statsmodels
+    simulates with the right number of regressors) come from ``uecm_res.bounds_test``; the
+    asymptotic ones are looked up with the right ``k`` (statsmodels uses ``k + 1``). Beyond
+    the tables (``k > 10``) they are simulated.
+    """
+    if k is None:
+        k = len(uecm_res.model.ardl_order) - 1  # (p, q_1, ..., q_k)
+    simulated = simulated or k > _PSS_MAX_K
     if simulated:
+        sim_args: tuple[int, object] | None = (int(nsim), seed)
+    elif k + 1 > _PSS_MAX_K:
+        # with k = 10 statsmodels would look for a table of 11 and simulate 100,000 unseeded
+        # replications; only its statistic is used here, so a small seeded run suffices
+        sim_args = (100, 0)
+    else:
+        sim_args = None
+    kwargs: dict[str, object] = {"case": case, "asymptotic": sim_args is None}
+    if sim_args is not None:
         params = inspect.signature(uecm_res.bounds_test).parameters
-        kwargs["nsim"] = int(nsim)
-        kwargs["rng" if "rng" in params else "seed"] = seed  # 0.15: rng; 0.14: seed
+        kwargs["nsim"] = sim_args[0]
+        kwargs["rng" if "rng" in params else "seed"] = sim_args[1]  # 0.15: rng; 0.14: seed
     raw = uecm_res.bounds_test(**kwargs)
     stat = float(_field(raw, "statistic", "stat"))
-    crit = pd.DataFrame(_field(raw, "critical_values", "crit_vals")).astype("float64")
-    crit.index = pd.Index([float(p) for p in crit.index], name="percentile")
-    pvals = pd.Series(_field(raw, "pvalue", "p_values"), dtype="float64")
-    return BoundsTest(stat, crit, pvals.loc[["lower", "upper"]], case,
-                      "simulated" if simulated else "asymptotic", int(uecm_res.nobs),
-                      int(nsim) if simulated else None)
+    if simulated:
+        crit = pd.DataFrame(_field(raw, "critical_values", "crit_vals")).astype("float64")
+        crit.index = pd.Index([float(p) for p in crit.index], name="percentile")
+        pvals = pd.Series(_field(raw, "pvalue", "p_values"), dtype="float64")
+        pvals = pvals.loc[["lower", "upper"]]
+    else:
+        crit = _asymptotic_critical_values(k, case)
+        pvals = pd.Series({"lower": _asymptotic_pvalue(stat, k, case, False),
+                           "upper": _asymptotic_pvalue(stat, k, case, True)}, dtype="float64")
+    return BoundsTest(stat, crit, pvals, case, "simulated" if simulated else "asymptotic",
+                      int(uecm_res.nobs), int(nsim) if simulated else None, k=int(k))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -481,9 +551,10 @@ def fit_export_demand(data: pd.DataFrame, y: str, x: str | Sequence[str],
     level : float, default 0.95
         Confidence level of the intervals.
     critical_values : {"auto", "asymptotic", "simulated"}, default "auto"
-        Critical values of the bounds test: the asymptotic tables of PSS (2001), or simulated
-        for the sample size (``nsim`` replications). ``"auto"``: simulated below
-        :data:`SMALL_SAMPLE` observations.
+        Critical values of the bounds test: the asymptotic tables of PSS (2001) for
+        ``k = len(x)`` regressors (statsmodels' re-simulation of them; beyond ``k = 10``
+        simulated), or simulated for the sample size (``nsim`` replications). ``"auto"``:
+        simulated below :data:`SMALL_SAMPLE` observations.
     nsim : int, default 20000
         Replications of the simulated critical values.
     seed : int or None, default 0
@@ -607,7 +678,7 @@ def fit_export_demand(data: pd.DataFrame, y: str, x: str | Sequence[str],
 
     ardl_res = ARDL(endog, p, exog, q, trend=trend).fit()
     uecm_res = UECM(endog, p, exog, q_uecm, trend=trend).fit()
-    bounds = _bounds_test(uecm_res, case, simulated, nsim, seed)
+    bounds = _bounds_test(uecm_res, case, simulated, nsim, seed, k=len(xs))
 
     ci_params, ci_bse = uecm_res.ci_params, uecm_res.ci_bse
     df_resid = float(uecm_res.df_resid)
