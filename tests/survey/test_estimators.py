@@ -282,9 +282,11 @@ def test_domain_without_item_respondents(sample):
 # -- disclosure control (colleague's cell_status) -------------------------------------------------
 def test_primary_suppression(design):
     out = survey_total(design, "turnover_ds_eur", by="nld_area")
-    small = out["n_respondents"] < 10
+    raw = survey_total(design, "turnover_ds_eur", by="nld_area", protect=False)
+    small = raw["n_respondents"] < 10
     assert small.any()
     assert (out.loc[small, "status"] == "primary").all()
+    assert out.loc[small, "n_respondents"].isna().all()  # hidden with the figure
     assert out.loc[small, ["estimate", "std_error", "ci_lower", "ci_upper"]].isna().all().all()
     assert out.loc[small, "rule"].str.contains("min_frequency").all()
     assert out.attrs["protected"] is True

@@ -173,7 +173,7 @@ class PassThroughResult:
                 label = "all firms" if b == "all" else f"{b} = {d}"
                 lines.append(f"  {label:32s} {_pct(r['estimate'])} "
                              f"[{_pct(r['ci_lower'])}, {_pct(r['ci_upper'])}]  "
-                             f"n={int(r['n_respondents'])} {r['status']}")
+                             f"n={_count(r['n_respondents'])} {r['status']}")
             lines.append("")
         lines.append(f"Pass-through of cost changes to D&S prices ({pct}% interval):")
         for label, r in self.pass_through.iterrows():
@@ -244,6 +244,11 @@ class PassThroughResult:
         return ax
 
 
+def _count(n) -> str:
+    """A respondent count, or '-' when it is suppressed with its cell."""
+    return "-" if pd.isna(n) else str(int(n))
+
+
 def _pct(v: float) -> str:
     return f"{v:6.1%}" if np.isfinite(v) else "   n/a"
 
@@ -307,7 +312,8 @@ def _margin_test(design, price_minus_cost: np.ndarray, year: int, level: float,
     return pd.Series({"estimate": est, "std_error": se,
                       "ci_lower": m["ci_lower"], "ci_upper": m["ci_upper"],
                       "t_statistic": t, "df": df, "p_value": pv,
-                      "n_respondents": int(m["n_respondents"])}, name="price_minus_cost")
+                      "n_respondents": (pd.NA if pd.isna(m["n_respondents"])
+                                        else int(m["n_respondents"]))}, name="price_minus_cost")
 
 
 def estimate_pass_through(survey, year: int | None = None,

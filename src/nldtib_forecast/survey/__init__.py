@@ -14,7 +14,7 @@ Headline figures and the PE premium
     :func:`headline_figures`, :func:`pe_growth_premium`
 Disclosure control
     :class:`DisclosureRules`, :func:`tabulate`, :func:`cell_status`,
-    :func:`suppress_secondary`, :func:`audit_suppression`
+    :func:`suppress_secondary`, :func:`audit_suppression`, :func:`audit_tables`
 
 Public names are resolved lazily from private modules so that each part imports on its own.
 """
@@ -43,6 +43,7 @@ _LAZY = {
     "cell_status": "_disclosure",
     "suppress_secondary": "_disclosure",
     "audit_suppression": "_disclosure",
+    "audit_tables": "_suppression",
     "TOTAL": "_disclosure",
 }
 

@@ -581,12 +581,42 @@ def tabulate(
         grid = table.loc[~table["empty"]]
         dims_cols = {f"_d{i}": [c[i] for c in grid["cell"]] for i in range(len(by_list))}
         layout = pd.DataFrame({**dims_cols, "value": additive[grid.index].to_numpy(),
-                               "status": grid["status"].to_numpy()}, index=grid.index)
+                               "status": np.array(grid["status"], dtype=object),
+                               "locked": False}, index=grid.index)
+        if len(by_list) == 2:
+            # the margins are the one-way tables by each variable, which are published on
+            # their own: take their protected statuses and never change them here, so that
+            # no combination of the one- and two-way tables recovers a suppressed cell
+            for i, b in enumerate(by_list):
+                one = tabulate(survey, b, value, year, stat, rules, protect=True, margins=True)
+                one_status = dict(zip(one.index, one["status"], strict=True))
+                one_rule = dict(zip(one.index, one["rule"], strict=True))
+                other = 1 - i
+                at = layout[f"_d{other}"].to_numpy(dtype=object) == TOTAL
+                labels = layout.loc[at, f"_d{i}"]
+                layout.loc[at, "status"] = [one_status.get(v, "publish") for v in labels]
+                layout.loc[at, "locked"] = True
+                table.loc[layout.index[at], "rule"] = [one_rule.get(v, "") for v in labels]
         done = suppress_secondary(layout, "value", "status", row="_d0",
-                                  col="_d1" if len(by_list) == 2 else None)
+                                  col="_d1" if len(by_list) == 2 else None, locked="locked")
         table.loc[grid.index, "status"] = done["status"]
-        secondary = table["status"] == "secondary"
+        secondary = (table["status"] == "secondary") & (table["rule"] == "")
         table.loc[secondary, "rule"] = "complementary"
+    if protected and boolean and stat == "mean":
+        # a proportion reveals the count of firms with the property and the count of those
+        # without it: it is published only where both protected count tables publish
+        negated = survey.copy(deep=False)
+        negated[value] = ~survey[value].astype("boolean")
+        other = tabulate(negated, by_list if len(by_list) > 1 else by_list[0], value, year,
+                         "total", rules, protect=True, margins=margins)
+        other_key = {(k if isinstance(k, tuple) else (k,)): (st, rl) for k, st, rl in
+                     zip(other.index, other["status"], other["rule"], strict=True)}
+        for i, cell in enumerate(table["cell"]):
+            st, rl = other_key.get(tuple(cell), ("publish", ""))
+            if st in ("primary", "secondary") and table.at[i, "status"] == "publish":
+                table.at[i, "status"] = st
+                table.at[i, "rule"] = (f"without the property: {rl}" if st == "primary"
+                                       else "complementary")
 
     suppressed = table["status"].isin(["primary", "secondary"]).to_numpy()
     if len(by_list) == 1:

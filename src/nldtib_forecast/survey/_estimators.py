@@ -237,8 +237,26 @@ def _estimate(design: SurveyDesign, statistic: str, y: np.ndarray, x: np.ndarray
         protected = rules is None or bool(getattr(rules, "enabled", True))
         out["status"] = status["status"].to_numpy(dtype=object)
         out["rule"] = status["rule"].fillna("").to_numpy(dtype=object)
-        hide = out["status"].to_numpy() == "primary"
+        if protected and keys is not None and len(index) > 1:
+            pattern = _table_pattern(design, codes, valid, keys, index, y, x, statistic,
+                                     year_used, rules)
+            more = (pattern["status"].to_numpy() != "publish") & (
+                out["status"].to_numpy() == "publish")
+            out.loc[more, "status"] = pattern["status"].to_numpy()[more]
+            out.loc[more, "rule"] = pattern["rule"].to_numpy()[more]
+        if protected:
+            # a figure that is not a finite number is never published
+            bad = (out["status"].to_numpy() == "publish") & ~(
+                np.isfinite(out["estimate"].to_numpy(dtype=float))
+                & np.isfinite(out["std_error"].to_numpy(dtype=float)))
+            out.loc[bad, "status"] = "not_available"
+            out.loc[bad, "rule"] = "not a finite number"
+        hide = np.isin(out["status"].to_numpy(), ["primary", "secondary", "not_available"])
         out.loc[hide, ["estimate", "std_error", "ci_lower", "ci_upper"]] = np.nan
+        # the number of respondents of a suppressed cell is itself a figure about it
+        out["n_respondents"] = out["n_respondents"].astype("Int64")
+        out.loc[hide & np.isin(out["status"].to_numpy(), ["primary", "secondary"]),
+                "n_respondents"] = pd.NA
     out["status"] = out["status"].astype(str)
     out["rule"] = out["rule"].astype(str)
     out.attrs.update(
@@ -254,6 +272,70 @@ def _estimate(design: SurveyDesign, statistic: str, y: np.ndarray, x: np.ndarray
         domain=design._domain is not None, fpc=design.fpc_source,
     )
     return out
+
+
+def _table_pattern(design: SurveyDesign, codes: np.ndarray, valid: np.ndarray,
+                   keys: pd.DataFrame, index: pd.Index, y: np.ndarray,
+                   x: np.ndarray | None, statistic: str, year: int | None,
+                   rules: object) -> pd.DataFrame:
+    """Status and rule of every domain as :func:`~nldtib_forecast.survey.tabulate` protects
+    the same cells, margins included, so that this call, the call without ``by`` and the
+    tables of :func:`tabulate` never reveal a suppressed cell together.
+
+    The additive tables behind each statistic: a total, its table; a count, the count
+    table; a mean, the total of its variable (mean x published count = total); a ratio,
+    the totals of numerator and denominator; a proportion, the counts of the firms with and
+    without the property. A domain is suppressed when any of these tables suppresses it.
+    Two ``by`` variables: the two-way table with the one-way tables as fixed margins; more:
+    the cells as one variable with the overall margin.
+    """
+    from nldtib_forecast.survey._disclosure import tabulate
+
+    frame = design._frame
+    rows = np.flatnonzero(codes >= 0)
+    names = list(keys.columns)
+    if len(names) <= 2:
+        labels = {f"_by{i}": keys[n].reindex(frame.index[rows]).astype(object).to_numpy()
+                  for i, n in enumerate(names)}
+    else:
+        combined = keys.reindex(frame.index[rows]).astype(str).agg(" x ".join, axis=1)
+        labels = {"_by0": combined.to_numpy(dtype=object)}
+    by_cols = list(labels)
+    firm = (frame[design.psu_column].astype(str).to_numpy()[rows] if design.psu_column
+            else np.arange(len(frame))[rows].astype(str))
+    base = pd.DataFrame({"firm_id": firm, "year": 0 if year is None else int(year),
+                         "weight": design._w[rows], **labels})
+    v = valid[rows]
+    tables = []
+    if statistic == "count":
+        tables.append((base, None, "count"))
+    elif statistic in ("total", "mean"):
+        tables.append((base.assign(_y=y[rows]).loc[v], "_y", "total"))
+    elif statistic == "ratio":
+        tables.append((base.assign(_y=y[rows]).loc[v], "_y", "total"))
+        tables.append((base.assign(_y=x[rows]).loc[v], "_y", "total"))
+    else:  # proportion
+        yes = y[rows] > 0.5
+        tables.append((base.assign(_y=yes).loc[v], "_y", "total"))
+        tables.append((base.assign(_y=~yes).loc[v], "_y", "total"))
+    status = pd.Series("publish", index=index, dtype=object)
+    rule = pd.Series("", index=index, dtype=object)
+    lookup = {(k if isinstance(k, tuple) else (k,)): i for i, k in enumerate(index)}
+    if len(names) > 2:
+        lookup = {(" x ".join(str(v) for v in k),): i for k, i in lookup.items()}
+    for tab, value, stat in tables:
+        if len(tab) == 0:
+            continue
+        t = tabulate(tab, by_cols if len(by_cols) > 1 else by_cols[0], value, stat=stat,
+                     rules=rules)
+        for key, st, rl in zip(t.index, t["status"], t["rule"], strict=True):
+            k = key if isinstance(key, tuple) else (key,)
+            i = lookup.get(k)
+            if i is None or st not in ("primary", "secondary"):
+                continue
+            if status.iloc[i] != "primary":
+                status.iloc[i], rule.iloc[i] = st, rl
+    return pd.DataFrame({"status": status, "rule": rule})
 
 
 def _disclosure_status(design: SurveyDesign, codes: np.ndarray, valid: np.ndarray,

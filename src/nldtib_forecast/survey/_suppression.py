@@ -26,7 +26,7 @@ from scipy.optimize import linprog
 
 from nldtib_forecast._errors import InputError, Problem
 
-__all__ = ["STATUSES", "TOTAL", "audit_suppression", "suppress_secondary"]
+__all__ = ["STATUSES", "TOTAL", "audit_suppression", "audit_tables", "suppress_secondary"]
 
 #: Label of the margin cells (row totals, column totals and the grand total).
 TOTAL = "Total"
@@ -52,9 +52,10 @@ class _Table:
     two_d: bool
     rank: np.ndarray  # preference order of complementary candidates (lower = first)
     nonnegative: bool
+    locked: np.ndarray  # bool: the status may not change (never a complementary cell)
 
 
-def _parse(table, value, status, row, col, margins, nonnegative) -> _Table:
+def _parse(table, value, status, row, col, margins, nonnegative, locked=None) -> _Table:
     if not isinstance(table, pd.DataFrame):
         raise InputError(f"argument 'table': must be a pandas DataFrame, got {type(table)!r}")
     missing = [c for c in (value, status, row, col) if c is not None and c not in table.columns]
@@ -119,8 +120,15 @@ def _parse(table, value, status, row, col, margins, nonnegative) -> _Table:
     # Preference: interior before margins, positive before zero, smallest value, table order.
     rank[np.lexsort((np.arange(len(labels)), filled, ~(values > 0), margin))] = np.arange(
         len(labels))
+    if locked is None:
+        lock = np.zeros(len(labels), dtype=bool)
+    else:
+        if locked not in table.columns:
+            raise InputError("table: missing column(s)",
+                             [Problem(str(locked), "column not found in the table")])
+        lock = table[locked].astype(bool).to_numpy()
     t = _Table(labels, names, values, suppressed, margin, row_codes, col_codes, relations,
-               two_d, rank, nonnegative)
+               two_d, rank, nonnegative, lock)
     _check_additive(t, value)
     return t
 
@@ -251,6 +259,8 @@ def _rectangles(t: _Table, supp: np.ndarray) -> None:
                     continue
                 width = min(val[j], val[d]) + min(val[a], val[b]) if t.nonnegative else 1.0
                 new = [i for i in (a, b, d) if not supp[i]]
+                if any(t.locked[i] for i in new):
+                    continue
                 key = (not width > 0, float(cost[new].sum()), len(new), r2, c2)
                 if best is None or key < best[0]:
                     best = (key, new)
@@ -265,15 +275,15 @@ def _complete(t: _Table, supp: np.ndarray) -> None:
         changed = False
         for idx, _ in t.relations:
             s = supp[idx]
-            if s.sum() == 1 and (~s).any():
-                cand = idx[~s]
+            cand = idx[~s & ~t.locked[idx]]
+            if s.sum() == 1 and cand.size:
                 supp[cand[np.argmin(t.rank[cand])]] = True
                 changed = True
 
 
 def _repair(t: _Table, supp: np.ndarray, j: int) -> int:
     """A complementary cell that gives the exposed cell ``j`` an alternative path."""
-    free = ~supp
+    free = ~supp & ~t.locked
     if t.two_d:
         r, c = t.row[j], t.col[j]
         rows = np.setdiff1d(t.row[supp & (t.col == c)], [r])
@@ -286,8 +296,8 @@ def _repair(t: _Table, supp: np.ndarray, j: int) -> int:
         cand = np.flatnonzero(free)
     if cand.size == 0:
         cand = np.flatnonzero(free)
-    if cand.size == 0:  # pragma: no cover - everything suppressed is never exposed
-        raise RuntimeError("cannot protect the table: every cell is already suppressed")
+    if cand.size == 0:
+        return -1  # every cell that may change is suppressed: nothing more can be done
     return int(cand[np.argmin(t.rank[cand])])
 
 
@@ -301,6 +311,7 @@ def suppress_secondary(
     *,
     nonnegative: bool | None = None,
     tol: float = 1e-6,
+    locked: str | None = None,
 ) -> pd.DataFrame:
     """Add complementary suppressions so that no suppressed cell can be recovered exactly.
 
@@ -346,6 +357,10 @@ def suppress_secondary(
     tol : float
         A cell is exposed when its interval is narrower than ``tol`` times the largest
         absolute published value.
+    locked : str, optional
+        Boolean column: cells whose status is fixed (e.g. margins whose protection was
+        decided in another, already published table). They are never chosen as
+        complementary cells; a suppressed locked cell is still protected by other cells.
 
     Returns
     -------
@@ -372,7 +387,7 @@ def suppress_secondary(
     >>> suppress_secondary(t)["status"].tolist()
     ['primary', 'publish', 'secondary', 'publish', 'publish']
     """
-    t = _parse(table, value, status, row, col, margins, nonnegative)
+    t = _parse(table, value, status, row, col, margins, nonnegative, locked)
     supp = t.suppressed.copy()
     if supp.any() and t.relations:
         if t.two_d:
@@ -383,7 +398,12 @@ def suppress_secondary(
             exposed = np.flatnonzero(supp)[_exposed(lower, upper, scale, tol)]
             if exposed.size == 0:
                 break
-            supp[_repair(t, supp, int(exposed[0]))] = True
+            j = _repair(t, supp, int(exposed[0]))
+            if j < 0:
+                raise InputError("cannot protect the table: every cell that may still be "
+                                 "suppressed is suppressed and a suppressed cell is still "
+                                 "recoverable from the locked (published) cells")
+            supp[j] = True
             _complete(t, supp)
     out = table.copy()
     new = supp & ~t.suppressed
@@ -454,3 +474,143 @@ def audit_suppression(
         },
         index=index,
     )
+
+
+# -- the audit of a set of published tables -------------------------------------------------------
+def _additive_key(table: pd.DataFrame) -> tuple | None:
+    """``(value, year, kind)`` of an additive table (totals or counts), or None."""
+    attrs = table.attrs
+    stat = attrs.get("stat", attrs.get("statistic"))
+    if stat not in ("total", "count"):
+        return None
+    return (attrs.get("value"), attrs.get("year"), "count" if stat == "count" else "total")
+
+
+def _table_cells(table: pd.DataFrame) -> tuple[list[str], list[tuple], np.ndarray, np.ndarray]:
+    """``by`` names, the label tuple, value and status of every row of a published table."""
+    by = table.attrs.get("by")
+    names = [] if by is None else [by] if isinstance(by, str) else list(by)
+    value_col = "value" if "value" in table.columns else "estimate"
+    if not names:
+        labels = [()] * len(table)
+    elif len(names) == 1:
+        labels = [(k,) for k in table.index]
+    else:
+        labels = [tuple(k) for k in table.index]
+    return (names, labels, table[value_col].to_numpy(dtype=float),
+            table["status"].astype(str).to_numpy())
+
+
+def audit_tables(tables, *, nonnegative: bool | None = None, tol: float = 1e-6
+                 ) -> pd.DataFrame:
+    """The interval an intruder can derive for each suppressed cell from a *set* of tables.
+
+    Tables published together (e.g. by one report, or one-way and two-way tables of the same
+    variable) share their cells: a cell suppressed in one table may be recovered from
+    another. For every group of additive tables of the same variable and year (totals of
+    ``value``, or counts of firms), the cells of all tables are written as sums of the finest
+    cells of all their ``by`` variables together (every combination of the categories that
+    appear), and for each suppressed cell two linear programmes find its smallest and largest
+    value consistent with every published cell (and non-negativity). Tables of means, ratios
+    and proportions are not additive and are skipped: the estimators suppress their cells
+    wherever the additive tables behind them are suppressed.
+
+    Parameters
+    ----------
+    tables : sequence of pandas.DataFrame
+        Outputs of :func:`~nldtib_forecast.survey.tabulate` or of the survey estimators
+        (``survey_total``), with their ``attrs`` (``by``, ``value``, ``year``, ``stat`` or
+        ``statistic``). Margins labelled :data:`TOTAL` and the estimators' overall row
+        (``by=None``) are understood.
+    nonnegative : bool, optional
+        Use non-negativity; default: when every published value of the group is >= 0.
+    tol : float
+        Exposed when the interval is narrower than ``tol`` times the largest absolute
+        published value of the group.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per suppressed cell of an additive table: ``table`` (position in
+        ``tables``), ``cell`` (labels as text), ``status``, ``lower``, ``upper`` and
+        ``exposed``. ``attrs["n_tables"]`` counts the additive tables audited,
+        ``attrs["skipped"]`` the others.
+
+    Examples
+    --------
+    >>> from nldtib_forecast.data import synthetic_survey
+    >>> from nldtib_forecast.survey import survey_total, tabulate
+    >>> from nldtib_forecast.survey import audit_tables
+    >>> s = synthetic_survey(seed=0)
+    >>> tables = [survey_total(s, "turnover_ds_eur"),
+    ...           survey_total(s, "turnover_ds_eur", by="nld_area"),
+    ...           tabulate(s, ["nld_area", "domain"], "turnover_ds_eur")]
+    >>> audit = audit_tables(tables)
+    >>> bool(audit["exposed"].any()), audit.attrs["n_tables"]
+    (False, 3)
+    """
+    groups: dict[tuple, list[int]] = {}
+    skipped = 0
+    for i, t in enumerate(tables):
+        if not isinstance(t, pd.DataFrame) or "status" not in t.columns:
+            raise InputError(f"argument 'tables': item {i} is not a published table (a "
+                             "DataFrame with a 'status' column)")
+        key = _additive_key(t)
+        if key is None:
+            skipped += 1
+            continue
+        groups.setdefault(key, []).append(i)
+    rows = []
+    for _key, members in groups.items():
+        parsed = {i: _table_cells(tables[i]) for i in members}
+        variables: list[str] = []
+        for names, *_ in parsed.values():
+            variables += [n for n in names if n not in variables]
+        cats: dict[str, list] = {v: [] for v in variables}
+        for names, labels, _, _ in parsed.values():
+            for lab in labels:
+                for n, v in zip(names, lab, strict=True):
+                    if v != TOTAL and v not in cats[n]:
+                        cats[n].append(v)
+        grids = np.meshgrid(*[np.arange(len(cats[v])) for v in variables], indexing="ij")
+        finest = np.column_stack([g.ravel() for g in grids]) if variables else np.zeros((1, 0))
+        n_fine = finest.shape[0]
+        eqs, vals, supp, where = [], [], [], []
+        for i, (names, labels, values, status) in parsed.items():
+            for lab, val, st in zip(labels, values, status, strict=True):
+                member = np.ones(n_fine, dtype=bool)
+                for n, v in zip(names, lab, strict=True):
+                    if v != TOTAL:
+                        member &= finest[:, variables.index(n)] == cats[n].index(v)
+                eqs.append(member.astype(float))
+                suppressed = st in _SUPPRESSED or not np.isfinite(val)
+                vals.append(np.nan if suppressed else val)
+                supp.append(suppressed)
+                where.append((i, " x ".join(str(v) for v in lab) or "all", st))
+        A = np.vstack(eqs)
+        b = np.asarray(vals)
+        s = np.asarray(supp)
+        known = b[~s]
+        scale = float(np.max(np.abs(known))) if known.size and np.max(np.abs(known)) > 0 else 1.0
+        nonneg = bool(np.all(known >= 0)) if nonnegative is None else nonnegative
+        bounds = (0.0, None) if nonneg else (None, None)
+        for j in np.flatnonzero(s):
+            lo_hi = []
+            for sign in (1.0, -1.0):
+                res = linprog(sign * A[j], A_eq=A[~s], b_eq=b[~s] / scale, bounds=bounds,
+                              method="highs")
+                if res.status == 0:
+                    lo_hi.append(sign * res.fun * scale)
+                elif res.status == 3:
+                    lo_hi.append(-sign * np.inf)
+                else:
+                    raise InputError("audit_tables: the published cells are inconsistent "
+                                     "(the linear programme is infeasible); were the tables "
+                                     "computed from the same data?")
+            i, cell, st = where[j]
+            lower, upper = lo_hi
+            rows.append({"table": i, "cell": cell, "status": st, "lower": lower,
+                         "upper": upper, "exposed": bool(upper - lower <= tol * scale)})
+    out = pd.DataFrame(rows, columns=["table", "cell", "status", "lower", "upper", "exposed"])
+    out.attrs.update(n_tables=sum(len(m) for m in groups.values()), skipped=skipped)
+    return out
