@@ -504,11 +504,12 @@ def tabulate(
         Indexed by the ``by`` columns (a MultiIndex for two columns), one row per cell, the
         margins labelled ``"Total"``; columns ``value`` (NaN when suppressed),
         ``n_contributors`` (nullable integer, missing when suppressed), ``status``
-        (``"publish"``, ``"primary"``, ``"secondary"`` or ``"unprotected"``) and ``rule``
+        (``"publish"``, ``"primary"``, ``"secondary"``, ``"not_available"`` for a figure
+        that is not a finite number, or ``"unprotected"``) and ``rule``
         (the primary rules that fired, ``"complementary"`` for secondary cells). ``attrs``
         holds ``protected``, ``rules`` (text), ``stat``, ``value``, ``by``, ``year`` and
-        ``synthetic``. Cells without respondents in a 2-D table are published as 0 (NaN
-        for a mean) with 0 contributors.
+        ``synthetic``. Cells without respondents in a 2-D table are published as 0 with 0
+        contributors (a mean there is ``not_available``).
 
     Raises
     ------
@@ -618,7 +619,14 @@ def tabulate(
                 table.at[i, "rule"] = (f"without the property: {rl}" if st == "primary"
                                        else "complementary")
 
-    suppressed = table["status"].isin(["primary", "secondary"]).to_numpy()
+    if protected:
+        # a figure that is not a finite number (an all-zero denominator, an overflow) is
+        # never published
+        bad = (table["status"] == "publish").to_numpy() & ~np.isfinite(
+            shown.to_numpy(dtype=float))
+        table.loc[bad, "status"] = "not_available"
+        table.loc[bad, "rule"] = "not a finite number"
+    suppressed = table["status"].isin(["primary", "secondary", "not_available"]).to_numpy()
     if len(by_list) == 1:
         index = pd.Index([c[0] for c in table["cell"]], name=by_list[0], dtype=object)
     else:
