@@ -150,3 +150,13 @@ def test_no_combination_of_published_tables_recovers_a_cell(df, min_frequency):
     ]
     audit = audit_tables(tables)
     assert not audit["exposed"].any(), audit[audit["exposed"]]
+
+
+def test_audit_suppression_takes_the_set_of_tables(s):
+    from nldtib_forecast.survey import audit_suppression
+
+    tables = [survey_total(s, "turnover_ds_eur"),
+              survey_total(s, "turnover_ds_eur", by="nld_area")]
+    joint = audit_suppression(tables)
+    pd.testing.assert_frame_equal(joint, audit_tables(tables))
+    assert set(joint["cell"]) == {"quantum", "smart_materials"}

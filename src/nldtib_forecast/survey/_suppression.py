@@ -413,7 +413,7 @@ def suppress_secondary(
 
 
 def audit_suppression(
-    table: pd.DataFrame,
+    table: pd.DataFrame | list | tuple,
     value: str = "value",
     status: str = "status",
     row: str | None = None,
@@ -431,9 +431,16 @@ def audit_suppression(
     maximum of the cell subject to the table's additive relations, the published values and,
     for non-negative tables, non-negativity.
 
+    Given a list (or tuple) of published tables, the tables are audited *together*: see
+    :func:`audit_tables` (``value``, ``status``, ``row``, ``col`` and ``margins`` are then
+    taken from each table's ``attrs``).
+
     Parameters
     ----------
-    table, value, status, row, col, margins, nonnegative, tol
+    table : pandas.DataFrame, or a list or tuple of them
+        One table in long format (as in :func:`suppress_secondary`), or the set of tables
+        published together.
+    value, status, row, col, margins, nonnegative, tol
         As in :func:`suppress_secondary`.
 
     Returns
@@ -456,6 +463,8 @@ def audit_suppression(
     a   primary    0.0   30.0    False
     c secondary    0.0   30.0    False
     """
+    if isinstance(table, list | tuple):
+        return audit_tables(table, nonnegative=nonnegative, tol=tol)
     t = _parse(table, value, status, row, col, margins, nonnegative)
     supp = t.suppressed
     lower, upper, scale = _intervals(t, supp)
