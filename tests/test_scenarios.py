@@ -382,6 +382,42 @@ def test_file_errors(tmp_path):
     assert parse_scenarios("") == {}
 
 
+def test_deeply_nested_toml_is_an_input_error(tmp_path):
+    for text in ("x = " + "[" * 5000 + "]" * 5000,
+                 "[scenarios.a.drivers]\norder_certainty = " + "{a=" * 3000 + "1" + "}" * 3000):
+        path = tmp_path / "deep.toml"
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(InputError, match="nested too deeply") as info:
+            load_scenarios(path)
+        assert str(path) in str(info.value)
+        with pytest.raises(InputError, match="nested too deeply"):
+            parse_scenarios(text)
+
+
+def test_directory_and_non_paths_are_input_errors(tmp_path):
+    with pytest.raises(InputError, match="is a directory"):
+        load_scenarios(tmp_path)
+    with pytest.raises(InputError, match="is a directory"):
+        Scenario.from_toml(tmp_path)
+    for bad in (None, 3, [None], b"x.toml"):
+        with pytest.raises(InputError, match="argument 'paths'"):
+            load_scenarios(bad)
+
+
+def test_utf8_byte_order_mark_is_accepted(tmp_path):
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf[scenarios.reform.drivers]\norder_certainty = 0.6\n")
+    assert load_scenarios(path)["reform"].drivers == {"order_certainty": 0.6}
+    assert list(parse_scenarios("\ufeff[scenarios.r.drivers]\norder_certainty = 0.5")) == ["r"]
+
+
+def test_utf16_file_says_save_as_utf8(tmp_path):
+    path = tmp_path / "utf16.toml"
+    path.write_text("[scenarios.reform.drivers]\norder_certainty = 0.6\n", encoding="utf-16")
+    with pytest.raises(InputError, match="UTF-16.*save it as UTF-8"):
+        load_scenarios(path)
+
+
 def test_register_builtin_rejects_conflicts():
     from nldtib_forecast.scenarios import register_builtin
 

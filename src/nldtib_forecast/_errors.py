@@ -8,11 +8,15 @@ a caller fixing a survey file sees *every* problem at once, not only the first.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import get_close_matches
+from numbers import Integral, Real
 
-__all__ = ["InputError", "Problem", "check_option", "key_problem"]
+import numpy as np
+
+__all__ = ["InputError", "Problem", "check_option", "check_seed", "check_year", "key_problem"]
 
 _MAX_ROWS_SHOWN = 5
 
@@ -157,3 +161,99 @@ def check_option(name: str, value: object, valid: Iterable[str]) -> str:
             hint = f" (did you mean '{close[0]}'?)"
     listed = ", ".join(repr(v) for v in valid)
     raise InputError(f"argument '{name}': unknown value {value!r}; valid values: {listed}{hint}")
+
+
+def _type_text(value: object) -> str:
+    return f"{value!r} ({type(value).__name__})"
+
+
+def check_year(value: object, name: str = "year", *, optional: bool = False,
+               lower: int | None = None, upper: int | None = None) -> int | None:
+    """A year argument as an ``int``; anything that is not a whole number is an InputError.
+
+    The one rule for every ``year`` argument of the package (and for each year of a
+    ``years`` argument): a year is a whole number. Python and numpy integers are accepted, and
+    so are integral floats such as ``2024.0`` (what a year column with a gap holds), which are
+    returned as ``2024``. Rejected: ``2024.5``, NaN and infinities, booleans, text (``"2024"``:
+    pass the number) and sequences (``[2024]``: pass one year). This is also the rule of the
+    ``year`` column of the survey schema (integer-valued).
+
+    Parameters
+    ----------
+    value : object
+        The value given by the caller.
+    name : str, default "year"
+        Name of the argument (used in the message).
+    optional : bool, default False
+        Whether ``None`` is accepted (it is then returned as ``None``).
+    lower, upper : int, optional
+        Closed bounds of the valid years.
+
+    Returns
+    -------
+    int or None
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> check_year(2024), check_year(np.int64(2024)), check_year(2024.0)
+    (2024, 2024, 2024)
+    >>> check_year(2024.5)
+    Traceback (most recent call last):
+    ...
+    nldtib_forecast._errors.InputError: argument 'year': a year must be a whole number such as \
+2024, got 2024.5 (float)
+    >>> check_year([2024])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    nldtib_forecast._errors.InputError: argument 'year': ... one year, not a list: year=2024
+    """
+    if value is None:
+        if optional:
+            return None
+        raise InputError(f"argument '{name}': a year is required (a whole number such as 2024)")
+    year: int | None = None
+    if isinstance(value, bool | np.bool_):
+        year = None
+    elif isinstance(value, Integral):
+        year = int(value)
+    elif isinstance(value, Real):
+        number = float(value)
+        if math.isfinite(number) and number.is_integer():
+            year = int(number)
+    if year is None:
+        hint = ""
+        if isinstance(value, str):
+            hint = f"; pass the number, not text: {name}={value.strip()}"
+        elif isinstance(value, list | tuple | set | np.ndarray):
+            hint = f"; pass one year, not a {type(value).__name__}: {name}=2024"
+        raise InputError(f"argument '{name}': a year must be a whole number such as 2024, got "
+                         f"{_type_text(value)}{hint}")
+    if (lower is not None and year < lower) or (upper is not None and year > upper):
+        bounds = f"{'' if lower is None else lower}-{'' if upper is None else upper}"
+        raise InputError(f"argument '{name}': year {year} is outside {bounds}")
+    return year
+
+
+def check_seed(value: object, name: str = "seed") -> int | np.random.Generator | None:
+    """A random seed: ``None``, a non-negative integer or a :class:`numpy.random.Generator`.
+
+    Negative integers (numpy refuses them), floats, booleans and text are InputErrors; an
+    integer is returned as a Python ``int``, a Generator or ``None`` unchanged.
+
+    Examples
+    --------
+    >>> check_seed(3), check_seed(None)
+    (3, None)
+    >>> check_seed(-1)
+    Traceback (most recent call last):
+    ...
+    nldtib_forecast._errors.InputError: argument 'seed': must be None, an integer >= 0 or a \
+numpy.random.Generator, got -1 (int)
+    """
+    if value is None or isinstance(value, np.random.Generator):
+        return value
+    if isinstance(value, Integral) and not isinstance(value, bool | np.bool_) and value >= 0:
+        return int(value)
+    raise InputError(f"argument '{name}': must be None, an integer >= 0 or a "
+                     f"numpy.random.Generator, got {_type_text(value)}")

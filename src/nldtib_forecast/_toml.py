@@ -23,6 +23,7 @@ from types import MappingProxyType
 import numpy as np
 
 from nldtib_forecast._errors import InputError, Problem, key_problem
+from nldtib_forecast._errors import check_year as _year_value
 
 __all__ = ["loads", "dumps", "format_key", "format_value", "read_text", "scenario_tables",
            "table_positions", "check_value", "check_year", "check_drivers",
@@ -248,8 +249,13 @@ def loads(text: str, source: str = "<string>") -> dict:
     """
     if not isinstance(text, str):
         raise InputError(f"{source}: scenario text must be a str, got {type(text).__name__}")
+    text = text.removeprefix("\ufeff")  # a UTF-8 byte-order mark (Windows editors write one)
     try:
         return tomllib.loads(text)
+    except RecursionError:
+        raise InputError(f"{source}: malformed TOML: arrays or inline tables nested too deeply "
+                         "(a scenario file needs at most a table of years inside a driver "
+                         "table)") from None
     except tomllib.TOMLDecodeError as err:
         message = str(err)
         match = _LINE_COLUMN.search(message)
@@ -268,13 +274,28 @@ def loads(text: str, source: str = "<string>") -> dict:
 
 
 def read_text(path: Path) -> str:
-    """The UTF-8 text of a scenario file; a missing or undecodable file is an InputError."""
+    """The UTF-8 text of a scenario file (a byte-order mark is dropped); a missing, unreadable
+    or undecodable file, or a directory, is an InputError."""
     try:
-        return path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"scenario file {str(path)!r} does not exist") from None
+    except IsADirectoryError:
+        raise InputError(f"scenario file {str(path)!r} is a directory; pass the path of a "
+                         ".toml file") from None
+    except PermissionError:
+        raise InputError(f"scenario file {str(path)!r} cannot be read: permission denied"
+                         ) from None
+    except (OSError, ValueError) as err:  # e.g. a NUL byte in the path, a device error
+        raise InputError(f"scenario file {str(path)!r} cannot be read: {err}") from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(f"{path}: malformed TOML: the file is UTF-16 text; TOML files are "
+                         "UTF-8: save it as UTF-8") from None
+    try:
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise InputError(f"{path}: malformed TOML: not UTF-8 text ({err.reason})") from None
+        raise InputError(f"{path}: malformed TOML: not UTF-8 text ({err.reason} at byte "
+                         f"{err.start}); save the file as UTF-8") from None
 
 
 def scenario_tables(doc: Mapping, keys: Sequence[str],
@@ -387,19 +408,29 @@ def check_name(name: object, problems: list[Problem]) -> str:
 
 
 def check_years(years: object) -> np.ndarray:
-    """Years as an int64 array; anything but a non-empty sequence of ints is an InputError."""
+    """Years as an int64 array; anything but a year or a non-empty sequence of years is an
+    InputError. Each year follows the package's one rule
+    (:func:`nldtib_forecast._errors.check_year`): a whole number, ``2026.0`` accepted."""
     if isinstance(years, (int, np.integer)):
         years = [years]
+    if isinstance(years, (str, bytes)):
+        raise InputError(f"argument 'years': expected a sequence of int years, got "
+                         f"{type(years).__name__} {years!r}")
     try:
-        arr = np.asarray(list(years), dtype=object)  # type: ignore[arg-type]
+        values = list(years)  # type: ignore[arg-type]
     except TypeError:
         raise InputError(f"argument 'years': expected a sequence of int years, got "
                          f"{type(years).__name__}") from None
-    bad = [y for y in arr if not isinstance(y, (int, np.integer)) or isinstance(y, bool)]
-    if bad or arr.size == 0:
+    bad, out = [], []
+    for y in values:
+        try:
+            out.append(_year_value(y, "years"))
+        except InputError:
+            bad.append(y)
+    if bad or not out:
         raise InputError(f"argument 'years': expected a non-empty sequence of int years; "
                          f"offending values: {bad[:5]!r}")
-    return arr.astype("int64")
+    return np.asarray(out, dtype="int64")
 
 
 def _number(value: object) -> bool:

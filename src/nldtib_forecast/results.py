@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from nldtib_forecast._errors import InputError, Problem, check_option
+from nldtib_forecast._errors import InputError, Problem, check_option, check_year
 from nldtib_forecast._hashing import (  # noqa: F401 - re-exported
     ResultMetadata,
     _metadata_from_dict,
@@ -606,7 +606,7 @@ class ScenarioResult:
         return lines
 
     def _table(self, year: int | None, level: float) -> pd.DataFrame:
-        year = int(self._years[-1]) if year is None else int(year)
+        year = int(self._years[-1]) if year is None else check_year(year)
         if year not in self._years:
             raise InputError(f"argument 'year': {year} is not in the result "
                              f"({self._years[0]}-{self._years[-1]})")
@@ -646,7 +646,7 @@ class ScenarioResult:
                        improved_conditions  0.9812  0.6795 to 1.308
         """
         table = self._table(year, level)
-        shown = int(self._years[-1]) if year is None else int(year)
+        shown = int(self._years[-1]) if year is None else check_year(year)
         return "\n".join(self._header() + ["", f"Median and {level:.0%} interval in {shown}:",
                                            table.to_string()])
 

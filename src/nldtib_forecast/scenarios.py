@@ -632,10 +632,19 @@ def load_scenarios(paths: str | PathLike | Sequence[str | PathLike]) -> dict[str
     """
     if isinstance(paths, (str, PathLike)):
         paths = [paths]
+    if isinstance(paths, bytes) or not isinstance(paths, Iterable):
+        raise InputError(f"argument 'paths': expected the path of a scenario file (a str or "
+                         f"os.PathLike) or a list of them, got {type(paths).__name__}")
     out: dict[str, Scenario] = {}
     seen: dict[str, tuple[str, str]] = {}  # name -> (file, section)
     for path in paths:
-        path = Path(path)
+        if not isinstance(path, (str, PathLike)):
+            raise InputError(f"argument 'paths': expected paths of scenario files (str or "
+                             f"os.PathLike), got {type(path).__name__} {path!r}"[:300])
+        try:
+            path = Path(path)
+        except TypeError as err:  # an os.PathLike that does not give a str
+            raise InputError(f"argument 'paths': not a usable file path ({err})") from None
         text = _toml.read_text(path)
         found, sections = _from_document(_toml.loads(text, str(path)), str(path),
                                          _toml.table_positions(text))

@@ -162,6 +162,26 @@ BAD_CASES = {
     "fractional numeric firm id": (_assign(firm_id=[1.5, 1, 1, 2, 2, 2, 3, 3, 3]), "firm_id",
                                    "must be a string or an integer identifier, got 1.5"),
     "missing stratum": (_set("stratum", [8], NAN), "stratum", "missing value(s)"),
+    # plausibility bounds (issue 13): possible in principle, almost always an error
+    "implausible weight": (_set("weight", [0], 1e308), "weight", "implausible value(s) 1e+308"),
+    "implausible price change": (_set("price_change_ds", [1], 1e6), "price_change_ds",
+                                 "implausible value(s) 1000000.0 above 2"),
+    "scale-up as a percentage": (
+        _assign(scale_up_current=lambda df: df["scale_up_current"] * 100,
+                scale_up_improved=lambda df: df["scale_up_improved"] * 100),
+        "scale_up_current", "implausible value(s)"),
+    "turnover in cents": (_assign(turnover_total_eur=lambda df: df["turnover_total_eur"] * 1e6),
+                          "turnover_total_eur", "above 1e+12"),
+    # identifiers
+    "NUL byte in a firm id": (_set("firm_id", [2], "F\x00001"), "firm_id",
+                              "control or invisible character(s)"),
+    "line break in a stratum": (_set("stratum", [2], "0-25|\nland"), "stratum",
+                                "control or invisible character(s)"),
+    "blank-padded id duplicates a firm-year": (_set("firm_id", [3], " F001 "), "firm_id",
+                                               "(firm_id, year) pairs must be unique"),
+    "bytes as a firm id": (_set("firm_id", [0], b"F001"), "firm_id",
+                           "must be a string or an integer identifier, got bytes"),
+    "decimal comma": (_set("weight", [1], "1,5"), "weight", "decimal=','"),
 }
 
 
@@ -444,7 +464,7 @@ def test_read_survey_parquet(tmp_path, frame):
     path = tmp_path / "survey.parquet"
     if importlib.util.find_spec("pyarrow") is None:
         path.write_bytes(b"PAR1")
-        with pytest.raises(InputError, match="unsupported file extension"):
+        with pytest.raises(InputError, match=r"install it \(pip install pyarrow\)"):
             read_survey(path)
         return
     frame.astype({c: "boolean" for c in EDITION_COLUMNS if c.startswith("barrier_")}).to_parquet(
@@ -770,3 +790,34 @@ def test_read_survey_by_a_subset_of_the_count_columns_sums_the_counts(files, cen
     with pytest.raises(InputError, match="non-negative integers") as info:
         read_survey(resp, population=bad, by="size_class")
     assert info.value.problems[0].rows == (6,)
+
+
+# --- plausibility bounds and identifiers (issue 13) -------------------------------------------
+def test_plausibility_can_be_switched_off_or_widened(frame):
+    frame["weight"] = frame["weight"] * 1e7
+    with pytest.raises(InputError, match="plausibility=False") as info:
+        validate_survey(frame)
+    assert info.value.columns == ("weight",) and info.value.problems[0].n_rows == 9
+    assert validate_survey(frame, plausibility=False).attrs["plausibility"] is False
+    wide = validate_survey(frame, plausibility={"weight": 1e8})
+    assert wide.attrs["plausibility"] == {"weight": 1e8}
+    assert validate_survey(wide).attrs["plausibility"] == {"weight": 1e8}  # kept by attrs
+    with pytest.raises(InputError, match="bound set by the caller"):
+        validate_survey(frame, plausibility={"weight": 10.0})
+    assert "plausibility" not in validate_survey(_valid_frame()).attrs
+
+
+def test_surrounding_blanks_of_ids_are_removed(frame):
+    frame["firm_id"] = frame["firm_id"].map(lambda f: f" {f}\t")
+    frame["stratum"] = frame["stratum"] + " "
+    out = validate_survey(frame)
+    assert out["firm_id"].tolist() == np.repeat(["F001", "F002", "F003"], 3).tolist()
+    assert not out["stratum"].str.endswith(" ").any()
+
+
+def test_read_survey_rejects_the_dialect_instead_of_guessing(tmp_path, frame):
+    path = tmp_path / "nl.csv"
+    frame.to_csv(path, index=False, sep=";", decimal=",")
+    with pytest.raises(InputError, match="pass sep=';', decimal=','"):
+        read_survey(path)
+    _check_roundtrip(read_survey(path, sep=";", decimal=","), validate_survey(frame))

@@ -6,7 +6,7 @@ European defence market and Dutch defence spending
     :func:`load_european_market`, :func:`load_nl_defence`, :func:`load_nl_macro`,
     :func:`load_policy_targets`
 Survey schema and microdata
-    :data:`SCHEMA`, :func:`schema_table`, :func:`validate_survey`, :func:`read_survey`
+    :data:`SCHEMA`, :data:`PLAUSIBILITY_BOUNDS`, :func:`schema_table`, :func:`validate_survey`, :func:`read_survey`
 Synthetic survey (the embedded default data)
     :func:`synthetic_survey`, :func:`draw_sample`, :func:`draw_respondents`,
     :func:`response_probability`, :data:`RESPONSE_MODEL`, :func:`calibration_targets`
@@ -23,6 +23,7 @@ from nldtib_forecast.data._schema import (
     CATEGORIES,
     COLUMNS,
     EDITION_COLUMNS,
+    PLAUSIBILITY_BOUNDS,
     SCHEMA,
     SIZE_CLASS_BOUNDS,
     ColumnSpec,
@@ -55,6 +56,7 @@ __all__ = [
     "CATEGORIES",
     "COLUMNS",
     "EDITION_COLUMNS",
+    "PLAUSIBILITY_BOUNDS",
     "SCHEMA",
     "SIZE_CLASS_BOUNDS",
     "ColumnSpec",

@@ -17,6 +17,7 @@ __all__ = [
     "COLUMNS",
     "ColumnSpec",
     "EDITION_COLUMNS",
+    "PLAUSIBILITY_BOUNDS",
     "SCHEMA",
     "SIZE_CLASS_BOUNDS",
     "schema_table",
@@ -74,6 +75,12 @@ class ColumnSpec:
         in a firm's first year).
     edition_question : bool
         Asked once per survey edition and stored on the edition's last reference year.
+    plausible_upper : float or None
+        Plausibility bound: values above it are rejected as implausible (a unit or typing
+        error, e.g. a percentage entered as a number) unless the check is overridden with
+        ``validate_survey(df, plausibility=...)``. ``None``: no plausibility bound. Unlike
+        ``lower``/``upper`` (rules every value must follow) it is a judgement; see
+        :ref:`plausibility-bounds` for the reasons.
 
     Examples
     --------
@@ -92,6 +99,7 @@ class ColumnSpec:
     lower_open: bool = False
     nullable: bool = False
     edition_question: bool = False
+    plausible_upper: float | None = None
 
     def rule(self) -> str:
         """The range rule in words, e.g. ``'0 <= x'`` or ``'1990 <= x <= 2100'``.
@@ -111,8 +119,42 @@ class ColumnSpec:
         return "" if text == "x" else text
 
 
-def _spec(*args, **kwargs) -> ColumnSpec:
-    return ColumnSpec(*args, **kwargs)
+#: Plausibility bounds (upper) of the numeric columns, with the reason for each. A value above
+#: its bound is not impossible in principle but is almost always a unit or typing error;
+#: :func:`~nldtib_forecast.data.validate_survey` rejects it unless told otherwise
+#: (``plausibility=False``, or a mapping ``{column: bound or None}`` that replaces bounds).
+PLAUSIBILITY_BOUNDS: dict[str, tuple[float, str]] = {
+    "weight": (1e6, "a weight is the number of population firms a respondent stands for; the "
+                    "NLDTIB frame has about 1,700 firms and the Netherlands about 2 million "
+                    "enterprises, so a weight above 1e6 is an error (and keeps weighted totals "
+                    "and their variances finite)"),
+    "turnover_total_eur": (1e12, "EUR 1 trillion is about the Dutch GDP; a larger turnover of "
+                                 "one firm is a unit error (cents, or thousands taken for EUR)"),
+    "turnover_ds_eur": (1e12, "EUR 1 trillion is about the Dutch GDP; a larger turnover of one "
+                              "firm is a unit error"),
+    "export_ds_eur": (1e12, "EUR 1 trillion is about the Dutch GDP; larger exports of one firm "
+                            "are a unit error"),
+    "fte_total": (1e6, "no Dutch employer has close to a million employees; larger values are "
+                       "typing or unit errors"),
+    "fte_ds": (1e6, "no Dutch employer has close to a million employees"),
+    "price_change_ds": (2.0, "+200% (selling prices tripling within one year) leaves room for "
+                             "the sharpest price surges of single products; a larger value is "
+                             "almost always a percentage typed as a number (5 for 5%)"),
+    "cost_change_ds": (2.0, "+200% (unit costs tripling in one year); larger values are "
+                            "usually a percentage typed as a number (5 for 5%)"),
+    "scale_up_current": (10.0, "+1000% (an 11-fold turnover); the published averages are 33% "
+                               "and 67%, and a larger answer is usually a percentage typed as a "
+                               "number (40 for 40%)"),
+    "scale_up_improved": (10.0, "+1000% (an 11-fold turnover); a larger answer is usually a "
+                                "percentage typed as a number (40 for 40%)"),
+    "expected_growth_ds": (10.0, "+1000% a year; a larger answer is usually a percentage typed "
+                                 "as a number (15 for 15%)"),
+}
+
+
+def _spec(name: str, *args, **kwargs) -> ColumnSpec:
+    bound = PLAUSIBILITY_BOUNDS.get(name)
+    return ColumnSpec(name, *args, plausible_upper=None if bound is None else bound[0], **kwargs)
 
 
 #: The schema, in column order.
@@ -177,8 +219,9 @@ def schema_table() -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Indexed by column name with ``kind, unit, rule, nullable, edition_question,
-        categories, description``.
+        Indexed by column name with ``kind, unit, rule, plausible_upper, nullable,
+        edition_question, categories, description`` (``plausible_upper``: the plausibility
+        bound, NaN where there is none).
 
     Examples
     --------
@@ -194,6 +237,7 @@ def schema_table() -> pd.DataFrame:
                 "kind": s.kind,
                 "unit": s.unit,
                 "rule": s.rule(),
+                "plausible_upper": s.plausible_upper,
                 "nullable": s.nullable,
                 "edition_question": s.edition_question,
                 "categories": ", ".join(CATEGORIES.get(s.name, ())),
@@ -201,3 +245,4 @@ def schema_table() -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows).set_index("column")
+

@@ -9,18 +9,33 @@ the columns of the schema and over the distinct values of a column, never over r
 
 from __future__ import annotations
 
+import codecs
 import importlib.util
+import inspect
+import lzma
 import os
+import re
+import struct
 import zipfile
+import zlib
+from collections.abc import Mapping
 from difflib import get_close_matches
+from numbers import Real
 from pathlib import Path
+from xml.etree.ElementTree import ParseError as XMLParseError
 
 import numpy as np
 import pandas as pd
 from pandas.api import types as pdt
 
 from nldtib_forecast._errors import InputError, Problem, check_option
-from nldtib_forecast.data._schema import CATEGORIES, COLUMNS, SCHEMA, ColumnSpec
+from nldtib_forecast.data._schema import (
+    CATEGORIES,
+    COLUMNS,
+    PLAUSIBILITY_BOUNDS,
+    SCHEMA,
+    ColumnSpec,
+)
 
 __all__ = ["read_survey", "validate_survey"]
 
@@ -33,6 +48,15 @@ _DESIGN_COLUMNS = ("weight", "stratum")
 _UNWEIGHTED_HINT = (" (unweighted respondents? weight them from the frame's counts: "
                     "nldtib_forecast.survey.weight_respondents, or "
                     "read_survey(path, population=COUNTS))")
+
+#: Characters not allowed inside identifiers: control characters (NUL, tab, newline...) and
+#: invisible format characters (zero-width space, byte-order mark...) that make two ids that
+#: look the same differ.
+_BAD_ID_CHARS = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064"
+                           "\ufeff]")
+#: A number written with a decimal comma (Dutch locale), e.g. '3,58' or '-1.234,5'.
+_DECIMAL_COMMA = re.compile(r"^\s*[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+\s*$")
+_PLAUSIBILITY_ATTR = "plausibility"
 
 _TRUE = frozenset({"true", "yes", "1", "1.0"})
 _FALSE = frozenset({"false", "no", "0", "0.0"})
@@ -123,7 +147,12 @@ def _to_float(s: pd.Series, spec: ColumnSpec, chk: _Checker):
     bad = np.isnan(out) & ~miss
     if bad.any():
         uniq = pd.unique(s[bad].astype(object))
-        chk.add(name, f"non-numeric value(s) {_quote(uniq)}; expected numbers", bad)
+        hint = ""
+        if all(isinstance(u, str) and _DECIMAL_COMMA.match(u) for u in uniq[:_MAX_VALUES]):
+            hint = (" (numbers with a decimal comma, as a Dutch-locale export writes them: "
+                    "read the file with decimal=',', e.g. read_survey(path, sep=';', "
+                    "decimal=','))")
+        chk.add(name, f"non-numeric value(s) {_quote(uniq)}; expected numbers{hint}", bad)
     return out, bad
 
 
@@ -156,7 +185,9 @@ def _check_numeric(s: pd.Series, spec: ColumnSpec, chk: _Checker):
         chk.add(name, _bound_rule(spec), out)
     checked = np.where(ok, values, np.nan)  # only sensible values enter cross-column checks
     if spec.kind == "int":
-        return checked, (values.astype(np.int64) if finite.all() else values)
+        with np.errstate(invalid="ignore"):
+            exact = finite.all() and bool((np.abs(values) < 2.0**62).all())
+        return checked, (values.astype(np.int64) if exact else values)
     return checked, values
 
 
@@ -178,10 +209,34 @@ def _check_str(s: pd.Series, spec: ColumnSpec, chk: _Checker):
         ints = np.where(miss | bad, 0, values).astype(np.int64)
         out = pd.Series(ints, index=s.index).astype("str").where(~miss)
     else:
-        out = s.astype("str").where(~miss)
+        if not (pdt.is_integer_dtype(s.dtype) or pdt.infer_dtype(s, skipna=True) in (
+                "string", "empty", "integer")):
+            # objects other than text and integers (bytes, lists, floats...): named, not
+            # silently turned into their repr
+            kinds = s.map(_id_kind, na_action="ignore")
+            odd = ~miss & kinds.notna().to_numpy(dtype=bool)
+            if odd.any():
+                chk.add(name, "must be a string or an integer identifier, got "
+                              f"{', '.join(sorted(set(kinds[odd])))} value(s)", odd)
+                return None, None
+        text = s.where(~miss).astype("str")
+        out = text.str.strip().where(~miss)  # ' F001' and 'F001' are the same firm
+        hidden = ~miss & out.str.contains(_BAD_ID_CHARS).fillna(False).to_numpy(dtype=bool)
+        if hidden.any():
+            chk.add(name, "control or invisible character(s) (NUL, tab, line break, zero-width "
+                          f"space...) not allowed in an identifier: "
+                          f"{_quote(pd.unique(out[hidden].astype(object)))}", hidden)
     if not spec.nullable:
         chk.add(name, "missing value(s) (NaN or blank) not allowed", miss)
     return out.to_numpy(dtype=object), out.array
+
+
+def _id_kind(value: object) -> str | None:
+    """None for an accepted identifier value (text or integer), else the name of its type."""
+    if isinstance(value, str) or (isinstance(value, int | np.integer)
+                                  and not isinstance(value, bool | np.bool_)):
+        return None
+    return type(value).__name__
 
 
 def _check_category(s: pd.Series, spec: ColumnSpec, chk: _Checker):
@@ -261,7 +316,43 @@ _CHECKERS = {"int": _check_numeric, "float": _check_numeric, "str": _check_str,
              "category": _check_category, "bool": _check_bool}
 
 
-def validate_survey(df: pd.DataFrame) -> pd.DataFrame:
+def _plausibility(setting: object, df: pd.DataFrame) -> tuple[dict[str, float], object]:
+    """The plausibility bounds to apply (column -> upper bound) and the setting to record in
+    the result's ``attrs`` (``None`` for the defaults)."""
+    where = "argument 'plausibility'"
+    if setting is None:  # the frame's own setting (from an earlier validate_survey/read_survey)
+        setting = df.attrs.get(_PLAUSIBILITY_ATTR, True)
+        where = f"attrs[{_PLAUSIBILITY_ATTR!r}] of the survey data"
+    defaults = {name: bound for name, (bound, _) in PLAUSIBILITY_BOUNDS.items()}
+    if isinstance(setting, bool | np.bool_):
+        return (defaults, None) if setting else ({}, False)
+    if not isinstance(setting, Mapping):
+        raise InputError(f"{where}: expected True (the default bounds), False (no plausibility "
+                         "check) or a mapping {column: upper bound or None}, got "
+                         f"{type(setting).__name__}")
+    numeric = [spec.name for spec in SCHEMA if spec.kind in ("int", "float")]
+    problems = []
+    bounds = dict(defaults)
+    for key, value in setting.items():
+        if key not in numeric:
+            close = get_close_matches(str(key), numeric, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            problems.append(Problem(str(key), f"{where}: not a numeric survey column{hint}"))
+        elif value is None:
+            bounds.pop(key, None)
+        elif (isinstance(value, Real) and not isinstance(value, bool | np.bool_)
+              and not np.isnan(float(value))):
+            bounds[key] = float(value)
+        else:
+            problems.append(Problem(str(key), f"{where}: the bound must be a number or None "
+                                              f"(no bound), got {value!r}"))
+    if problems:
+        raise InputError(f"{where}: invalid plausibility bounds", problems)
+    return bounds, {str(k): (None if v is None else float(v)) for k, v in setting.items()}
+
+
+def validate_survey(df: pd.DataFrame, *, plausibility: bool | Mapping | None = None
+                    ) -> pd.DataFrame:
     """Check survey microdata against the schema and return a copy with normalised dtypes.
 
     Every column of :data:`~nldtib_forecast.data.SCHEMA` must be present (edition questions
@@ -273,6 +364,16 @@ def validate_survey(df: pd.DataFrame) -> pd.DataFrame:
     ----------
     df : pandas.DataFrame
         One row per firm and reference year. Not modified.
+    plausibility : bool or mapping, optional
+        The plausibility bounds (:ref:`plausibility-bounds`, the ``plausible_upper`` column
+        of :func:`~nldtib_forecast.data.schema_table`): values that
+        are possible in principle but almost always a unit or typing error, such as a weight
+        above 1e6, a price change above +200 % or a scale-up above +1000 %. ``True``: check
+        them; ``False``: do not; a mapping ``{column: bound or None}`` replaces the bound of
+        the columns it names (``None`` removes it), e.g. ``{"weight": 5e6}``. Default: the
+        setting recorded in ``df.attrs["plausibility"]`` by an earlier call, else ``True``.
+        The result records a non-default setting in its ``attrs["plausibility"]``, so that
+        the estimators (which validate their input again) keep it.
 
     Returns
     -------
@@ -293,7 +394,10 @@ def validate_survey(df: pd.DataFrame) -> pd.DataFrame:
         required columns present (with a "did you mean" hint) and not duplicated; the type of
         each column (numbers, integer-valued years, booleans, known category labels); no
         missing values in non-nullable columns; no infinite values; ranges (e.g. money >= 0,
-        ``weight`` > 0, price/cost changes > -1); ``turnover_ds_eur <= turnover_total_eur``,
+        ``weight`` > 0, price/cost changes > -1); the plausibility bounds (see
+        ``plausibility``); identifiers (``firm_id``, ``stratum``) are text or integers without
+        control characters (surrounding blanks are removed: ``" F001"`` is ``"F001"``);
+        ``turnover_ds_eur <= turnover_total_eur``,
         ``export_ds_eur <= turnover_ds_eur``, ``fte_ds <= fte_total``,
         ``scale_up_improved >= scale_up_current`` and ``entry_year <= year`` (to a relative
         tolerance of 1e-9, for floating-point rounding); and unique ``(firm_id, year)``
@@ -328,6 +432,7 @@ def validate_survey(df: pd.DataFrame) -> pd.DataFrame:
     """
     if not isinstance(df, pd.DataFrame):
         raise InputError(f"survey data must be a pandas DataFrame, got {type(df).__name__}")
+    bounds, setting = _plausibility(plausibility, df)
     chk = _Checker(df.index)
     present = list(df.columns)
     extras = [c for c in dict.fromkeys(present) if c not in COLUMNS]
@@ -357,11 +462,24 @@ def validate_survey(df: pd.DataFrame) -> pd.DataFrame:
         s = df[spec.name]
         try:
             values, out = _CHECKERS[spec.kind](s, spec, chk)
-        except (TypeError, ValueError) as exc:  # e.g. unhashable cell values
+        except (TypeError, ValueError, OverflowError) as exc:  # e.g. unhashable cell values
             chk.add(spec.name, f"could not be read as {spec.kind}: {exc}")
             continue
         if values is not None:
             checked[spec.name] = values
+            bound = bounds.get(spec.name)
+            if bound is not None and spec.kind in ("int", "float"):
+                with np.errstate(invalid="ignore"):
+                    high = values > bound
+                if high.any():
+                    default = PLAUSIBILITY_BOUNDS.get(spec.name)
+                    why = (default[1] if default is not None and default[0] == bound
+                           else "bound set by the caller")
+                    chk.add(spec.name, f"implausible value(s) {_quote(pd.unique(values[high]))} "
+                                       f"above {bound:g} ({why}); if the values are right, "
+                                       f"pass plausibility={{{spec.name!r}: <larger bound>}} "
+                                       "(or plausibility=False) to validate_survey or "
+                                       "read_survey", high)
         if out is not None:
             normalised[spec.name] = out
 
@@ -389,6 +507,8 @@ def validate_survey(df: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(normalised, index=df.index)
     if extras:  # passed through unchanged (copy-on-write: no data copied here)
         out = pd.concat([out, df[extras]], axis=1)
+    if setting is not None:
+        out.attrs[_PLAUSIBILITY_ATTR] = setting
     return out
 
 
@@ -396,26 +516,191 @@ _CSV = (".csv", ".csv.gz", ".csv.bz2", ".csv.xz", ".csv.zip", ".csv.zst")
 _EXCEL = (".xlsx", ".xlsm", ".xls")
 _STATA = (".dta",)
 _PARQUET = (".parquet",)
+_SUPPORTED = _CSV + _EXCEL + _STATA + _PARQUET
 _TEXT_IDS = {"firm_id": str, "stratum": str}
+#: Formats that need an optional package: extension -> (any of these modules, pip name).
+_OPTIONAL = {".parquet": (("pyarrow", "fastparquet"), "pyarrow"), ".xls": (("xlrd",), "xlrd"),
+             ".csv.zst": (("zstandard",), "zstandard")}
+#: Reader options that return chunks instead of one table.
+_CHUNKING = ("chunksize", "iterator")
+_HEAD_BYTES = 1 << 16  # bytes read to diagnose a CSV file (dialect, encoding)
 
 
-def _supported() -> tuple[str, ...]:
-    extra = _PARQUET if importlib.util.find_spec("pyarrow") is not None else ()
-    return _CSV + _EXCEL + _STATA + extra
+def _read_errors() -> tuple[type[BaseException], ...]:
+    """What a pandas reader raises on a damaged or foreign file (garbage bytes, truncated or
+    mislabelled compression, malformed workbook XML...)."""
+    errors: list[type[BaseException]] = [
+        ValueError, OSError, KeyError, IndexError, EOFError, TypeError, OverflowError,
+        NotImplementedError, AttributeError, struct.error, lzma.LZMAError, zlib.error,
+        zipfile.BadZipFile, XMLParseError, UnicodeError]
+    try:
+        from openpyxl.utils.exceptions import InvalidFileException
+    except ImportError:  # pragma: no cover - openpyxl is a dependency
+        pass
+    else:
+        errors.append(InvalidFileException)
+    return tuple(errors)
 
+
+def _kind(path: Path) -> str | None:
+    name = path.name.lower()
+    return next((ext for ext in sorted(_SUPPORTED, key=len, reverse=True)
+                 if name.endswith(ext)), None)
+
+
+def _check_path(path: object, what: str) -> Path:
+    """The path of an existing file, or an InputError that says what is wrong with it."""
+    if not isinstance(path, str | os.PathLike):
+        raise InputError(f"{what}: expected the path of a file (a str or os.PathLike), got "
+                         f"{type(path).__name__} {path!r}"[:300])
+    try:
+        path = Path(path)
+    except TypeError as exc:  # an os.PathLike that does not give a str
+        raise InputError(f"{what}: not a usable file path ({exc})") from None
+    return path
+
+
+def _head_bytes(path: Path, kind: str) -> bytes | None:
+    """The first bytes of a (decompressed) CSV file, or None if they cannot be had."""
+    try:
+        if kind.endswith(".gz"):
+            import gzip
+
+            with gzip.open(path, "rb") as fh:
+                return fh.read(_HEAD_BYTES)
+        if kind.endswith(".bz2"):
+            import bz2
+
+            with bz2.open(path, "rb") as fh:
+                return fh.read(_HEAD_BYTES)
+        if kind.endswith(".xz"):
+            with lzma.open(path, "rb") as fh:
+                return fh.read(_HEAD_BYTES)
+        if kind.endswith(".zip"):
+            with zipfile.ZipFile(path) as archive:
+                members = [m for m in archive.infolist() if not m.is_dir()]
+                if not members:
+                    return None
+                with archive.open(members[0]) as fh:
+                    return fh.read(_HEAD_BYTES)
+        if kind.endswith(".zst"):
+            return None
+        with open(path, "rb") as fh:
+            return fh.read(_HEAD_BYTES)
+    except (OSError, EOFError, lzma.LZMAError, zlib.error, zipfile.BadZipFile, ValueError,
+            NotImplementedError, RuntimeError):
+        return None
+
+
+def _is_utf16(head: bytes | None) -> bool:
+    if not head:
+        return False
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    sample = head[:400]
+    return sample.count(b"\x00") > len(sample) // 4  # every other byte NUL: UTF-16 text
+
+
+def _encoding_hint(head: bytes | None, kwargs: dict) -> str:
+    given = kwargs.get("encoding")
+    if _is_utf16(head) and not str(given or "").lower().replace("-", "").startswith("utf16"):
+        return ("the file is UTF-16 text (as Excel's 'Unicode text' export writes it): pass "
+                "encoding='utf-16'")
+    what = f"{given!r} text" if given else "UTF-8 text"
+    return (f"the file is not {what}: pass its encoding, e.g. encoding='cp1252' (a Windows or "
+            "Excel export) or encoding='latin-1' (reads any byte)")
+
+
+_DIALECT_OPTIONS = ("sep", "delimiter", "header", "names", "skiprows", "comment", "engine",
+                    "compression", "lineterminator", "quotechar", "quoting", "delim_whitespace")
+_SEPARATORS = {";": "semicolon", "\t": "tab", "|": "pipe"}
+
+
+def _dialect_problem(path: Path, head: bytes | None, kwargs: dict) -> str | None:
+    """A message if the file is evidently not comma-separated: its header line has no comma
+    but a semicolon, tab or '|' (a Dutch-locale Excel export uses ';' and decimal commas).
+
+    The reader does not guess: a wrong guess of the decimal separator would misread numbers
+    silently ('1.000' is one thousand in a Dutch file), so the caller is told what to pass."""
+    if head is None or any(k in kwargs for k in _DIALECT_OPTIONS):
+        return None
+    try:
+        decoder = codecs.getincrementaldecoder(kwargs.get("encoding") or "utf-8")("replace")
+        text = decoder.decode(head)
+    except (LookupError, TypeError):
+        return None
+    lines = [line for line in text.lstrip("\ufeff").splitlines() if line.strip()][:20]
+    if not lines or "," in lines[0]:
+        return None
+    sep = next((c for c in _SEPARATORS if c in lines[0]), None)
+    if sep is None:
+        return None
+    comma = any(_DECIMAL_COMMA.match(field.strip().strip('"'))
+                for line in lines[1:] for field in line.split(sep))
+    args = f"sep={sep!r}" + (", decimal=','" if comma else "")
+    where = ("as Excel writes CSV files in a Dutch (comma-decimal) locale" if sep == ";"
+             else "not comma-separated")
+    numbers = ", and its numbers have decimal commas" if comma else ""
+    return (f"cannot read '{path}': it looks like a {_SEPARATORS[sep]}-separated file (its "
+            f"header line holds {sep!r} and no comma{numbers}), {where}; pass {args}: "
+            f"read_survey(path, {args})")
+
+
+def _check_reader_options(path: Path, kind: str, reader, kwargs: dict) -> None:
+    """Unknown keyword arguments are errors that name the pandas reader they go to."""
+    params = inspect.signature(reader).parameters
+    name = f"pandas.{reader.__name__}"
+    chunked = [k for k in _CHUNKING if kwargs.get(k)]
+    if chunked:
+        raise InputError(f"cannot read '{path}': {', '.join(chunked)} is not supported; "
+                         "read_survey reads and validates the whole file")
+    if any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        return  # e.g. read_parquet passes further options on to its engine
+    allowed = list(params)[1:]  # the first parameter is the file
+    unknown = [k for k in kwargs if k not in allowed]
+    if unknown:
+        hints = []
+        for key in unknown:
+            close = get_close_matches(key, allowed, n=1)
+            hints.append(f"{key!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        raise InputError(f"read_survey: unknown keyword argument(s) {', '.join(hints)} for a "
+                         f"{kind} file; extra keyword arguments are passed on to {name}, which "
+                         "has no such option")
 
 
 def _read_frame(path: Path, sheet_name: str | int, kwargs: dict) -> pd.DataFrame:
     """The table of a survey file as pandas reads it (not validated)."""
-    name = path.name.lower()
-    supported = _supported()
-    kind = next((ext for ext in sorted(supported, key=len, reverse=True)
-                 if name.endswith(ext)), None)
+    if path.is_dir():
+        raise InputError(f"cannot read '{path}': it is a directory, not a survey file")
+    kind = _kind(path)
     if kind is None:
         raise InputError(f"cannot read '{path}': unsupported file extension; supported: "
-                         f"{', '.join(supported)}")
+                         f"{', '.join(_SUPPORTED)}")
     if not path.is_file():
         raise InputError(f"cannot read '{path}': no such file")
+    modules, package = _OPTIONAL.get(kind, ((), ""))
+    if modules and not any(importlib.util.find_spec(m) is not None for m in modules):
+        raise InputError(f"cannot read '{path}': {kind} files need the optional package "
+                         f"{package}; install it (pip install {package}) or save the survey "
+                         "as .csv or .xlsx")
+    if kind not in _EXCEL and not (isinstance(sheet_name, int) and sheet_name == 0):
+        raise InputError(f"cannot read '{path}': sheet_name={sheet_name!r} applies to Excel "
+                         f"workbooks only, not to a {kind} file")
+    kwargs = dict(kwargs)
+    if kind in _CSV:
+        reader = pd.read_csv
+    elif kind in _EXCEL:
+        reader = pd.read_excel
+    elif kind in _STATA:
+        reader = pd.read_stata
+    else:
+        reader = pd.read_parquet
+    _check_reader_options(path, kind, reader, kwargs)
+    head = _head_bytes(path, kind) if kind in _CSV and "compression" not in kwargs else None
+    if kind in _CSV:
+        dialect = _dialect_problem(path, head, kwargs)
+        if dialect:
+            raise InputError(dialect)
     try:
         if kind in _CSV or kind in _EXCEL:
             dtype = kwargs.pop("dtype", None)
@@ -434,11 +719,98 @@ def _read_frame(path: Path, sheet_name: str | int, kwargs: dict) -> pd.DataFrame
             df = pd.read_parquet(path, **kwargs)
     except ImportError as exc:
         raise InputError(f"cannot read '{path}': {exc}") from exc
-    except (ValueError, OSError, KeyError, EOFError, zipfile.BadZipFile) as exc:
-        raise InputError(f"cannot read '{path}' ({kind} file): {exc}") from exc
+    except UnicodeError as exc:
+        hint = _encoding_hint(head if head is not None else _head_bytes(path, kind), kwargs)
+        raise InputError(f"cannot read '{path}' ({kind} file): {hint} ({exc})") from exc
+    except _read_errors() as exc:
+        raise InputError(f"cannot read '{path}': not a valid {kind} file (damaged, truncated "
+                         f"or of another format; {type(exc).__name__}: {exc})") from exc
     if isinstance(df, dict):  # sheet_name=None or a list of sheets
         raise InputError(f"cannot read '{path}': sheet_name must name a single worksheet")
+    if not isinstance(df, pd.DataFrame):
+        raise InputError(f"cannot read '{path}': the reader returned a "
+                         f"{type(df).__name__}, not a table")
     return df
+
+
+_COPY = re.compile(r"^(?P<name>.+)\.(?P<n>\d+)$")
+
+
+def _duplicated_header(df: pd.DataFrame) -> list[Problem]:
+    """Schema columns named more than once in a file's header (pandas reads the copies as
+    ``name.1``, ``name.2``, ...)."""
+    copies: dict[str, list[str]] = {}
+    present = set(df.columns)
+    for col in df.columns:
+        match = _COPY.match(col) if isinstance(col, str) else None
+        if match and match["name"] in COLUMNS and match["name"] in present:
+            copies.setdefault(match["name"], []).append(col)
+    return [Problem(name, f"column appears {len(found) + 1} times in the file's header (pandas "
+                          f"read the later ones as {_quote(found)}); column names must be "
+                          "unique: remove or rename the copies")
+            for name, found in copies.items()]
+
+
+def _uncached_formulas(path: Path, sheet_name: str | int, kwargs: dict) -> list[Problem]:
+    """Formula cells of an .xlsx/.xlsm worksheet without a saved result (as written by a
+    program, not by Excel): pandas reads them as empty cells, which would pass silently as
+    missing values."""
+    try:
+        from openpyxl import load_workbook
+        from openpyxl.utils import get_column_letter
+        from openpyxl.utils.exceptions import InvalidFileException
+
+        def sheet(book):
+            return book[sheet_name] if isinstance(sheet_name, str) else \
+                book.worksheets[sheet_name]
+
+        book = load_workbook(path, read_only=True, data_only=False)
+        try:
+            ws = sheet(book)
+            formulas = [(cell.row, cell.column) for row in ws.iter_rows() for cell in row
+                        if getattr(cell, "data_type", None) == "f"]
+            header = [cell.value for row in ws.iter_rows(max_row=1) for cell in row]
+        finally:
+            book.close()
+        if not formulas:
+            return []
+        book = load_workbook(path, read_only=True, data_only=True)
+        try:
+            ws = sheet(book)
+            wanted = set(formulas)
+            empty = [(cell.row, cell.column) for row in ws.iter_rows() for cell in row
+                     if (getattr(cell, "row", None), getattr(cell, "column", None)) in wanted
+                     and cell.value is None]
+        finally:
+            book.close()
+    except (OSError, KeyError, IndexError, ValueError, TypeError, zipfile.BadZipFile,
+            XMLParseError, InvalidFileException):
+        return []  # best effort: pandas has read the sheet already
+    plain = kwargs.get("header", 0) == 0 and "skiprows" not in kwargs
+    by_column: dict[int, list[int]] = {}
+    for r, c in sorted(empty, key=lambda rc: (rc[1], rc[0])):
+        by_column.setdefault(c, []).append(r)
+    problems = []
+    for c, rows in by_column.items():
+        label = header[c - 1] if c - 1 < len(header) and header[c - 1] is not None else \
+            f"column {get_column_letter(c)}"
+        cells = ", ".join(f"{get_column_letter(c)}{r}" for r in rows[:_MAX_ROWS])
+        data_rows = tuple(r - 2 for r in rows[:_MAX_ROWS]) if plain else ()
+        problems.append(Problem(str(label), f"{len(rows)} formula cell(s) without a saved "
+                                f"result (e.g. {cells}): pandas reads them as empty; open the "
+                                "workbook in Excel or LibreOffice and save it (which stores "
+                                "the results), or paste the values",
+                                data_rows, len(rows) if plain else 0))
+    return problems
+
+
+def _file_problems(df: pd.DataFrame, path: Path, sheet_name: str | int,
+                   kwargs: dict) -> list[Problem]:
+    """Problems of the file's layout that validation of the frame cannot see."""
+    problems = _duplicated_header(df)
+    if _kind(path) in (".xlsx", ".xlsm"):
+        problems += _uncached_formulas(path, sheet_name, kwargs)
+    return problems
 
 
 _COUNT = "count"
@@ -448,6 +820,8 @@ _OTHER_SEPS = (";", "\t")  # separators of counts files written with other local
 def _read_counts(path: Path) -> pd.DataFrame:
     """A counts CSV as text columns (``count`` is converted by the weighting)."""
     name = path.name.lower()
+    if path.is_dir():
+        raise InputError(f"cannot read the frame counts '{path}': it is a directory, not a file")
     if not name.endswith(_CSV):
         raise InputError(f"cannot read the frame counts '{path}': unsupported file extension; "
                          f"expected a CSV file ({', '.join(_CSV)}) with the 'by' columns and "
@@ -460,8 +834,13 @@ def _read_counts(path: Path) -> pd.DataFrame:
             sep = next((c for c in _OTHER_SEPS if c in str(table.columns[0])), None)
             if sep is not None:
                 table = pd.read_csv(path, dtype=str, sep=sep)
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
-        raise InputError(f"cannot read the frame counts '{path}' (CSV file): {exc}") from exc
+    except UnicodeError as exc:
+        hint = _encoding_hint(_head_bytes(path, _kind(path) or ".csv"), {})
+        raise InputError(f"cannot read the frame counts '{path}' (CSV file): {hint} "
+                         f"({exc})") from exc
+    except _read_errors() as exc:
+        raise InputError(f"cannot read the frame counts '{path}' (CSV file): "
+                         f"{type(exc).__name__}: {exc}") from exc
     return table
 
 
@@ -472,7 +851,7 @@ def _frame_counts(population: object, by: object) -> tuple[pd.DataFrame | pd.Ser
     from nldtib_forecast.survey._weighting import _by_list, _population_table
 
     if isinstance(population, str | os.PathLike):
-        path = Path(population)
+        path = _check_path(population, "argument 'population'")
         label = f"frame counts '{path}'"
         table: pd.DataFrame | pd.Series = _read_counts(path)
     elif isinstance(population, pd.DataFrame | pd.Series):
@@ -525,7 +904,7 @@ def read_survey(path: str | os.PathLike, *,
                 population: pd.DataFrame | pd.Series | str | os.PathLike | None = None,
                 by: str | list[str] | None = None, method: str = "cells",
                 min_respondents: int | None = None, sheet_name: str | int = 0,
-                **kwargs) -> pd.DataFrame:
+                plausibility: bool | Mapping | None = None, **kwargs) -> pd.DataFrame:
     """Read survey microdata from a file, weight the respondents if the frame counts are given,
     and validate the result with :func:`validate_survey`.
 
@@ -565,13 +944,22 @@ def read_survey(path: str | os.PathLike, *,
         Only with ``population``.
     sheet_name : str or int, default 0
         Worksheet to read; Excel only.
+    plausibility : bool or mapping, optional
+        The plausibility bounds of :func:`validate_survey` (default: checked); ``False`` turns
+        them off, ``{"weight": 5e6}`` replaces a bound. Recorded in the result's
+        ``attrs["plausibility"]`` so that the estimators keep the setting.
     **kwargs
         Passed to the pandas reader of the survey file (:func:`pandas.read_csv`,
-        :func:`pandas.read_excel`, :func:`pandas.read_stata`, :func:`pandas.read_parquet`).
-        CSV and Excel files read ``firm_id`` and ``stratum`` as text by default (so that ids
-        such as ``"007"`` keep their zeros); a ``dtype`` mapping given here is merged over that
-        default. A counts CSV is read with ``,`` (or, if that gives a single column, ``;`` or a
-        tab) as separator, its cell labels as text.
+        :func:`pandas.read_excel`, :func:`pandas.read_stata`, :func:`pandas.read_parquet`);
+        an option the reader does not have is an error. CSV and Excel files read ``firm_id``
+        and ``stratum`` as text by default (so that ids such as ``"007"`` keep their zeros); a
+        ``dtype`` mapping given here is merged over that default. A CSV file is read with
+        ``,`` as separator and ``.`` as decimal point unless ``sep=``/``decimal=`` say
+        otherwise: a file whose header line holds ``;`` (or a tab) and no comma is refused
+        with the options to pass (e.g. ``sep=';', decimal=','`` for a Dutch-locale Excel
+        export), and a file that is not UTF-8 with the ``encoding=`` to pass. A counts CSV is
+        read with ``,`` (or, if that gives a single column, ``;`` or a tab) as separator, its
+        cell labels as text.
 
     Returns
     -------
@@ -585,10 +973,14 @@ def read_survey(path: str | os.PathLike, *,
     Raises
     ------
     nldtib_forecast.InputError
-        If the file (or the counts file) does not exist, has an unsupported extension or cannot
-        be parsed; if its content fails validation; if the file has no ``weight`` or
-        ``stratum`` and ``population`` is not given (an unweighted respondent file needs the
-        frame counts); if the counts lack ``count`` or a ``by`` column, hold missing,
+        If ``path`` is not a path; if the file (or the counts file) does not exist, is a
+        directory, has an unsupported extension, needs an optional package that is not
+        installed (``pyarrow`` for Parquet, ``xlrd`` for ``.xls``), or cannot be parsed
+        (damaged or foreign content, a separator or encoding other than the reader's, unknown
+        reader options); if its header names a column twice; if a workbook holds formula
+        cells without a saved result; if its content fails validation; if the file has no
+        ``weight`` or ``stratum`` and ``population`` is not given (an unweighted respondent
+        file needs the frame counts); if the counts lack ``count`` or a ``by`` column, hold missing,
         negative, non-integer or duplicated cells; if a respondent falls in a cell the counts do
         not have, or a cell has fewer frame firms than respondents; if ``by``, ``method`` or
         ``min_respondents`` are given without ``population``. Each error names the file, the
@@ -624,8 +1016,9 @@ def read_survey(path: str | os.PathLike, *,
     ...
     nldtib_forecast._errors.InputError: cannot read 'survey.sav': unsupported file extension; ...
     """
-    path = Path(path)
+    path = _check_path(path, "argument 'path'")
     method = check_option("method", method, ("cells", "propensity"))
+    setting = None if plausibility is None else _plausibility(plausibility, pd.DataFrame())[1]
     if population is None:
         given = [name for name, value in (("by", by), ("min_respondents", min_respondents))
                  if value is not None] + (["method"] if method != "cells" else [])
@@ -635,13 +1028,23 @@ def read_survey(path: str | os.PathLike, *,
     else:
         counts, by_list, label = _frame_counts(population, by)
     df = _read_frame(path, sheet_name, kwargs)
+    file_problems = _file_problems(df, path, sheet_name, kwargs)
+    if setting is not None:
+        df.attrs[_PLAUSIBILITY_ATTR] = setting
+    else:
+        df.attrs.pop(_PLAUSIBILITY_ATTR, None)
     if population is None:
         missing = [c for c in _DESIGN_COLUMNS if c not in df.columns]
-        if not missing:
-            return validate_survey(df)
         try:
-            return validate_survey(df)  # raises (weight/stratum missing): list every problem
-        except InputError as err:  # the hint of the problems is the message here
+            out = validate_survey(df)
+        except InputError as err:
+            if not missing:
+                problems = file_problems + list(err.problems)
+                message = err.message
+                if message.startswith("survey data failed validation"):
+                    message = f"survey data failed validation: {len(problems)} problem(s) found"
+                raise InputError(f"'{path}': {message}", problems) from None
+            # weight/stratum missing: the hint of the problems is the message here
             problems = [Problem(p.column, p.rule.replace(_UNWEIGHTED_HINT, ""), p.rows,
                                 p.n_rows, p.kind) for p in err.problems]
             raise InputError(
@@ -649,7 +1052,14 @@ def read_survey(path: str | os.PathLike, *,
                 "respondent file needs the frame counts to be weighted; pass population=COUNTS "
                 "(a CSV file, DataFrame or Series of frame firms by cell) to read_survey, or "
                 f"--population COUNTS.csv on the command line. {err.message}",
-                problems) from None
+                file_problems + problems) from None
+        if file_problems:
+            raise InputError(f"'{path}': the file's layout is invalid: {len(file_problems)} "
+                             "problem(s) found", file_problems)
+        return out
+    if file_problems:
+        raise InputError(f"'{path}': the file's layout is invalid: {len(file_problems)} "
+                         "problem(s) found", file_problems)
     from nldtib_forecast.survey._weighting import weight_respondents
 
     options = {} if min_respondents is None else {"min_respondents": min_respondents}

@@ -469,6 +469,9 @@ def _check_data(data: object, y: object, x: object) -> tuple[pd.Series, pd.DataF
         problems.append(Problem("x", "regressors must be unique"))
     if problems:
         raise InputError("fit_export_demand: invalid columns", problems)
+    if len(data) == 0:
+        raise InputError("argument 'data': no rows (0 observations); fit_export_demand needs a "
+                         "time series of y and x, one row per period")
     frame = data[[y, *xs]]
     try:
         frame = frame.astype("float64")

@@ -7,13 +7,14 @@ See :mod:`nldtib_forecast.models.trade` for the public interface and
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from numbers import Real
 
 import numpy as np
 import pandas as pd
 
-from nldtib_forecast._errors import InputError
+from nldtib_forecast._errors import InputError, check_year
 from nldtib_forecast._version import __version__
 from nldtib_forecast.models._trade_data import HISTORY_YEARS, calibration_history
 from nldtib_forecast.models._trade_drivers import GDP_GROWTH, TRADE_DRIVERS, builtin_scenarios
@@ -283,11 +284,18 @@ elasticity_prior
         if not isinstance(survey, pd.DataFrame):
             raise InputError(f"argument 'survey': expected a pandas DataFrame, got "
                              f"{type(survey).__name__}")
+        year = check_year(year, "year", optional=True)
+        if len(survey) == 0:
+            raise InputError("argument 'survey': the survey data are empty (0 rows); expected "
+                             "one row per firm and reference year")
         missing = [c for c in ("year", "turnover_ds_eur", "export_ds_eur") if c not in survey]
         if missing:
             raise InputError(f"argument 'survey': missing column(s) {missing}")
         if year is None:
-            year = int(survey["year"].max())
+            last = pd.to_numeric(survey["year"], errors="coerce").max()
+            if not np.isfinite(last):
+                raise InputError("column 'year': holds no year; pass year= or fix the column")
+            year = check_year(float(last), "year")
         frame = survey.assign(domestic_ds_eur=survey["turnover_ds_eur"] - survey["export_ds_eur"])
         totals = {}
         for col in ("export_ds_eur", "domestic_ds_eur"):
@@ -311,11 +319,10 @@ elasticity_prior
         from nldtib_forecast.results import data_hash
 
         check_option("market_response", market_response, MARKET_RESPONSES)
-        if not isinstance(base_year, (int, np.integer)) or isinstance(base_year, bool) or \
-                base_year not in HISTORY_YEARS:
+        base_year = check_year(base_year, "base_year")
+        if base_year not in HISTORY_YEARS:
             raise InputError(f"argument 'base_year': must be one of the calibration years "
                              f"{HISTORY_YEARS[0]}-{HISTORY_YEARS[-1]}, got {base_year!r}")
-        base_year = int(base_year)
         f = _positive_fraction("other_destinations", other_destinations)
         if not isinstance(other_growth, Real) or isinstance(other_growth, bool) or \
                 not -0.5 <= other_growth <= 1.0:
@@ -330,8 +337,13 @@ elasticity_prior
             if prior is None or not (np.isfinite(prior[0]) and prior[1] > 0):
                 raise InputError(f"argument 'elasticity_prior': must be (mean, sd) with sd > 0, "
                                  f"or None; got {elasticity_prior!r}")
-        years = list(range(HISTORY_YEARS[0], base_year + 1)) if fit_years is None else \
-            sorted({int(y) for y in fit_years})
+        if fit_years is None:
+            years = list(range(HISTORY_YEARS[0], base_year + 1))
+        else:
+            if isinstance(fit_years, str) or not isinstance(fit_years, Iterable):
+                raise InputError(f"argument 'fit_years': expected a sequence of years, got "
+                                 f"{fit_years!r}")
+            years = sorted({check_year(y, "fit_years") for y in fit_years})
         bad = [y for y in years if y not in HISTORY_YEARS or y > base_year]
         if bad or len(years) < 3:
             raise InputError(f"argument 'fit_years': need at least 3 years within "
@@ -554,9 +566,9 @@ elasticity_prior
         """
         from nldtib_forecast.simulation import simulate
 
-        if not isinstance(horizon, (int, np.integer)) or isinstance(horizon, bool) or \
-                not self.base_year < horizon <= 2100:
-            raise InputError(f"argument 'horizon': must be an int year after the base year "
+        horizon = check_year(horizon, "horizon")
+        if not self.base_year < horizon <= 2100:
+            raise InputError(f"argument 'horizon': must be a year after the base year "
                              f"{self.base_year} (and <= 2100), got {horizon!r}")
         trade = builtin_scenarios()
         if scenarios is None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from nldtib_forecast._errors import InputError
+from nldtib_forecast._errors import InputError, check_year
 from nldtib_forecast._version import __version__
 
 __all__ = ["TurnoverDecomposition", "SPLITS", "COMPONENTS", "COUNT_COLUMNS", "FLOAT_COLUMNS"]
@@ -152,7 +152,7 @@ class TurnoverDecomposition:
         return sorted(set(int(y) for y in years))
 
     def _row(self, year: int | None, domain) -> tuple[pd.Series, object]:
-        year = self._years()[-1] if year is None else int(year)
+        year = self._years()[-1] if year is None else check_year(year)
         if self.by is None:
             if domain is not None:
                 raise InputError("argument 'domain': the decomposition has no domains "

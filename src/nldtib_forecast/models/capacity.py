@@ -33,7 +33,7 @@ from difflib import get_close_matches
 import numpy as np
 import pandas as pd
 
-from nldtib_forecast._errors import InputError, Problem, check_option
+from nldtib_forecast._errors import InputError, Problem, check_option, check_year
 from nldtib_forecast.models import _capacity_kernel as K
 from nldtib_forecast.models._capacity_kernel import DRIVERS, PRIORS, Prior
 from nldtib_forecast.models._capacity_support import (
@@ -151,6 +151,7 @@ class CapacityModel:
         if not with_answers:
             raise InputError("CapacityModel.from_survey: no firm answered the scale-up "
                              "questions (scale_up_current and scale_up_improved) in any year")
+        year = check_year(year, "year", optional=True)
         if year is None:
             year = with_answers[-1]
         elif year not in with_answers:

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from nldtib_forecast._errors import InputError, Problem, check_option
+from nldtib_forecast._errors import InputError, Problem, check_option, check_year
 from nldtib_forecast._version import __version__
 
 __all__ = ["estimate_pass_through", "PassThroughResult", "DEFAULT_CONTROLS", "COV_TYPES"]
@@ -438,8 +438,7 @@ def estimate_pass_through(survey, year: int | None = None,
             raise InputError(f"no survey year has both '{price}' and '{cost}'"
                              + (f" and '{group}'" if group is not None else ""))
         year = int(years_ok[-1])
-    elif (isinstance(year, bool) or not isinstance(year, (int, np.integer))
-          or int(year) not in set(df.loc[has, "year"].tolist())):
+    elif check_year(year) not in set(df.loc[has, "year"].tolist()):
         raise InputError(f"argument 'year': {year!r} has no respondent with '{price}' and "
                          f"'{cost}'; years with both: {sorted(set(df.loc[has, 'year']))}")
     year = int(year)

@@ -452,6 +452,12 @@ def implied_price_change(nominal_growth, volume_growth):
     float, array or pandas.Series
         The implied price change, as a fraction.
 
+    Raises
+    ------
+    nldtib_forecast.InputError
+        If a growth rate is not a number, or is <= -1 (a fall of 100% or more), or the arrays'
+        shapes do not match. NaN passes through.
+
     Examples
     --------
     The letter's turnover rose from EUR 8.0 to 10.2 bn (+27.5%); if its "+21.5%" were a
@@ -461,8 +467,47 @@ def implied_price_change(nominal_growth, volume_growth):
     >>> round(implied_price_change(10.2 / 8.0 - 1, 0.215), 4)
     0.0494
     """
-    if isinstance(nominal_growth, (int, float)) and isinstance(volume_growth, (int, float)):
-        if volume_growth <= -1:
-            raise InputError("argument 'volume_growth': must be > -1")
-        return (1.0 + nominal_growth) / (1.0 + volume_growth) - 1.0
-    return (1.0 + nominal_growth) / (1.0 + volume_growth) - 1.0
+    g = _growth_argument("nominal_growth", nominal_growth)
+    v = _growth_argument("volume_growth", volume_growth)
+    try:
+        out = (1.0 + g) / (1.0 + v) - 1.0
+    except ValueError as exc:  # arrays of different shapes
+        raise InputError(f"arguments 'nominal_growth' and 'volume_growth': shapes do not match "
+                         f"({exc})") from None
+    return float(out) if isinstance(out, float | np.floating) else out
+
+
+def _growth_argument(name: str, value: object):
+    """A growth rate (scalar, array or Series) as floats; not a number, or <= -1, is an
+    InputError naming the offending positions."""
+    if isinstance(value, bool | np.bool_ | str | bytes) or value is None:
+        raise InputError(f"argument '{name}': must be a number, array or Series of growth rates "
+                         f"(fractions), got {type(value).__name__} {value!r}")
+    try:
+        if isinstance(value, pd.Series):
+            if pd.api.types.is_bool_dtype(value.dtype):
+                raise TypeError("booleans")
+            out = value.astype(float)
+            arr = out.to_numpy()
+            labels = value.index
+        else:
+            arr = np.asarray(value)
+            if arr.dtype.kind not in "iuf":
+                raise TypeError(f"dtype {arr.dtype}")
+            arr = arr.astype(float)
+            out = float(arr) if arr.ndim == 0 else arr
+            labels = None
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"argument '{name}': must be a number, array or Series of growth rates "
+                         f"(fractions); got {type(value).__name__} ({exc})") from None
+    with np.errstate(invalid="ignore"):
+        bad = np.atleast_1d(arr <= -1)
+    if bad.any():
+        rule = "must be > -1 (a value or volume cannot fall by 100% or more)"
+        if np.ndim(arr) == 0:
+            raise InputError(f"argument '{name}': {rule}, got {float(arr):g}")
+        pos = np.flatnonzero(bad)
+        rows = tuple(pos[:5].tolist()) if labels is None else tuple(labels[pos[:5]].tolist())
+        raise InputError(f"argument '{name}': growth rates out of range",
+                         [Problem(name, rule, rows, int(pos.size))])
+    return out

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from nldtib_forecast._errors import InputError, Problem
+from nldtib_forecast._errors import InputError, Problem, check_seed
 
 __all__ = ["SurveyDesign"]
 
@@ -487,6 +487,7 @@ class SurveyDesign:
             raise InputError(f"argument 'n_replicates': must be an integer >= 2, got "
                              f"{n_replicates!r}")
         n_replicates = int(n_replicates)
+        seed = check_seed(seed, "seed")
         key = None
         if seed is None or isinstance(seed, (int, np.integer)) and not isinstance(seed, bool):
             key = (n_replicates, None if seed is None else int(seed))

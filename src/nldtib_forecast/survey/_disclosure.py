@@ -20,7 +20,7 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 
-from nldtib_forecast._errors import InputError, Problem, check_option
+from nldtib_forecast._errors import InputError, Problem, check_option, check_year
 from nldtib_forecast.survey._suppression import (
     STATUSES,
     TOTAL,
@@ -396,9 +396,10 @@ def _check_survey(survey, by, value, stat, year):
     years = survey["year"].dropna()
     if years.empty:
         raise InputError("survey: no rows", [Problem("year", "the survey has no rows")])
+    year = check_year(year, "year", optional=True)
     if year is None:
         year = int(years.max())
-    if isinstance(year, bool) or not isinstance(year, Integral) or not (years == year).any():
+    if not (years == year).any():
         listed = ", ".join(str(int(y)) for y in sorted(years.unique()))
         raise InputError(f"argument 'year': no survey rows for year {year!r}",
                          [Problem("year", f"must be one of the survey's years: {listed}")])

@@ -78,6 +78,9 @@ def _check_level(level: float) -> float:
 
 
 def _year_mask(design: SurveyDesign, year: object) -> tuple[int | None, np.ndarray]:
+    from nldtib_forecast._errors import check_year
+
+    year = check_year(year, "year", optional=True)  # the package's one rule for years
     frame = design._frame
     if "year" not in frame.columns:
         if year is not None:
@@ -89,11 +92,10 @@ def _year_mask(design: SurveyDesign, year: object) -> tuple[int | None, np.ndarr
         raise InputError("column 'year' holds no year")
     if year is None:
         year = available[-1]
-    if isinstance(year, bool) or not isinstance(year, (int, np.integer)) or (
-            int(year) not in available):
+    if year not in available:
         raise InputError(f"argument 'year': {year!r} is not a reference year of the survey "
                          f"data; available: {available}")
-    return int(year), (years == int(year)).to_numpy(dtype=bool, na_value=False)
+    return year, (years == year).to_numpy(dtype=bool, na_value=False)
 
 
 def _numeric(frame: pd.DataFrame, name: str, argument: str) -> np.ndarray:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from nldtib_forecast._errors import InputError, check_option
+from nldtib_forecast._errors import InputError, check_option, check_seed, check_year
 
 __all__ = ["headline_figures", "HEADLINE_INDICATORS"]
 
@@ -111,7 +111,9 @@ def headline_figures(survey, year: int | None = None, level: float = 0.95, *,
         Survey microdata in the survey schema (e.g. :func:`~nldtib_forecast.data.synthetic_survey`).
     year : int, optional
         Reference year (default: the survey's last year). Growth rates compare with
-        ``year - 1``, which must be in the data.
+        ``year - 1``, which must be in the data. A whole number (``2024``; ``2024.0`` is
+        accepted, ``2024.5``, ``"2024"`` and ``[2024]`` are errors), as every ``year``
+        argument of the package.
     level : float, default 0.95
         Confidence level.
     variance : {"linearization", "bootstrap"}
@@ -120,7 +122,8 @@ def headline_figures(survey, year: int | None = None, level: float = 0.95, *,
     n_replicates : int, default 500
         Bootstrap replicates (growth rates, and all statistics with ``variance="bootstrap"``).
     seed : int, optional
-        Seed of the bootstrap replicates; the same seed gives identical results.
+        Seed of the bootstrap replicates (an integer >= 0, or a numpy Generator); the same seed
+        gives identical results.
     rules : DisclosureRules, optional
         Disclosure rules (default :class:`~nldtib_forecast.survey.DisclosureRules`: at least 10
         firms and (2, 85%) dominance per cell). Suppressed figures are NaN.
@@ -172,6 +175,20 @@ def headline_figures(survey, year: int | None = None, level: float = 0.95, *,
     from nldtib_forecast.survey._premium import pe_growth_premium
 
     check_option("variance", variance, ("linearization", "bootstrap"))
+    year = check_year(year, "year", optional=True)
+    seed = check_seed(seed, "seed")
+    for name, value in (("n_replicates", n_replicates), ("pe_replicates", pe_replicates)):
+        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 2:
+            raise InputError(f"argument '{name}': must be an integer >= 2, got {value!r}")
+    if isinstance(level, bool) or not isinstance(level, int | float | np.floating) or \
+            not 0 < level < 1:
+        raise InputError(f"argument 'level': must be a number strictly between 0 and 1, got "
+                         f"{level!r}")
+    if not isinstance(protect, bool | np.bool_):
+        raise InputError(f"argument 'protect': must be True or False, got {protect!r}")
+    if not isinstance(growth_by, str):
+        raise InputError(f"argument 'growth_by': must be a column name (str), got "
+                         f"{type(growth_by).__name__}")
     frame = survey.data if isinstance(survey, SurveyDesign) else survey
     if not isinstance(frame, pd.DataFrame):
         raise InputError("argument 'survey': expected a DataFrame or a SurveyDesign, got "
@@ -199,7 +216,7 @@ def headline_figures(survey, year: int | None = None, level: float = 0.95, *,
     else:
         design = SurveyDesign(work)
     data = design.data
-    year = int(data["year"].max()) if year is None else int(year)
+    year = int(data["year"].max()) if year is None else year
     if not (data["year"] == year).any():
         raise InputError(f"argument 'year': no survey rows for {year}")
     if not (data["year"] == year - 1).any():

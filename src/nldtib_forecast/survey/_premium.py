@@ -26,13 +26,15 @@ every replicate.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from numbers import Real
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from nldtib_forecast._errors import InputError, check_option
+from nldtib_forecast._errors import InputError, check_option, check_seed, check_year
 from nldtib_forecast._version import __version__
 
 __all__ = ["pe_growth_premium", "PEPremiumResult", "DEFAULT_COVARIATES"]
@@ -260,6 +262,11 @@ def _smd(x: np.ndarray, t: np.ndarray, w: np.ndarray) -> np.ndarray:
     return np.where(sd > 0, (m1 - m0) / np.where(sd > 0, sd, 1), 0.0)
 
 
+def _number(value: object) -> bool:
+    return isinstance(value, Real) and not isinstance(value, bool | np.bool_) and \
+        not np.isnan(float(value))
+
+
 def pe_growth_premium(survey, year: int | None = None, *, treatment: str = "pe_backed",
                       outcome: str = "turnover_ds_eur",
                       covariates: tuple[str, ...] | list[str] = DEFAULT_COVARIATES,
@@ -275,7 +282,8 @@ def pe_growth_premium(survey, year: int | None = None, *, treatment: str = "pe_b
         :class:`~nldtib_forecast.survey.SurveyDesign`).
     year : int, optional
         Growth from ``year - 1`` to ``year`` (default: the survey's last year). Only continuing
-        firms with positive D&S turnover in ``year - 1`` enter.
+        firms with positive D&S turnover in ``year - 1`` enter. A whole number (``2024.0`` is
+        accepted; ``2024.5``, ``"2024"`` and ``[2024]`` are errors).
     treatment : str, default ``"pe_backed"``
         Boolean treatment column (its value in ``year``).
     outcome : str, default ``"turnover_ds_eur"``
@@ -293,7 +301,8 @@ def pe_growth_premium(survey, year: int | None = None, *, treatment: str = "pe_b
     n_replicates : int
         Rao-Wu bootstrap replicates.
     seed : int, optional
-        Seed of the bootstrap; the same seed gives identical intervals.
+        Seed of the bootstrap (an integer >= 0, or a numpy Generator); the same seed gives
+        identical intervals.
     ci : {"normal", "percentile"}
         Normal intervals from the bootstrap standard error, or bootstrap percentiles.
     n_jobs : int, default 1
@@ -338,19 +347,35 @@ def pe_growth_premium(survey, year: int | None = None, *, treatment: str = "pe_b
     from nldtib_forecast.survey._design import SurveyDesign
 
     check_option("ci", ci, ("normal", "percentile"))
-    if not 0 < level < 1:
+    year = check_year(year, "year", optional=True)
+    seed = check_seed(seed, "seed")
+    if not _number(level) or not 0 < level < 1:
         raise InputError(f"argument 'level': must be in (0, 1), got {level!r}")
-    if not (isinstance(n_replicates, (int, np.integer)) and n_replicates >= 2):
+    if isinstance(n_replicates, bool) or not (isinstance(n_replicates, (int, np.integer))
+                                              and n_replicates >= 2):
         raise InputError(f"argument 'n_replicates': must be an integer >= 2, got {n_replicates!r}")
-    if not (0 <= trim[0] < trim[1] <= 1):
-        raise InputError(f"argument 'trim': need 0 <= lower < upper <= 1, got {trim!r}")
+    if (isinstance(trim, str) or not isinstance(trim, Sequence) or len(trim) != 2
+            or not all(_number(t) for t in trim) or not 0 <= trim[0] < trim[1] <= 1):
+        raise InputError(f"argument 'trim': need (lower, upper) with 0 <= lower < upper <= 1, "
+                         f"got {trim!r}")
+    if n_jobs is not None and (isinstance(n_jobs, bool) or not isinstance(n_jobs, int | np.integer)
+                               or n_jobs == 0):
+        raise InputError(f"argument 'n_jobs': must be a non-zero integer (-1: all cores), got "
+                         f"{n_jobs!r}")
+    if isinstance(covariates, str) or not isinstance(covariates, Iterable):
+        raise InputError(f"argument 'covariates': expected a list of column names, got "
+                         f"{covariates!r}")
+    covariates = tuple(covariates)
+    for name, value in (("treatment", treatment), ("outcome", outcome),
+                        *(("covariates", c) for c in covariates)):
+        if not isinstance(value, str):
+            raise InputError(f"argument '{name}': column names must be str, got {value!r}")
     design = survey if isinstance(survey, SurveyDesign) else SurveyDesign(survey)
     df = design.data
-    covariates = tuple(covariates)
     for col in (treatment, outcome, *[c for c in covariates if c != "age_band"]):
         if col not in df.columns:
             raise InputError(f"column '{col}': not in the survey data")
-    year = int(df["year"].max()) if year is None else int(year)
+    year = int(df["year"].max()) if year is None else year
     if not ((df["year"] == year).any() and (df["year"] == year - 1).any()):
         raise InputError(f"argument 'year': the survey needs rows for {year - 1} and {year}")
 
