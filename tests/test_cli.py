@@ -527,8 +527,23 @@ def test_run_interrupted_leaves_nothing(tmp_path, monkeypatch, capsys):
     assert list(tmp_path.iterdir()) == []
 
 
+def _default_signals() -> None:  # pragma: no cover - runs in the child before exec
+    import signal
+
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        signal.signal(getattr(signal, name), signal.SIG_DFL)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX signals")
 def test_run_sigint_subprocess(tmp_path):
-    """Ctrl-C during a long run: exit 130, no DIR, no temporary directory."""
+    """Ctrl-C during a long run: exit 130, no DIR, no temporary directory.
+
+    The child starts with SIGINT at its default: where the tests run as a background job of
+    a non-interactive shell, SIGINT is ignored and a child would inherit that, run to the end
+    and exit 0 (what made this test fail once). The command takes SIGINT from the start and
+    remembers it, so the signal is sent as soon as the temporary directory appears, with no
+    timing assumption.
+    """
     import signal
     import time
 
@@ -537,17 +552,17 @@ def test_run_sigint_subprocess(tmp_path):
     proc = subprocess.Popen(
         [sys.executable, "-m", "nldtib_forecast.cli", "run", str(EXAMPLE), "--out", str(out),
          "--draws", "20000", "--quiet"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        preexec_fn=_default_signals)
     try:
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline and proc.poll() is None:
             if any(p.name.startswith(".out.tmp-") for p in tmp_path.iterdir()):
                 break
-            time.sleep(0.05)
+            time.sleep(0.02)
         assert proc.poll() is None, "the run ended before it could be interrupted"
-        time.sleep(0.3)
         proc.send_signal(signal.SIGINT)
-        _stdout, stderr = proc.communicate(timeout=20)
+        _stdout, stderr = proc.communicate(timeout=120)
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -243,3 +243,94 @@ def test_progress_bar(capsys):
     simulate(firm_model, SCEN[0], YEARS, n_draws=40, seed=0, block_size=10, progress=True)
     err = capsys.readouterr().err
     assert "simulate" in err and "40/40" in err
+
+
+# ----------------------------------------------------------------------- n_jobs and memory
+def test_n_jobs_values_and_bound():
+    """``n_jobs``: None, -1 (all cores) or 1 .. 4 x the cores (at most 256); the command
+    line's ``--jobs`` uses the same validator."""
+    from nldtib_forecast.simulation import _check_n_jobs, _max_jobs
+
+    limit = _max_jobs()
+    assert 4 <= limit <= 256 and limit == min(256, 4 * joblib.cpu_count())
+    for ok in (None, -1, 1, 2, limit, np.int64(2)):
+        assert _check_n_jobs(ok) == (None if ok is None else int(ok))
+    for bad in (0, -2, -3, limit + 1, 10**6, True, 1.5, "2"):
+        with pytest.raises(InputError, match=rf"'n_jobs': must be None, -1 \(all cores\) or "
+                                             rf"an integer from 1 to {limit}"):
+            _check_n_jobs(bad)
+        with pytest.raises(InputError, match="n_jobs"):
+            simulate(firm_model, SCEN[:1], YEARS, n_draws=10, seed=0, n_jobs=bad)
+    with pytest.raises(InputError, match="must be -1"):
+        _check_n_jobs(None, allow_none=False)
+
+
+def test_one_block_never_starts_more_than_one_worker(monkeypatch):
+    seen = []
+    real = joblib.Parallel
+
+    def recording(*args, **kwargs):
+        seen.append(kwargs.get("n_jobs"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(joblib, "Parallel", recording)
+    reference = simulate(firm_model, SCEN[:1], YEARS, n_draws=10, seed=0, n_jobs=1)
+    for n_jobs in (2, -1):
+        again = simulate(firm_model, SCEN[:1], YEARS, n_draws=10, seed=0, n_jobs=n_jobs)
+        assert again.equals(reference)
+    assert seen == [1, 1, 1]
+    # two chunks: at most two workers, whatever was asked for
+    simulate(firm_model, SCEN[:1], YEARS, n_draws=20, seed=0, block_size=10, chunk_size=10,
+             n_jobs=4)
+    assert seen[-1] == 2
+    simulate(firm_model, SCEN[:1], YEARS, n_draws=10, seed=0, n_jobs=None)
+    assert seen[-1] is None  # None leaves it to joblib.parallel_config
+
+
+def test_estimate_memory():
+    from nldtib_forecast.simulation import _estimate_memory
+
+    # 5 variables x 6 scenarios x 2000 draws x 11 years x 8 bytes, plus 20 blocks of plan
+    assert _estimate_memory(2000, 6, 11, 5, block_size=100) == 5_280_000 + 20 * 256
+    assert _estimate_memory(2000, 6, 11, 5, block_size=100, copies=3) == 15_840_000 + 20 * 256
+
+
+def test_too_many_draws_are_refused_before_the_run(monkeypatch):
+    """A run that cannot fit in memory is an InputError at once (it used to build a plan of
+    millions of blocks and die with a MemoryError)."""
+    import time
+
+    from nldtib_forecast import simulation
+
+    called = []
+
+    def model(ctx):
+        called.append(ctx.block)
+        return {"x": np.zeros((1, ctx.n, 1))}
+
+    started = time.perf_counter()
+    with pytest.raises(InputError, match=r"argument 'n_draws': 10,000,000,000,000 draws of 1 "
+                                         r"scenario\(s\) and 5 year\(s\) needs about .* of "
+                                         r"memory, more than the .* available on this machine"):
+        simulate(model, SCEN[:1], YEARS, n_draws=10**13, seed=0, units={"x": ""})
+    assert time.perf_counter() - started < 5 and called == []
+    # the limit is the memory available now
+    monkeypatch.setattr(simulation, "_available_memory", lambda: 10_000)
+    with pytest.raises(InputError, match="more than the 10.0 KB available"):
+        simulate(model, SCEN[:1], YEARS, n_draws=1000, seed=0)
+    monkeypatch.setattr(simulation, "_available_memory", lambda: None)  # unknown: no check
+    assert simulate(model, SCEN[:1], YEARS, n_draws=1000, seed=0).n_draws == 1000
+
+
+def test_available_memory_is_plausible():
+    from nldtib_forecast.simulation import _available_memory
+
+    found = _available_memory()
+    assert found is None or 10**7 < found < 2**60
+
+
+def test_outlook_refuses_too_many_draws():
+    from nldtib_forecast.models.outlook import Outlook
+
+    with pytest.raises(InputError, match="memory"):
+        Outlook.from_survey().simulate(["current_conditions"], n_draws=10**11, seed=0)

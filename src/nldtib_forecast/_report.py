@@ -21,6 +21,7 @@ import io
 import json
 import platform
 import time
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -303,6 +304,7 @@ def load_run_spec(command: str, scenario_path: Path | None, survey_path: Path | 
 
         survey = synthetic_survey(seed=seed)
         survey_sha = None
+    _check_run_memory(scenarios, pol, fut, survey, n_draws, HORIZON)
     spec = RunSpec(command, scenarios, text, scenario_file, survey,
                    None if survey_path is None else str(survey_path), survey_sha,
                    n_draws, seed, n_jobs, progress, policies=pol or None, futures=fut or None,
@@ -312,6 +314,34 @@ def load_run_spec(command: str, scenario_path: Path | None, survey_path: Path | 
                    weighting=weighting, min_respondents=min_respondents)
     spec.timing["load_inputs"] = time.perf_counter() - started
     return spec
+
+
+#: Copies of the draws a run holds at its peak: the simulated draws, the selection without
+#: the base year and the working arrays of the tables (measured: about 2.6).
+_MEMORY_COPIES = 3.0
+
+
+def _check_run_memory(scenarios: Mapping, policies: list[str], futures: list[str],
+                      survey: pd.DataFrame, n_draws: int, horizon: int) -> None:
+    """An :class:`InputError` before anything runs when the draws of the run (draws x
+    scenarios x years x variables, 8 bytes each, :data:`_MEMORY_COPIES` times) would not fit in
+    the available memory."""
+    from nldtib_forecast.models.outlook import OUTPUT_UNITS
+    from nldtib_forecast.scenarios import BASE_YEAR
+    from nldtib_forecast.simulation import _check_memory, _estimate_memory
+
+    grid = set(policies) | set(futures)
+    n_scenarios = sum(1 for n in scenarios if n not in grid) + len(policies) * len(futures)
+    try:
+        base = int(pd.to_numeric(survey["year"]).max())
+    except (KeyError, TypeError, ValueError):
+        base = BASE_YEAR
+    n_years = max(1, horizon - base + 1)
+    needed = _estimate_memory(n_draws, max(1, n_scenarios), n_years, len(OUTPUT_UNITS),
+                              block_size=250, copies=_MEMORY_COPIES)
+    _check_memory(needed, f"--draws {n_draws}: the run ({n_draws:,} draws x {n_scenarios} "
+                          f"scenarios x {n_years} years x {len(OUTPUT_UNITS)} variables)",
+                  "use fewer draws (--draws) or fewer scenarios (--futures, --policies)")
 
 
 def _safe(fn: Callable, notes: list[str], what: str):
@@ -335,8 +365,34 @@ def _figure(width: float = 7.0, height: float = 4.0):
 
 def _png(fig) -> bytes:
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
+    with warnings.catch_warnings():
+        # a chart whose labels leave no room is drawn without the layout, not with a warning
+        warnings.filterwarnings("ignore", message=r"(constrained_layout|Tight layout|"
+                                r"tight_layout) not applied", category=UserWarning)
+        warnings.filterwarnings("ignore", message=r".*(axes sizes collapsed|"
+                                r"decorations? .* too large)", category=UserWarning)
+        fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
     return buf.getvalue()
+
+
+#: Longest label (scenario, policy or future name) drawn in a chart legend, and as a tick
+#: label; longer ones are cut (the tables have the full names).
+_LABEL_CHARS = 40
+_TICK_CHARS = 24
+
+
+def _label(text: object, width: int = _LABEL_CHARS) -> str:
+    """A name for a chart: cut to ``width`` characters with an ellipsis (the tables have
+    the full names)."""
+    text = str(text)
+    return text if len(text) <= width else text[:width - 1] + "\u2026"
+
+
+def _shorten_legend(ax) -> None:
+    legend = ax.get_legend()
+    if legend is not None:
+        for item in legend.get_texts():
+            item.set_text(_label(item.get_text()))
 
 
 def _published_png(published, indicator: str, estimates: pd.Series, label: str) -> bytes:
@@ -368,7 +424,9 @@ def fan_charts(results: Mapping) -> dict[str, tuple[bytes, str]]:
         shown = fan_scenarios(result)
         for var in key_variables(model, result):
             fig = _figure()
-            result.plot(var, scenarios=shown, ax=fig.add_subplot())
+            ax = fig.add_subplot()
+            result.plot(var, scenarios=shown, ax=ax)
+            _shorten_legend(ax)
             unit = result.units[var]
             out[f"fan_{model}_{var}.png"] = (_png(fig), f"{var} ({model} model"
                                              + (f", {unit}" if unit else "") + "): median and "
@@ -401,9 +459,9 @@ def _policy_effects_png(effects: pd.DataFrame, variable: str) -> bytes:
                               (pts["upper"] - pts["median"]) / scale],
                         fmt="o", ms=4, capsize=2, color=f"C{j}", label=str(year))
         ax.axvline(0.0, color="0.5", lw=0.8)
-        ax.set_yticks(y, policies, fontsize="small")
+        ax.set_yticks(y, [_label(p, _TICK_CHARS) for p in policies], fontsize="small")
         ax.invert_yaxis()
-        ax.set_title(future, fontsize="medium")
+        ax.set_title(_label(future, _TICK_CHARS + 10), fontsize="medium")
         ax.grid(axis="x", color="0.9")
     for k in range(n, rows * cols):
         axes[k // cols][k % cols].set_visible(False)

@@ -23,18 +23,26 @@ streams the chunk results (``joblib.Parallel(return_as="generator")``) into prea
 aggregate arrays, so the only storage growing with ``n_draws`` is
 ``n_variables x n_scenarios x n_draws x n_years`` float64 values (e.g. 5 x 6 x 2,000 x 11 =
 660,000 values, 5.3 MB), which exact quantiles and draw-by-draw differences need.
+Before anything runs, :func:`simulate` estimates that storage (and the plan of blocks) and
+raises :class:`~nldtib_forecast.InputError` when it exceeds the memory available on the
+machine (``MemAvailable`` of ``/proc/meminfo`` or the container's limit, else the physical
+memory), instead of failing later with a :class:`MemoryError`.
 
 Parallelism
 -----------
 Chunks are dispatched through :class:`joblib.Parallel`; with ``n_jobs=None`` the active
 ``joblib.parallel_config`` decides (sequential by default), so
 ``with joblib.parallel_config(backend="dask"): simulate(..., n_jobs=-1)`` runs the chunks on a
-dask cluster (``pip install "nldtib-forecast[distributed]"``).
+dask cluster (``pip install "nldtib-forecast[distributed]"``). ``n_jobs`` is ``-1`` (all
+cores) or an integer from 1 to four times the number of CPU cores (``joblib.cpu_count()``,
+at most 256); the command line's ``--jobs`` takes the same values. A run never starts more
+workers than it has chunks: one block runs in the calling process.
 """
 
 from __future__ import annotations
 
 import math
+import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -167,6 +175,146 @@ def _positive(name: str, value: object, allow_none: bool = False) -> int | None:
     if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
         raise InputError(f"argument '{name}': must be a positive int, got {value!r}")
     return int(value)
+
+
+#: Upper bound of ``n_jobs``: this many workers per CPU core ...
+_JOBS_PER_CORE = 4
+#: ... and never more than this many.
+_MAX_JOBS = 256
+
+
+def _max_jobs() -> int:
+    """The largest ``n_jobs`` accepted: 4 x the CPU cores (as joblib counts them), <= 256."""
+    from joblib import cpu_count
+
+    try:
+        cores = int(cpu_count())
+    except Exception:  # pragma: no cover - joblib could not count the cores
+        cores = os.cpu_count() or 1
+    return max(1, min(_MAX_JOBS, _JOBS_PER_CORE * cores))
+
+
+def _check_n_jobs(n_jobs: object, name: str = "argument 'n_jobs'",
+                  allow_none: bool = True) -> int | None:
+    """``n_jobs`` checked: ``None`` (when allowed), ``-1`` (all cores) or 1 .. :func:`_max_jobs`.
+
+    The one validator of the number of workers, for the API (``n_jobs``) and the command line
+    (``--jobs``), so that both accept the same values; ``name`` prefixes the message.
+    """
+    if n_jobs is None and allow_none:
+        return None
+    limit = _max_jobs()
+    ok = isinstance(n_jobs, (int, np.integer)) and not isinstance(n_jobs, (bool, np.bool_))
+    if ok and (int(n_jobs) == -1 or 1 <= int(n_jobs) <= limit):  # type: ignore[arg-type]
+        return int(n_jobs)  # type: ignore[arg-type]
+    none = "None, " if allow_none else ""
+    rule = (f"must be {none}-1 (all cores) or an integer from 1 to {limit} (at most "
+            f"{_JOBS_PER_CORE} per CPU core), got {n_jobs!r}")
+    raise InputError(f"{name}: {rule}" if name else rule)
+
+
+# --------------------------------------------------------------------------- memory check
+#: Bytes per block of the plan of a run (a tuple of three ints in a list, and its chunk).
+_PLAN_BYTES_PER_BLOCK = 256
+
+
+def _estimate_memory(n_draws: int, n_scenarios: int, n_years: int, n_variables: int = 1, *,
+                     block_size: int = DEFAULT_BLOCK_SIZE, copies: float = 1.0) -> int:
+    """Bytes a run needs: ``copies`` x the float64 draws of every variable (``n_variables x
+    n_scenarios x n_draws x n_years``), plus the plan of blocks."""
+    values = int(n_variables) * int(n_scenarios) * int(n_draws) * int(n_years)
+    blocks = math.ceil(int(n_draws) / max(1, int(block_size)))
+    return int(math.ceil(8 * values * float(copies))) + _PLAN_BYTES_PER_BLOCK * blocks
+
+
+def _read_int(path: str) -> int | None:
+    try:
+        with open(path, encoding="ascii") as fh:
+            text = fh.read().strip()
+        return int(text)
+    except (OSError, ValueError):
+        return None
+
+
+def _cgroup_free() -> int | None:
+    """Memory left under the container's (cgroup v2 or v1) limit, if it has one."""
+    for limit_file, usage_file in (
+            ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),
+            ("/sys/fs/cgroup/memory/memory.limit_in_bytes",
+             "/sys/fs/cgroup/memory/memory.usage_in_bytes")):
+        limit = _read_int(limit_file)  # "max" (no limit) does not parse
+        if limit is not None and 0 < limit < 2**60:
+            return max(0, limit - (_read_int(usage_file) or 0))
+    return None
+
+
+def _windows_available() -> int | None:  # pragma: no cover - Windows only
+    import ctypes
+
+    class _Status(ctypes.Structure):
+        _fields_ = [("dwLength", ctypes.c_ulong), ("dwMemoryLoad", ctypes.c_ulong),
+                    ("ullTotalPhys", ctypes.c_ulonglong), ("ullAvailPhys", ctypes.c_ulonglong),
+                    ("ullTotalPageFile", ctypes.c_ulonglong),
+                    ("ullAvailPageFile", ctypes.c_ulonglong),
+                    ("ullTotalVirtual", ctypes.c_ulonglong),
+                    ("ullAvailVirtual", ctypes.c_ulonglong),
+                    ("ullAvailExtendedVirtual", ctypes.c_ulonglong)]
+
+    status = _Status()
+    status.dwLength = ctypes.sizeof(_Status)
+    if not ctypes.windll.kernel32.GlobalMemoryStatusEx(ctypes.byref(status)):
+        return None
+    return int(status.ullAvailPhys)
+
+
+def _available_memory() -> int | None:
+    """Bytes of memory a run may use, or None when unknown: ``MemAvailable`` of
+    ``/proc/meminfo`` (else the free or, failing that, total physical pages), and no more than
+    what the container's memory limit leaves."""
+    found: int | None = None
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    found = int(line.split()[1]) * 1024
+                    break
+    except (OSError, ValueError, IndexError):
+        found = None
+    if found is None and hasattr(os, "sysconf"):
+        for pages in ("SC_AVPHYS_PAGES", "SC_PHYS_PAGES"):
+            try:
+                n, size = os.sysconf(pages), os.sysconf("SC_PAGE_SIZE")
+            except (ValueError, OSError, AttributeError):
+                continue
+            if n > 0 and size > 0:
+                found = int(n) * int(size)
+                break
+    if found is None and os.name == "nt":  # pragma: no cover - Windows only
+        try:
+            found = _windows_available()
+        except Exception:
+            found = None
+    container = _cgroup_free()
+    if container is not None:
+        found = container if found is None else min(found, container)
+    return found
+
+
+def _format_bytes(n: float) -> str:
+    for unit in ("bytes", "KB", "MB", "GB", "TB", "PB"):
+        if abs(n) < 1000 or unit == "PB":
+            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
+        n /= 1000
+    return f"{n:,.1f} EB"  # pragma: no cover
+
+
+def _check_memory(needed: int, what: str, advice: str = "use fewer draws, scenarios or "
+                  "years") -> None:
+    """An :class:`InputError` when ``needed`` bytes exceed the available memory."""
+    limit = _available_memory()
+    if limit is not None and needed > limit:
+        raise InputError(f"{what} needs about {_format_bytes(needed)} of memory, more than the "
+                         f"{_format_bytes(limit)} available on this machine; {advice}")
 
 
 def _plan(n_draws: int, block_size: int, chunk_size: int | None, n_jobs: int | None
@@ -348,7 +496,9 @@ def simulate(
         Root seed. ``None`` draws fresh entropy, recorded in ``result.metadata.seed`` so that
         the run can be repeated exactly. A Generator is advanced by one draw.
     n_jobs : int or None
-        joblib workers; ``None`` defers to ``joblib.parallel_config`` (sequential by default).
+        joblib workers: ``-1`` for all cores, or 1 to four times the number of CPU cores (at
+        most 256); ``None`` defers to ``joblib.parallel_config`` (sequential by default). No
+        more workers start than there are chunks.
     chunk_size : int, optional
         Draws per joblib task, rounded up to whole blocks. Default: one block per task when
         sequential, otherwise about four tasks per worker. Does not change the results.
@@ -367,6 +517,13 @@ def simulate(
     -------
     ScenarioResult
         Draws of every variable, dims ``(scenario, draw, year)``.
+
+    Raises
+    ------
+    nldtib_forecast.InputError
+        Invalid arguments, a model output of the wrong shape or not finite, or a run whose
+        draws (``n_draws x scenarios x years x`` the variables in ``units``, 8 bytes each)
+        would not fit in the available memory.
 
     Examples
     --------
@@ -397,10 +554,14 @@ def simulate(
     n_draws = _positive("n_draws", n_draws)  # type: ignore[assignment]
     block_size = _positive("block_size", block_size)  # type: ignore[assignment]
     chunk_size = _positive("chunk_size", chunk_size, allow_none=True)
-    if n_jobs is not None and (not isinstance(n_jobs, (int, np.integer)) or
-                               isinstance(n_jobs, bool) or n_jobs == 0):
-        raise InputError(f"argument 'n_jobs': must be None or a non-zero int, got {n_jobs!r}")
+    n_jobs = _check_n_jobs(n_jobs)
     names = list(driver_names()) if drivers is None else [get_driver(d).name for d in drivers]
+    # the draws of every variable (at least those named in ``units``) are kept: refuse a run
+    # that cannot fit before planning it
+    _check_memory(_estimate_memory(n_draws, len(scen), len(yrs), max(1, len(units or {})),
+                                   block_size=block_size),
+                  f"argument 'n_draws': {n_draws:,} draws of {len(scen)} scenario(s) and "
+                  f"{len(yrs)} year(s)")
     entropy, spawn_key = _root(seed)
 
     years_ro = yrs.copy()
@@ -418,10 +579,15 @@ def simulate(
 
     tasks = (delayed(_run_chunk)(model, labels, years_ro, driver_arrays, entropy, spawn_key, c)
              for c in chunks)
+    workers = n_jobs
+    if n_jobs is not None:  # never more workers than chunks: one block, one process
+        from joblib import effective_n_jobs
+
+        workers = max(1, min(effective_n_jobs(n_jobs), len(chunks)))
     try:
-        runner = Parallel(n_jobs=n_jobs, return_as="generator")
+        runner = Parallel(n_jobs=workers, return_as="generator")
     except ValueError:  # a backend without generator support (e.g. multiprocessing)
-        runner = Parallel(n_jobs=n_jobs)
+        runner = Parallel(n_jobs=workers)
     store: dict[str, np.ndarray] = {}
     with _progress_bar(progress, n_draws) as bar:
         for chunk, out in zip(chunks, runner(tasks), strict=True):

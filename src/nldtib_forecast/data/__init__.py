@@ -6,7 +6,8 @@ European defence market and Dutch defence spending
     :func:`load_european_market`, :func:`load_nl_defence`, :func:`load_nl_macro`,
     :func:`load_policy_targets`
 Survey schema and microdata
-    :data:`SCHEMA`, :data:`PLAUSIBILITY_BOUNDS`, :func:`schema_table`, :func:`validate_survey`, :func:`read_survey`
+    :data:`SCHEMA`, :data:`PLAUSIBILITY_BOUNDS`, :func:`schema_table`,
+    :func:`validate_survey`, :func:`read_survey`
 Synthetic survey (the embedded default data)
     :func:`synthetic_survey`, :func:`draw_sample`, :func:`draw_respondents`,
     :func:`response_probability`, :data:`RESPONSE_MODEL`, :func:`calibration_targets`
