@@ -746,3 +746,48 @@ def test_random_command_lines(argv, scenario, failure, monkeypatch):
         else:
             assert err_text == "", args
         assert _leftovers(base) == [], args
+
+
+def test_read_options_reach_the_reader_and_the_reproduce_line(tmp_path, monkeypatch):
+    """A Dutch-locale export (``;`` and decimal comma) is read with --read-option, and the
+    error for it says so; --no-plausibility lifts the bounds."""
+    from nldtib_forecast import _report
+    from nldtib_forecast.cli import main
+    from nldtib_forecast.data import synthetic_survey
+
+    s = synthetic_survey(seed=0)
+    path = tmp_path / "nl.csv"
+    s.to_csv(path, sep=";", decimal=",", index=False)
+    seen = []
+    monkeypatch.setattr(_report, "build_report", lambda d, spec: seen.append(spec) or [])
+    monkeypatch.setattr(_report, "write_timing", lambda *a: None)
+    err_out = tmp_path / "err"
+    assert main(["report", "--out", str(err_out), "--survey", str(path), "--quiet"]) == 1
+    assert not err_out.exists()
+    assert main(["report", "--out", str(tmp_path / "ok"), "--survey", str(path),
+                 "--read-option", "sep=';'", "--read-option", "decimal=,", "--quiet"]) == 0
+    spec = seen[-1]
+    assert spec.read_options == {"sep": ";", "decimal": ","}
+    assert len(spec.survey) == len(s)
+    assert "--read-option 'sep=;' --read-option decimal=," in spec.command_line()
+    big = s.copy()
+    big.loc[0, "price_change_ds"] = 5.0  # +500%: above the plausibility bound
+    bad = tmp_path / "big.csv"
+    big.to_csv(bad, index=False)
+    assert main(["report", "--out", str(tmp_path / "b1"), "--survey", str(bad), "--quiet"]) == 1
+    assert main(["report", "--out", str(tmp_path / "b2"), "--survey", str(bad),
+                 "--no-plausibility", "--quiet"]) == 0
+    assert "--no-plausibility" in seen[-1].command_line()
+
+
+def test_read_options_hint_on_the_command_line(tmp_path, capsys):
+    from nldtib_forecast.cli import main
+    from nldtib_forecast.data import synthetic_survey
+
+    path = tmp_path / "nl.csv"
+    synthetic_survey(seed=0).to_csv(path, sep=";", decimal=",", index=False)
+    assert main(["report", "--out", str(tmp_path / "x"), "--survey", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "--read-option sep=';' --read-option decimal=," in err
+    assert main(["report", "--out", str(tmp_path / "y"), "--read-option", "sep=;"]) == 2
+    assert main(["report", "--out", str(tmp_path / "y"), "--read-option", "nokey"]) == 2

@@ -20,6 +20,7 @@ import hashlib
 import io
 import json
 import platform
+import shlex
 import time
 import warnings
 from collections.abc import Callable, Mapping
@@ -129,6 +130,9 @@ class RunSpec:
     population_sha256: str | None = None
     weighting: str = "cells"  # ``--weighting``: method of the non-response weighting
     min_respondents: int | None = None  # ``--min-respondents`` (None: the default, 10)
+    disclosure: dict | None = None  # the joint disclosure audit of the published tables
+    read_options: dict = field(default_factory=dict)  # ``--read-option KEY=VALUE``
+    plausibility: bool = True  # False: ``--no-plausibility``
 
     @property
     def synthetic(self) -> bool:
@@ -195,6 +199,11 @@ class RunSpec:
                 words += ["--weighting", self.weighting]
             if self.min_respondents is not None:
                 words += ["--min-respondents", str(self.min_respondents)]
+        if self.survey_file:
+            for key, value in self.read_options.items():
+                words += ["--read-option", shlex.quote(f"{key}={value}")]
+            if not self.plausibility:
+                words.append("--no-plausibility")
         if self.command == "run" and self.futures:
             words += ["--futures", ",".join(self.futures)]
         if self.command == "run" and self.policies:
@@ -236,7 +245,9 @@ def load_run_spec(command: str, scenario_path: Path | None, survey_path: Path | 
                   policies: list[str] | None = None,
                   population_path: Path | None = None,
                   weighting: str = "cells",
-                  min_respondents: int | None = None) -> RunSpec:
+                  min_respondents: int | None = None,
+                  read_options: dict | None = None,
+                  plausibility: bool = True) -> RunSpec:
     """Read and check every input (scenario file, survey file, frame counts) before anything
     is written.
 
@@ -292,11 +303,26 @@ def load_run_spec(command: str, scenario_path: Path | None, survey_path: Path | 
     if survey_path is not None:
         from nldtib_forecast.data import read_survey
 
-        if population_path is None:
-            survey = read_survey(survey_path)
-        else:
-            survey = read_survey(survey_path, population=population_path, method=weighting,
-                                 min_respondents=min_respondents)
+        options = dict(read_options or {})
+        if not plausibility:
+            options["plausibility"] = False
+        try:
+            if population_path is None:
+                survey = read_survey(survey_path, **options)
+            else:
+                survey = read_survey(survey_path, population=population_path,
+                                     method=weighting, min_respondents=min_respondents,
+                                     **options)
+        except InputError as err:
+            text = str(err)
+            hints = [h for key, h in (
+                ("sep=", "--read-option sep=';' --read-option decimal=,"),
+                ("encoding=", "--read-option encoding=cp1252"),
+                ("plausibility", "--no-plausibility")) if key in text]
+            if not hints:
+                raise
+            raise InputError(f"{err.message} (on the command line: {'; '.join(hints)})",
+                             err.problems) from err
         survey.attrs["synthetic"] = bool(survey.attrs.get("synthetic", False))
         survey_sha = sha256_file(survey_path)
     else:
@@ -311,7 +337,8 @@ def load_run_spec(command: str, scenario_path: Path | None, survey_path: Path | 
                    population_file=None if population_path is None else str(population_path),
                    population_sha256=(None if population_path is None
                                       else sha256_file(population_path)),
-                   weighting=weighting, min_respondents=min_respondents)
+                   weighting=weighting, min_respondents=min_respondents,
+                   read_options=dict(read_options or {}), plausibility=bool(plausibility))
     spec.timing["load_inputs"] = time.perf_counter() - started
     return spec
 
@@ -509,6 +536,11 @@ def build_report(directory: Path, spec: RunSpec) -> list[str]:
                      "headline figures")
     decomposition = _safe(lambda: decomposition_table(survey, spec.seed), notes,
                           "turnover decomposition")
+    # every additive figure published from the microdata, audited together: the report is
+    # not written when a suppressed figure could be recovered from the others
+    from nldtib_forecast._report_audit import disclosure_audit, summary_tables
+
+    spec.disclosure = disclosure_audit(summary_tables(summary, headline))
     tables: dict[str, pd.DataFrame] = {}
     effects = policy_effects_table(results, EFFECT_VARIABLES, REFERENCE_POLICY)
     if effects is not None:
@@ -671,6 +703,11 @@ def _write_readme(directory: Path, spec: RunSpec, descriptions, audit, notes) ->
                          w["replaced_file_weights"] else ".")]
         else:
             lines += ["Weights: the file's own weight and stratum columns."]
+    if spec.disclosure is not None:
+        d = spec.disclosure
+        lines += [f"Disclosure: {d['additive_tables']} published additive figure(s) from the "
+                  f"microdata audited together; {d['suppressed_cells']} suppressed, none",
+                  "recoverable from the others (manifest.json, 'disclosure')."]
     lines += [f"The audit finds {n_bad} inconsistent published figure(s); see audit.csv.",
               "Trend breaks (e.g. between 2017 and 2019) are marked in the plots; series are",
               "not comparable across them."]
@@ -681,6 +718,12 @@ def _write_readme(directory: Path, spec: RunSpec, descriptions, audit, notes) ->
               f"  {'':<34} draws, scenario file, input data hashes, file checksums",
               f"  {'timing.json':<34} how long each step took (differs between runs)", ""]
     (directory / "README.txt").write_text("\n".join(lines), encoding="utf-8", newline="\n")
+
+
+def _default_rules() -> str:
+    from nldtib_forecast.survey import DisclosureRules
+
+    return DisclosureRules().describe()
 
 
 def _manifest(directory: Path, spec: RunSpec, results, files, descriptions, hashes) -> dict:
@@ -707,6 +750,8 @@ def _manifest(directory: Path, spec: RunSpec, results, files, descriptions, hash
             "sha256": _sha(spec.scenario_text.encode("utf-8")),
             "contents": spec.scenario_text},
         "inputs": {"survey": survey, "published_data_hash": hashes["published"]},
+        "disclosure": ({"rules": _default_rules(), **spec.disclosure}
+                       if spec.disclosure is not None else None),
         "models": {m: {"method": r.metadata.method, "created_by": r.metadata.created_by,
                        "data_hash": r.metadata.data_hash, "seed": str(r.metadata.seed),
                        "n_draws": r.metadata.n_draws, "block_size": r.metadata.block_size,

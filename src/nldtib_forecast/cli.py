@@ -109,6 +109,17 @@ def _draws(text: str) -> int:
     return value
 
 
+def _read_option(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    key = key.strip()
+    if not sep or not key.isidentifier():
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE (e.g. sep=';'), got {text!r}")
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        value = value[1:-1]  # --read-option sep=';' as typed in a shell that kept the quotes
+    return key, value
+
+
 def _min_respondents(text: str) -> int:
     try:
         value = int(text)
@@ -166,6 +177,15 @@ def _add_run_options(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument("--min-respondents", type=_min_respondents, default=None, metavar="N",
                         help="with --population: minimum responding firms per response group "
                         "(cells) or per category of a frame variable (propensity); default 10")
+    parser.add_argument("--read-option", type=_read_option, action="append", default=None,
+                        metavar="KEY=VALUE", dest="read_options",
+                        help="with --survey: an option of the file reader, repeatable, e.g. "
+                        "--read-option sep=';' --read-option decimal=, for a Dutch-locale "
+                        "export, or --read-option encoding=cp1252 (as read_survey's keyword "
+                        "arguments; values are text)")
+    parser.add_argument("--no-plausibility", action="store_true",
+                        help="with --survey: do not apply the plausibility bounds of the survey "
+                        "schema (values far outside them are almost always unit errors)")
     parser.add_argument("--quiet", action="store_true",
                         help="no progress bars and no final 'wrote N files' line")
     parser.add_argument("--overwrite", action="store_true",
@@ -942,7 +962,9 @@ def _cmd_run_or_report(args: argparse.Namespace) -> int:
                                  futures=args.futures, policies=args.policies,
                                  population_path=args.population,
                                  weighting=args.weighting or "cells",
-                                 min_respondents=args.min_respondents)
+                                 min_respondents=args.min_respondents,
+                                 read_options=dict(args.read_options or ()),
+                                 plausibility=not args.no_plausibility)
 
     def build(directory: Path) -> list[str]:
         files = _report.build_report(directory, spec)
@@ -975,6 +997,11 @@ def _check_combinations(args: argparse.Namespace) -> None:
         if value is not None and args.population is None:
             raise _UsageError(prog, f"argument {option}: needs --population COUNTS.csv (the "
                                     "frame counts the respondents are weighted from)")
+    for option, value in (("--read-option", args.read_options),
+                          ("--no-plausibility", args.no_plausibility or None)):
+        if value is not None and args.survey is None:
+            raise _UsageError(prog, f"argument {option}: applies to a survey file; give it "
+                                    "with --survey FILE")
 
 
 def _signal_name(signum: int) -> str:

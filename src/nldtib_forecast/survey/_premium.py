@@ -358,10 +358,9 @@ def pe_growth_premium(survey, year: int | None = None, *, treatment: str = "pe_b
             or not all(_number(t) for t in trim) or not 0 <= trim[0] < trim[1] <= 1):
         raise InputError(f"argument 'trim': need (lower, upper) with 0 <= lower < upper <= 1, "
                          f"got {trim!r}")
-    if n_jobs is not None and (isinstance(n_jobs, bool) or not isinstance(n_jobs, int | np.integer)
-                               or n_jobs == 0):
-        raise InputError(f"argument 'n_jobs': must be a non-zero integer (-1: all cores), got "
-                         f"{n_jobs!r}")
+    from nldtib_forecast.simulation import _check_n_jobs
+
+    n_jobs = _check_n_jobs(n_jobs)  # the package's one rule for the number of workers
     if isinstance(covariates, str) or not isinstance(covariates, Iterable):
         raise InputError(f"argument 'covariates': expected a list of column names, got "
                          f"{covariates!r}")
