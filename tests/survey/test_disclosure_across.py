@@ -160,3 +160,17 @@ def test_audit_suppression_takes_the_set_of_tables(s):
     joint = audit_suppression(tables)
     pd.testing.assert_frame_equal(joint, audit_tables(tables))
     assert set(joint["cell"]) == {"quantum", "smart_materials"}
+
+
+def test_an_infinite_weight_gives_no_published_figure(s):
+    """weight = 1e308 (allowed only with plausibility=False) overflows: never 'publish'."""
+    from nldtib_forecast.data import validate_survey
+
+    d = s.copy()
+    d.loc[d.index[0], "weight"] = 1e308
+    d.loc[d["firm_id"] == d.loc[d.index[0], "firm_id"], "weight"] = 1e308
+    d = validate_survey(d, plausibility=False)
+    with np.errstate(over="ignore"):  # the overflow is the point
+        t = survey_total(d, "turnover_ds_eur", year=int(d.loc[d.index[0], "year"]))
+    assert t.loc["all", "status"] == "not_available"
+    assert np.isnan(t.loc["all", "estimate"])
