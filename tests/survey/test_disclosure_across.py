@@ -174,3 +174,18 @@ def test_an_infinite_weight_gives_no_published_figure(s):
         t = survey_total(d, "turnover_ds_eur", year=int(d.loc[d.index[0], "year"]))
     assert t.loc["all", "status"] == "not_available"
     assert np.isnan(t.loc["all", "estimate"])
+
+
+def test_growth_with_one_years_level_recovers_nothing(s):
+    """The headline growth by NLD area and the published D&S turnover by area of 2024 would
+    give the 2025 level of a cell suppressed in 2025: growth is suppressed there too."""
+    from nldtib_forecast.survey import headline_figures
+
+    h = headline_figures(s, n_replicates=30, pe_replicates=5)
+    growth = h.loc["ds_turnover_growth"]
+    for year in (2024, 2025):
+        t = survey_total(s, "turnover_ds_eur", by="nld_area", year=year)
+        for area in t.index[t["status"].isin(SUPPRESSED)]:
+            row = growth.loc[f"nld_area={area}"]
+            assert row["status"] != "publish" and np.isnan(row["estimate"]), (year, area)
+            assert pd.isna(row["n_respondents"])

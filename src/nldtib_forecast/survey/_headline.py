@@ -49,6 +49,7 @@ def _growth_rows(design, year: int, level: float, n_replicates: int, seed, rules
                  protect: bool, by: str) -> list[dict]:
     """D&S turnover growth year-1 -> year, overall and by ``by``, from replicate weights."""
     from nldtib_forecast.survey._disclosure import DisclosureRules, cell_status
+    from nldtib_forecast.survey._estimators import survey_total
 
     frame = design.data
     years = frame["year"].to_numpy()
@@ -85,15 +86,28 @@ def _growth_rows(design, year: int, level: float, n_replicates: int, seed, rules
                               firm=frame.loc[cur, "firm_id"])
         status.loc[by_cell.index.astype(str), ["status", "rule"]] = by_cell[["status", "rule"]]
         status.loc["", ["status", "rule"]] = overall[["status", "rule"]].iloc[0].to_numpy()
+        # a growth rate and one year's published level give the other year's level: a domain
+        # is suppressed when the protected table of D&S turnover by domain of either year
+        # suppresses it
+        for y in (year - 1, year):
+            t = survey_total(design, "turnover_ds_eur", by=by, year=y, rules=rules_)
+            for lab_y, st, rl in zip(t.index.astype(str), t["status"], t["rule"],
+                                     strict=True):
+                if (lab_y in status.index and st in ("primary", "secondary")
+                        and status.loc[lab_y, "status"] == "publish"):
+                    status.loc[lab_y, ["status", "rule"]] = [st, f"{y}: {rl}"]
+        bad = (status["status"] == "publish") & ~(np.isfinite(point) & np.isfinite(se))
+        status.loc[bad, ["status", "rule"]] = ["not_available", "not a finite number"]
     n_resp = [int(((years == year) & groups[k]).sum()) for k in labels]
     for i, lab in enumerate(labels):
-        hidden = status.loc[lab, "status"] == "primary"
+        hidden = status.loc[lab, "status"] in ("primary", "secondary", "not_available")
         est = pd.Series({"estimate": point[i], "std_error": se[i],
                          "ci_lower": point[i] - q * se[i], "ci_upper": point[i] + q * se[i],
                          "status": status.loc[lab, "status"], "rule": status.loc[lab, "rule"],
                          "n_respondents": n_resp[i]})
         if hidden:
             est[["estimate", "std_error", "ci_lower", "ci_upper"]] = np.nan
+            est["n_respondents"] = pd.NA
         rows.append(_row("ds_turnover_growth", "" if lab == "" else f"{by}={lab}", est,
                          f"bootstrap ({n_replicates} Rao-Wu replicates)"))
     return rows
