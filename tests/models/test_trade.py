@@ -310,7 +310,11 @@ def test_monotone_in_european_growth_for_any_share_path(g, step, trend, seed):
                                    nl_market_share_trend=trend)],
                         n_draws=20, seed=seed, horizon=2030)
     share = res._array("export_share")
-    assert (share[1, :, 1:] > share[0, :, 1:]).all()
+    # weakly higher in every draw: a draw whose elasticity falls at or below 0 (the slope's
+    # draw has Student-t tails) is truncated at 0, and the market then has no effect there
+    assert (share[1, :, 1:] >= share[0, :, 1:] - 1e-12).all()
+    # and strictly higher in the typical draw
+    assert (np.median(share[1, :, 1:] - share[0, :, 1:], axis=0) > 0).all()
 
 
 def test_other_drivers_move_the_share_the_right_way(model):
