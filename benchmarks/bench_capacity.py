@@ -12,7 +12,7 @@ firm in every draw), and the synthetic respondent sample (415 firms).
 (a) **the loop**: the same model evaluated one experiment (scenario x draw) at a time in a
     Python loop, the pattern of EMA Workbench: draw the parameters of the experiment, draw its
     survey bootstrap weights, evaluate the model firm by firm for that experiment
-    (:func:`nldtib_forecast.models._capacity_kernel.reference_uplift`, numpy over firms and
+    (:func:`nldtib_forecast.models.capacity.kernel.reference_uplift`, numpy over firms and
     years). The loop is timed on ``--loop-experiments`` experiments and scaled linearly to all
     20,000 (its cost per experiment is constant). Target: the vectorised run at least 100x
     faster.
@@ -45,9 +45,9 @@ import numpy as np
 import pandas as pd
 
 from nldtib_forecast.data import synthetic_survey
-from nldtib_forecast.models import _capacity_kernel as K
-from nldtib_forecast.models._capacity_support import _SimulationModel
 from nldtib_forecast.models.capacity import CapacityModel
+from nldtib_forecast.models.capacity import kernel as K
+from nldtib_forecast.models.capacity.assumptions import _SimulationModel
 from nldtib_forecast.scenarios import builtin
 from nldtib_forecast.simulation import SimulationContext
 from nldtib_forecast.survey import SurveyDesign

@@ -148,8 +148,8 @@ def _constant_doc(app, what, name, obj, options, lines):
     """Use the ``#:`` doc comment of a constant defined in a private module.
 
     autodoc reads ``#:`` comments only in the module a constant is documented in, but ours are
-    defined in private modules (e.g. ``nldtib_forecast.models._index_numbers``) and imported
-    into the public one; without this the page would show the docstring of ``tuple``.
+    defined in submodules (e.g. ``nldtib_forecast.models.price_volume.index_numbers``) and
+    imported into the public one; without this the page would show the docstring of ``tuple``.
     """
     if what != "data" or not name.startswith("nldtib_forecast."):
         return

@@ -27,13 +27,13 @@ import pytest
 from numpy.testing import assert_allclose
 
 from nldtib_forecast import InputError
-from nldtib_forecast.models import _ardl
 from nldtib_forecast.models.trade import (
     BoundsTest,
     ExportDemandResult,
     ShortSampleWarning,
     fit_export_demand,
 )
+from nldtib_forecast.models.trade import ardl as _ardl
 
 RESULTS = Path(__file__).parent / "results"
 X = ["lry", "ibo", "ide"]

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 from nldtib_forecast import InputError
 from nldtib_forecast.data import synthetic_survey
-from nldtib_forecast.models import _capacity_kernel as K
-from nldtib_forecast.models._capacity_support import _SimulationModel
 from nldtib_forecast.models.capacity import CapacityModel, Prior
+from nldtib_forecast.models.capacity import kernel as K
+from nldtib_forecast.models.capacity.assumptions import _SimulationModel
 from nldtib_forecast.scenarios import (
     BUILTIN_NAMES,
     Scenario,

@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 
 from nldtib_forecast import InputError
 from nldtib_forecast.data import load_nl_defence, load_policy_targets
-from nldtib_forecast.models._trade_drivers import builtin_futures, nl_budget_2026
 from nldtib_forecast.models.outlook import (
     Outlook,
     _benchmark_published,
@@ -24,6 +23,7 @@ from nldtib_forecast.models.outlook import (
     grid_scenarios,
 )
 from nldtib_forecast.models.trade import ExportShareModel
+from nldtib_forecast.models.trade.drivers import builtin_futures, nl_budget_2026
 from nldtib_forecast.results import GRID_SEPARATOR, ScenarioResult
 from nldtib_forecast.scenarios import (
     BASE_YEAR,

@@ -1,4 +1,4 @@
-"""Tests of the Sobol' engine and of scenario discovery (nldtib_forecast.models._sensitivity).
+"""Tests of the Sobol' engine and of scenario discovery (nldtib_forecast.analysis.sensitivity).
 
 Reference values: tests/models/results/sensitivity_ishigami_reference.csv (analytic Ishigami
 indices, Ishigami & Homma 1990 / Sobol' & Levitan 1999; SALib's stored estimate, SALib
@@ -16,7 +16,7 @@ import pytest
 from scipy import stats
 
 from nldtib_forecast import InputError
-from nldtib_forecast.models._sensitivity import (
+from nldtib_forecast.analysis.sensitivity import (
     DiscoveryResult,
     discover_rules,
     sobol_estimates,

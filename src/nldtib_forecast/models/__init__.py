@@ -1,4 +1,11 @@
-"""Model families of nldtib_forecast, one module (or small package) each.
+"""Model families of nldtib_forecast, one subpackage (or module) each.
+
+Each family is a package with its model, kernel (the vectorised equations), drivers and result
+types, in the manner of statsmodels' ``tsa``: ``price_volume`` (``index_numbers``,
+``decompose``, ``result``), ``capacity`` (``kernel``, ``assumptions``), ``trade``
+(``export_share``, ``ardl``, ``cms``, ``history``, ``drivers``) and ``outlook`` (``kernel``,
+``drivers``). Sensitivity analysis and scenario discovery, which work on any model, are in
+:mod:`nldtib_forecast.analysis`. The public names are those of each package.
 
 :mod:`~nldtib_forecast.models.price_volume`
     index numbers, the split of turnover growth into price, volume and entry

@@ -34,9 +34,16 @@ import numpy as np
 import pandas as pd
 
 from nldtib_forecast._errors import InputError, Problem, check_option, check_year
-from nldtib_forecast.models import _capacity_kernel as K
-from nldtib_forecast.models._capacity_kernel import DRIVERS, PRIORS, Prior
-from nldtib_forecast.models._capacity_support import (
+from nldtib_forecast.analysis.sensitivity import (
+    DiscoveryResult,
+    SensitivityResult,
+    _qmc,
+    discover_rules,
+    resolve_seed,
+    sobol_indices,
+)
+from nldtib_forecast.models.capacity import kernel as K
+from nldtib_forecast.models.capacity.assumptions import (
     _BLOCK_SIZE,
     _NOT_INCLUDED,
     _REQUIRED,
@@ -46,14 +53,7 @@ from nldtib_forecast.models._capacity_support import (
     _int_arg,
     _SimulationModel,
 )
-from nldtib_forecast.models._sensitivity import (
-    DiscoveryResult,
-    SensitivityResult,
-    _qmc,
-    discover_rules,
-    resolve_seed,
-    sobol_indices,
-)
+from nldtib_forecast.models.capacity.kernel import DRIVERS, PRIORS, Prior
 from nldtib_forecast.results import ScenarioResult, data_hash
 from nldtib_forecast.scenarios import Scenario, get_driver
 
@@ -517,7 +517,7 @@ class CapacityModel:
         curvatures), ``timing`` (build and ramp time) and ``labour_pool`` (headroom and
         productivity growth) from their priors;
         and ``sampling`` (one of ``n_replicates`` survey bootstrap replicates). See
-        ``nldtib_forecast.models._sensitivity.sobol_indices`` for the design.
+        ``nldtib_forecast.analysis.sensitivity.sobol_indices`` for the design.
 
         Parameters
         ----------
@@ -581,7 +581,7 @@ class CapacityModel:
         bootstrap replicate are drawn too (so a box's density is the probability of reaching
         the target inside it), with ``"central"`` they are fixed at their medians and the full
         sample. Boxes are found by PRIM peeling or a decision tree
-        (``nldtib_forecast.models._sensitivity.discover_rules``).
+        (``nldtib_forecast.analysis.sensitivity.discover_rules``).
 
         Examples
         --------

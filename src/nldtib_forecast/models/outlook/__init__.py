@@ -37,16 +37,16 @@ import numpy as np
 import pandas as pd
 
 from nldtib_forecast._errors import InputError, Problem
-from nldtib_forecast.models._capacity_kernel import DRIVERS as CAPACITY_DRIVERS
-from nldtib_forecast.models._capacity_kernel import PRIORS, Prior
-from nldtib_forecast.models._capacity_support import _BLOCK_SIZE, DEFAULT_ASSUMPTIONS
-from nldtib_forecast.models._outlook_drivers import (
+from nldtib_forecast.models.capacity.assumptions import _BLOCK_SIZE, DEFAULT_ASSUMPTIONS
+from nldtib_forecast.models.capacity.kernel import DRIVERS as CAPACITY_DRIVERS
+from nldtib_forecast.models.capacity.kernel import PRIORS, Prior
+from nldtib_forecast.models.outlook.drivers import (
     OUTLOOK_DRIVERS,
     OUTLOOK_SCENARIOS,
     outlook_builtins,
 )
-from nldtib_forecast.models._outlook_kernel import OUTPUT_UNITS, CapacityPart, OutlookKernel
-from nldtib_forecast.models._trade_drivers import TRADE_DRIVERS
+from nldtib_forecast.models.outlook.kernel import OUTPUT_UNITS, CapacityPart, OutlookKernel
+from nldtib_forecast.models.trade.drivers import TRADE_DRIVERS
 from nldtib_forecast.results import GRID_SEPARATOR, ScenarioResult, _tails, data_hash
 from nldtib_forecast.scenarios import Scenario, get_driver
 
@@ -530,7 +530,7 @@ def _benchmark_published(trade, year: int):
     survey's relative standard errors of the levels kept)."""
     from dataclasses import replace
 
-    from nldtib_forecast.models._trade_data import HISTORY_YEARS, calibration_history
+    from nldtib_forecast.models.trade.history import HISTORY_YEARS, calibration_history
 
     if year not in HISTORY_YEARS:
         raise InputError(f"Outlook.from_survey: no published D&S turnover and exports for the "
@@ -722,8 +722,8 @@ def hindcast(start: int = 2021, end: int = 2025, *, n_draws: int = 2000,
     >>> h["variable"].unique().tolist()
     ['ds_turnover_eur', 'export_share']
     """
-    from nldtib_forecast.models._trade_data import HISTORY_YEARS, calibration_history
-    from nldtib_forecast.models._trade_model import ExportShareModel
+    from nldtib_forecast.models.trade.export_share import ExportShareModel
+    from nldtib_forecast.models.trade.history import HISTORY_YEARS, calibration_history
 
     for name, value in (("start", start), ("end", end)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)):

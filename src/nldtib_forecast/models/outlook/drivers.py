@@ -10,7 +10,7 @@ registry defaults, so every scenario is usable for every sub-model.
 
 from __future__ import annotations
 
-from nldtib_forecast.models._trade_drivers import builtin_scenarios as _trade_builtins
+from nldtib_forecast.models.trade.drivers import builtin_scenarios as _trade_builtins
 from nldtib_forecast.scenarios import (
     PHASE_IN,
     Driver,
@@ -93,7 +93,7 @@ def outlook_builtins() -> dict[str, Scenario]:
 
     Examples
     --------
-    >>> from nldtib_forecast.models._outlook_drivers import outlook_builtins
+    >>> from nldtib_forecast.models.outlook.drivers import outlook_builtins
     >>> scen = outlook_builtins()
     >>> sorted(scen["nl_35_improved"].drivers)
     ['labour_supply_growth', 'nl_defence_spending_gdp_share', 'order_certainty', \

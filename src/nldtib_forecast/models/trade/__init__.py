@@ -44,16 +44,20 @@ True
 
 from __future__ import annotations
 
-from nldtib_forecast.models._ardl import (
+from nldtib_forecast.models.trade.ardl import (
     SMALL_SAMPLE,
     BoundsTest,
     ExportDemandResult,
     ShortSampleWarning,
     fit_export_demand,
 )
-from nldtib_forecast.models._cms import CMS_COMPONENTS, CMS_METHODS, CMSResult, cms_decomposition
-from nldtib_forecast.models._trade_data import calibration_history
-from nldtib_forecast.models._trade_drivers import (
+from nldtib_forecast.models.trade.cms import (
+    CMS_COMPONENTS,
+    CMS_METHODS,
+    CMSResult,
+    cms_decomposition,
+)
+from nldtib_forecast.models.trade.drivers import (
     FUTURE_NAMES,
     TRADE_BUILTIN_NAMES,
     TRADE_DRIVERS,
@@ -61,7 +65,8 @@ from nldtib_forecast.models._trade_drivers import (
     builtin_scenarios,
     nl_budget_2026,
 )
-from nldtib_forecast.models._trade_model import OUTPUT_UNITS, ExportShareModel
+from nldtib_forecast.models.trade.export_share import OUTPUT_UNITS, ExportShareModel
+from nldtib_forecast.models.trade.history import calibration_history
 
 __all__ = [
     "ExportShareModel", "OUTPUT_UNITS", "calibration_history",

@@ -16,8 +16,8 @@ import pandas as pd
 
 from nldtib_forecast._errors import InputError, check_year
 from nldtib_forecast._version import __version__
-from nldtib_forecast.models._trade_data import HISTORY_YEARS, calibration_history
-from nldtib_forecast.models._trade_drivers import GDP_GROWTH, TRADE_DRIVERS, builtin_scenarios
+from nldtib_forecast.models.trade.drivers import GDP_GROWTH, TRADE_DRIVERS, builtin_scenarios
+from nldtib_forecast.models.trade.history import HISTORY_YEARS, calibration_history
 
 __all__ = ["ExportShareModel", "OUTPUT_UNITS"]
 

@@ -1,8 +1,8 @@
 """The outlook's model function for the simulation engine (private).
 
 One call evaluates, for one block of draws and every scenario: the capacity model's kernel
-(reused through :class:`~nldtib_forecast.models._capacity_support._SimulationModel`), the
-trade model's projection kernel (:class:`~nldtib_forecast.models._trade_model._Kernel`), and
+(reused through :class:`~nldtib_forecast.models.capacity.assumptions._SimulationModel`), the
+trade model's projection kernel (:class:`~nldtib_forecast.models.trade.export_share._Kernel`), and
 the outlook's own price, volume, allocation and labour equations. The equations are in
 :doc:`/methodology/outlook`.
 
@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from nldtib_forecast.models._capacity_support import _SimulationModel
+from nldtib_forecast.models.capacity.assumptions import _SimulationModel
 
 __all__ = ["OUTPUT_UNITS", "OutlookKernel", "CapacityPart"]
 

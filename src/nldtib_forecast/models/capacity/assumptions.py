@@ -1,6 +1,9 @@
-"""Helpers of the capacity model (private): assumptions, arguments, the engine's model function.
+"""The capacity model's assumptions, argument checks and the engine's model function.
 
-Split from :mod:`nldtib_forecast.models.capacity` to keep both modules short.
+Part of the :mod:`nldtib_forecast.models.capacity` package: ``kernel`` holds the equations,
+this module the default assumptions (:data:`DEFAULT_ASSUMPTIONS`), their checks and the
+function the simulation engine calls per block of draws; the package's ``__init__`` holds
+:class:`~nldtib_forecast.models.capacity.CapacityModel`.
 """
 
 from __future__ import annotations
@@ -12,8 +15,8 @@ from difflib import get_close_matches
 import numpy as np
 
 from nldtib_forecast._errors import InputError, Problem, check_option
-from nldtib_forecast.models import _capacity_kernel as K
-from nldtib_forecast.models._capacity_kernel import DRIVERS, PRIORS, Prior
+from nldtib_forecast.models.capacity import kernel as K
+from nldtib_forecast.models.capacity.kernel import DRIVERS, PRIORS, Prior
 from nldtib_forecast.scenarios import Scenario, builtin
 
 #: Structural assumptions and their defaults (priors are set by parameter name, see PRIORS).

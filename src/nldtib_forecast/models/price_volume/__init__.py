@@ -30,8 +30,8 @@ import numpy as np
 import pandas as pd
 
 from nldtib_forecast._errors import InputError, Problem, check_option
-from nldtib_forecast.models._decompose import decompose_turnover
-from nldtib_forecast.models._index_numbers import (
+from nldtib_forecast.models.price_volume.decompose import decompose_turnover
+from nldtib_forecast.models.price_volume.index_numbers import (
     INDEX_METHODS,
     INDICATOR_METHODS,
     LOG_METHODS,
@@ -43,7 +43,7 @@ from nldtib_forecast.models._index_numbers import (
     indicators,
     logmean,
 )
-from nldtib_forecast.models._turnover_result import COMPONENTS, SPLITS, TurnoverDecomposition
+from nldtib_forecast.models.price_volume.result import COMPONENTS, SPLITS, TurnoverDecomposition
 
 __all__ = [
     "INDEX_METHODS",

@@ -146,7 +146,7 @@ def calibration_history(market: pd.Series | None = None,
 
     Examples
     --------
-    >>> from nldtib_forecast.models._trade_data import calibration_history
+    >>> from nldtib_forecast.models.trade.history import calibration_history
     >>> h = calibration_history()
     >>> (h.loc[2025, ["exports_eur", "eu_market_eur"]] / 1e9).round(3).tolist()
     [3.672, 100.0]

@@ -208,13 +208,13 @@ def nl_budget_2026() -> pd.Series:
 
     Examples
     --------
-    >>> from nldtib_forecast.models._trade_drivers import nl_budget_2026
+    >>> from nldtib_forecast.models.trade.drivers import nl_budget_2026
     >>> b = nl_budget_2026()
     >>> round(float(b["budget_growth"]), 3), round(float(b["gdp_share_2026"]), 4)
     (0.145, 0.0277)
     """
     from nldtib_forecast.data import load_nl_defence
-    from nldtib_forecast.models._trade_data import calibration_history
+    from nldtib_forecast.models.trade.history import calibration_history
     from nldtib_forecast.scenarios import get_driver
 
     nl = load_nl_defence()

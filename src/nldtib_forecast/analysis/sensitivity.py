@@ -29,7 +29,7 @@ import pandas as pd
 
 from nldtib_forecast._errors import InputError
 from nldtib_forecast._version import __version__
-from nldtib_forecast.models._discovery import DiscoveryResult, discover_rules
+from nldtib_forecast.analysis.discovery import DiscoveryResult, discover_rules
 
 __all__ = ["sobol_indices", "sobol_estimates", "SensitivityResult", "discover_rules",
            "DiscoveryResult", "resolve_seed"]

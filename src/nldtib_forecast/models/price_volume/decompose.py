@@ -1,7 +1,7 @@
 """The split of aggregate D&S turnover growth into price, volume and net entry.
 
 Private engine of :func:`nldtib_forecast.models.price_volume.decompose_turnover` (its result
-is :class:`~nldtib_forecast.models._turnover_result.TurnoverDecomposition`). The hot path is
+is :class:`~nldtib_forecast.models.price_volume.result.TurnoverDecomposition`). The hot path is
 vectorised over firms, years, domains and bootstrap replicates: firms are matched to their
 previous year through a dense lookup table (no sort), every total is a grouped sum
 (``numpy.bincount`` for the estimate, one sparse matrix product for a block of replicates),
@@ -17,8 +17,8 @@ import pandas as pd
 from scipy import sparse, stats
 
 from nldtib_forecast._errors import InputError, Problem, check_option
-from nldtib_forecast.models._index_numbers import INDEX_METHODS, logmean
-from nldtib_forecast.models._turnover_result import (
+from nldtib_forecast.models.price_volume.index_numbers import INDEX_METHODS, logmean
+from nldtib_forecast.models.price_volume.result import (
     COUNT_COLUMNS,
     FLOAT_COLUMNS,
     SPLITS,
