@@ -19,7 +19,7 @@ PUBLIC_MODULES = (
     "nldtib_forecast.survey",
     "nldtib_forecast.scenarios",
     "nldtib_forecast.simulation",
-    "nldtib_forecast.results",
+    "nldtib_forecast.simulation.results",
     "nldtib_forecast.evaluation",
     "nldtib_forecast.plotting",
     "nldtib_forecast.models.price_volume",
@@ -64,7 +64,7 @@ def test_public_api_is_found():
     names = {name for name, _ in PUBLIC}
     assert len(PUBLIC) > 100
     assert "nldtib_forecast.survey.headline_figures" in names
-    assert "nldtib_forecast.results.ScenarioResult.plot" in names
+    assert "nldtib_forecast.simulation.results.ScenarioResult.plot" in names
     assert "nldtib_forecast.models.capacity.CapacityModel.from_survey" in names
 
 

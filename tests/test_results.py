@@ -1,4 +1,5 @@
-"""Tests of nldtib_forecast.results: ScenarioResult statistics, differences, plots, export."""
+"""Tests of nldtib_forecast.results (simulation.results): ScenarioResult statistics,
+differences, plots, export."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from nldtib_forecast import InputError  # noqa: E402
-from nldtib_forecast.results import (  # noqa: E402
+from nldtib_forecast.simulation.results import (  # noqa: E402
     DEFAULT_QUANTILES,
     ResultMetadata,
     ScenarioResult,
@@ -257,7 +258,7 @@ def test_data_hash_detects_changes_and_ignores_copies():
 
 
 def test_data_hash_is_stable_across_processes():
-    code = ("import pandas as pd; from nldtib_forecast.results import data_hash; "
+    code = ("import pandas as pd; from nldtib_forecast.simulation.results import data_hash; "
             "print(data_hash(pd.DataFrame({'year': [2023, 2024, 2025], "
             "'turnover_ds_eur': [7.7e9, 8.0e9, 10.2e9], 'source': ['B24', 'L26', 'L26']})))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

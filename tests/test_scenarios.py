@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nldtib_forecast import InputError, _drivers, _toml
+from nldtib_forecast import InputError
 from nldtib_forecast import scenarios as sc
 from nldtib_forecast.scenarios import (
     BUILTIN_NAMES,
@@ -27,6 +27,8 @@ from nldtib_forecast.scenarios import (
     register_driver,
     save_scenarios,
 )
+from nldtib_forecast.scenarios import registry as _drivers
+from nldtib_forecast.scenarios import toml_io as _toml
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "scenarios" / "example.toml"
 CAPACITY = ("order_certainty", "procurement_lead_time_months", "labour_supply_growth")
@@ -92,7 +94,7 @@ def test_unknown_driver_module_is_imported_on_demand(tmp_path, monkeypatch):
         "register_driver(Driver('test_export_barrier', 'fraction', 0.0, 1.0, 0.2, 'd', 's', "
         "'trade'))\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    # The loader reads the list where the registry lives (nldtib_forecast._drivers).
+    # The loader reads the list where the registry lives (nldtib_forecast.scenarios.registry).
     monkeypatch.setattr(_drivers, "_DRIVER_MODULES", ("not_an_existing_module_xyz",
                                                       "fake_trade_model_xyz"))
     try:

@@ -262,8 +262,8 @@ def load_run_spec(command: str, scenario_path: Path | None, survey_path: Path | 
     the grid of policies x futures (an axis the file does not define takes the built-ins);
     ``current_conditions`` is always among the policies of a grid (the reference).
     """
-    from nldtib_forecast import _toml
     from nldtib_forecast.scenarios import FUTURE_NAMES, POLICY_NAMES, builtin, load_scenarios
+    from nldtib_forecast.scenarios import toml_io as _toml
 
     started = time.perf_counter()
     if population_path is not None and survey_path is None:
@@ -513,8 +513,8 @@ def _versions() -> dict[str, str]:
 def build_report(directory: Path, spec: RunSpec) -> list[str]:
     """Write every file of a run into ``directory`` (which exists and is empty)."""
     from nldtib_forecast import cli, data
-    from nldtib_forecast.results import data_hash
     from nldtib_forecast.scenarios import drivers
+    from nldtib_forecast.simulation.results import data_hash
     from nldtib_forecast.survey import headline_figures
 
     clock = time.perf_counter

@@ -24,7 +24,6 @@ from nldtib_forecast.models.outlook import (
 )
 from nldtib_forecast.models.trade import ExportShareModel
 from nldtib_forecast.models.trade.drivers import builtin_futures, nl_budget_2026
-from nldtib_forecast.results import GRID_SEPARATOR, ScenarioResult
 from nldtib_forecast.scenarios import (
     BASE_YEAR,
     FUTURE_NAMES,
@@ -36,6 +35,7 @@ from nldtib_forecast.scenarios import (
     get_driver,
     policies,
 )
+from nldtib_forecast.simulation.results import GRID_SEPARATOR, ScenarioResult
 
 YEARS = list(range(2026, 2036))
 LEVERS_WITH_IMPROVED = ("order_certainty", "procurement_lead_time_months",

@@ -26,8 +26,8 @@ from nldtib_forecast.models.trade import (
     builtin_scenarios,
     calibration_history,
 )
-from nldtib_forecast.results import ScenarioResult
 from nldtib_forecast.scenarios import Scenario, drivers, load_scenarios, save_scenarios
+from nldtib_forecast.simulation.results import ScenarioResult
 
 RESULTS = Path(__file__).parent / "results"
 YEARS = list(range(2019, 2026))

@@ -54,8 +54,8 @@ from nldtib_forecast.models.capacity.assumptions import (
     _SimulationModel,
 )
 from nldtib_forecast.models.capacity.kernel import DRIVERS, PRIORS, Prior
-from nldtib_forecast.results import ScenarioResult, data_hash
 from nldtib_forecast.scenarios import Scenario, get_driver
+from nldtib_forecast.simulation.results import ScenarioResult, data_hash
 
 __all__ = ["CapacityModel", "PRIORS", "Prior", "DEFAULT_ASSUMPTIONS", "SensitivityResult",
            "DiscoveryResult"]

@@ -47,8 +47,8 @@ from nldtib_forecast.models.outlook.drivers import (
 )
 from nldtib_forecast.models.outlook.kernel import OUTPUT_UNITS, CapacityPart, OutlookKernel
 from nldtib_forecast.models.trade.drivers import TRADE_DRIVERS
-from nldtib_forecast.results import GRID_SEPARATOR, ScenarioResult, _tails, data_hash
 from nldtib_forecast.scenarios import Scenario, get_driver
+from nldtib_forecast.simulation.results import GRID_SEPARATOR, ScenarioResult, _tails, data_hash
 
 __all__ = ["Outlook", "summary_table", "OUTPUT_UNITS", "OUTLOOK_SCENARIOS", "KEY_VARIABLES",
            "SEGMENTS", "outlook_builtins", "grid_scenarios", "binding_constraints", "hindcast",

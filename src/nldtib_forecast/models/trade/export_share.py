@@ -316,7 +316,7 @@ elasticity_prior
         import statsmodels.api as sm
 
         from nldtib_forecast._errors import check_option
-        from nldtib_forecast.results import data_hash
+        from nldtib_forecast.simulation.results import data_hash
 
         check_option("market_response", market_response, MARKET_RESPONSES)
         base_year = check_year(base_year, "base_year")

@@ -12,8 +12,8 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from nldtib_forecast import _toml
 from nldtib_forecast._errors import InputError, check_option
+from nldtib_forecast.scenarios import toml_io as _toml
 
 #: Modules that register drivers at import. When a scenario names an unknown driver, these are
 #: imported (missing ones are skipped) before the name is reported as unknown, so that a file

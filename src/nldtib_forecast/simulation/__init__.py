@@ -51,8 +51,8 @@ from types import MappingProxyType
 import numpy as np
 
 from nldtib_forecast._errors import InputError, check_option
-from nldtib_forecast.results import ResultMetadata, ScenarioResult
 from nldtib_forecast.scenarios import Scenario, _as_dict, _years, builtin, driver_names, get_driver
+from nldtib_forecast.simulation.results import ResultMetadata, ScenarioResult
 
 __all__ = ["simulate", "SimulationContext", "DEFAULT_BLOCK_SIZE", "block_rng",
            "single_threaded_blas"]

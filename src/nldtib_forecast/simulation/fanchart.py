@@ -16,7 +16,7 @@ from nldtib_forecast._errors import InputError
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-    from nldtib_forecast.results import ScenarioResult
+    from nldtib_forecast.simulation.results import ScenarioResult
 
 
 _PERCENT_UNITS = {"fraction", "share", "fraction per year"}

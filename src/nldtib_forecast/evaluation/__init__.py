@@ -40,7 +40,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from nldtib_forecast._backtest_input import (  # noqa: F401 - METHODS is re-exported
+from nldtib_forecast._errors import InputError, check_option
+from nldtib_forecast.evaluation.inputs import (  # noqa: F401 - METHODS is re-exported
     _GAPS,
     METHODS,
     _as_series,
@@ -48,8 +49,7 @@ from nldtib_forecast._backtest_input import (  # noqa: F401 - METHODS is re-expo
     _published_series,
     _segments,
 )
-from nldtib_forecast._errors import InputError, check_option
-from nldtib_forecast._scores import crps_lognormal, crps_normal, crps_sample
+from nldtib_forecast.evaluation.scores import crps_lognormal, crps_normal, crps_sample
 
 __all__ = ["METHODS", "BacktestResult", "BacktestWarning", "backtest", "backtest_published",
            "crps_lognormal", "crps_normal", "crps_sample"]
@@ -345,7 +345,7 @@ def backtest(
                 "gaps": gaps, "arima_order": order}
     _warn_fallbacks(forecasts)
     from nldtib_forecast._version import __version__
-    from nldtib_forecast.results import data_hash
+    from nldtib_forecast.simulation.results import data_hash
 
     metadata = {"source": source, "data_hash": data_hash(values), "version": __version__}
     return BacktestResult(forecasts, _scores(forecasts), segments, settings, metadata,

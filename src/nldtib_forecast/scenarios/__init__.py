@@ -26,8 +26,10 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from nldtib_forecast import _toml
-from nldtib_forecast._drivers import (  # noqa: F401 - re-exported; private names kept for callers
+from nldtib_forecast._errors import InputError, Problem, check_option, key_problem
+from nldtib_forecast._version import __version__
+from nldtib_forecast.scenarios import toml_io as _toml
+from nldtib_forecast.scenarios.registry import (  # noqa: F401 - re-exported; private names kept for callers
     _DRIVER_MODULES,
     _LOADED,
     _REGISTRY,
@@ -40,8 +42,6 @@ from nldtib_forecast._drivers import (  # noqa: F401 - re-exported; private name
     get_driver,
     register_driver,
 )
-from nldtib_forecast._errors import InputError, Problem, check_option, key_problem
-from nldtib_forecast._version import __version__
 
 __all__ = [
     "Driver", "register_driver", "get_driver", "drivers", "driver_names",
