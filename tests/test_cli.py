@@ -513,7 +513,7 @@ def test_run_with_survey_file_has_no_banner_and_no_microdata(tmp_path):
 
 
 def test_run_interrupted_leaves_nothing(tmp_path, monkeypatch, capsys):
-    from nldtib_forecast import _report
+    from nldtib_forecast.report import run as _report
 
     def interrupted(directory, spec):
         (directory / "partial.csv").write_text("x")
@@ -655,7 +655,7 @@ def test_run_with_population_weights_the_respondents(population_run, respondent_
 def test_report_with_population_and_propensity(respondent_files, tmp_path, monkeypatch):
     """``report --survey --population --weighting``: the spec the report is built from (the
     files themselves are those of ``run``, checked above)."""
-    from nldtib_forecast import _report
+    from nldtib_forecast.report import run as _report
 
     resp, counts = respondent_files
     seen = []
@@ -716,7 +716,8 @@ def test_population_without_survey_is_a_usage_error(command, tmp_path, capsys):
 
 
 def test_load_run_spec_population_without_survey():
-    from nldtib_forecast import InputError, _report
+    from nldtib_forecast import InputError
+    from nldtib_forecast.report import run as _report
 
     with pytest.raises(InputError, match="--survey"):
         _report.load_run_spec("report", None, None, 10, 0, 1, False,

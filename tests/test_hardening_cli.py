@@ -28,8 +28,9 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from nldtib_forecast import InputError, _report, cli, simulation
+from nldtib_forecast import InputError, cli, simulation
 from nldtib_forecast.cli import main
+from nldtib_forecast.report import run as _report
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "scenarios" / "example.toml"
 POSIX = pytest.mark.skipif(os.name == "nt", reason="POSIX signals")
@@ -751,9 +752,9 @@ def test_random_command_lines(argv, scenario, failure, monkeypatch):
 def test_read_options_reach_the_reader_and_the_reproduce_line(tmp_path, monkeypatch):
     """A Dutch-locale export (``;`` and decimal comma) is read with --read-option, and the
     error for it says so; --no-plausibility lifts the bounds."""
-    from nldtib_forecast import _report
     from nldtib_forecast.cli import main
     from nldtib_forecast.data import synthetic_survey
+    from nldtib_forecast.report import run as _report
 
     s = synthetic_survey(seed=0)
     path = tmp_path / "nl.csv"
@@ -791,3 +792,21 @@ def test_read_options_hint_on_the_command_line(tmp_path, capsys):
     assert "--read-option sep=';' --read-option decimal=," in err
     assert main(["report", "--out", str(tmp_path / "y"), "--read-option", "sep=;"]) == 2
     assert main(["report", "--out", str(tmp_path / "y"), "--read-option", "nokey"]) == 2
+
+
+def test_a_signal_inside_a_c_callback_prints_nothing(capsys):
+    """A signal handled while Python runs a callback from C (here a weakref callback) cannot
+    raise there; the guard remembers it and keeps the 'Exception ignored' noise off stderr."""
+    import weakref
+
+    class Thing:
+        pass
+
+    with cli._SignalGuard() as guard:
+        thing = Thing()
+        ref = weakref.ref(thing, lambda ref: guard._handle(signal.SIGINT, None))  # noqa: F841
+        del thing  # the callback runs from C and raises _Interrupted: unraisable
+        assert guard.received == signal.SIGINT
+        with pytest.raises(KeyboardInterrupt):
+            cli._raise_if_interrupted()
+    assert capsys.readouterr().err == ""

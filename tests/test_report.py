@@ -1,5 +1,5 @@
 """Tests of the report builder behind ``nldtib-forecast run`` and ``report``
-(nldtib_forecast._report, nldtib_forecast._report_html): the HTML report's content, its
+(nldtib_forecast.report.run, nldtib_forecast.report.html): the HTML report's content, its
 self-containment and escaping, the generic tables and the disclosure control of the turnover
 decomposition."""
 
@@ -13,8 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nldtib_forecast import __version__, _report
+from nldtib_forecast import __version__
 from nldtib_forecast.cli import main
+from nldtib_forecast.report import run as _report
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "scenarios" / "example.toml"
 EVIL = """

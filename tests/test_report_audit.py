@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from nldtib_forecast import InputError
-from nldtib_forecast._report_audit import disclosure_audit, summary_tables
 from nldtib_forecast.data import synthetic_survey
+from nldtib_forecast.report.audit import disclosure_audit, summary_tables
 from nldtib_forecast.survey import survey_total
 
 
@@ -35,7 +35,7 @@ def test_a_recoverable_cell_stops_the_report():
 
 
 def test_the_report_audits_what_it_publishes():
-    from nldtib_forecast._report_tables import survey_summary
+    from nldtib_forecast.report.tables import survey_summary
 
     s = synthetic_survey(seed=0)
     summary = survey_summary(s)

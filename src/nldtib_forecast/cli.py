@@ -35,29 +35,65 @@ number (130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP).
 from __future__ import annotations
 
 import argparse
-import contextlib
-import json
-import os
-import re
-import shutil
 import signal
 import sys
-import tempfile
-import threading
 import time
-import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from nldtib_forecast._errors import InputError
-from nldtib_forecast._report import DEFAULT_DRAWS, survey_summary
 from nldtib_forecast._version import __version__
+from nldtib_forecast.report.io import (  # noqa: F401  (some are reached through cli in tests)
+    _CORE_TIME,
+    _FIXED_XML_TIME,
+    _FIXED_ZIP_TIME,
+    _PLAIN_NUMBER,
+    _WAIT_POLL,
+    _WINDOWS_LOCK_OFFSET,
+    FORMULA_START,
+    PROG,
+    _atomic_file,
+    _check_file_target,
+    _check_out_dir,
+    _clean_stale_directories,
+    _excel_safe,
+    _excel_text,
+    _formula_like,
+    _frame_for_export,
+    _handled_signals,
+    _Interrupted,
+    _is_report_dir,
+    _is_text_dtype,
+    _lock_owner,
+    _missing_parents,
+    _neutral_frame,
+    _neutral_index,
+    _neutral_series,
+    _neutralise_sheet,
+    _normalise_xlsx,
+    _OutLock,
+    _output_committed,
+    _pid_alive,
+    _raise_if_interrupted,
+    _remove,
+    _same_file,
+    _sheet_cells,
+    _SignalGuard,
+    _signals_deferred,
+    _stale_temporaries,
+    _temp_prefix,
+    _try_lock,
+    _write_directory,
+    _write_table,
+    _write_workbook,
+    neutralise_text,
+)
+from nldtib_forecast.report.run import DEFAULT_DRAWS, survey_summary
 
 __all__ = ["main", "build_parser", "survey_summary"]
 
-PROG = "nldtib-forecast"
 _TABLE_FORMATS = (".csv", ".xlsx")
 _WEIGHTING = ("cells", "propensity")
 
@@ -277,537 +313,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# --------------------------------------------------------------------------- formula injection
-#: A text cell starting with one of these is read as a formula by spreadsheet programs (OWASP,
-#: "CSV injection"): it is written as text.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-
-
-def _formula_like(text: str) -> bool:
-    """Whether a spreadsheet could read ``text`` as a formula (a plain number such as ``-0.5``
-    is a number, not a formula)."""
-    return (len(text) > 1 and text.startswith(FORMULA_START)
-            and _PLAIN_NUMBER.fullmatch(text) is None)
-
-
-def neutralise_text(value: object) -> object:
-    """``value`` as a CSV cell: text that a spreadsheet would run as a formula gets a leading
-    single quote (OWASP), and a carriage return inside text becomes a line feed (which the
-    CSV writer quotes: a bare carriage return would start a new row in a spreadsheet);
-    anything else, numbers included, is returned unchanged.
-
-    >>> neutralise_text("=1+2"), neutralise_text("@SUM(A1)"), neutralise_text("-0.5")
-    ("'=1+2", "'@SUM(A1)", '-0.5')
-    """
-    if isinstance(value, str):
-        if _formula_like(value):
-            value = "'" + value
-        if "\r" in value:
-            value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return value
-
-
-def _is_text_dtype(dtype: object) -> bool:
-    return pd.api.types.is_object_dtype(dtype) or isinstance(
-        dtype, (pd.StringDtype, pd.CategoricalDtype))
-
-
-def _neutral_series(col: pd.Series) -> pd.Series:
-    """``col`` with its formula-like text cells neutralised (the same object if none is)."""
-    if not _is_text_dtype(col.dtype):
-        return col
-    values = col.astype(object) if isinstance(col.dtype, pd.CategoricalDtype) else col
-    try:
-        risky = {v: neutralise_text(v) for v in pd.unique(values.dropna())
-                 if isinstance(v, str) and neutralise_text(v) != v}
-    except TypeError:  # unhashable cells (lists, dicts): one by one
-        out = values.astype(object).map(neutralise_text)
-        return col if out.equals(values.astype(object)) else out
-    if not risky:
-        return col
-    out = values.astype(object)
-    mask = out.isin(list(risky)).to_numpy()
-    out[mask] = [risky[v] for v in out[mask]]
-    return out
-
-
-def _neutral_index(index: pd.Index) -> pd.Index:
-    if isinstance(index, pd.MultiIndex):
-        levels = [_neutral_index(index.get_level_values(i)) for i in range(index.nlevels)]
-        return pd.MultiIndex.from_arrays(levels, names=[neutralise_text(n) for n in index.names])
-    if _is_text_dtype(index.dtype) and any(neutralise_text(v) != v for v in index
-                                           if isinstance(v, str)):
-        index = pd.Index([neutralise_text(v) for v in index], dtype=object, name=index.name)
-    name = neutralise_text(index.name)
-    return index if name == index.name else index.rename(name)
-
-
-def _neutral_frame(df: pd.DataFrame, index: bool) -> pd.DataFrame:
-    """``df`` for a CSV file: every text cell (and header) that could run as a formula in a
-    spreadsheet neutralised; numeric cells are left alone."""
-    out = df
-    for i in range(df.shape[1]):
-        col = df.iloc[:, i]
-        new = _neutral_series(col)
-        if new is not col:
-            if out is df:
-                out = df.copy()
-            out.isetitem(i, new)
-    columns = _neutral_index(df.columns)
-    if not columns.equals(df.columns) or columns.names != df.columns.names:
-        out = out.copy() if out is df else out
-        out.columns = columns
-    if index:
-        rows = _neutral_index(df.index)
-        if not rows.equals(df.index) or rows.names != df.index.names:
-            out = out.copy() if out is df else out
-            out.index = rows
-    return out
-
-
-def _sheet_cells(sheet) -> Iterator:
-    cells = getattr(sheet, "_cells", None)  # openpyxl's cell store: much faster than iter_rows
-    if isinstance(cells, dict):
-        return iter(list(cells.values()))
-    return (cell for row in sheet.iter_rows() for cell in row)  # pragma: no cover
-
-
-def _neutralise_sheet(sheet) -> None:
-    """No cell of ``sheet`` is a formula or an error value: text that openpyxl would store as
-    one (a leading ``=``, ``#N/A``) is stored as text, and formula-like text gets Excel's quote
-    prefix, so that it stays text when the cell is edited."""
-    for cell in _sheet_cells(sheet):
-        value = cell.value
-        if isinstance(value, str) and (cell.data_type in ("f", "e") or _formula_like(value)):
-            cell.data_type = "s"
-            cell.quotePrefix = True
-
-
-# --------------------------------------------------------------------------- writing tables
-def _frame_for_export(df: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
-    """Whether the index carries information (write it) or is a plain row number."""
-    plain = isinstance(df.index, pd.RangeIndex) and df.index.name is None
-    return df, not plain
-
-
-def _write_table(df: pd.DataFrame, path: Path, sheet_name: str = "data") -> None:
-    """Write a table as CSV or as a one-sheet workbook, by the extension of ``path``; text
-    cells that a spreadsheet could run as formulas are neutralised (:func:`neutralise_text`,
-    :func:`_neutralise_sheet`)."""
-    frame, index = _frame_for_export(df)
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        _neutral_frame(frame, index).to_csv(path, index=index, lineterminator="\n")
-    elif suffix == ".xlsx":
-        _write_workbook({sheet_name: frame}, path)
-    else:  # pragma: no cover - guarded by the parser
-        raise InputError(f"unsupported file extension {suffix!r}; use .csv or .xlsx")
-
-
-def _excel_text(value: object) -> object:
-    """Characters a workbook cannot hold (control characters) shown as ``\\xNN``."""
-    if isinstance(value, str):
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-        if ILLEGAL_CHARACTERS_RE.search(value):
-            return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group(0)):02x}", value)
-    return value
-
-
-def _excel_safe(df: pd.DataFrame) -> pd.DataFrame:
-    """Excel cannot store timezone-aware datetimes, nor control characters in text."""
-    out = df.copy()
-    for i in range(out.shape[1]):
-        col = out.iloc[:, i]
-        if isinstance(col.dtype, pd.DatetimeTZDtype):
-            out.isetitem(i, col.dt.tz_localize(None))
-        elif _is_text_dtype(col.dtype):
-            values = col.astype(object)
-            try:
-                bad = [v for v in pd.unique(values.dropna()) if _excel_text(v) is not v]
-            except TypeError:  # unhashable cells
-                bad = [None]
-            if bad:
-                out.isetitem(i, values.map(_excel_text))
-    if _is_text_dtype(out.columns.dtype) and not isinstance(out.columns, pd.MultiIndex):
-        out.columns = pd.Index([_excel_text(c) for c in out.columns], dtype=object)
-    if _is_text_dtype(out.index.dtype) and not isinstance(out.index, pd.MultiIndex):
-        out.index = pd.Index([_excel_text(v) for v in out.index], dtype=object,
-                             name=_excel_text(out.index.name))
-    return out
-
-
-def _write_workbook(sheets: dict[str, pd.DataFrame], path: Path) -> None:
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        for name, df in sheets.items():
-            frame, index = _frame_for_export(df)
-            _excel_safe(frame).to_excel(writer, sheet_name=name[:31], index=index)
-        for sheet in writer.book.worksheets:
-            _neutralise_sheet(sheet)
-    _normalise_xlsx(path)
-
-
-_FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-_FIXED_XML_TIME = "1980-01-01T00:00:00Z"
-_CORE_TIME = re.compile(
-    r"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)"
-)
-
-
-def _normalise_xlsx(path: Path) -> None:
-    """Drop the time stamps openpyxl writes, so equal content gives equal bytes."""
-    with zipfile.ZipFile(path) as src:
-        entries = [(info, src.read(info.filename)) for info in src.infolist()]
-    tmp = path.with_name(path.name + ".norm")
-    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as dst:
-        for info, payload in entries:
-            if info.filename == "docProps/core.xml":
-                text = _CORE_TIME.sub(
-                    lambda m: f"{m.group(1)}{_FIXED_XML_TIME}{m.group(3)}",
-                    payload.decode("utf-8"),
-                )
-                payload = text.encode("utf-8")
-            fixed = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, payload)
-    os.replace(tmp, path)
-
-
-# --------------------------------------------------------------------------- signals
-class _Interrupted(KeyboardInterrupt):
-    """A run stopped by SIGINT, SIGTERM or SIGHUP: handled like Ctrl-C."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = int(signum)
-
-
-def _handled_signals() -> list[int]:
-    return [getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
-            if hasattr(signal, name)]
-
-
-class _SignalGuard:
-    """While a command runs, SIGINT, SIGTERM and SIGHUP raise :class:`_Interrupted` (so that
-    every ``finally`` clean-up runs, as for Ctrl-C), and each is remembered: even if library
-    code swallowed the exception, nothing is moved into place after a signal. Signals that
-    are ignored when the command starts (``nohup``, background jobs) stay ignored.
-
-    During the move into place and the clean-up (:func:`_signals_deferred`) a signal is only
-    remembered; once the output is in place (:func:`_output_committed`) it no longer stops
-    the run.
-    """
-
-    def __init__(self) -> None:
-        self.received: int | None = None
-        self.deferring = 0
-        self.finished = False
-        self._previous: dict[int, object] = {}
-        self._outer: _SignalGuard | None = None
-
-    def __enter__(self) -> _SignalGuard:
-        global _GUARD
-        self._outer, _GUARD = _GUARD, self
-        if threading.current_thread() is threading.main_thread():
-            for signum in _handled_signals():
-                try:
-                    if signal.getsignal(signum) is signal.SIG_IGN:
-                        continue
-                    self._previous[signum] = signal.signal(signum, self._handle)
-                except (ValueError, OSError):  # pragma: no cover - not settable here
-                    pass
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        global _GUARD
-        for signum, previous in self._previous.items():
-            try:
-                signal.signal(signum, previous if previous is not None else signal.SIG_DFL)
-            except (ValueError, OSError, TypeError):  # pragma: no cover
-                pass
-        _GUARD = self._outer
-
-    def _handle(self, signum: int, frame: object) -> None:
-        if self.received is None:
-            self.received = int(signum)
-        if self.deferring or self.finished:
-            return
-        raise _Interrupted(self.received)
-
-
-_GUARD: _SignalGuard | None = None
-
-
-@contextlib.contextmanager
-def _signals_deferred() -> Iterator[None]:
-    """A section that a signal does not interrupt (it is remembered)."""
-    guard = _GUARD
-    if guard is None:
-        yield
-        return
-    guard.deferring += 1
-    try:
-        yield
-    finally:
-        guard.deferring -= 1
-
-
-def _raise_if_interrupted() -> None:
-    """Raise :class:`_Interrupted` if a signal came, even if its exception was swallowed."""
-    guard = _GUARD
-    if guard is not None and guard.received is not None and not guard.finished:
-        raise _Interrupted(guard.received)
-
-
-def _output_committed() -> None:
-    """The new output is in place: a signal from now on no longer stops the run."""
-    if _GUARD is not None:
-        _GUARD.finished = True
-
-
-# --------------------------------------------------------------------------- temporaries
-def _pid_alive(pid: int) -> bool:
-    """Whether process ``pid`` exists (a process of another user counts)."""
-    if pid <= 0:
-        return False
-    if pid == os.getpid():
-        return True
-    if os.name == "nt":  # pragma: no cover - Windows: os.kill(pid, 0) would end the process
-        import ctypes
-
-        kernel32 = ctypes.windll.kernel32
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-        if not handle:
-            return kernel32.GetLastError() == 5  # ERROR_ACCESS_DENIED: it exists
-        try:
-            code = ctypes.c_ulong()
-            if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
-                return True
-            return code.value == 259  # STILL_ACTIVE
-        finally:
-            kernel32.CloseHandle(handle)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except OSError:  # pragma: no cover
-        return False
-    return True
-
-
-def _temp_prefix(name: str, kind: str) -> str:
-    """Prefix of the temporary files and directories of this process for target ``name``:
-    ``.NAME.tmp-PID-`` (the new output) or ``.NAME.old-PID-`` (the output it replaces)."""
-    return f".{name}.{kind}-{os.getpid()}-"
-
-
-def _stale_temporaries(parent: Path, name: str, suffix: str = "", *,
-                       without_pid: bool = False, own: bool = False
-                       ) -> list[tuple[Path, str]]:
-    """Temporary files or directories for target ``name`` in ``parent`` whose process is
-    gone: ``(path, kind)``, kind ``"tmp"`` or ``"old"``. ``without_pid``: also those named by
-    versions without the process id; ``own``: also this process's (safe under the lock)."""
-    pattern = re.compile(re.escape(f".{name}.") + r"(tmp|old)-(?:(\d+)-)?[a-z0-9_]+"
-                         + re.escape(suffix))
-    found = []
-    try:
-        entries = sorted(parent.iterdir())
-    except OSError:
-        return []
-    for entry in entries:
-        match = pattern.fullmatch(entry.name)
-        if match is None:
-            continue
-        if match.group(2) is None:
-            if not without_pid:
-                continue
-        else:
-            pid = int(match.group(2))
-            if pid == os.getpid() and not own:
-                continue
-            if pid != os.getpid() and _pid_alive(pid):
-                continue
-        found.append((entry, match.group(1)))
-    return found
-
-
-def _remove(path: Path) -> None:
-    try:
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            path.unlink()
-    except OSError:
-        pass
-
-
-def _clean_stale_directories(target: Path) -> None:
-    """Remove the temporary directories that dead runs left next to ``target``. If one died
-    while moving its output into place (``target`` gone, the previous output still in its
-    ``.old-`` directory), the previous output is put back first."""
-    stale = _stale_temporaries(target.parent, target.name, without_pid=True, own=True)
-    olds = [path for path, kind in stale if kind == "old" and path.is_dir()]
-    if olds and not os.path.lexists(target):
-        newest = max(olds, key=lambda p: p.stat().st_mtime)
-        os.replace(newest, target)
-        stale = [(p, k) for p, k in stale if p != newest]
-    for path, _kind in stale:
-        _remove(path)
-
-
-def _check_file_target(path: Path) -> Path:
-    """The directory ``path`` will be written in; an error if it cannot be."""
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise InputError(f"argument --out: directory {str(parent)!r} does not exist")
-    if path.is_dir():
-        raise InputError(f"argument --out: {str(path)!r} is a directory")
-    return parent
-
-
-def _atomic_file(path: Path, write: Callable[[Path], None]) -> None:
-    """Write ``path`` through a temporary file in the same directory, then rename it.
-
-    The temporary file, ``.NAME.tmp-PID-XXXX.EXT``, is removed on any failure or signal; those
-    of dead processes are removed by the next write of the same file.
-    """
-    path = Path(path)
-    parent = _check_file_target(path)
-    for stale, _kind in _stale_temporaries(parent, path.name, path.suffix):
-        _remove(stale)
-    fd, tmp_name = tempfile.mkstemp(prefix=_temp_prefix(path.name, "tmp"), suffix=path.suffix,
-                                    dir=parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    done = False
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; give it normal permissions
-        with _signals_deferred():
-            _raise_if_interrupted()
-            os.replace(tmp, path)
-            done = True
-            _output_committed()
-    finally:
-        with _signals_deferred():
-            if not done:
-                with contextlib.suppress(OSError):
-                    tmp.unlink()
-
-
-# --------------------------------------------------------------------------- the lock
-try:  # POSIX
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
-try:  # Windows
-    import msvcrt
-except ImportError:
-    msvcrt = None  # type: ignore[assignment]
-
-#: Windows locks a byte range: one byte far past the process id written at the start.
-_WINDOWS_LOCK_OFFSET = 1 << 20
-#: Seconds between two attempts to take the lock with ``--wait``.
-_WAIT_POLL = 0.2
-
-
-def _try_lock(fd: int) -> bool:
-    """Take the exclusive lock of the open file ``fd`` without blocking; False if another
-    process holds it. Released by the system when the file is closed or the process dies."""
-    if fcntl is not None:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except (BlockingIOError, PermissionError):
-            return False
-        except OSError as err:  # a file system without locks (some network file systems)
-            import errno
-
-            if err.errno in (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL):
-                return True
-            raise
-        return True
-    if msvcrt is not None:  # pragma: no cover - Windows
-        os.lseek(fd, _WINDOWS_LOCK_OFFSET, os.SEEK_SET)
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
-        return True
-    return True  # pragma: no cover - no locking on this platform
-
-
-def _same_file(fd: int, path: Path) -> bool:
-    try:
-        a, b = os.fstat(fd), os.stat(path)
-    except OSError:
-        return False
-    return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
-
-
-def _lock_owner(path: Path) -> int | None:
-    try:
-        text = path.read_text(encoding="ascii", errors="replace").strip()
-    except OSError:
-        return None
-    return int(text) if text.isdigit() else None
-
-
-class _OutLock:
-    """The lock of an output directory: ``.DIR.lock`` next to it, holding the process id of
-    the run writing ``DIR``, locked (``flock``, or ``msvcrt.locking`` on Windows) while it
-    runs. The lock of a process that died is free: the system releases it."""
-
-    def __init__(self, target: Path, shown: str) -> None:
-        self.path = target.parent / f".{target.name}.lock"
-        self.shown = shown
-        self.fd: int | None = None
-
-    def acquire(self, wait: bool = False, quiet: bool = True) -> None:
-        announced = False
-        while True:
-            fd: int | None = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-            locked = False
-            try:
-                locked = _try_lock(fd)  # type: ignore[arg-type]
-                # the previous holder may have removed the file just before we locked it
-                if locked and _same_file(fd, self.path):  # type: ignore[arg-type]
-                    os.ftruncate(fd, 0)  # type: ignore[arg-type]
-                    os.lseek(fd, 0, os.SEEK_SET)  # type: ignore[arg-type]
-                    os.write(fd, f"{os.getpid()}\n".encode("ascii"))  # type: ignore[arg-type]
-                    self.fd, fd = fd, None
-                    return
-            finally:
-                if fd is not None:
-                    os.close(fd)
-            if locked:
-                continue  # lock the file now at the path
-            owner = _lock_owner(self.path)
-            who = f" (pid {owner})" if owner is not None else ""
-            if not wait:
-                raise InputError(f"argument --out: another nldtib-forecast run{who} is writing "
-                                 f"{self.shown!r}; wait for it to finish, or use --wait")
-            if not announced and not quiet:
-                print(f"{PROG}: waiting for the run{who} writing {self.shown!r}",
-                      file=sys.stderr, flush=True)
-                announced = True
-            time.sleep(_WAIT_POLL)
-
-    def release(self) -> None:
-        fd, self.fd = self.fd, None
-        if fd is None:
-            return
-        if os.name == "nt":  # pragma: no cover - an open file cannot be removed on Windows
-            os.close(fd)
-            with contextlib.suppress(OSError):
-                os.unlink(self.path)
-            return
-        with contextlib.suppress(OSError):  # still locked: a waiting run opens a new file
-            os.unlink(self.path)
-        os.close(fd)
 
 
 # --------------------------------------------------------------------------- data commands
@@ -831,127 +336,11 @@ def _cmd_data(args: argparse.Namespace) -> int:
     return 0
 
 
-# --------------------------------------------------------------------------- run and report
-def _is_report_dir(path: Path) -> bool:
-    """Whether ``path`` holds a report written by this command (its manifest says so)."""
-    try:
-        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(manifest, dict) and manifest.get("library") == "nldtib_forecast"
 
-
-def _missing_parents(path: Path) -> list[Path]:
-    missing = []
-    for parent in path.parents:
-        if parent.exists():
-            break
-        missing.append(parent)
-    return missing
-
-
-def _check_out_dir(out: Path, overwrite: bool) -> Path:
-    """The absolute output directory; an error if it may not be written."""
-    target = Path(os.path.abspath(out))
-    if target.exists():
-        if not target.is_dir():
-            raise InputError(f"argument --out: {str(out)!r} exists and is not a directory")
-        if any(target.iterdir()):
-            if not overwrite:
-                raise InputError(
-                    f"argument --out: directory {str(out)!r} is not empty; "
-                    "use --overwrite to replace it"
-                )
-            cwd = Path.cwd().resolve()
-            if target.resolve() == cwd or target.resolve() in cwd.parents:
-                raise InputError(
-                    f"argument --out: {str(out)!r} is or contains the current directory; "
-                    "refusing to replace it"
-                )
-            if not _is_report_dir(target):
-                raise InputError(
-                    f"argument --out: {str(out)!r} is not an earlier nldtib-forecast "
-                    "report (no manifest.json); --overwrite only replaces reports"
-                )
-    elif os.path.lexists(target):
-        raise InputError(f"argument --out: {str(out)!r} is a broken symbolic link")
-    return target
-
-
-def _write_directory(target: Path, build: Callable[[Path], list[str]], *,
-                     check: Callable[[], object] | None = None, wait: bool = False,
-                     quiet: bool = True, shown: str | None = None) -> list[str]:
-    """Build a directory in a temporary sibling of ``target`` and move it into place.
-
-    Steps: make the missing parents; take the lock ``.NAME.lock`` next to ``target`` (an
-    :class:`InputError` naming the other run's process id if another run holds it, unless
-    ``wait``); remove what dead runs left (:func:`_clean_stale_directories`); ``check()`` again
-    that ``target`` may be written (it may have changed while waiting); build into
-    ``.NAME.tmp-PID-XXXX``; move it into place (an existing ``target`` is first moved to
-    ``.NAME.old-PID-XXXX``, removed after the move). On any failure, interruption or signal the
-    temporary directory, the lock file and the parents made here are removed, and an existing
-    ``target`` is left as it was.
-    """
-    created: list[Path] = []  # parents made here, outermost first
-    lock = _OutLock(target, shown if shown is not None else str(target))
-    tmp: Path | None = None
-    old: Path | None = None
-    done = False
-    try:
-        for parent in reversed(_missing_parents(target)):
-            try:
-                parent.mkdir()
-            except FileExistsError:  # made by another run just now: not ours to remove
-                continue
-            created.append(parent)
-        lock.acquire(wait=wait, quiet=quiet)
-        _clean_stale_directories(target)
-        if check is not None:
-            check()
-        tmp = Path(tempfile.mkdtemp(prefix=_temp_prefix(target.name, "tmp"), dir=target.parent))
-        files = build(tmp)
-        os.chmod(tmp, 0o755)  # mkdtemp makes it private; give it normal permissions
-        with _signals_deferred():
-            _raise_if_interrupted()  # a signal whose exception some library swallowed
-            emptied = False
-            if target.exists():
-                if any(target.iterdir()):
-                    old = Path(tempfile.mkdtemp(prefix=_temp_prefix(target.name, "old"),
-                                                dir=target.parent))
-                    os.rmdir(old)
-                    os.replace(target, old)
-                else:
-                    os.rmdir(target)
-                    emptied = True
-            try:
-                os.replace(tmp, target)
-            except BaseException:
-                if old is not None:
-                    os.replace(old, target)
-                    old = None
-                elif emptied:
-                    target.mkdir()
-                raise
-            done = True
-            _output_committed()
-    finally:
-        with _signals_deferred():
-            if tmp is not None and os.path.lexists(tmp):
-                shutil.rmtree(tmp, ignore_errors=True)
-            if old is not None and done:
-                shutil.rmtree(old, ignore_errors=True)
-            lock.release()
-            if not done:
-                for parent in reversed(created):
-                    try:
-                        parent.rmdir()
-                    except OSError:
-                        break
-    return files
 
 
 def _cmd_run_or_report(args: argparse.Namespace) -> int:
-    from nldtib_forecast import _report
+    from nldtib_forecast.report import run as _report
 
     started = time.perf_counter()
     target = _check_out_dir(args.out, args.overwrite)

@@ -74,7 +74,7 @@ def _img(png: bytes, caption: str, name: str) -> str:
 
 
 def _summary_html(results: Mapping, level: float, years) -> str:
-    from nldtib_forecast._report_tables import summary_table
+    from nldtib_forecast.report.tables import summary_table
 
     table = summary_table(results, years=years, level=level, key_only=True)
     if table.empty:
@@ -157,7 +157,7 @@ def render_html(*, spec, results: Mapping, tables: Mapping[str, pd.DataFrame],
                 figures: Mapping[str, tuple[bytes, str]], notes: list[str],
                 waterfall_year: int | None, hashes: Mapping[str, str]) -> str:
     """The report as one HTML document (str)."""
-    from nldtib_forecast._report_tables import SUMMARY_LEVEL, SUMMARY_YEARS
+    from nldtib_forecast.report.tables import SUMMARY_LEVEL, SUMMARY_YEARS
 
     title = ("NLDTIB scenario run" if spec.command == "run" else "NLDTIB outlook report")
     out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',

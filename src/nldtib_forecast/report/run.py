@@ -3,7 +3,7 @@
 :func:`build_report` runs the models on a survey and a set of scenarios (:func:`_run_models`),
 and writes into a directory: tidy CSV tables, one Excel workbook with a sheet per table, PNG
 fan charts and the turnover waterfall, a self-contained HTML report
-(:mod:`nldtib_forecast._report_html`), ``README.txt``, ``manifest.json`` (everything needed to
+(:mod:`nldtib_forecast.report.html`), ``README.txt``, ``manifest.json`` (everything needed to
 reproduce the run; identical for identical inputs and seed) and ``timing.json`` (durations,
 the only file that changes between identical runs).
 
@@ -31,10 +31,14 @@ import numpy as np
 import pandas as pd
 
 from nldtib_forecast._errors import InputError
-from nldtib_forecast._report_tables import (
+from nldtib_forecast._version import __version__
+from nldtib_forecast.report.io import _write_table, _write_workbook
+from nldtib_forecast.report.tables import (  # noqa: F401  (KEY_VARIABLES: documented here)
+    KEY_VARIABLES,
     SUMMARY_LEVEL,
     constraints_table,
     decomposition_table,
+    key_variables,
     models_table,
     policy_effects_table,
     priors_table,
@@ -43,7 +47,6 @@ from nldtib_forecast._report_tables import (
     summary_table,
     survey_summary,
 )
-from nldtib_forecast._version import __version__
 
 __all__ = ["build_report", "load_run_spec", "write_timing", "default_scenarios", "RunSpec",
            "survey_summary", "summary_table", "results_table", "scenario_table",
@@ -53,14 +56,6 @@ __all__ = ["build_report", "load_run_spec", "write_timing", "default_scenarios",
 HORIZON = 2035
 #: Default Monte Carlo draws of ``run`` and ``report``.
 DEFAULT_DRAWS = 1000
-#: Variables drawn as fan charts and shown in the HTML summary, per model (in this order);
-#: a model not listed shows its first four variables.
-KEY_VARIABLES: dict[str, tuple[str, ...]] = {
-    "outlook": ("turnover_nominal_eur", "demand_eur", "capacity_eur", "utilisation",
-                "unmet_demand_eur", "export_share", "fte_required"),
-}
-
-
 # --------------------------------------------------------------------------------- the models
 #: The reference policy of the policy effects; always run with a grid.
 REFERENCE_POLICY = "current_conditions"
@@ -94,14 +89,6 @@ def _run_models(survey: pd.DataFrame, scenarios: Mapping, horizon: int, n_draws:
                                           futures=[scenarios[f] for f in futures])}
     return {"outlook": model.simulate(plain, horizon=horizon, n_draws=n_draws, seed=seed,
                                       n_jobs=n_jobs, progress=progress)}
-
-
-def key_variables(model: str, result) -> list[str]:
-    """The variables of ``result`` drawn as fan charts."""
-    wanted = KEY_VARIABLES.get(model)
-    if wanted is None:
-        return list(result.variables[:4])
-    return [v for v in wanted if v in result.variables]
 
 
 # --------------------------------------------------------------------------------- inputs
@@ -512,7 +499,7 @@ def _versions() -> dict[str, str]:
 
 def build_report(directory: Path, spec: RunSpec) -> list[str]:
     """Write every file of a run into ``directory`` (which exists and is empty)."""
-    from nldtib_forecast import cli, data
+    from nldtib_forecast import data
     from nldtib_forecast.scenarios import drivers
     from nldtib_forecast.simulation.results import data_hash
     from nldtib_forecast.survey import headline_figures
@@ -538,7 +525,7 @@ def build_report(directory: Path, spec: RunSpec) -> list[str]:
                           "turnover decomposition")
     # every additive figure published from the microdata, audited together: the report is
     # not written when a suppressed figure could be recovered from the others
-    from nldtib_forecast._report_audit import disclosure_audit, summary_tables
+    from nldtib_forecast.report.audit import disclosure_audit, summary_tables
 
     spec.disclosure = disclosure_audit(summary_tables(summary, headline))
     tables: dict[str, pd.DataFrame] = {}
@@ -609,8 +596,8 @@ def build_report(directory: Path, spec: RunSpec) -> list[str]:
                  "audit": "audit.csv"}
     for key, name in csv_names.items():
         if key in tables:
-            cli._write_table(tables[key], directory / name)
-    cli._write_workbook(tables, directory / "nldtib_report.xlsx")
+            _write_table(tables[key], directory / name)
+    _write_workbook(tables, directory / "nldtib_report.xlsx")
     for name, (png, _caption) in figures.items():
         (directory / name).write_bytes(png)
     (directory / "scenarios.toml").write_text(spec.scenario_text, encoding="utf-8",
@@ -618,7 +605,7 @@ def build_report(directory: Path, spec: RunSpec) -> list[str]:
     spec.timing["write_tables"] = clock() - t0
 
     t0 = clock()
-    from nldtib_forecast._report_html import render_html
+    from nldtib_forecast.report.html import render_html
 
     hashes = {"survey": data_hash(survey), "published": data_hash(published)}
     html = render_html(spec=spec, results=results, tables=tables, figures=figures,

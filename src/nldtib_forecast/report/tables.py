@@ -17,10 +17,21 @@ SUMMARY_YEARS: tuple[int, ...] = (2030, 2035)
 SUMMARY_LEVEL = 0.9
 
 
-def key_variables(model: str, result) -> list[str]:
-    from nldtib_forecast._report import key_variables as _key
+#: Variables drawn as fan charts and shown in the HTML summary, per model (in this order);
+#: a model not listed shows its first four variables.
+KEY_VARIABLES: dict[str, tuple[str, ...]] = {
+    "outlook": ("turnover_nominal_eur", "demand_eur", "capacity_eur", "utilisation",
+                "unmet_demand_eur", "export_share", "fte_required"),
+}
 
-    return _key(model, result)
+
+
+def key_variables(model: str, result) -> list[str]:
+    """The variables of ``result`` drawn as fan charts."""
+    wanted = KEY_VARIABLES.get(model)
+    if wanted is None:
+        return list(result.variables[:4])
+    return [v for v in wanted if v in result.variables]
 
 
 def survey_summary(survey: pd.DataFrame, seed: int | None = None,

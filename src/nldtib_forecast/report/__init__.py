@@ -1,0 +1,15 @@
+"""The report: what ``nldtib-forecast run`` and ``report`` write (private package).
+
+:mod:`~nldtib_forecast.report.run`
+    reads and checks the inputs (:func:`~nldtib_forecast.report.run.load_run_spec`) and builds
+    the report (:func:`~nldtib_forecast.report.run.build_report`): tables, charts, the
+    workbook, the HTML page, ``README.txt`` and ``manifest.json``
+:mod:`~nldtib_forecast.report.tables`, :mod:`~nldtib_forecast.report.html`
+    the tables and the HTML page
+:mod:`~nldtib_forecast.report.audit`
+    the joint disclosure audit of every additive figure the report publishes
+:mod:`~nldtib_forecast.report.io`
+    writers that cannot run code, atomic files and directories, the output lock, signals
+
+The command line (:mod:`nldtib_forecast.cli`) parses arguments and calls these.
+"""
