@@ -730,3 +730,31 @@ def test_one_year_rule_in_tables_and_models(survey):
             CapacityModel.from_survey(survey, year=bad)
         with pytest.raises(InputError, match="argument 'year'"):
             estimate_pass_through(survey, year=bad)
+
+
+def test_one_level_rule_everywhere(survey):
+    """Every ``level`` argument follows check_level: text, percentages and booleans are
+    InputErrors naming the argument (before, several raised TypeError on "0.9")."""
+    from nldtib_forecast.analysis import sobol_indices
+    from nldtib_forecast.models.capacity import CapacityModel
+    from nldtib_forecast.models.pass_through import estimate_pass_through
+    from nldtib_forecast.models.price_volume import decompose_turnover
+    from nldtib_forecast.survey import headline_figures, pe_growth_premium, survey_total
+
+    model = CapacityModel.from_survey(survey)
+    res = model.simulate(["current_conditions", "improved_conditions"], n_draws=50, seed=1)
+    calls = [
+        lambda lv: survey_total(survey, "turnover_ds_eur", level=lv),
+        lambda lv: headline_figures(survey, level=lv, n_replicates=5, pe_replicates=5),
+        lambda lv: pe_growth_premium(survey, level=lv, n_replicates=5),
+        lambda lv: estimate_pass_through(survey, level=lv),
+        lambda lv: decompose_turnover(survey, level=lv, n_replicates=0),
+        lambda lv: res.summary_frame(res.variables[0], level=lv),
+        lambda lv: sobol_indices(lambda x: x[:, 0], [2], n=8, level=lv, seed=1),
+    ]
+    for call in calls:
+        for bad in ("0.9", 95, True, 1.0, 0):
+            with pytest.raises(InputError, match="argument 'level'"):
+                call(bad)
+    with pytest.raises(InputError, match="write 0.95, not 95"):
+        survey_total(survey, "turnover_ds_eur", level=95)

@@ -257,3 +257,33 @@ numpy.random.Generator, got -1 (int)
         return int(value)
     raise InputError(f"argument '{name}': must be None, an integer >= 0 or a "
                      f"numpy.random.Generator, got {_type_text(value)}")
+
+
+def check_level(value: object, name: str = "level") -> float:
+    """A confidence level: a number strictly between 0 and 1, returned as a ``float``.
+
+    The one rule for every ``level`` argument of the package. Booleans, text (``"0.9"``: pass
+    the number) and percentages (``95``: pass ``0.95``) are InputErrors.
+
+    Examples
+    --------
+    >>> check_level(0.9), check_level(np.float32(0.5))
+    (0.9, 0.5)
+    >>> check_level(95)
+    Traceback (most recent call last):
+    ...
+    nldtib_forecast._errors.InputError: argument 'level': must be a number ... write 0.95, not 95
+    """
+    ok = (isinstance(value, Real) and not isinstance(value, bool | np.bool_)
+          and 0 < float(value) < 1)
+    if ok:
+        return float(value)
+    hint = ""
+    number = isinstance(value, Real) and not isinstance(value, bool | np.bool_)
+    if number and 1 < float(value) < 100:
+        hint = f"; write {float(value) / 100:g}, not {value!r}"
+    elif isinstance(value, str):
+        hint = "; pass a number, not text"
+    raise InputError(f"argument '{name}': must be a number strictly between 0 and 1 (0.95 for a "
+                     f"95% interval), got {_type_text(value)}{hint}")
+

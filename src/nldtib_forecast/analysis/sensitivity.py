@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from nldtib_forecast._errors import InputError
+from nldtib_forecast._errors import InputError, check_level
 from nldtib_forecast._version import __version__
 from nldtib_forecast.analysis.discovery import DiscoveryResult, discover_rules
 
@@ -355,8 +355,7 @@ def sobol_indices(func: Callable[[np.ndarray], np.ndarray],
         raise InputError("argument 'factors': give unique factor names, each with >= 1 input")
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2 or n & (n - 1):
         raise InputError(f"argument 'n': must be a power of 2 (>= 2), got {n!r}")
-    if not 0 < level < 1:
-        raise InputError(f"argument 'level': must lie in (0, 1), got {level!r}")
+    level = check_level(level)
     rng, recorded = resolve_seed(seed)
     d = sum(dims)
     base = _qmc("sobol", 2 * d, rng).random_base2(int(math.log2(n)))

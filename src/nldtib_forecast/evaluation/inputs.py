@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from nldtib_forecast._errors import InputError, Problem, check_option
+from nldtib_forecast._errors import InputError, Problem, check_level, check_option
 
 #: Built-in forecasting methods of :func:`backtest`.
 METHODS: tuple[str, ...] = ("naive", "drift", "ets", "arima")
@@ -90,8 +90,7 @@ def _check_args(methods, horizon, min_train, level, gaps, custom, arima_order):
     for arg, value, low in (("horizon", horizon, 1), ("min_train", min_train, 3)):
         if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
             raise InputError(f"argument '{arg}': must be an int >= {low}, got {value!r}")
-    if not isinstance(level, (float, int)) or isinstance(level, bool) or not 0 < level < 1:
-        raise InputError(f"argument 'level': must lie strictly between 0 and 1, got {level!r}")
+    level = check_level(level)
     check_option("gaps", gaps, _GAPS)
     order = tuple(arima_order)
     if len(order) != 3 or not all(isinstance(o, (int, np.integer)) and o >= 0 for o in order):

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from nldtib_forecast._errors import InputError, Problem, check_option, check_year
+from nldtib_forecast._errors import InputError, Problem, check_level, check_option, check_year
 from nldtib_forecast._version import __version__
 
 __all__ = ["estimate_pass_through", "PassThroughResult", "DEFAULT_CONTROLS", "COV_TYPES"]
@@ -404,8 +404,7 @@ def estimate_pass_through(survey, year: int | None = None,
     from nldtib_forecast.survey import SurveyDesign, survey_proportion
 
     cov_type = check_option("cov_type", cov_type, COV_TYPES)
-    if isinstance(level, bool) or not isinstance(level, (int, float)) or not 0 < level < 1:
-        raise InputError(f"argument 'level': must be strictly between 0 and 1, got {level!r}")
+    level = check_level(level)
     if isinstance(controls, str):
         controls = (controls,)
     controls = tuple(controls)

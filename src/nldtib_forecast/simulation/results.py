@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from nldtib_forecast._errors import InputError, Problem, check_option, check_year
+from nldtib_forecast._errors import InputError, Problem, check_level, check_option, check_year
 from nldtib_forecast.simulation.fanchart import (  # noqa: F401 - _tails is used by models.outlook
     _PERCENT_UNITS,
     _fan_chart,
@@ -263,8 +263,7 @@ class ScenarioResult:
         low    improved 2035     1.0    1.0    1.0             1.0   1.0
         high   improved 2035     1.5    1.5    1.5             1.0   1.5
         """
-        if not 0 < level < 1:
-            raise InputError(f"argument 'level': must lie in (0, 1), got {level!r}")
+        level = check_level(level)
         grid = self._grid()
         if not grid:
             raise InputError("policy_effects: the result holds no policies x futures grid "
@@ -458,8 +457,7 @@ class ScenarioResult:
         current_conditions  2028  0.993  0.165   1.002  0.751  1.225
         improved_conditions 2028  0.988  0.180   0.981  0.680  1.308
         """
-        if not 0 < level < 1:
-            raise InputError(f"argument 'level': must lie in (0, 1), got {level!r}")
+        level = check_level(level)
         years = None if year is None else ([year] if isinstance(year, (int, np.integer))
                                            else year)
         sub = self.select(scenario, variable, years)

@@ -35,7 +35,7 @@ import pandas as pd
 from scipy import stats
 from scipy.special import expit, logit
 
-from nldtib_forecast._errors import InputError, Problem, check_option
+from nldtib_forecast._errors import InputError, Problem, check_level, check_option
 from nldtib_forecast.survey._design import SurveyDesign
 
 __all__ = ["survey_total", "survey_mean", "survey_ratio", "survey_proportion"]
@@ -71,10 +71,7 @@ def _column(frame: pd.DataFrame, name: object, argument: str) -> pd.Series:
 
 
 def _check_level(level: float) -> float:
-    if isinstance(level, bool) or not isinstance(level, (int, float)) or not 0 < level < 1:
-        raise InputError(f"argument 'level': must be a number strictly between 0 and 1, got "
-                         f"{level!r}")
-    return float(level)
+    return check_level(level)
 
 
 def _year_mask(design: SurveyDesign, year: object) -> tuple[int | None, np.ndarray]:

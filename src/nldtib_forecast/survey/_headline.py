@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from nldtib_forecast._errors import InputError, check_option, check_seed, check_year
+from nldtib_forecast._errors import InputError, check_level, check_option, check_seed, check_year
 
 __all__ = ["headline_figures", "HEADLINE_INDICATORS"]
 
@@ -194,10 +194,7 @@ def headline_figures(survey, year: int | None = None, level: float = 0.95, *,
     for name, value in (("n_replicates", n_replicates), ("pe_replicates", pe_replicates)):
         if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 2:
             raise InputError(f"argument '{name}': must be an integer >= 2, got {value!r}")
-    if isinstance(level, bool) or not isinstance(level, int | float | np.floating) or \
-            not 0 < level < 1:
-        raise InputError(f"argument 'level': must be a number strictly between 0 and 1, got "
-                         f"{level!r}")
+    level = check_level(level)
     if not isinstance(protect, bool | np.bool_):
         raise InputError(f"argument 'protect': must be True or False, got {protect!r}")
     if not isinstance(growth_by, str):

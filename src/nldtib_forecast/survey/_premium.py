@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from nldtib_forecast._errors import InputError, check_option, check_seed, check_year
+from nldtib_forecast._errors import InputError, check_level, check_option, check_seed, check_year
 from nldtib_forecast._version import __version__
 
 __all__ = ["pe_growth_premium", "PEPremiumResult", "DEFAULT_COVARIATES"]
@@ -349,8 +349,7 @@ def pe_growth_premium(survey, year: int | None = None, *, treatment: str = "pe_b
     check_option("ci", ci, ("normal", "percentile"))
     year = check_year(year, "year", optional=True)
     seed = check_seed(seed, "seed")
-    if not _number(level) or not 0 < level < 1:
-        raise InputError(f"argument 'level': must be in (0, 1), got {level!r}")
+    level = check_level(level)
     if isinstance(n_replicates, bool) or not (isinstance(n_replicates, (int, np.integer))
                                               and n_replicates >= 2):
         raise InputError(f"argument 'n_replicates': must be an integer >= 2, got {n_replicates!r}")

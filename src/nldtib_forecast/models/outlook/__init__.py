@@ -36,7 +36,7 @@ from difflib import get_close_matches
 import numpy as np
 import pandas as pd
 
-from nldtib_forecast._errors import InputError, Problem
+from nldtib_forecast._errors import InputError, Problem, check_level
 from nldtib_forecast.models.capacity.assumptions import _BLOCK_SIZE, DEFAULT_ASSUMPTIONS
 from nldtib_forecast.models.capacity.kernel import DRIVERS as CAPACITY_DRIVERS
 from nldtib_forecast.models.capacity.kernel import PRIORS, Prior
@@ -733,8 +733,7 @@ def hindcast(start: int = 2021, end: int = 2025, *, n_draws: int = 2000,
         raise InputError(f"arguments 'start', 'end': need {first + 2} <= start < end <= "
                          f"{HISTORY_YEARS[-1]} (at least three years of history up to start); "
                          f"got start={start}, end={end}")
-    if not 0 < level < 1:
-        raise InputError(f"argument 'level': must lie in (0, 1), got {level!r}")
+    level = check_level(level)
     model = ExportShareModel.from_published(
         int(start), fit_years=range(first, int(start) + 1), market_response=market_response,
         other_destinations=other_destinations, other_growth=other_growth)
@@ -807,8 +806,7 @@ def summary_table(result: ScenarioResult, years: Sequence[int] | int = (2030, 20
     if not isinstance(result, ScenarioResult):
         raise InputError(f"argument 'result': expected a ScenarioResult, got "
                          f"{type(result).__name__}")
-    if not 0 < level < 1:
-        raise InputError(f"argument 'level': must lie in (0, 1), got {level!r}")
+    level = check_level(level)
     years = [years] if isinstance(years, (int, np.integer)) else list(years)
     variables = [variables] if isinstance(variables, str) else list(variables)
     sub = result.select(variables=variables, years=years)

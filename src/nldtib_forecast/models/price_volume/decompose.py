@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse, stats
 
-from nldtib_forecast._errors import InputError, Problem, check_option
+from nldtib_forecast._errors import InputError, Problem, check_level, check_option
 from nldtib_forecast.models.price_volume.index_numbers import INDEX_METHODS, logmean
 from nldtib_forecast.models.price_volume.result import (
     COUNT_COLUMNS,
@@ -377,8 +377,7 @@ def decompose_turnover(survey, by: str | None = None, method: str = "fisher", de
     check_option("split", split, SPLITS)
     check_option("ci", ci, ("normal", "percentile"))
     check_option("missing_price", missing_price, ("impute", "error"))
-    if not (isinstance(level, (float, int)) and 0 < level < 1):
-        raise InputError(f"argument 'level': must be in (0, 1), got {level!r}")
+    level = check_level(level)
     if (isinstance(n_replicates, bool) or not isinstance(n_replicates, (int, np.integer))
             or n_replicates < 0 or n_replicates == 1):
         raise InputError(f"argument 'n_replicates': must be 0 (no intervals) or an integer "

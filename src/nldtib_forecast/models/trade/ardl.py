@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from nldtib_forecast._errors import InputError, Problem, check_option
+from nldtib_forecast._errors import InputError, Problem, check_level, check_option
 from nldtib_forecast._version import __version__
 
 __all__ = ["fit_export_demand", "ExportDemandResult", "BoundsTest", "ShortSampleWarning",
@@ -619,8 +619,7 @@ def fit_export_demand(data: pd.DataFrame, y: str, x: str | Sequence[str],
     ic = check_option("ic", ic, ("aic", "bic", "hqic"))
     critical_values = check_option("critical_values", critical_values,
                                    ("auto", "asymptotic", "simulated"))
-    if not isinstance(level, float) or not 0 < level < 1:
-        raise InputError(f"argument 'level': must be a float in (0, 1), got {level!r}")
+    level = check_level(level)
     nsim = _int("nsim", nsim, 100)
     if case is None:
         case = _DEFAULT_CASE[trend]
