@@ -287,3 +287,23 @@ def check_level(value: object, name: str = "level") -> float:
     raise InputError(f"argument '{name}': must be a number strictly between 0 and 1 (0.95 for a "
                      f"95% interval), got {_type_text(value)}{hint}")
 
+
+def check_int(value: object, name: str, minimum: int) -> int:
+    """A whole-number argument (a count: replicates, iterations, classes) of at least
+    ``minimum``, returned as an ``int``; booleans, floats and text are InputErrors.
+
+    Examples
+    --------
+    >>> check_int(np.int64(200), "n_replicates", 2)
+    200
+    >>> check_int(1.5, "n_replicates", 2)
+    Traceback (most recent call last):
+    ...
+    nldtib_forecast._errors.InputError: argument 'n_replicates': must be an integer >= 2, got ...
+    """
+    if isinstance(value, Integral) and not isinstance(value, bool | np.bool_) \
+            and int(value) >= minimum:
+        return int(value)
+    raise InputError(f"argument '{name}': must be an integer >= {minimum}, got "
+                     f"{_type_text(value)}")
+

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from nldtib_forecast._errors import InputError, Problem, check_level, check_option
+from nldtib_forecast._errors import InputError, Problem, check_int, check_level, check_option
 
 #: Built-in forecasting methods of :func:`backtest`.
 METHODS: tuple[str, ...] = ("naive", "drift", "ets", "arima")
@@ -87,9 +87,8 @@ def _check_args(methods, horizon, min_train, level, gaps, custom, arima_order):
             raise InputError(f"argument 'custom': {key!r} is not callable")
     if not methods and not custom:
         raise InputError("argument 'methods': give at least one method (or a custom one)")
-    for arg, value, low in (("horizon", horizon, 1), ("min_train", min_train, 3)):
-        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
-            raise InputError(f"argument '{arg}': must be an int >= {low}, got {value!r}")
+    horizon = check_int(horizon, "horizon", 1)
+    min_train = check_int(min_train, "min_train", 3)
     level = check_level(level)
     check_option("gaps", gaps, _GAPS)
     order = tuple(arima_order)

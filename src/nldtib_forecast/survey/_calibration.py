@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit
 
-from nldtib_forecast._errors import InputError, Problem, check_option
+from nldtib_forecast._errors import InputError, Problem, check_int, check_option
 from nldtib_forecast.survey._design import SurveyDesign
 
 __all__ = ["calibrate_weights", "CalibrationResult"]
@@ -363,8 +363,7 @@ def calibrate_weights(survey: SurveyDesign | pd.DataFrame, margins: Mapping,
     design = survey if isinstance(survey, SurveyDesign) else SurveyDesign(survey)
     method = check_option("method", method, _METHODS)
     bounds = _check_bounds(bounds, method)
-    if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
-        raise InputError(f"argument 'max_iter': must be an integer >= 1, got {max_iter!r}")
+    max_iter = check_int(max_iter, "max_iter", 1)
     if isinstance(tol, bool) or not isinstance(tol, Real) or not tol > 0:
         raise InputError(f"argument 'tol': must be a number > 0, got {tol!r}")
     if design._domain is not None:

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from nldtib_forecast._errors import InputError, Problem, check_seed
+from nldtib_forecast._errors import InputError, Problem, check_int, check_seed
 
 __all__ = ["SurveyDesign"]
 
@@ -482,10 +482,7 @@ class SurveyDesign:
 
     def _replicate_factors(self, n_replicates: int, seed) -> np.ndarray:
         """Rao-Wu rescaling factors per PSU and replicate: (n_psu, n_replicates)."""
-        if (isinstance(n_replicates, bool) or not isinstance(n_replicates, (int, np.integer))
-                or n_replicates < 2):
-            raise InputError(f"argument 'n_replicates': must be an integer >= 2, got "
-                             f"{n_replicates!r}")
+        n_replicates = check_int(n_replicates, "n_replicates", 2)
         n_replicates = int(n_replicates)
         seed = check_seed(seed, "seed")
         key = None

@@ -14,7 +14,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from nldtib_forecast._errors import InputError, check_level, check_option, check_seed, check_year
+from nldtib_forecast._errors import (
+    InputError,
+    check_int,
+    check_level,
+    check_option,
+    check_seed,
+    check_year,
+)
 
 __all__ = ["headline_figures", "HEADLINE_INDICATORS"]
 
@@ -191,9 +198,8 @@ def headline_figures(survey, year: int | None = None, level: float = 0.95, *,
     check_option("variance", variance, ("linearization", "bootstrap"))
     year = check_year(year, "year", optional=True)
     seed = check_seed(seed, "seed")
-    for name, value in (("n_replicates", n_replicates), ("pe_replicates", pe_replicates)):
-        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 2:
-            raise InputError(f"argument '{name}': must be an integer >= 2, got {value!r}")
+    n_replicates = check_int(n_replicates, "n_replicates", 2)
+    pe_replicates = check_int(pe_replicates, "pe_replicates", 2)
     level = check_level(level)
     if not isinstance(protect, bool | np.bool_):
         raise InputError(f"argument 'protect': must be True or False, got {protect!r}")

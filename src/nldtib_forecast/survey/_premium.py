@@ -34,7 +34,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from nldtib_forecast._errors import InputError, check_level, check_option, check_seed, check_year
+from nldtib_forecast._errors import (
+    InputError,
+    check_int,
+    check_level,
+    check_option,
+    check_seed,
+    check_year,
+)
 from nldtib_forecast._version import __version__
 
 __all__ = ["pe_growth_premium", "PEPremiumResult", "DEFAULT_COVARIATES"]
@@ -350,9 +357,7 @@ def pe_growth_premium(survey, year: int | None = None, *, treatment: str = "pe_b
     year = check_year(year, "year", optional=True)
     seed = check_seed(seed, "seed")
     level = check_level(level)
-    if isinstance(n_replicates, bool) or not (isinstance(n_replicates, (int, np.integer))
-                                              and n_replicates >= 2):
-        raise InputError(f"argument 'n_replicates': must be an integer >= 2, got {n_replicates!r}")
+    n_replicates = check_int(n_replicates, "n_replicates", 2)
     if (isinstance(trim, str) or not isinstance(trim, Sequence) or len(trim) != 2
             or not all(_number(t) for t in trim) or not 0 <= trim[0] < trim[1] <= 1):
         raise InputError(f"argument 'trim': need (lower, upper) with 0 <= lower < upper <= 1, "

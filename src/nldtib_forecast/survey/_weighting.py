@@ -51,7 +51,7 @@ import pandas as pd
 from scipy import sparse
 from scipy.special import expit
 
-from nldtib_forecast._errors import InputError, Problem, check_option
+from nldtib_forecast._errors import InputError, Problem, check_int, check_option
 
 __all__ = ["weight_respondents", "weighting_report", "frame_counts", "WeightingReport",
            "MIN_RESPONDENTS"]
@@ -489,13 +489,8 @@ def weight_respondents(respondents: pd.DataFrame, population: pd.DataFrame | pd.
     """
     method = check_option("method", method, _METHODS)
     by = _by_list(by)
-    if isinstance(min_respondents, bool) or not isinstance(min_respondents, (int, np.integer)) \
-            or min_respondents < 1:
-        raise InputError(f"argument 'min_respondents': must be an integer >= 1, got "
-                         f"{min_respondents!r}")
-    if isinstance(n_classes, bool) or not isinstance(n_classes, (int, np.integer)) \
-            or n_classes < 1:
-        raise InputError(f"argument 'n_classes': must be an integer >= 1, got {n_classes!r}")
+    min_respondents = check_int(min_respondents, "min_respondents", 1)
+    n_classes = check_int(n_classes, "n_classes", 1)
     if not isinstance(respondents, pd.DataFrame):
         raise InputError(f"argument 'respondents': expected a pandas DataFrame, got "
                          f"{type(respondents).__name__}")

@@ -14,7 +14,7 @@ from difflib import get_close_matches
 
 import numpy as np
 
-from nldtib_forecast._errors import InputError, Problem, check_option
+from nldtib_forecast._errors import InputError, Problem, check_int, check_option
 from nldtib_forecast.models.capacity import kernel as K
 from nldtib_forecast.models.capacity.kernel import DRIVERS, PRIORS, Prior
 from nldtib_forecast.scenarios import Scenario, builtin
@@ -84,9 +84,7 @@ def _as_scenarios(scenario: object) -> dict[str, Scenario]:
 
 
 def _int_arg(name: str, value: object, lower: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < lower:
-        raise InputError(f"argument '{name}': must be an int >= {lower}, got {value!r}")
-    return int(value)
+    return check_int(value, name, lower)
 
 
 class _SimulationModel:

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from nldtib_forecast._errors import InputError, Problem, check_level, check_option
+from nldtib_forecast._errors import InputError, Problem, check_int, check_level, check_option
 from nldtib_forecast._version import __version__
 
 __all__ = ["fit_export_demand", "ExportDemandResult", "BoundsTest", "ShortSampleWarning",
@@ -502,9 +502,7 @@ def _check_data(data: object, y: object, x: object) -> tuple[pd.Series, pd.DataF
 
 
 def _int(name: str, value: object, low: int) -> int:
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
-        raise InputError(f"argument '{name}': must be an int >= {low}, got {value!r}")
-    return int(value)
+    return check_int(value, name, low)
 
 
 def _orders(order: object, xs: list[str]) -> dict[str, int]:
