@@ -9,6 +9,7 @@ a caller fixing a survey file sees *every* problem at once, not only the first.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import get_close_matches
@@ -307,3 +308,42 @@ def check_int(value: object, name: str, minimum: int) -> int:
     raise InputError(f"argument '{name}': must be an integer >= {minimum}, got "
                      f"{_type_text(value)}")
 
+
+# -- the number of workers (the API's n_jobs and the command line's --jobs) ----------
+#: Upper bound of ``n_jobs``: this many workers per CPU core ...
+_JOBS_PER_CORE = 4
+#: ... and never more than this many.
+_MAX_JOBS = 256
+
+
+def _max_jobs() -> int:
+    """The largest ``n_jobs`` accepted: 4 x the CPU cores (as joblib counts them), <= 256."""
+    from joblib import cpu_count
+
+    try:
+        cores = int(cpu_count())
+    except Exception:  # pragma: no cover - joblib could not count the cores
+        cores = os.cpu_count() or 1
+    return max(1, min(_MAX_JOBS, _JOBS_PER_CORE * cores))
+
+
+def _check_n_jobs(n_jobs: object, name: str = "argument 'n_jobs'",
+                  allow_none: bool = True) -> int | None:
+    """``n_jobs`` checked: ``None`` (when allowed), ``-1`` (all cores) or 1 .. :func:`_max_jobs`.
+
+    The one validator of the number of workers, for the API (``n_jobs``) and the command line
+    (``--jobs``), so that both accept the same values; ``name`` prefixes the message.
+    """
+    if n_jobs is None and allow_none:
+        return None
+    limit = _max_jobs()
+    ok = isinstance(n_jobs, (int, np.integer)) and not isinstance(n_jobs, (bool, np.bool_))
+    if ok and (int(n_jobs) == -1 or 1 <= int(n_jobs) <= limit):  # type: ignore[arg-type]
+        return int(n_jobs)  # type: ignore[arg-type]
+    none = "None, " if allow_none else ""
+    rule = (f"must be {none}-1 (all cores) or an integer from 1 to {limit} (at most "
+            f"{_JOBS_PER_CORE} per CPU core), got {n_jobs!r}")
+    raise InputError(f"{name}: {rule}" if name else rule)
+
+
+check_n_jobs = _check_n_jobs

@@ -167,7 +167,7 @@ def _min_respondents(text: str) -> int:
 
 
 def _jobs(text: str) -> int:
-    from nldtib_forecast.simulation import _check_n_jobs
+    from nldtib_forecast._errors import _check_n_jobs
 
     try:
         value: object = int(text)

@@ -50,7 +50,14 @@ from types import MappingProxyType
 
 import numpy as np
 
-from nldtib_forecast._errors import InputError, check_option
+from nldtib_forecast._errors import (  # noqa: F401  (the n_jobs rule, used here too)
+    _JOBS_PER_CORE,
+    _MAX_JOBS,
+    InputError,
+    _check_n_jobs,
+    _max_jobs,
+    check_option,
+)
 from nldtib_forecast.scenarios import Scenario, _as_dict, _years, builtin, driver_names, get_driver
 from nldtib_forecast.simulation.results import ResultMetadata, ScenarioResult
 
@@ -176,41 +183,6 @@ def _positive(name: str, value: object, allow_none: bool = False) -> int | None:
         raise InputError(f"argument '{name}': must be a positive int, got {value!r}")
     return int(value)
 
-
-#: Upper bound of ``n_jobs``: this many workers per CPU core ...
-_JOBS_PER_CORE = 4
-#: ... and never more than this many.
-_MAX_JOBS = 256
-
-
-def _max_jobs() -> int:
-    """The largest ``n_jobs`` accepted: 4 x the CPU cores (as joblib counts them), <= 256."""
-    from joblib import cpu_count
-
-    try:
-        cores = int(cpu_count())
-    except Exception:  # pragma: no cover - joblib could not count the cores
-        cores = os.cpu_count() or 1
-    return max(1, min(_MAX_JOBS, _JOBS_PER_CORE * cores))
-
-
-def _check_n_jobs(n_jobs: object, name: str = "argument 'n_jobs'",
-                  allow_none: bool = True) -> int | None:
-    """``n_jobs`` checked: ``None`` (when allowed), ``-1`` (all cores) or 1 .. :func:`_max_jobs`.
-
-    The one validator of the number of workers, for the API (``n_jobs``) and the command line
-    (``--jobs``), so that both accept the same values; ``name`` prefixes the message.
-    """
-    if n_jobs is None and allow_none:
-        return None
-    limit = _max_jobs()
-    ok = isinstance(n_jobs, (int, np.integer)) and not isinstance(n_jobs, (bool, np.bool_))
-    if ok and (int(n_jobs) == -1 or 1 <= int(n_jobs) <= limit):  # type: ignore[arg-type]
-        return int(n_jobs)  # type: ignore[arg-type]
-    none = "None, " if allow_none else ""
-    rule = (f"must be {none}-1 (all cores) or an integer from 1 to {limit} (at most "
-            f"{_JOBS_PER_CORE} per CPU core), got {n_jobs!r}")
-    raise InputError(f"{name}: {rule}" if name else rule)
 
 
 # --------------------------------------------------------------------------- memory check

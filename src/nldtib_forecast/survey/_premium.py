@@ -362,7 +362,7 @@ def pe_growth_premium(survey, year: int | None = None, *, treatment: str = "pe_b
             or not all(_number(t) for t in trim) or not 0 <= trim[0] < trim[1] <= 1):
         raise InputError(f"argument 'trim': need (lower, upper) with 0 <= lower < upper <= 1, "
                          f"got {trim!r}")
-    from nldtib_forecast.simulation import _check_n_jobs
+    from nldtib_forecast._errors import _check_n_jobs
 
     n_jobs = _check_n_jobs(n_jobs)  # the package's one rule for the number of workers
     if isinstance(covariates, str) or not isinstance(covariates, Iterable):
