@@ -39,10 +39,10 @@ import argparse
 import platform
 import subprocess
 import sys
-import time
 
 import numpy as np
 import pandas as pd
+from _timing import best_time
 
 from nldtib_forecast.data import synthetic_survey
 from nldtib_forecast.models.capacity import CapacityModel
@@ -54,17 +54,6 @@ from nldtib_forecast.survey import SurveyDesign
 
 SCENARIOS = ("current_conditions", "improved_conditions")
 HORIZON = 2036  # 11 years after the 2025 base year
-
-
-def best_time(func, repeats: int) -> float:
-    """Best wall-clock time of ``repeats`` calls after one warm-up call."""
-    func()
-    best = np.inf
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        func()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def driver_paths(years: np.ndarray) -> dict[str, np.ndarray]:

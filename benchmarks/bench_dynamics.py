@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import argparse
 import platform
-import time
 
 import numpy as np
 import pandas as pd
+from _timing import best_time
 
 from nldtib_forecast.models.dynamics import COMPONENTS, METHODS, decompose_dynamics
 
@@ -58,17 +58,6 @@ def make_panel(n_rows: int = 1_000_000, n_periods: int = 8, seed: int = 0,
         "value": rng.lognormal(-2.0, 0.8, n_rows),
         "weight": rng.lognormal(15.0, 1.5, n_rows),
     })
-
-
-def best_time(func, repeats: int) -> float:
-    """Best wall-clock time of ``repeats`` calls after one warm-up call."""
-    func()
-    best = np.inf
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        func()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def main(argv: list[str] | None = None) -> pd.DataFrame:

@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import argparse
 import platform
-import time
 
 import numpy as np
 import pandas as pd
+from _timing import best_time
 from scipy.special import expit
 
 from nldtib_forecast.data import CATEGORIES, EDITION_COLUMNS
@@ -67,17 +67,6 @@ def make_frame(n_firms: int, seed: int = 0) -> pd.DataFrame:
     answered = rng.random(n_firms) < p
     frame.attrs["respondents"] = answered[rep]
     return frame
-
-
-def best_time(func, repeats: int) -> float:
-    """Best wall-clock time of ``repeats`` calls after one warm-up call."""
-    func()
-    best = np.inf
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        func()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def _timed(design: SurveyDesign, B: int, repeats: int) -> float:

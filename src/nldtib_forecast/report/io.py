@@ -284,21 +284,18 @@ class _SignalGuard:
         sys.unraisablehook = hook
         if threading.current_thread() is threading.main_thread():
             for signum in _handled_signals():
-                try:
+                # a signal that cannot be set here (ValueError, OSError) is left as it is
+                with contextlib.suppress(ValueError, OSError):
                     if signal.getsignal(signum) is signal.SIG_IGN:
                         continue
                     self._previous[signum] = signal.signal(signum, self._handle)
-                except (ValueError, OSError):  # pragma: no cover - not settable here
-                    pass
         return self
 
     def __exit__(self, *exc: object) -> None:
         global _GUARD
         for signum, previous in self._previous.items():
-            try:
+            with contextlib.suppress(ValueError, OSError, TypeError):  # best effort
                 signal.signal(signum, previous if previous is not None else signal.SIG_DFL)
-            except (ValueError, OSError, TypeError):  # pragma: no cover
-                pass
         sys.unraisablehook = self._unraisable
         _GUARD = self._outer
 
@@ -409,13 +406,13 @@ def _stale_temporaries(parent: Path, name: str, suffix: str = "", *,
 
 
 def _remove(path: Path) -> None:
-    try:
+    """Remove a file or folder if possible (clean-up is best effort: a leftover is removed by
+    the next run's clean-up of stale temporaries)."""
+    with contextlib.suppress(OSError):
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)
         else:
             path.unlink()
-    except OSError:
-        pass
 
 
 def _clean_stale_directories(target: Path) -> None:
