@@ -47,7 +47,6 @@ from _timing import best_time
 from nldtib_forecast.data import synthetic_survey
 from nldtib_forecast.models.capacity import CapacityModel
 from nldtib_forecast.models.capacity import kernel as K
-from nldtib_forecast.models.capacity.assumptions import _SimulationModel
 from nldtib_forecast.scenarios import builtin
 from nldtib_forecast.simulation import SimulationContext
 from nldtib_forecast.survey import SurveyDesign
@@ -67,8 +66,7 @@ def loop_run(model: CapacityModel, n_experiments: int, seed: int = 0) -> np.ndar
     years = np.arange(model.base_year + 1, HORIZON + 1)
     paths = driver_paths(years)
     rng = np.random.default_rng(seed)
-    features, labels = model._features([])
-    fn = _SimulationModel(model, features, labels)
+    fn = model.kernel([]).function
     ans = model._ans
     out = np.empty((n_experiments, len(years)))
     for e in range(n_experiments):
@@ -87,8 +85,7 @@ def check_same_model(model: CapacityModel, n: int = 5) -> float:
     """Largest difference between the vectorised kernel and the loop's function."""
     years = np.arange(model.base_year + 1, HORIZON + 1)
     paths = driver_paths(years)
-    features, labels = model._features([])
-    fn = _SimulationModel(model, features, labels)
+    fn = model.kernel([]).function
     out = fn(SimulationContext(SCENARIOS, years, paths, n, np.random.default_rng(1), 0, 0))
     rng = np.random.default_rng(1)
     params = fn.parameters(rng, n)

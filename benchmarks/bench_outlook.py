@@ -64,7 +64,7 @@ def main() -> None:
         trade.project(scen, horizon=2035, n_draws=args.draws, seed=1)
 
     t_sub, _ = best(submodels, args.repeats)
-    values = sum(a.size for a in (res._array(v) for v in res.variables))
+    values = sum(a.size for a in (res.array(v) for v in res.variables))
     rows = [
         ("Outlook.from_survey (calibration)", t_cal, ""),
         ("capacity + trade sub-models alone (baseline)", t_sub, "1.00"),

@@ -28,8 +28,9 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from nldtib_forecast import InputError, cli, simulation
+from nldtib_forecast import InputError, simulation
 from nldtib_forecast.cli import main
+from nldtib_forecast.report import io as report_io
 from nldtib_forecast.report import run as _report
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "scenarios" / "example.toml"
@@ -198,7 +199,7 @@ def _evil_frame() -> pd.DataFrame:
 
 def test_write_table_csv_neutralises_text_only(tmp_path):
     path = tmp_path / "t.csv"
-    cli._write_table(_evil_frame(), path)
+    report_io.write_table(_evil_frame(), path)
     with open(path, newline="", encoding="utf-8") as fh:
         rows = list(csv.reader(fh))
     assert rows[0] == ["text", "number", "cat", "'=header"]
@@ -210,10 +211,10 @@ def test_write_table_csv_neutralises_text_only(tmp_path):
     assert {r[2] for r in rows[1:]} == {"'=x", "y"}
     # a written index is neutralised too
     indexed = pd.DataFrame({"v": [-1, 2]}, index=pd.Index(["=evil", "ok"], name="@name"))
-    cli._write_table(indexed, path)
+    report_io.write_table(indexed, path)
     assert path.read_text(encoding="utf-8") == "'@name,v\n'=evil,-1\nok,2\n"
     # a carriage return inside text cannot smuggle in a row that starts with a formula
-    cli._write_table(pd.DataFrame({"a": ["x\r=1+2", "y\r\n@z"], "b": [1, 2]}), path)
+    report_io.write_table(pd.DataFrame({"a": ["x\r=1+2", "y\r\n@z"], "b": [1, 2]}), path)
     with open(path, newline="", encoding="utf-8") as fh:
         assert list(csv.reader(fh)) == [["a", "b"], ["x\n=1+2", "1"], ["y\n@z", "2"]]
 
@@ -222,7 +223,7 @@ def test_write_table_xlsx_has_no_formula(tmp_path):
     path = tmp_path / "t.xlsx"
     frame = _evil_frame()
     frame["control"] = "bell\x07"  # a character a workbook cannot hold
-    cli._write_table(frame, path, sheet_name="x")
+    report_io.write_table(frame, path, sheet_name="x")
     sheet = openpyxl.load_workbook(path)["x"]
     cells = [cell for row in sheet.iter_rows() for cell in row]
     assert not [c.coordinate for c in cells if c.data_type in ("f", "e")]
@@ -361,14 +362,14 @@ def test_ignored_signal_stays_ignored(tmp_path, monkeypatch, fake_build, default
 @POSIX
 def test_sigterm_while_writing_a_data_file_leaves_nothing(tmp_path, monkeypatch, capsys,
                                                           default_signals):
-    real = cli._write_table
+    real = report_io.write_table
 
     def write(df, path, sheet_name="data"):
         real(df, path, sheet_name)
         os.kill(os.getpid(), signal.SIGTERM)
         time.sleep(5)
 
-    monkeypatch.setattr(cli, "_write_table", write)
+    monkeypatch.setattr(report_io, "write_table", write)
     assert main(["data", "published", "--out", str(tmp_path / "p.csv")]) == 143
     assert capsys.readouterr().err == "nldtib-forecast: interrupted by SIGTERM; nothing written\n"
     assert list(tmp_path.iterdir()) == []
@@ -384,18 +385,18 @@ def test_signal_handlers_are_restored(tmp_path, fake_build):
 
 @POSIX
 def test_signal_during_the_move_into_place_is_deferred(default_signals):
-    with cli._SignalGuard() as guard:
-        with cli._signals_deferred():
+    with report_io.SignalGuard() as guard:
+        with report_io.signals_deferred():
             os.kill(os.getpid(), signal.SIGTERM)
             time.sleep(0.05)  # no exception here: the move into place is not cut short
         assert guard.received == signal.SIGTERM
         with pytest.raises(KeyboardInterrupt) as info:
-            cli._raise_if_interrupted()
+            report_io.raise_if_interrupted()
         assert info.value.signum == signal.SIGTERM
-        cli._output_committed()
+        report_io.output_committed()
         os.kill(os.getpid(), signal.SIGTERM)  # once the output is in place: remembered only
         time.sleep(0.05)
-        cli._raise_if_interrupted()
+        report_io.raise_if_interrupted()
 
 
 def test_keyboard_interrupt_in_process_is_130(tmp_path, monkeypatch, capsys):
@@ -413,9 +414,9 @@ def test_keyboard_interrupt_in_process_is_130(tmp_path, monkeypatch, capsys):
 # =============================================================== 3. concurrent runs
 HOLDER = """
 import pathlib, sys, time
-from nldtib_forecast.cli import _OutLock
+from nldtib_forecast.report.io import OutLock
 target = pathlib.Path(sys.argv[1])
-lock = _OutLock(target, str(target))
+lock = OutLock(target, str(target))
 lock.acquire()
 print("locked", flush=True)
 time.sleep(float(sys.argv[2]))
@@ -593,14 +594,14 @@ def test_memory_error_is_a_one_line_error(tmp_path, monkeypatch, capsys):
 @pytest.mark.parametrize("value", ["-3", "-2", "0", "1", "2", "-1", "x", "1.5", "MAX", "MAX+1",
                                    "100000"])
 def test_jobs_accepts_what_n_jobs_accepts(value, tmp_path, monkeypatch, fake_build, capsys):
-    limit = simulation._max_jobs()
+    limit = simulation.max_jobs()
     text = {"MAX": str(limit), "MAX+1": str(limit + 1)}.get(value, value)
     try:
         number: object = int(text)
     except ValueError:
         number = text
     try:
-        simulation._check_n_jobs(number)
+        simulation.check_n_jobs(number)
         api_ok = True
     except InputError:
         api_ok = False
@@ -802,11 +803,11 @@ def test_a_signal_inside_a_c_callback_prints_nothing(capsys):
     class Thing:
         pass
 
-    with cli._SignalGuard() as guard:
+    with report_io.SignalGuard() as guard:
         thing = Thing()
         ref = weakref.ref(thing, lambda ref: guard._handle(signal.SIGINT, None))  # noqa: F841
         del thing  # the callback runs from C and raises _Interrupted: unraisable
         assert guard.received == signal.SIGINT
         with pytest.raises(KeyboardInterrupt):
-            cli._raise_if_interrupted()
+            report_io.raise_if_interrupted()
     assert capsys.readouterr().err == ""

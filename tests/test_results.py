@@ -74,18 +74,18 @@ def test_constructor_validates_its_input(arrays):
 def test_result_is_read_only(arrays, result):
     with pytest.raises(AttributeError):
         result.metadata = None
-    arr = result._array("capacity_index")
+    arr = result.array("capacity_index")
     assert not arr.flags.writeable
     with pytest.raises(ValueError):
         arr[0, 0, 0] = 1.0
     source = arrays["capacity_index"].copy()
     r = ScenarioResult({"x": source}, SCENARIOS, YEARS)
     source[:] = 0.0  # the result holds its own copy
-    assert r._array("x").any()
+    assert r.array("x").any()
     with pytest.raises(TypeError):
         result.metadata.units["x"] = "EUR"
     back = pickle.loads(pickle.dumps(result))
-    assert back.equals(result) and not back._array("utilisation").flags.writeable
+    assert back.equals(result) and not back.array("utilisation").flags.writeable
 
 
 def test_to_frame_is_tidy_with_mean_and_quantiles(arrays, result):
@@ -157,14 +157,14 @@ def test_difference_is_draw_by_draw_and_zero_with_itself(arrays, result):
     assert diff.metadata.baseline == "current_conditions"
     assert "common random numbers" in diff.metadata.interval_contents
     a = arrays["capacity_index"]
-    np.testing.assert_array_equal(diff._array("capacity_index"), a[1:] - a[:1])
+    np.testing.assert_array_equal(diff.array("capacity_index"), a[1:] - a[:1])
     # with the common random numbers of the fixture, the difference has no spread
     np.testing.assert_allclose(diff.summary_frame("capacity_index")["std"], 0.0, atol=1e-12)
     self_diff = result.difference(SCENARIOS, base="labour_squeeze")
-    assert np.all(self_diff._array("turnover_ds_eur")[2] == 0.0)  # exactly zero
+    assert np.all(self_diff.array("turnover_ds_eur")[2] == 0.0)  # exactly zero
     for v in result.variables:
         assert np.all(result.difference("improved_conditions", "improved_conditions")
-                      ._array(v) == 0.0)
+                      .array(v) == 0.0)
     with pytest.raises(InputError, match="did you mean 'current_conditions'"):
         result.difference(base="current_condition")
     assert "difference from current_conditions" in diff.plot("capacity_index").get_title()

@@ -89,20 +89,50 @@ def test_driver_definition_is_checked(kwargs, match):
 
 
 def test_unknown_driver_module_is_imported_on_demand(tmp_path, monkeypatch):
+    """Providers are found through their entry points; a missing provider module is skipped."""
+    from importlib.metadata import EntryPoint
+
     (tmp_path / "fake_trade_model_xyz.py").write_text(
         "from nldtib_forecast.scenarios import Driver, register_driver\n"
         "register_driver(Driver('test_export_barrier', 'fraction', 0.0, 1.0, 0.2, 'd', 's', "
         "'trade'))\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    # The loader reads the list where the registry lives (nldtib_forecast.scenarios.registry).
-    monkeypatch.setattr(_drivers, "_DRIVER_MODULES", ("not_an_existing_module_xyz",
-                                                      "fake_trade_model_xyz"))
+    group = _drivers.PROVIDER_GROUP
+    fake = [EntryPoint("missing", "not_an_existing_module_xyz", group),
+            EntryPoint("trade", "fake_trade_model_xyz", group)]
+    monkeypatch.setattr(_drivers, "entry_points", lambda group: fake)
+    monkeypatch.setattr(_drivers, "_LOADED", {})
     try:
         s = Scenario("t", {"test_export_barrier": 0.4})
         assert s.drivers["test_export_barrier"] == 0.4
     finally:
         sc._unregister_driver("test_export_barrier")
         sys.modules.pop("fake_trade_model_xyz", None)
+
+
+def test_providers_are_the_declared_entry_points():
+    assert _drivers.providers() == (
+        ("capacity", "nldtib_forecast.models.capacity.drivers"),
+        ("outlook", "nldtib_forecast.models.outlook.drivers"),
+        ("trade", "nldtib_forecast.models.trade.drivers"))
+    # every family's drivers come from its provider, grouped by family
+    models = [get_driver(n).model for n in sc.driver_names()]
+    assert models == sorted(models, key=_drivers.model_rank)
+
+
+def test_an_error_inside_a_provider_propagates(tmp_path, monkeypatch):
+    from importlib.metadata import EntryPoint
+
+    (tmp_path / "broken_provider_xyz.py").write_text("import not_an_existing_module_abc\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    fake = [EntryPoint("broken", "broken_provider_xyz", _drivers.PROVIDER_GROUP)]
+    monkeypatch.setattr(_drivers, "entry_points", lambda group: fake)
+    monkeypatch.setattr(_drivers, "_LOADED", {})
+    try:
+        with pytest.raises(ModuleNotFoundError, match="not_an_existing_module_abc"):
+            _drivers.load_providers()
+    finally:
+        sys.modules.pop("broken_provider_xyz", None)
 
 
 # --- paths and values -----------------------------------------------------------------------

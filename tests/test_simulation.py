@@ -51,7 +51,7 @@ def test_bit_identical_for_any_n_jobs_and_chunk_size(reference, n_jobs, chunk_si
                      n_jobs=n_jobs, chunk_size=chunk_size)
     assert again.equals(reference)
     for var in reference.variables:
-        assert np.array_equal(again._array(var), reference._array(var))
+        assert np.array_equal(again.array(var), reference.array(var))
 
 
 def test_bit_identical_under_joblib_backends(reference):
@@ -94,7 +94,7 @@ def test_plan_groups_whole_blocks_into_chunks():
 def test_seeds():
     a = simulate(firm_model, SCEN[:1], YEARS, n_draws=50, seed=1, block_size=10)
     b = simulate(firm_model, SCEN[:1], YEARS, n_draws=50, seed=2, block_size=10)
-    assert not np.array_equal(a._array("capacity"), b._array("capacity"))
+    assert not np.array_equal(a.array("capacity"), b.array("capacity"))
     # seed=None draws fresh entropy, recorded so that the run can be repeated exactly
     fresh = simulate(firm_model, SCEN[:1], YEARS, n_draws=50, block_size=10)
     assert isinstance(fresh.metadata.seed, int) and fresh.metadata.seed > 2**32
@@ -125,10 +125,10 @@ def test_block_streams_follow_the_seed_sequence_children():
 
 def test_full_blocks_do_not_depend_on_n_draws(reference):
     longer = simulate(firm_model, SCEN, YEARS, n_draws=400, seed=2026, block_size=20)
-    short = reference._array("capacity")[:, :220]  # the 11 full blocks of the 230 draws
-    assert np.array_equal(longer._array("capacity")[:, :220], short)
+    short = reference.array("capacity")[:, :220]  # the 11 full blocks of the 230 draws
+    assert np.array_equal(longer.array("capacity")[:, :220], short)
     other_block = simulate(firm_model, SCEN, YEARS, n_draws=230, seed=2026, block_size=23)
-    assert not np.array_equal(other_block._array("capacity"), reference._array("capacity"))
+    assert not np.array_equal(other_block.array("capacity"), reference.array("capacity"))
 
 
 def test_common_random_numbers_across_scenarios(reference):
@@ -137,9 +137,9 @@ def test_common_random_numbers_across_scenarios(reference):
     result = simulate(firm_model, twins, YEARS, n_draws=60, seed=3, block_size=20)
     diff = result.difference("twin", base="current_conditions")
     for var in result.variables:
-        assert np.all(diff._array(var) == 0.0)  # exactly zero
+        assert np.all(diff.array(var) == 0.0)  # exactly zero
     # and improved conditions raise capacity in every draw (same shocks in both scenarios)
-    gain = reference.difference("improved_conditions")._array("capacity")
+    gain = reference.difference("improved_conditions").array("capacity")
     assert np.all(gain[:, :, -1] > 0)
 
 
@@ -163,7 +163,7 @@ def test_model_receives_the_scenario_driver_paths():
         received["order_certainty"][0],
         scen["improved_conditions"].path("order_certainty", YEARS).to_numpy())
     assert result.definitions["labour_squeeze"] == scen["labour_squeeze"]
-    assert result._array("x").shape == (2, 5, 5)  # a scalar broadcasts to the full shape
+    assert result.array("x").shape == (2, 5, 5)  # a scalar broadcasts to the full shape
 
 
 def test_metadata_is_recorded(reference):
@@ -249,20 +249,20 @@ def test_progress_bar(capsys):
 def test_n_jobs_values_and_bound():
     """``n_jobs``: None, -1 (all cores) or 1 .. 4 x the cores (at most 256); the command
     line's ``--jobs`` uses the same validator."""
-    from nldtib_forecast.simulation import _check_n_jobs, _max_jobs
+    from nldtib_forecast.simulation import check_n_jobs, max_jobs
 
-    limit = _max_jobs()
+    limit = max_jobs()
     assert 4 <= limit <= 256 and limit == min(256, 4 * joblib.cpu_count())
     for ok in (None, -1, 1, 2, limit, np.int64(2)):
-        assert _check_n_jobs(ok) == (None if ok is None else int(ok))
+        assert check_n_jobs(ok) == (None if ok is None else int(ok))
     for bad in (0, -2, -3, limit + 1, 10**6, True, 1.5, "2"):
         with pytest.raises(InputError, match=rf"'n_jobs': must be None, -1 \(all cores\) or "
                                              rf"an integer from 1 to {limit}"):
-            _check_n_jobs(bad)
+            check_n_jobs(bad)
         with pytest.raises(InputError, match="n_jobs"):
             simulate(firm_model, SCEN[:1], YEARS, n_draws=10, seed=0, n_jobs=bad)
     with pytest.raises(InputError, match="must be -1"):
-        _check_n_jobs(None, allow_none=False)
+        check_n_jobs(None, allow_none=False)
 
 
 def test_one_block_never_starts_more_than_one_worker(monkeypatch):
@@ -288,11 +288,11 @@ def test_one_block_never_starts_more_than_one_worker(monkeypatch):
 
 
 def test_estimate_memory():
-    from nldtib_forecast.simulation import _estimate_memory
+    from nldtib_forecast.simulation import estimate_memory
 
     # 5 variables x 6 scenarios x 2000 draws x 11 years x 8 bytes, plus 20 blocks of plan
-    assert _estimate_memory(2000, 6, 11, 5, block_size=100) == 5_280_000 + 20 * 256
-    assert _estimate_memory(2000, 6, 11, 5, block_size=100, copies=3) == 15_840_000 + 20 * 256
+    assert estimate_memory(2000, 6, 11, 5, block_size=100) == 5_280_000 + 20 * 256
+    assert estimate_memory(2000, 6, 11, 5, block_size=100, copies=3) == 15_840_000 + 20 * 256
 
 
 def test_too_many_draws_are_refused_before_the_run(monkeypatch):

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from numbers import Integral, Real
+from typing import Literal, overload
 
 import numpy as np
 
@@ -168,6 +169,12 @@ def _type_text(value: object) -> str:
     return f"{value!r} ({type(value).__name__})"
 
 
+@overload
+def check_year(value: object, name: str = ..., *, optional: Literal[False] = ...,
+               lower: int | None = ..., upper: int | None = ...) -> int: ...
+@overload
+def check_year(value: object, name: str = ..., *, optional: bool,
+               lower: int | None = ..., upper: int | None = ...) -> int | None: ...
 def check_year(value: object, name: str = "year", *, optional: bool = False,
                lower: int | None = None, upper: int | None = None) -> int | None:
     """A year argument as an ``int``; anything that is not a whole number is an InputError.
@@ -254,7 +261,8 @@ numpy.random.Generator, got -1 (int)
     """
     if value is None or isinstance(value, np.random.Generator):
         return value
-    if isinstance(value, Integral) and not isinstance(value, bool | np.bool_) and value >= 0:
+    if isinstance(value, Integral) and not isinstance(value, bool | np.bool_) \
+            and int(value) >= 0:
         return int(value)
     raise InputError(f"argument '{name}': must be None, an integer >= 0 or a "
                      f"numpy.random.Generator, got {_type_text(value)}")
@@ -275,14 +283,13 @@ def check_level(value: object, name: str = "level") -> float:
     ...
     nldtib_forecast._errors.InputError: argument 'level': must be a number ... write 0.95, not 95
     """
-    ok = (isinstance(value, Real) and not isinstance(value, bool | np.bool_)
-          and 0 < float(value) < 1)
-    if ok:
-        return float(value)
     hint = ""
-    number = isinstance(value, Real) and not isinstance(value, bool | np.bool_)
-    if number and 1 < float(value) < 100:
-        hint = f"; write {float(value) / 100:g}, not {value!r}"
+    if isinstance(value, Real) and not isinstance(value, bool | np.bool_):
+        number = float(value)
+        if 0 < number < 1:
+            return number
+        if 1 < number < 100:
+            hint = f"; write {number / 100:g}, not {value!r}"
     elif isinstance(value, str):
         hint = "; pass a number, not text"
     raise InputError(f"argument '{name}': must be a number strictly between 0 and 1 (0.95 for a "
@@ -311,12 +318,12 @@ def check_int(value: object, name: str, minimum: int) -> int:
 
 # -- the number of workers (the API's n_jobs and the command line's --jobs) ----------
 #: Upper bound of ``n_jobs``: this many workers per CPU core ...
-_JOBS_PER_CORE = 4
+JOBS_PER_CORE = 4
 #: ... and never more than this many.
-_MAX_JOBS = 256
+MAX_JOBS = 256
 
 
-def _max_jobs() -> int:
+def max_jobs() -> int:
     """The largest ``n_jobs`` accepted: 4 x the CPU cores (as joblib counts them), <= 256."""
     from joblib import cpu_count
 
@@ -324,26 +331,25 @@ def _max_jobs() -> int:
         cores = int(cpu_count())
     except Exception:  # pragma: no cover - joblib could not count the cores
         cores = os.cpu_count() or 1
-    return max(1, min(_MAX_JOBS, _JOBS_PER_CORE * cores))
+    return max(1, min(MAX_JOBS, JOBS_PER_CORE * cores))
 
 
-def _check_n_jobs(n_jobs: object, name: str = "argument 'n_jobs'",
+def check_n_jobs(n_jobs: object, name: str = "argument 'n_jobs'",
                   allow_none: bool = True) -> int | None:
-    """``n_jobs`` checked: ``None`` (when allowed), ``-1`` (all cores) or 1 .. :func:`_max_jobs`.
+    """``n_jobs`` checked: ``None`` (when allowed), ``-1`` (all cores) or 1 .. :func:`max_jobs`.
 
     The one validator of the number of workers, for the API (``n_jobs``) and the command line
     (``--jobs``), so that both accept the same values; ``name`` prefixes the message.
     """
     if n_jobs is None and allow_none:
         return None
-    limit = _max_jobs()
-    ok = isinstance(n_jobs, (int, np.integer)) and not isinstance(n_jobs, (bool, np.bool_))
-    if ok and (int(n_jobs) == -1 or 1 <= int(n_jobs) <= limit):  # type: ignore[arg-type]
-        return int(n_jobs)  # type: ignore[arg-type]
+    limit = max_jobs()
+    if isinstance(n_jobs, int | np.integer) and not isinstance(n_jobs, bool | np.bool_) \
+            and (int(n_jobs) == -1 or 1 <= int(n_jobs) <= limit):
+        return int(n_jobs)
     none = "None, " if allow_none else ""
     rule = (f"must be {none}-1 (all cores) or an integer from 1 to {limit} (at most "
-            f"{_JOBS_PER_CORE} per CPU core), got {n_jobs!r}")
+            f"{JOBS_PER_CORE} per CPU core), got {n_jobs!r}")
     raise InputError(f"{name}: {rule}" if name else rule)
 
 
-check_n_jobs = _check_n_jobs

@@ -45,50 +45,13 @@ import pandas as pd
 
 from nldtib_forecast._errors import InputError
 from nldtib_forecast._version import __version__
-from nldtib_forecast.report.io import (  # noqa: F401  (some are reached through cli in tests)
-    _CORE_TIME,
-    _FIXED_XML_TIME,
-    _FIXED_ZIP_TIME,
-    _PLAIN_NUMBER,
-    _WAIT_POLL,
-    _WINDOWS_LOCK_OFFSET,
-    FORMULA_START,
+from nldtib_forecast.report.io import (
     PROG,
-    _atomic_file,
-    _check_file_target,
-    _check_out_dir,
-    _clean_stale_directories,
-    _excel_safe,
-    _excel_text,
-    _formula_like,
-    _frame_for_export,
-    _handled_signals,
-    _Interrupted,
-    _is_report_dir,
-    _is_text_dtype,
-    _lock_owner,
-    _missing_parents,
-    _neutral_frame,
-    _neutral_index,
-    _neutral_series,
-    _neutralise_sheet,
-    _normalise_xlsx,
-    _OutLock,
-    _output_committed,
-    _pid_alive,
-    _raise_if_interrupted,
-    _remove,
-    _same_file,
-    _sheet_cells,
-    _SignalGuard,
-    _signals_deferred,
-    _stale_temporaries,
-    _temp_prefix,
-    _try_lock,
-    _write_directory,
-    _write_table,
-    _write_workbook,
-    neutralise_text,
+    SignalGuard,
+    check_file_target,
+    check_out_dir,
+    write_directory,
+    write_table_file,
 )
 from nldtib_forecast.report.run import DEFAULT_DRAWS, survey_summary
 
@@ -167,14 +130,14 @@ def _min_respondents(text: str) -> int:
 
 
 def _jobs(text: str) -> int:
-    from nldtib_forecast._errors import _check_n_jobs
+    from nldtib_forecast._errors import check_n_jobs
 
     try:
         value: object = int(text)
     except ValueError:
         value = text
     try:
-        return _check_n_jobs(value, name="", allow_none=False)  # type: ignore[return-value]
+        return check_n_jobs(value, name="", allow_none=False)  # type: ignore[return-value]  # not None
     except InputError as err:
         raise argparse.ArgumentTypeError(str(err)) from None
 
@@ -313,8 +276,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-
-
 # --------------------------------------------------------------------------- data commands
 def _load_table(table: str, seed: int = 0, population: bool = False) -> pd.DataFrame:
     from nldtib_forecast import data
@@ -329,21 +290,18 @@ def _load_table(table: str, seed: int = 0, population: bool = False) -> pd.DataF
 
 
 def _cmd_data(args: argparse.Namespace) -> int:
-    _check_file_target(args.out)  # fail before the (slower) data are built
+    check_file_target(args.out)  # fail before the (slower) data are built
     df = _load_table(args.table, getattr(args, "seed", 0), getattr(args, "population", False))
-    _atomic_file(args.out, lambda tmp: _write_table(df, tmp, sheet_name=args.table))
+    write_table_file(df, args.out, sheet_name=args.table)
     print(f"wrote {args.out} ({len(df)} rows)")
     return 0
-
-
-
 
 
 def _cmd_run_or_report(args: argparse.Namespace) -> int:
     from nldtib_forecast.report import run as _report
 
     started = time.perf_counter()
-    target = _check_out_dir(args.out, args.overwrite)
+    check_out_dir(args.out, args.overwrite)  # fail before the inputs are read
     scenario_file = args.scenarios if args.command == "run" else None
     # every input is read and checked before anything is written
     spec = _report.load_run_spec(args.command, scenario_file, args.survey, args.draws,
@@ -360,16 +318,15 @@ def _cmd_run_or_report(args: argparse.Namespace) -> int:
         _report.write_timing(directory, spec, time.perf_counter() - started)
         return files
 
-    files = _write_directory(target, build,
-                             check=lambda: _check_out_dir(args.out, args.overwrite),
-                             wait=args.wait, quiet=args.quiet, shown=str(args.out))
+    files = write_directory(args.out, build, overwrite=args.overwrite, wait=args.wait,
+                            quiet=args.quiet)
     if not args.quiet:
         print(f"wrote {len(files)} files to {args.out}")
     return 0
 
 
 # --------------------------------------------------------------------------- entry point
-def _one_line(text: str) -> str:
+def _one_line(text: object) -> str:
     return "; ".join(part.strip() for part in str(text).splitlines() if part.strip())
 
 
@@ -430,14 +387,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     handler = {"data": _cmd_data, "run": _cmd_run_or_report,
                "report": _cmd_run_or_report}[args.command]
-    with _SignalGuard() as guard:
+    with SignalGuard() as guard:
         try:
             try:
                 return handler(args)
             finally:
                 guard.finished = True  # from here on a signal is only remembered
         except KeyboardInterrupt as exc:
-            signum = getattr(exc, "signum", None) or guard.received or signal.SIGINT
+            signum = guard.signal_number(exc)
             what = ("interrupted" if signum == signal.SIGINT
                     else f"interrupted by {_signal_name(signum)}")
             print(f"{PROG}: {what}; nothing written", file=sys.stderr)

@@ -17,9 +17,11 @@ import numpy as np
 import pandas as pd
 
 from nldtib_forecast._errors import InputError, Problem
+from nldtib_forecast._format import BILLION, count, number, percent, unit_kind
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
+    from matplotlib.typing import ColorType
 
 __all__ = ["plot_published_series", "INDICATOR_LABELS", "DEFAULT_BREAKS"]
 
@@ -161,17 +163,24 @@ def _segment_ids(rows: pd.DataFrame, breaks: Sequence[float] | None) -> np.ndarr
 
 
 def _format_axis(ax: Axes, unit: str) -> str:
-    """Tick formatting by unit; returns the y-axis label."""
-    from matplotlib.ticker import FuncFormatter, PercentFormatter
+    """Tick formatting by unit (:func:`nldtib_forecast._format.unit_kind`): percentages for
+    fractions, EUR in billions, whole numbers for counts, plain numbers otherwise; returns the
+    y-axis label."""
+    from matplotlib.ticker import FuncFormatter
 
     unit = (unit or "").strip()
-    if unit.lower() in {"fraction", "share"}:
-        ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+    kind = unit_kind(unit)
+    if kind == "percent":
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: percent(v, decimals=0)))
         return "%"
-    if unit.upper() == "EUR":
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v / 1e9:,.1f}"))
+    if kind == "eur":
+        ax.yaxis.set_major_formatter(
+            FuncFormatter(lambda v, _pos: number(v / BILLION, decimals=1)))
         return "EUR bn"
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:,.0f}"))
+    if kind == "count":
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: count(v)))
+    else:
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number(v)))
     return unit
 
 
@@ -286,7 +295,7 @@ def plot_published_series(
     unit = str(rows["unit"].iloc[0]) if "unit" in rows.columns else ""
     ylabel = _format_axis(ax, unit)
 
-    line_color = color
+    line_color: ColorType | None = color
     for k, seg in enumerate(pd.unique(segments)):
         mask = segments == seg
         (line,) = ax.plot(
@@ -353,7 +362,7 @@ def plot_published_series(
     from matplotlib.ticker import MaxNLocator
 
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    if unit.lower() in {"fraction", "share"} or unit.upper() == "EUR":
+    if unit_kind(unit) in ("percent", "eur"):
         low, high = ax.get_ylim()
         ax.set_ylim(min(0.0, low), high)
     ax.legend(loc="best", frameon=False)

@@ -13,7 +13,6 @@ from nldtib_forecast import InputError
 from nldtib_forecast.data import synthetic_survey
 from nldtib_forecast.models.capacity import CapacityModel, Prior
 from nldtib_forecast.models.capacity import kernel as K
-from nldtib_forecast.models.capacity.assumptions import _SimulationModel
 from nldtib_forecast.scenarios import (
     BUILTIN_NAMES,
     Scenario,
@@ -131,7 +130,7 @@ def test_long_run_uplift_is_monotone_in_each_driver(model, driver, u1, u2):
 def test_downside_is_below_current_in_the_long_run_and_in_every_draw(model):
     assert model.long_run_uplift("labour_squeeze") < model.long_run_uplift("current_conditions")
     res = model.simulate(["current_conditions", "labour_squeeze"], n_draws=300, seed=3)
-    diff = res.difference("labour_squeeze")._array("uplift")[0]  # draw by draw (CRN)
+    diff = res.difference("labour_squeeze").array("uplift")[0]  # draw by draw (CRN)
     assert (diff <= 1e-15).all()
     assert (diff[:, -1] < 0).all()
 
@@ -151,8 +150,7 @@ def test_firm_uplift_never_falls_below_zero_at_the_worst_relief(model):
 ])
 def test_kernel_matches_the_firm_level_reference(sample, assumptions):
     m = CapacityModel.from_survey(sample, **assumptions)
-    features, labels = m._features([])
-    fn = _SimulationModel(m, features, labels)
+    fn = m.kernel([]).function
     scen = {n: builtin()[n] for n in SIX}
     drivers = {d: np.stack([s.path(d, YEARS).to_numpy() for s in scen.values()])
                for d in K.DRIVERS}
@@ -189,13 +187,13 @@ def test_simulation_reaches_the_long_run_when_lags_vanish(sample):
 
 def test_uplift_paths_are_zero_before_the_first_delay_and_bounded(model):
     res = model.simulate(SIX, n_draws=200, seed=5)
-    up = res._array("uplift")
+    up = res.array("uplift")
     # 2026: the current-conditions potential ramps up at once (short run) ...
     assert (up[0, :, 0] > 0).all()
     # ... but no relief of a barrier has arrived: a lead time of 30 months has not passed
     np.testing.assert_allclose(up[:, :, 0], np.broadcast_to(up[0, :, 0], up[:, :, 0].shape))
     assert (up > -1).all() and (up < 2).all()
-    assert (np.diff(res._array("uplift")[0], axis=1) >= -1e-12).all()  # current: no decline
+    assert (np.diff(res.array("uplift")[0], axis=1) >= -1e-12).all()  # current: no decline
 
 
 def test_by_categories_add_up_to_the_total(sample):
@@ -206,9 +204,9 @@ def test_by_categories_add_up_to_the_total(sample):
     a = firms.weight * firms.turnover_ds_eur
     sizes = sample.loc[sample.year == 2025, "size_class"].astype(str).to_numpy()[
         m.firms.respondent.to_numpy()]
-    total = sum(a[sizes == c].sum() * res._array(f"uplift[size_class={c}]")
+    total = sum(a[sizes == c].sum() * res.array(f"uplift[size_class={c}]")
                 for c in np.unique(sizes))
-    np.testing.assert_allclose(total / a.sum(), res._array("uplift"), rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(total / a.sum(), res.array("uplift"), rtol=1e-10, atol=1e-14)
 
 
 # --------------------------------------------------------------------------------------------
@@ -244,8 +242,8 @@ def test_metadata_says_what_the_intervals_include(model, pop_model):
 
 def test_capacity_is_base_turnover_times_one_plus_uplift(pop_model):
     res = pop_model.simulate(SIX, n_draws=30, seed=4)
-    np.testing.assert_allclose(res._array("capacity_eur"),
-                               pop_model.base_turnover_eur * (1 + res._array("uplift")),
+    np.testing.assert_allclose(res.array("capacity_eur"),
+                               pop_model.base_turnover_eur * (1 + res.array("uplift")),
                                rtol=1e-12)
     assert pop_model.base_turnover_eur == pytest.approx(10.2e9, rel=1e-9)
 
@@ -397,8 +395,7 @@ def test_category_without_respondents_in_a_replicate_falls_back(sample):
     lone = df.loc[df.index[df.year == 2025][0], "firm_id"]
     df["tiny"] = np.where(df.firm_id == lone, "one", "rest")
     m = CapacityModel.from_survey(SurveyDesign(df, fpc=None))
-    features, labels = m._features(["tiny"])
-    fn = _SimulationModel(m, features, labels)
+    fn = m.kernel(["tiny"]).function
     scen = {n: builtin()[n] for n in ("current_conditions", "improved_conditions")}
     drivers = {d: np.stack([s.path(d, YEARS).to_numpy() for s in scen.values()])
                for d in K.DRIVERS}
@@ -410,7 +407,7 @@ def test_category_without_respondents_in_a_replicate_falls_back(sample):
     i = int(np.flatnonzero(m.firms.firm_id.to_numpy() == lone)[0])
     dropped = factors[:, i] == 0
     assert dropped.any() and (~dropped).any()
-    full = fn.full[:, 1:].reshape(1, K.N_GROUPS, len(labels), K.N_STATS)
+    full = fn.full[:, 1:].reshape(1, K.N_GROUPS, len(fn.labels), K.N_STATS)
     expected = K.uplift_paths({d: v[:, None, :] for d, v in drivers.items()}, params, full,
                               m._references, m._settings, m._base_lead)[:, :, 1]
     np.testing.assert_allclose(out[:, dropped], expected[:, dropped], rtol=1e-12)

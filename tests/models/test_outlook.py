@@ -43,7 +43,7 @@ def result(outlook):
 
 
 def _a(res, var):
-    return np.asarray(res._array(var))
+    return np.asarray(res.array(var))
 
 
 # -- identities (draw by draw) ---------------------------------------------------------------
@@ -114,7 +114,7 @@ def test_demand_equals_trade_kernel_exactly(survey):
     D&S turnover draw for draw (same random numbers: the first child stream of the block),
     and where capacity does not bind the realised turnover and export share equal it too."""
     out = Outlook.from_survey(survey, pass_through=0.0, benchmark=None)
-    kernel = out._kernel()
+    kernel = out.kernel()
     scen = [builtin()[s] for s in ("current_conditions", "nl_35_improved")]
     years = np.arange(2025, 2036)
     from nldtib_forecast.models.outlook import _ALL_DRIVERS

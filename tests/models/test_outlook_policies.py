@@ -49,7 +49,7 @@ PROPERTY = settings(max_examples=12, deadline=None, derandomize=True,
 
 
 def _a(res, var):
-    return np.asarray(res._array(var))
+    return np.asarray(res.array(var))
 
 
 def _rel_close(a, b, rtol=1e-9):

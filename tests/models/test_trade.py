@@ -156,7 +156,7 @@ def test_the_elasticity_reproduces_the_fall_of_the_share_at_the_observed_market_
     growth_obs = np.log(observed[2025] / observed[2019]) / 6
     assert abs(growth_fit - growth_obs) < 0.02
     res = model.project(["current_conditions"], n_draws=300, seed=1, horizon=2035)
-    x = res._array("exports_eur")[0]
+    x = res.array("exports_eur")[0]
     assert np.median(x[:, -1]) > x[0, 0] * 1.1  # exports grow, they do not collapse
 
 
@@ -210,9 +210,11 @@ def test_builtin_scenarios_are_sourced_and_valid(tmp_path):
     from nldtib_forecast.scenarios import BUILTIN_NAMES, builtin
 
     assert not set(scen) & set(BUILTIN_NAMES)  # no clash with the core built-ins
-    merged = builtin()  # registered into the global built-ins, after the core ones
-    n = len(BUILTIN_NAMES)
-    assert list(merged)[n:n + len(TRADE_BUILTIN_NAMES)] == list(TRADE_BUILTIN_NAMES)
+    merged = builtin()  # registered into the global built-ins, in registration order
+    names = list(merged)
+    first = names.index(TRADE_BUILTIN_NAMES[0])
+    assert names[first:first + len(TRADE_BUILTIN_NAMES)] == list(TRADE_BUILTIN_NAMES)
+    assert names[:len(BUILTIN_NAMES)] == list(BUILTIN_NAMES)  # the core policies first
     assert all(merged[n] == scen[n] for n in scen)
 
 
@@ -255,14 +257,14 @@ def test_projection_structure(projection):
 
 
 def test_base_year_is_observed(projection):
-    share = projection._array("export_share")[:, :, 0]
+    share = projection.array("export_share")[:, :, 0]
     assert_allclose(share, 0.36)
-    assert_allclose(projection._array("exports_eur")[:, :, 0], 0.36 * 10.2e9)
-    assert_allclose(projection._array("eu_market_eur")[:, :, 0], 100e9)
+    assert_allclose(projection.array("exports_eur")[:, :, 0], 0.36 * 10.2e9)
+    assert_allclose(projection.array("eu_market_eur")[:, :, 0], 100e9)
 
 
 def test_identities(projection):
-    a = {v: projection._array(v) for v in projection.variables}
+    a = {v: projection.array(v) for v in projection.variables}
     assert_allclose(a["export_share"], a["exports_eur"] / (a["exports_eur"] + a["domestic_eur"]))
     assert_allclose(a["ds_turnover_eur"], a["exports_eur"] + a["domestic_eur"])
     assert_allclose(a["exports_eur"], a["nl_market_share"] * a["eu_market_eur"])
@@ -292,12 +294,12 @@ def test_faster_european_market_raises_the_export_share(model):
     res = model.project([_scenario("slow", eu_procurement_growth=0.02),
                          _scenario("fast", eu_procurement_growth=0.08)], n_draws=300, seed=2)
     diff = res.difference(base="slow")
-    share = diff._array("export_share")[0]
+    share = diff.array("export_share")[0]
     assert (share[:, 1:] > 0).all() and (share[:, 0] == 0).all()
-    assert (diff._array("exports_eur")[0][:, 1:] > 0).all()
+    assert (diff.array("exports_eur")[0][:, 1:] > 0).all()
     # the elasticity is below 1: a faster market lowers the Dutch share of it
-    assert (np.median(diff._array("nl_market_share")[0][:, 1:], axis=0) < 0).all()
-    assert_allclose(diff._array("domestic_eur"), 0.0)
+    assert (np.median(diff.array("nl_market_share")[0][:, 1:], axis=0) < 0).all()
+    assert_allclose(diff.array("domestic_eur"), 0.0)
 
 
 @settings(max_examples=15, deadline=None)
@@ -309,7 +311,7 @@ def test_monotone_in_european_growth_for_any_share_path(g, step, trend, seed):
                          _scenario("b", eu_procurement_growth=min(g + step, 1.0),
                                    nl_market_share_trend=trend)],
                         n_draws=20, seed=seed, horizon=2030)
-    share = res._array("export_share")
+    share = res.array("export_share")
     # weakly higher in every draw: a draw whose elasticity falls at or below 0 (the slope's
     # draw has Student-t tails) is truncated at 0, and the market then has no effect there
     assert (share[1, :, 1:] >= share[0, :, 1:] - 1e-12).all()
@@ -327,7 +329,7 @@ def test_other_drivers_move_the_share_the_right_way(model):
         _scenario("share_up", nl_market_share_trend=0.02),
     ], n_draws=200, seed=3)
     diff = res.difference(base="base")
-    share = diff._array("export_share")[:, :, 1:]
+    share = diff.array("export_share")[:, :, 1:]
     for i, name in enumerate(diff.scenarios):
         if name == "share_up":
             assert (share[i] > 0).all()
@@ -343,7 +345,7 @@ def test_level_drivers_are_relative_to_the_observed_base_year(model):
                          _scenario("x2", nl_defence_spending_gdp_share={2035: 0.05}),
                          _scenario("const", nl_defence_spending_gdp_share=0.05)],
                         n_draws=2, seed=0)
-    p = res._array("materiel_spending_eur")[:, 0]
+    p = res.array("materiel_spending_eur")[:, 0]
     assert_allclose(p[1, -1] / p[0, -1], 2.0)
     assert_allclose(p[2, 1:] / p[0, 1:], 2.0)
     assert_allclose(p[:, 0], p[0, 0])
@@ -369,7 +371,7 @@ def test_from_survey_uses_weighted_totals():
                     est["std_error"].iloc[0] / est["estimate"].iloc[0])
     res = m.project(["current_conditions"], n_draws=100, seed=1, horizon=2027)
     assert res.metadata.synthetic and "sampling" in res.metadata.interval_contents
-    assert_allclose(res._array("exports_eur")[0, :, 0], m.base["exports_eur"])
+    assert_allclose(res.array("exports_eur")[0, :, 0], m.base["exports_eur"])
     assert "SYNTHETIC" in m.summary()
 
 

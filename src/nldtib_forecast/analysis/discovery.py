@@ -141,6 +141,7 @@ def discover_rules(x: np.ndarray, y: np.ndarray, names: Sequence[str], limits: n
         raise InputError(f"discovery: need 0 < alpha < 0.5, 0 < min_mass < 1 and "
                          f"0 <= min_density <= 1; got alpha={alpha}, min_mass={min_mass}, "
                          f"min_density={min_density}")
+    chosen: int | None
     if method == "prim":
         boxes = _prim(x, y, list(names), np.asarray(limits, float), alpha, min_mass)
         good = boxes.index[boxes["density"] >= min_density]

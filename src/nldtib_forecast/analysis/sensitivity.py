@@ -50,7 +50,8 @@ def resolve_seed(seed: object) -> tuple[np.random.Generator, object]:
                      f"numpy.random.Generator, got {type(seed).__name__}")
 
 
-def _qmc(kind: str, d: int, rng: np.random.Generator):
+def qmc_engine(kind: str, d: int, rng: np.random.Generator):
+    """A scrambled ``"sobol"`` or ``"lhs"`` (Latin hypercube) engine of ``d`` dimensions."""
     from scipy.stats import qmc
 
     cls = qmc.Sobol if kind == "sobol" else qmc.LatinHypercube
@@ -358,7 +359,7 @@ def sobol_indices(func: Callable[[np.ndarray], np.ndarray],
     level = check_level(level)
     rng, recorded = resolve_seed(seed)
     d = sum(dims)
-    base = _qmc("sobol", 2 * d, rng).random_base2(int(math.log2(n)))
+    base = qmc_engine("sobol", 2 * d, rng).random_base2(int(math.log2(n)))
     a, b = base[:, :d], base[:, d:]
     bounds = np.cumsum([0] + dims)
     blocks = [a, b]

@@ -12,6 +12,10 @@ Synthetic survey (the embedded default data)
     :func:`synthetic_survey`, :func:`draw_sample`, :func:`draw_respondents`,
     :func:`response_probability`, :data:`RESPONSE_MODEL`, :func:`calibration_targets`
 
+The non-response weighting that prepares a respondent file (``read_survey(population=...)``,
+the synthetic survey) is defined here too (``data._weighting``, below ``survey`` in the layers)
+and public as :func:`nldtib_forecast.survey.weight_respondents` and its companions.
+
 Every data file ships inside the package; nothing is read from the network.
 Money is in EUR, shares and growth rates are fractions.
 """

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from nldtib_forecast._errors import InputError, Problem
+from nldtib_forecast._format import count, eur, percent
 from nldtib_forecast.data._published import load_published, source_key
 from nldtib_forecast.data._schema import SIZE_CLASS_BOUNDS
 
@@ -81,15 +82,15 @@ class _Iv:
 
 
 def _pct(x: float, sign: bool = False) -> str:
-    return f"{x:+.1%}" if sign else f"{x:.1%}"
+    return percent(x, signed=sign)
 
 
 def _fmt(x: float, unit: str, digits: int = 1) -> str:
     if unit == "EUR":
-        return f"{x / 1e9:.{digits}f} bn"
+        return eur(x, scale="bn", decimals=digits, symbol=False)
     if unit == "fraction":
-        return _pct(x)
-    return f"{x:,.0f}"
+        return percent(x)
+    return count(x)
 
 
 class _Figures:
@@ -335,7 +336,8 @@ def _cross_source_checks(f: _Figures) -> list[dict]:
 
 
 def _implied_checks(f: _Figures) -> list[dict]:
-    out, seen = [], []
+    out: list[dict] = []
+    seen: list[tuple[int, float]] = []  # (year, implied total turnover)
     firms = {r.year: r.value for r in f.rows("firms", category="").itertuples()
              if r.year_start == r.year}
     for key, g in f.rows("ds_turnover_share", category="").groupby("key", sort=False):
@@ -367,7 +369,7 @@ def _implied_checks(f: _Figures) -> list[dict]:
 
 def _market_share_checks(f: _Figures, market: pd.DataFrame) -> list[dict]:
     proc = market[market["series"] == "eda_equipment_procurement_eur"]
-    out = []
+    out: list[dict] = []
     for m in proc.sort_values("year").itertuples():
         e = f.get("ds_export_eur", m.year)
         if e is not None:

@@ -9,6 +9,7 @@ questions are asked once per survey edition). Validation against it lives in
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -152,9 +153,10 @@ PLAUSIBILITY_BOUNDS: dict[str, tuple[float, str]] = {
 }
 
 
-def _spec(name: str, *args, **kwargs) -> ColumnSpec:
+def _spec(name: str, kind: str, description: str, unit: str = "", **kwargs: Any) -> ColumnSpec:
     bound = PLAUSIBILITY_BOUNDS.get(name)
-    return ColumnSpec(name, *args, plausible_upper=None if bound is None else bound[0], **kwargs)
+    return ColumnSpec(name, kind, description, unit,
+                      plausible_upper=None if bound is None else bound[0], **kwargs)
 
 
 #: The schema, in column order.

@@ -99,6 +99,7 @@ from scipy.special import expit
 
 from nldtib_forecast._errors import InputError, check_option
 from nldtib_forecast.data._schema import CATEGORIES, COLUMNS
+from nldtib_forecast.data._weighting import frame_counts, weight_respondents
 
 __all__ = ["synthetic_survey", "draw_sample", "draw_respondents", "response_probability",
            "calibration_targets",
@@ -112,14 +113,15 @@ YEARS = np.arange(2019, 2026)
 # ---------------------------------------------------------------------------------------------
 _B24 = "B24 p.7"
 _L26 = "L26"
-_FIRMS = {2019: 932, 2023: 1050, 2025: 1503}
+_FIRMS: dict[int, float] = {2019: 932, 2023: 1050, 2025: 1503}
 _DS_TURNOVER = {2019: 4.2e9, 2020: 4.5e9, 2021: 4.7e9, 2022: 5.7e9, 2023: 7.7e9,
                 2024: 8.0e9, 2025: 10.2e9}
 _DS_SHARE = {2019: 0.084, 2020: 0.097, 2021: 0.106, 2022: 0.122, 2023: 0.149, 2025: 0.102}
 _DS_EXPORT = {2019: 2.10e9, 2020: 2.17e9, 2021: 2.57e9, 2022: 2.57e9, 2023: 3.33e9}
 _EXPORT_SHARE = {2019: 0.50, 2020: 0.49, 2021: 0.54, 2022: 0.45, 2023: 0.43, 2025: 0.36}
-_FTE_TOTAL = {2019: 148_581, 2020: 149_348, 2021: 149_507, 2022: 172_647, 2023: 180_504}
-_FTE_DS = {2019: 16_929, 2020: 17_693, 2021: 18_651, 2022: 19_576, 2023: 22_453}
+_FTE_TOTAL: dict[int, float] = {2019: 148_581, 2020: 149_348, 2021: 149_507, 2022: 172_647,
+                                 2023: 180_504}
+_FTE_DS: dict[int, float] = {2019: 16_929, 2020: 17_693, 2021: 18_651, 2022: 19_576, 2023: 22_453}
 _CPI = {2024: 0.033, 2025: 0.033}  # CBS, used for the FTE assumption
 _SIZE_2023 = {"0-25": 460, "25-100": 332, "100-250": 133, "250-500": 53, "500-2500": 55,
               "2500+": 17}
@@ -505,7 +507,8 @@ def _build_population(seed: int) -> pd.DataFrame:
             "fte_ds": fte_ds[fi, yj],
             "price_change_ds": price[fi, yj],
             "cost_change_ds": cost[fi, yj],
-            "passes_on_costs": np.where(edition25, passes[fi], None),
+            # numpy takes None as an object scalar; its stubs do not list it (false positive)
+            "passes_on_costs": np.where(edition25, passes[fi], None),  # type: ignore[call-overload]
             "scale_up_current": np.where(edition25, cur[fi], np.nan),
             "scale_up_improved": np.where(edition25, (cur + gap)[fi], np.nan),
             **{
@@ -514,8 +517,9 @@ def _build_population(seed: int) -> pd.DataFrame:
                 for k in ("orders", "procurement", "labour", "financing", "materials")
             },
             "pe_backed": pe[fi],
-            "financing_challenge": pd.array(
-                np.where((yj == j23) | edition25, fin[fi, yj], None), dtype="boolean"),
+            "financing_challenge": pd.array(  # None: see passes_on_costs
+                np.where((yj == j23) | edition25, fin[fi, yj], None),  # type: ignore[call-overload]
+                dtype="boolean"),
             "expected_growth_ds": expect[fi, yj],
         }
     )
@@ -703,8 +707,6 @@ def draw_respondents(population: pd.DataFrame, seed: int | np.random.Generator |
 
 
 def _census_nonresponse(pop: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
-    from nldtib_forecast.survey._weighting import frame_counts, weight_respondents
-
     by = list(RESPONSE_MODEL["by"])
     resp = draw_respondents(pop, seed=rng)
     out = weight_respondents(resp, frame_counts(pop, by), by, method="cells")

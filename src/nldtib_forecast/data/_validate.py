@@ -18,10 +18,11 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from difflib import get_close_matches
 from numbers import Real
 from pathlib import Path
+from typing import Any
 from xml.etree.ElementTree import ParseError as XMLParseError
 
 import numpy as np
@@ -271,12 +272,16 @@ def _check_category(s: pd.Series, spec: ColumnSpec, chk: _Checker):
     return None, out
 
 
+#: Numbers accepted as booleans (keyed by object: numpy numbers hash like Python's).
+_NUMBER_FLAGS: dict[object, bool] = {1: True, 0: False}
+
+
 def _bool_of(value) -> bool | None:
     """True/False for an accepted boolean spelling, else None."""
     if isinstance(value, bool | np.bool_):
         return bool(value)
     if isinstance(value, int | float | np.integer | np.floating):
-        return {1: True, 0: False}.get(value)  # 1.0 == 1 hashes alike
+        return _NUMBER_FLAGS.get(value)  # 1.0 == 1 hashes alike
     if isinstance(value, str):
         low = value.strip().lower()
         return True if low in _TRUE else False if low in _FALSE else None
@@ -436,6 +441,27 @@ def validate_survey(df: pd.DataFrame, *, plausibility: bool | Mapping | None = N
     chk = _Checker(df.index)
     present = list(df.columns)
     extras = [c for c in dict.fromkeys(present) if c not in COLUMNS]
+    _check_column_names(present, extras, chk)
+    if len(df) == 0:
+        raise InputError("survey data is empty (0 rows); expected one row per firm and "
+                         "reference year", chk.problems)
+    checked, normalised = _check_values(df, present, bounds, chk)
+    _check_relations(checked, chk)
+    _check_unique_keys(checked, chk)
+    if chk.problems:
+        raise InputError(f"survey data failed validation: {len(chk.problems)} problem(s) "
+                         "found", chk.problems)
+    out = pd.DataFrame(normalised, index=df.index)
+    if extras:  # passed through unchanged (copy-on-write: no data copied here)
+        out = pd.concat([out, df[extras]], axis=1)
+    if setting is not None:
+        out.attrs[_PLAUSIBILITY_ATTR] = setting
+    return out
+
+
+# -- the steps of validate_survey: each adds the problems it finds to the checker -------------
+def _check_column_names(present: list, extras: list, chk: _Checker) -> None:
+    """Every schema column present exactly once (with a hint for a misspelt one)."""
     candidates = [c for c in extras if isinstance(c, str)]
     for name in COLUMNS:
         count = present.count(name)
@@ -450,10 +476,13 @@ def validate_survey(df: pd.DataFrame, *, plausibility: bool | Mapping | None = N
             chk.add(name, f"required column is missing{hint}")
         elif count > 1:
             chk.add(name, f"column appears {count} times; column names must be unique")
-    if len(df) == 0:
-        raise InputError("survey data is empty (0 rows); expected one row per firm and "
-                         "reference year", chk.problems)
 
+
+def _check_values(df: pd.DataFrame, present: list, bounds: Mapping[str, float | None],
+                  chk: _Checker) -> tuple[dict[str, np.ndarray], dict[str, object]]:
+    """Each schema column checked by the rules of its kind and its plausibility bound:
+    returns the checked values (for the relations between columns) and the normalised
+    columns."""
     checked: dict[str, np.ndarray] = {}
     normalised: dict[str, object] = {}
     for spec in SCHEMA:
@@ -469,20 +498,28 @@ def validate_survey(df: pd.DataFrame, *, plausibility: bool | Mapping | None = N
             checked[spec.name] = values
             bound = bounds.get(spec.name)
             if bound is not None and spec.kind in ("int", "float"):
-                with np.errstate(invalid="ignore"):
-                    high = values > bound
-                if high.any():
-                    default = PLAUSIBILITY_BOUNDS.get(spec.name)
-                    why = (default[1] if default is not None and default[0] == bound
-                           else "bound set by the caller")
-                    chk.add(spec.name, f"implausible value(s) {_quote(pd.unique(values[high]))} "
-                                       f"above {bound:g} ({why}); if the values are right, "
-                                       f"pass plausibility={{{spec.name!r}: <larger bound>}} "
-                                       "(or plausibility=False) to validate_survey or "
-                                       "read_survey", high)
+                _check_plausible(spec.name, values, bound, chk)
         if out is not None:
             normalised[spec.name] = out
+    return checked, normalised
 
+
+def _check_plausible(name: str, values: np.ndarray, bound: float, chk: _Checker) -> None:
+    with np.errstate(invalid="ignore"):
+        high = values > bound
+    if high.any():
+        default = PLAUSIBILITY_BOUNDS.get(name)
+        why = (default[1] if default is not None and default[0] == bound
+               else "bound set by the caller")
+        chk.add(name, f"implausible value(s) {_quote(pd.unique(values[high]))} "
+                      f"above {bound:g} ({why}); if the values are right, "
+                      f"pass plausibility={{{name!r}: <larger bound>}} "
+                      "(or plausibility=False) to validate_survey or "
+                      "read_survey", high)
+
+
+def _check_relations(checked: dict[str, np.ndarray], chk: _Checker) -> None:
+    """The order relations between columns (e.g. D&S turnover <= total turnover)."""
     for col, other, op, why in _RELATIONS:
         if col in checked and other in checked:
             a, b = checked[col], checked[other]
@@ -491,6 +528,9 @@ def validate_survey(df: pd.DataFrame, *, plausibility: bool | Mapping | None = N
                 bad = a > b + slack if op == "<=" else a < b - slack
             chk.add(col, f"must be {op} {other}{why}", bad)
 
+
+def _check_unique_keys(checked: dict[str, np.ndarray], chk: _Checker) -> None:
+    """One row per (firm_id, year)."""
     if "firm_id" in checked and "year" in checked:
         keys = pd.DataFrame({"firm_id": checked["firm_id"], "year": checked["year"]})
         dup = (keys.duplicated(keep=False).to_numpy(dtype=bool)
@@ -500,16 +540,6 @@ def validate_survey(df: pd.DataFrame, *, plausibility: bool | Mapping | None = N
             pairs = [(f, int(y)) for f, y in zip(first["firm_id"], first["year"], strict=True)]
             chk.add("firm_id", "(firm_id, year) pairs must be unique; duplicated: "
                                f"{_quote(pairs)}", dup)
-
-    if chk.problems:
-        raise InputError(f"survey data failed validation: {len(chk.problems)} problem(s) "
-                         "found", chk.problems)
-    out = pd.DataFrame(normalised, index=df.index)
-    if extras:  # passed through unchanged (copy-on-write: no data copied here)
-        out = pd.concat([out, df[extras]], axis=1)
-    if setting is not None:
-        out.attrs[_PLAUSIBILITY_ATTR] = setting
-    return out
 
 
 _CSV = (".csv", ".csv.gz", ".csv.bz2", ".csv.xz", ".csv.zip", ".csv.zst")
@@ -668,8 +698,8 @@ def _check_reader_options(path: Path, kind: str, reader, kwargs: dict) -> None:
                          "has no such option")
 
 
-def _read_frame(path: Path, sheet_name: str | int, kwargs: dict) -> pd.DataFrame:
-    """The table of a survey file as pandas reads it (not validated)."""
+def _check_readable(path: Path, sheet_name: str | int) -> str:
+    """The file's kind, after checking that it exists, is supported and can be read here."""
     if path.is_dir():
         raise InputError(f"cannot read '{path}': it is a directory, not a survey file")
     kind = _kind(path)
@@ -686,37 +716,49 @@ def _read_frame(path: Path, sheet_name: str | int, kwargs: dict) -> pd.DataFrame
     if kind not in _EXCEL and not (isinstance(sheet_name, int) and sheet_name == 0):
         raise InputError(f"cannot read '{path}': sheet_name={sheet_name!r} applies to Excel "
                          f"workbooks only, not to a {kind} file")
-    kwargs = dict(kwargs)
+    return kind
+
+
+def _reader(kind: str) -> Callable[..., Any]:
     if kind in _CSV:
-        reader = pd.read_csv
-    elif kind in _EXCEL:
-        reader = pd.read_excel
-    elif kind in _STATA:
-        reader = pd.read_stata
-    else:
-        reader = pd.read_parquet
-    _check_reader_options(path, kind, reader, kwargs)
+        return pd.read_csv
+    if kind in _EXCEL:
+        return pd.read_excel
+    if kind in _STATA:
+        return pd.read_stata
+    return pd.read_parquet
+
+
+def _read_table(path: Path, kind: str, sheet_name: str | int, kwargs: dict) -> object:
+    """What pandas' reader of ``kind`` returns (ids of the schema read as text)."""
+    if kind in _CSV or kind in _EXCEL:
+        dtype = kwargs.pop("dtype", None)
+        if dtype is None or isinstance(dtype, dict):
+            dtype = {**_TEXT_IDS, **(dtype or {})}
+        if kind in _CSV:
+            return pd.read_csv(path, dtype=dtype, **kwargs)
+        return pd.read_excel(path, sheet_name=sheet_name, dtype=dtype, **kwargs)
+    if kind in _STATA:
+        df = pd.read_stata(path, **kwargs)
+        for col in df.columns:
+            if isinstance(df[col].dtype, pd.CategoricalDtype):
+                df[col] = df[col].astype(object).where(df[col].notna())
+        return df
+    return pd.read_parquet(path, **kwargs)
+
+
+def _read_frame(path: Path, sheet_name: str | int, kwargs: dict) -> pd.DataFrame:
+    """The table of a survey file as pandas reads it (not validated)."""
+    kind = _check_readable(path, sheet_name)
+    kwargs = dict(kwargs)
+    _check_reader_options(path, kind, _reader(kind), kwargs)
     head = _head_bytes(path, kind) if kind in _CSV and "compression" not in kwargs else None
     if kind in _CSV:
         dialect = _dialect_problem(path, head, kwargs)
         if dialect:
             raise InputError(dialect)
     try:
-        if kind in _CSV or kind in _EXCEL:
-            dtype = kwargs.pop("dtype", None)
-            if dtype is None or isinstance(dtype, dict):
-                dtype = {**_TEXT_IDS, **(dtype or {})}
-            if kind in _CSV:
-                df = pd.read_csv(path, dtype=dtype, **kwargs)
-            else:
-                df = pd.read_excel(path, sheet_name=sheet_name, dtype=dtype, **kwargs)
-        elif kind in _STATA:
-            df = pd.read_stata(path, **kwargs)
-            for col in df.columns:
-                if isinstance(df[col].dtype, pd.CategoricalDtype):
-                    df[col] = df[col].astype(object).where(df[col].notna())
-        else:
-            df = pd.read_parquet(path, **kwargs)
+        df = _read_table(path, kind, sheet_name, kwargs)
     except ImportError as exc:
         raise InputError(f"cannot read '{path}': {exc}") from exc
     except UnicodeError as exc:
@@ -848,7 +890,7 @@ def _frame_counts(population: object, by: object) -> tuple[pd.DataFrame | pd.Ser
                                                            list[str], str]:
     """The frame counts (read if a path), the ``by`` columns and how to name them in errors;
     the counts are checked here, so that their errors name the counts and not the survey."""
-    from nldtib_forecast.survey._weighting import _by_list, _population_table
+    from nldtib_forecast.data._weighting import _by_list, _population_table
 
     if isinstance(population, str | os.PathLike):
         path = _check_path(population, "argument 'population'")
@@ -1060,11 +1102,12 @@ def read_survey(path: str | os.PathLike, *,
     if file_problems:
         raise InputError(f"'{path}': the file's layout is invalid: {len(file_problems)} "
                          "problem(s) found", file_problems)
-    from nldtib_forecast.survey._weighting import weight_respondents
+    from nldtib_forecast.data._weighting import MIN_RESPONDENTS, weight_respondents
 
-    options = {} if min_respondents is None else {"min_respondents": min_respondents}
     try:
-        out = weight_respondents(df, counts, by_list, method=method, **options)
+        out = weight_respondents(df, counts, by_list, method=method,
+                                 min_respondents=(MIN_RESPONDENTS if min_respondents is None
+                                                  else min_respondents))
     except InputError as err:
         message = err.message.removeprefix("weight_respondents: ").removeprefix(
             "argument 'population': ")

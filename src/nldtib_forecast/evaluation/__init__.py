@@ -35,6 +35,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -138,8 +139,18 @@ def _fit_builtin(method: str, y: np.ndarray, horizon: int, order: tuple[int, int
     return mu, sd, ""
 
 
+class _CustomForecast(TypedDict):
+    """A custom method's forecasts at one origin, one value per horizon."""
+
+    forecast: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    distribution: str  # "normal" (from mean, lower, upper) or "samples"
+    crps: Callable[[np.ndarray], np.ndarray]  # the CRPS of the outcomes
+
+
 def _custom_forecast(name: str, func: Callable, train: pd.Series, horizon: int, level: float
-                     ) -> dict[str, np.ndarray]:
+                     ) -> _CustomForecast:
     """Call a custom method; return point, lower, upper and a CRPS function per horizon."""
     out = func(train.copy(), horizon)
     where = f"custom method {name!r} (origin {int(train.index[-1])})"
@@ -299,7 +310,7 @@ def backtest(
             steps = min(horizon, n - k)
             actual = y_orig[k:k + steps]
             scale = np.mean(np.abs(np.diff(y_orig[:k])))
-            results = {}
+            results: dict[str, dict[str, Any]] = {}  # method -> forecasts, crps, fallback
             for method in methods:
                 mu, sd, reason = _fit_builtin(method, y_model[:k], steps, order)
                 if log:
@@ -314,8 +325,7 @@ def backtest(
                         "fallback": reason}
             for cname, func in custom.items():
                 out = _custom_forecast(cname, func, piece.iloc[:k], steps, level)
-                out["crps"] = out["crps"](actual)
-                results[cname] = out | {"fallback": ""}
+                results[cname] = {**out, "crps": out["crps"](actual), "fallback": ""}
             for method, r in results.items():
                 err = np.abs(actual - r["forecast"])
                 for i in range(steps):

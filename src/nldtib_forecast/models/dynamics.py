@@ -187,7 +187,11 @@ def _check_total_weight(W: np.ndarray, labels: pd.Index, weight: str | None) -> 
                                                f"shares are undefined")])
 
 
-def _duplicates(panel: pd.DataFrame, firm: str, period: str, dup: np.ndarray):
+#: What the layouts need to name the input in errors: (panel, firm, period, weight column).
+_Context = tuple[pd.DataFrame, str, str, str | None]
+
+
+def _duplicates(panel: pd.DataFrame, firm: str, period: str, dup: np.ndarray) -> InputError:
     return InputError("decompose_dynamics: duplicate firm-period rows",
                       [Problem(f"{firm}, {period}", "each firm may appear once per period",
                                *_rows(panel.index, dup))])
@@ -200,7 +204,7 @@ def _no_continuing(method: str, bad: np.ndarray, labels: pd.Index) -> InputError
                       f"aggregate is undefined")
 
 
-def _dense(method, fc, F, pc, labels, v, e, g, ctx):
+def _dense(method, fc, F, pc, labels, v, e, g, ctx: _Context):
     """Period-major layout: arrays of shape (periods, firms), sums along the firm axis.
 
     Transitions are the slices ``[:-1]`` (earlier period) and ``[1:]`` (later period) of the
@@ -272,7 +276,7 @@ def _dense(method, fc, F, pc, labels, v, e, g, ctx):
     return (within, between, zero, entry, exit_), counts, P
 
 
-def _sparse(method, fc, F, pc, labels, v, e, g, ctx):
+def _sparse(method, fc, F, pc, labels, v, e, g, ctx: _Context):
     """Row layout for panels too sparse for :func:`_dense`: rows sorted on ``firm x period``,
     consecutive rows of a firm paired, sums per transition with :func:`numpy.bincount`."""
     T, K = len(labels), len(labels) - 1
@@ -308,6 +312,7 @@ def _sparse(method, fc, F, pc, labels, v, e, g, ctx):
     P0, P1 = P[:-1], P[1:]
     zero = np.zeros(K)
     if method in ("fhk", "griliches_regev", "bhc"):
+        ref: np.ndarray  # the reference aggregate of the between and entry/exit terms
         if method == "fhk":
             ref = P0
             within, between = tot(kc, s1 * dp), tot(kc, (p1 - ref[kc]) * ds)

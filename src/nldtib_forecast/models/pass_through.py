@@ -29,6 +29,7 @@ import pandas as pd
 from scipy import stats
 
 from nldtib_forecast._errors import InputError, Problem, check_level, check_option, check_year
+from nldtib_forecast._format import percent
 from nldtib_forecast._version import __version__
 
 __all__ = ["estimate_pass_through", "PassThroughResult", "DEFAULT_CONTROLS", "COV_TYPES"]
@@ -250,7 +251,7 @@ def _count(n) -> str:
 
 
 def _pct(v: float) -> str:
-    return f"{v:6.1%}" if np.isfinite(v) else "   n/a"
+    return f"{percent(v):>6}"
 
 
 def _dummies(col: pd.Series, name: str) -> pd.DataFrame:

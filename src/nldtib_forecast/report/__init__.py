@@ -10,6 +10,10 @@
     the joint disclosure audit of every additive figure the report publishes
 :mod:`~nldtib_forecast.report.io`
     writers that cannot run code, atomic files and directories, the output lock, signals
+    (:func:`~nldtib_forecast.report.io.write_table_file`,
+    :func:`~nldtib_forecast.report.io.write_directory`,
+    :class:`~nldtib_forecast.report.io.SignalGuard`, ...)
 
-The command line (:mod:`nldtib_forecast.cli`) parses arguments and calls these.
+The command line (:mod:`nldtib_forecast.cli`) parses arguments and calls these. Numbers are
+formatted for display by :mod:`nldtib_forecast._format`.
 """

@@ -13,12 +13,10 @@ import html
 from collections.abc import Mapping
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
+from nldtib_forecast._format import NOT_AVAILABLE, format_value, percent
 from nldtib_forecast._version import __version__
-
-_PERCENT_UNITS = {"fraction", "share", "fraction per year"}
 
 _CSS = """
 body{font-family:-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;margin:0 auto;
@@ -41,30 +39,15 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def fmt(value: object, unit: str = "") -> str:
-    """A number for display: percentages for fractions, EUR in bn/m, else 4 digits."""
-    try:
-        v = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return "" if value is None or value is pd.NA else str(value)
-    if not np.isfinite(v):
-        return "suppressed" if unit == "suppressed" else "n/a"
-    if unit in _PERCENT_UNITS:
-        return f"{v:.1%}"
-    if unit == "EUR":
-        if abs(v) >= 1e9:
-            return f"EUR {v / 1e9:,.2f} bn"
-        if abs(v) >= 1e6:
-            return f"EUR {v / 1e6:,.1f} m"
-        return f"EUR {v:,.0f}"
-    if unit in ("FTE", "firms", "count"):
-        return f"{v:,.0f}"
-    return f"{v:,.4g}"
-
-
 def _table(df: pd.DataFrame, index: bool = False) -> str:
     return df.to_html(index=index, escape=True, na_rep="", border=0,
                       classes="data", justify="left")
+
+
+def _interval_cell(median: object, lower: object, upper: object, unit: str) -> str:
+    """``median (lower to upper)``, each formatted by ``unit``."""
+    return (f"{format_value(median, unit)} ({format_value(lower, unit)} to "
+            f"{format_value(upper, unit)})")
 
 
 def _img(png: bytes, caption: str, name: str) -> str:
@@ -79,30 +62,34 @@ def _summary_html(results: Mapping, level: float, years) -> str:
     table = summary_table(results, years=years, level=level, key_only=True)
     if table.empty:
         return "<p>The results do not reach the summary years.</p>"
-    table["cell"] = [f"{fmt(r.median, r.unit)} ({fmt(r.lower, r.unit)} to "
-                     f"{fmt(r.upper, r.unit)})" for r in table.itertuples()]
+    table["cell"] = [_interval_cell(r.median, r.lower, r.upper, r.unit)
+                     for r in table.itertuples()]
     wide = table.pivot_table(index=["model", "variable", "scenario"], columns="year",
                              values="cell", aggfunc="first", sort=False)
-    wide.columns = [f"{y}: median ({level:.0%} interval)" for y in wide.columns]
+    wide.columns = [f"{y}: median ({percent(level, decimals=0)} interval)"
+                    for y in wide.columns]
     return _table(wide.reset_index())
 
 
-def _effects_html(tables: Mapping[str, pd.DataFrame], figures, level: float) -> str:
+def _effects_html(tables: Mapping[str, pd.DataFrame],
+                  figures: Mapping[str, tuple[bytes, str]], level: float) -> str:
     """The first section: what each policy adds over current conditions, per future."""
     eff = tables["policy_effects"]
     main = eff["variable"].iloc[0]
     sub = eff[eff["variable"] == main].copy()
-    sub["cell"] = [f"{fmt(r.median, r.unit)} ({fmt(r.lower, r.unit)} to {fmt(r.upper, r.unit)})"
-                   f"; gain in {r.share_positive:.0%} of draws" for r in sub.itertuples()]
+    sub["cell"] = [f"{_interval_cell(r.median, r.lower, r.upper, r.unit)}; gain in "
+                   f"{percent(r.share_positive, decimals=0)} of draws" for r in sub.itertuples()]
     wide = sub.pivot_table(index=["future", "policy"], columns="year", values="cell",
                            aggfunc="first", sort=False)
-    wide.columns = [f"{y}: median ({level:.0%} interval)" for y in wide.columns]
+    wide.columns = [f"{y}: median ({percent(level, decimals=0)} interval)"
+                    for y in wide.columns]
     out = ['<h2 id="effects">What better conditions add: policy effects per future</h2>',
            f"<p>Each row: how much more D&amp;S turnover ({_e(main)}, in constant base-year "
            "prices) a policy gives than current conditions, in the same future, computed draw "
-           f"by draw on common random numbers: median and {level:.0%} interval of the "
-           "difference, and the share of draws in which the policy gives more. A future is a "
-           "path of budgets, markets and prices the government does not set; a policy moves "
+           f"by draw on common random numbers: median and {percent(level, decimals=0)} "
+           "interval of the difference, and the share of draws in which the policy gives "
+           "more. A future is a path of budgets, markets and prices the government does not "
+           "set; a policy moves "
            "the levers it does set (order certainty, procurement lead time, labour supply). "
            "Every variable is in <code>policy_effects.csv</code>.</p>"]
     if "policy_effects.png" in figures:
@@ -122,11 +109,11 @@ def _headline_html(headline: pd.DataFrame) -> str:
         status = str(r.status)
         shown = status in ("publish", "unprotected")
         rows.append({"indicator": ind, "category": r.category,
-                     "estimate": fmt(r.estimate, unit) if shown else "suppressed",
-                     "95% interval": (f"{fmt(r.ci_lower, unit)} to {fmt(r.ci_upper, unit)}"
-                                      if shown else ""),
-                     "published (L26)": fmt(r.published, unit) if pd.notna(r.published)
-                     else "", "status": status, "rule": r.rule})
+                     "estimate": format_value(r.estimate, unit) if shown else "suppressed",
+                     "95% interval": (f"{format_value(r.ci_lower, unit)} to "
+                                      f"{format_value(r.ci_upper, unit)}" if shown else ""),
+                     "published (L26)": format_value(r.published, unit, missing=""),
+                     "status": status, "rule": r.rule})
     return _table(pd.DataFrame(rows))
 
 
@@ -135,8 +122,9 @@ def _decomposition_html(table: pd.DataFrame) -> str:
     for col in ("nominal_growth", "price", "volume", "interaction", "entry", "exit",
                 "price_growth", "volume_growth"):
         if col in shown:
-            shown[col] = [("suppressed" if s != "publish" and not np.isfinite(v) else
-                           f"{v:+.1%}") for v, s in zip(shown[col], shown["status"], strict=True)]
+            shown[col] = [percent(v, signed=True, missing="suppressed" if s != "publish"
+                                  else NOT_AVAILABLE)
+                          for v, s in zip(shown[col], shown["status"], strict=True)]
     return _table(shown.reset_index())
 
 
@@ -191,10 +179,11 @@ def render_html(*, spec, results: Mapping, tables: Mapping[str, pd.DataFrame],
         out.append(_effects_html(tables, figures, SUMMARY_LEVEL))
 
     years = ", ".join(str(y) for y in SUMMARY_YEARS)
-    out.append(f'<h2 id="summary">Summary: median and {SUMMARY_LEVEL:.0%} interval in '
+    level = percent(SUMMARY_LEVEL, decimals=0)
+    out.append(f'<h2 id="summary">Summary: median and {level} interval in '
                f"{_e(years)}</h2>")
     out.append("<p>Medians over the Monte Carlo draws with the central "
-               f"{SUMMARY_LEVEL:.0%} interval in brackets. All variables are in "
+               f"{level} interval in brackets. All variables are in "
                "<code>summary.csv</code> and <code>results.csv</code>.</p>")
     out.append(_summary_html(results, SUMMARY_LEVEL, SUMMARY_YEARS))
 

@@ -2,8 +2,21 @@
 cannot run code, atomic files and directories, the lock on an output directory, and the
 handling of signals while writing.
 
-Moved out of :mod:`nldtib_forecast.cli` (which now only parses arguments and dispatches)
-so that the report writes its files without importing the command line.
+The command line (:mod:`nldtib_forecast.cli`) only parses arguments and dispatches; what it
+writes goes through the public names here:
+
+:func:`write_table`, :func:`write_workbook`
+    a table as CSV or a workbook (by the extension), a workbook of several sheets; text cells
+    that a spreadsheet could run as formulas are neutralised
+:func:`check_file_target`, :func:`write_table_file`, :func:`write_file`
+    one output file, written through a temporary file and renamed into place
+:func:`check_out_dir`, :func:`write_directory`
+    an output directory, built in a temporary sibling under the lock ``.DIR.lock``
+    (:class:`OutLock`) and moved into place
+:class:`SignalGuard`
+    while a command runs, SIGINT, SIGTERM and SIGHUP raise :class:`Interrupted`; writers
+    moving output into place use :func:`signals_deferred`, :func:`raise_if_interrupted` and
+    :func:`output_committed`
 """
 
 from __future__ import annotations
@@ -21,10 +34,17 @@ import time
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 import pandas as pd
 
 from nldtib_forecast._errors import InputError
+
+__all__ = ["PROG", "FORMULA_START", "neutralise_text", "write_table", "write_workbook",
+           "check_file_target", "write_file", "write_table_file", "check_out_dir",
+           "write_directory", "OutLock", "SignalGuard", "Interrupted", "signals_deferred",
+           "raise_if_interrupted", "output_committed"]
 
 #: The command's name, in messages.
 PROG = "nldtib-forecast"
@@ -146,7 +166,7 @@ def _frame_for_export(df: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
     return df, not plain
 
 
-def _write_table(df: pd.DataFrame, path: Path, sheet_name: str = "data") -> None:
+def write_table(df: pd.DataFrame, path: Path, sheet_name: str = "data") -> None:
     """Write a table as CSV or as a one-sheet workbook, by the extension of ``path``; text
     cells that a spreadsheet could run as formulas are neutralised (:func:`neutralise_text`,
     :func:`_neutralise_sheet`)."""
@@ -155,7 +175,7 @@ def _write_table(df: pd.DataFrame, path: Path, sheet_name: str = "data") -> None
     if suffix == ".csv":
         _neutral_frame(frame, index).to_csv(path, index=index, lineterminator="\n")
     elif suffix == ".xlsx":
-        _write_workbook({sheet_name: frame}, path)
+        write_workbook({sheet_name: frame}, path)
     else:  # pragma: no cover - guarded by the parser
         raise InputError(f"unsupported file extension {suffix!r}; use .csv or .xlsx")
 
@@ -193,7 +213,12 @@ def _excel_safe(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _write_workbook(sheets: dict[str, pd.DataFrame], path: Path) -> None:
+def write_workbook(sheets: dict[str, pd.DataFrame], path: Path) -> None:
+    """Write an Excel workbook with a sheet per table (names cut to Excel's 31 characters).
+
+    No cell is a formula (:func:`_neutralise_sheet`), characters a workbook cannot hold are
+    shown as ``\\xNN``, and the time stamps are fixed, so that equal tables give equal bytes.
+    """
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for name, df in sheets.items():
             frame, index = _frame_for_export(df)
@@ -235,7 +260,7 @@ def _normalise_xlsx(path: Path) -> None:
 
 
 # --------------------------------------------------------------------------- signals
-class _Interrupted(KeyboardInterrupt):
+class Interrupted(KeyboardInterrupt):
     """A run stopped by SIGINT, SIGTERM or SIGHUP: handled like Ctrl-C."""
 
     def __init__(self, signum: int) -> None:
@@ -243,19 +268,23 @@ class _Interrupted(KeyboardInterrupt):
         self.signum = int(signum)
 
 
+#: A signal handler, as :func:`signal.signal` takes and returns it.
+_Handler = Callable[[int, FrameType | None], Any] | int | signal.Handlers | None
+
+
 def _handled_signals() -> list[int]:
     return [getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
             if hasattr(signal, name)]
 
 
-class _SignalGuard:
-    """While a command runs, SIGINT, SIGTERM and SIGHUP raise :class:`_Interrupted` (so that
+class SignalGuard:
+    """While a command runs, SIGINT, SIGTERM and SIGHUP raise :class:`Interrupted` (so that
     every ``finally`` clean-up runs, as for Ctrl-C), and each is remembered: even if library
     code swallowed the exception, nothing is moved into place after a signal. Signals that
     are ignored when the command starts (``nohup``, background jobs) stay ignored.
 
-    During the move into place and the clean-up (:func:`_signals_deferred`) a signal is only
-    remembered; once the output is in place (:func:`_output_committed`) it no longer stops
+    During the move into place and the clean-up (:func:`signals_deferred`) a signal is only
+    remembered; once the output is in place (:func:`output_committed`) it no longer stops
     the run.
     """
 
@@ -263,10 +292,10 @@ class _SignalGuard:
         self.received: int | None = None
         self.deferring = 0
         self.finished = False
-        self._previous: dict[int, object] = {}
-        self._outer: _SignalGuard | None = None
+        self._previous: dict[int, _Handler] = {}
+        self._outer: SignalGuard | None = None
 
-    def __enter__(self) -> _SignalGuard:
+    def __enter__(self) -> SignalGuard:
         global _GUARD
         self._outer, _GUARD = _GUARD, self
         # A signal that arrives while Python runs a callback from C (a weakref callback of the
@@ -277,7 +306,7 @@ class _SignalGuard:
         previous_hook = self._unraisable
 
         def hook(unraisable) -> None:
-            if isinstance(unraisable.exc_value, _Interrupted):
+            if isinstance(unraisable.exc_value, Interrupted):
                 return
             previous_hook(unraisable)
 
@@ -304,14 +333,19 @@ class _SignalGuard:
             self.received = int(signum)
         if self.deferring or self.finished:
             return
-        raise _Interrupted(self.received)
+        raise Interrupted(self.received)
+
+    def signal_number(self, exc: KeyboardInterrupt) -> int:
+        """The signal that stopped the run with ``exc``: the :class:`Interrupted` signal, else
+        the signal received, else SIGINT (a plain Ctrl-C ``KeyboardInterrupt``)."""
+        return int(getattr(exc, "signum", None) or self.received or signal.SIGINT)
 
 
-_GUARD: _SignalGuard | None = None
+_GUARD: SignalGuard | None = None
 
 
 @contextlib.contextmanager
-def _signals_deferred() -> Iterator[None]:
+def signals_deferred() -> Iterator[None]:
     """A section that a signal does not interrupt (it is remembered)."""
     guard = _GUARD
     if guard is None:
@@ -324,14 +358,14 @@ def _signals_deferred() -> Iterator[None]:
         guard.deferring -= 1
 
 
-def _raise_if_interrupted() -> None:
-    """Raise :class:`_Interrupted` if a signal came, even if its exception was swallowed."""
+def raise_if_interrupted() -> None:
+    """Raise :class:`Interrupted` if a signal came, even if its exception was swallowed."""
     guard = _GUARD
     if guard is not None and guard.received is not None and not guard.finished:
-        raise _Interrupted(guard.received)
+        raise Interrupted(guard.received)
 
 
-def _output_committed() -> None:
+def output_committed() -> None:
     """The new output is in place: a signal from now on no longer stops the run."""
     if _GUARD is not None:
         _GUARD.finished = True
@@ -344,7 +378,7 @@ def _pid_alive(pid: int) -> bool:
         return False
     if pid == os.getpid():
         return True
-    if os.name == "nt":  # pragma: no cover - Windows: os.kill(pid, 0) would end the process
+    if sys.platform == "win32":  # pragma: no cover - os.kill(pid, 0) would end the process
         import ctypes
 
         kernel32 = ctypes.windll.kernel32
@@ -429,7 +463,7 @@ def _clean_stale_directories(target: Path) -> None:
         _remove(path)
 
 
-def _check_file_target(path: Path) -> Path:
+def check_file_target(path: Path) -> Path:
     """The directory ``path`` will be written in; an error if it cannot be."""
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
@@ -439,14 +473,14 @@ def _check_file_target(path: Path) -> Path:
     return parent
 
 
-def _atomic_file(path: Path, write: Callable[[Path], None]) -> None:
+def write_file(path: Path, write: Callable[[Path], None]) -> None:
     """Write ``path`` through a temporary file in the same directory, then rename it.
 
     The temporary file, ``.NAME.tmp-PID-XXXX.EXT``, is removed on any failure or signal; those
     of dead processes are removed by the next write of the same file.
     """
     path = Path(path)
-    parent = _check_file_target(path)
+    parent = check_file_target(path)
     for stale, _kind in _stale_temporaries(parent, path.name, path.suffix):
         _remove(stale)
     fd, tmp_name = tempfile.mkstemp(prefix=_temp_prefix(path.name, "tmp"), suffix=path.suffix,
@@ -457,16 +491,22 @@ def _atomic_file(path: Path, write: Callable[[Path], None]) -> None:
     try:
         write(tmp)
         os.chmod(tmp, 0o644)  # mkstemp makes it private; give it normal permissions
-        with _signals_deferred():
-            _raise_if_interrupted()
+        with signals_deferred():
+            raise_if_interrupted()
             os.replace(tmp, path)
             done = True
-            _output_committed()
+            output_committed()
     finally:
-        with _signals_deferred():
+        with signals_deferred():
             if not done:
                 with contextlib.suppress(OSError):
                     tmp.unlink()
+
+
+def write_table_file(df: pd.DataFrame, path: Path, sheet_name: str = "data") -> None:
+    """Write a table to ``path`` (CSV or a one-sheet workbook, by the extension) atomically:
+    :func:`write_table` into a temporary file, renamed into place (:func:`write_file`)."""
+    write_file(path, lambda tmp: write_table(df, tmp, sheet_name=sheet_name))
 
 
 # --------------------------------------------------------------------------- the lock
@@ -531,7 +571,7 @@ def _lock_owner(path: Path) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-class _OutLock:
+class OutLock:
     """The lock of an output directory: ``.DIR.lock`` next to it, holding the process id of
     the run writing ``DIR``, locked (``flock``, or ``msvcrt.locking`` on Windows) while it
     runs. The lock of a process that died is free: the system releases it."""
@@ -542,21 +582,23 @@ class _OutLock:
         self.fd: int | None = None
 
     def acquire(self, wait: bool = False, quiet: bool = True) -> None:
+        """Take the lock; if another run holds it, an :class:`InputError` naming its process
+        id, or with ``wait`` poll until it is free (saying so on stderr unless ``quiet``)."""
         announced = False
         while True:
-            fd: int | None = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-            locked = False
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            locked = kept = False
             try:
-                locked = _try_lock(fd)  # type: ignore[arg-type]
+                locked = _try_lock(fd)
                 # the previous holder may have removed the file just before we locked it
-                if locked and _same_file(fd, self.path):  # type: ignore[arg-type]
-                    os.ftruncate(fd, 0)  # type: ignore[arg-type]
-                    os.lseek(fd, 0, os.SEEK_SET)  # type: ignore[arg-type]
-                    os.write(fd, f"{os.getpid()}\n".encode("ascii"))  # type: ignore[arg-type]
-                    self.fd, fd = fd, None
+                if locked and _same_file(fd, self.path):
+                    os.ftruncate(fd, 0)
+                    os.lseek(fd, 0, os.SEEK_SET)
+                    os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+                    self.fd, kept = fd, True
                     return
             finally:
-                if fd is not None:
+                if not kept:
                     os.close(fd)
             if locked:
                 continue  # lock the file now at the path
@@ -572,6 +614,7 @@ class _OutLock:
             time.sleep(_WAIT_POLL)
 
     def release(self) -> None:
+        """Release the lock and remove its file (nothing if it is not held)."""
         fd, self.fd = self.fd, None
         if fd is None:
             return
@@ -604,8 +647,10 @@ def _missing_parents(path: Path) -> list[Path]:
     return missing
 
 
-def _check_out_dir(out: Path, overwrite: bool) -> Path:
-    """The absolute output directory; an error if it may not be written."""
+def check_out_dir(out: Path, overwrite: bool) -> Path:
+    """The absolute output directory ``out``; an :class:`InputError` if it may not be written
+    (it exists and is a file or a broken link, or holds files and ``overwrite`` is off, or
+    is not an earlier report, or holds the current directory)."""
     target = Path(os.path.abspath(out))
     if target.exists():
         if not target.is_dir():
@@ -632,22 +677,24 @@ def _check_out_dir(out: Path, overwrite: bool) -> Path:
     return target
 
 
-def _write_directory(target: Path, build: Callable[[Path], list[str]], *,
-                     check: Callable[[], object] | None = None, wait: bool = False,
-                     quiet: bool = True, shown: str | None = None) -> list[str]:
-    """Build a directory in a temporary sibling of ``target`` and move it into place.
+def write_directory(out: Path, build: Callable[[Path], list[str]], *, overwrite: bool = False,
+                    wait: bool = False, quiet: bool = True) -> list[str]:
+    """Build the output directory ``out`` in a temporary sibling and move it into place.
 
-    Steps: make the missing parents; take the lock ``.NAME.lock`` next to ``target`` (an
-    :class:`InputError` naming the other run's process id if another run holds it, unless
-    ``wait``); remove what dead runs left (:func:`_clean_stale_directories`); ``check()`` again
-    that ``target`` may be written (it may have changed while waiting); build into
-    ``.NAME.tmp-PID-XXXX``; move it into place (an existing ``target`` is first moved to
-    ``.NAME.old-PID-XXXX``, removed after the move). On any failure, interruption or signal the
-    temporary directory, the lock file and the parents made here are removed, and an existing
-    ``target`` is left as it was.
+    Steps: make the missing parents; take the lock ``.NAME.lock`` next to ``out``
+    (:class:`OutLock`: an :class:`InputError` naming the other run's process id if another
+    run holds it, unless ``wait``); remove what dead runs left
+    (:func:`_clean_stale_directories`); check that ``out`` may be written
+    (:func:`check_out_dir` with ``overwrite``: it may have changed while waiting; the caller
+    checks it before its inputs too); ``build`` into ``.NAME.tmp-PID-XXXX``, which returns the
+    names of the files written; move it into place (an existing ``out`` is first moved to
+    ``.NAME.old-PID-XXXX``, removed after the move). On any failure, interruption or signal
+    the temporary directory, the lock file and the parents made here are removed, and an
+    existing ``out`` is left as it was. Returns what ``build`` returned.
     """
+    target = Path(os.path.abspath(out))
     created: list[Path] = []  # parents made here, outermost first
-    lock = _OutLock(target, shown if shown is not None else str(target))
+    lock = OutLock(target, str(out))
     tmp: Path | None = None
     old: Path | None = None
     done = False
@@ -660,13 +707,12 @@ def _write_directory(target: Path, build: Callable[[Path], list[str]], *,
             created.append(parent)
         lock.acquire(wait=wait, quiet=quiet)
         _clean_stale_directories(target)
-        if check is not None:
-            check()
+        check_out_dir(out, overwrite)
         tmp = Path(tempfile.mkdtemp(prefix=_temp_prefix(target.name, "tmp"), dir=target.parent))
         files = build(tmp)
         os.chmod(tmp, 0o755)  # mkdtemp makes it private; give it normal permissions
-        with _signals_deferred():
-            _raise_if_interrupted()  # a signal whose exception some library swallowed
+        with signals_deferred():
+            raise_if_interrupted()  # a signal whose exception some library swallowed
             emptied = False
             if target.exists():
                 if any(target.iterdir()):
@@ -687,9 +733,9 @@ def _write_directory(target: Path, build: Callable[[Path], list[str]], *,
                     target.mkdir()
                 raise
             done = True
-            _output_committed()
+            output_committed()
     finally:
-        with _signals_deferred():
+        with signals_deferred():
             if tmp is not None and os.path.lexists(tmp):
                 shutil.rmtree(tmp, ignore_errors=True)
             if old is not None and done:

@@ -11,7 +11,8 @@ The report is generic over :class:`~nldtib_forecast.results.ScenarioResult` obje
 from :meth:`~nldtib_forecast.results.ScenarioResult.to_frame` and
 :meth:`~nldtib_forecast.results.ScenarioResult.summary_frame`, fan charts from
 :meth:`~nldtib_forecast.results.ScenarioResult.plot`, for the variables in
-:data:`KEY_VARIABLES`. The atomic move into place is done by :mod:`nldtib_forecast.cli`.
+:data:`KEY_VARIABLES`. The atomic move into place is done by
+:func:`nldtib_forecast.report.io.write_directory`.
 """
 
 from __future__ import annotations
@@ -31,8 +32,9 @@ import numpy as np
 import pandas as pd
 
 from nldtib_forecast._errors import InputError
+from nldtib_forecast._format import BILLION, count, percent, unit_kind
 from nldtib_forecast._version import __version__
-from nldtib_forecast.report.io import _write_table, _write_workbook
+from nldtib_forecast.report.io import write_table, write_workbook
 from nldtib_forecast.report.tables import (  # noqa: F401  (KEY_VARIABLES: documented here)
     KEY_VARIABLES,
     SUMMARY_LEVEL,
@@ -160,8 +162,9 @@ class RunSpec:
                 return f"synthetic survey (seed {self.seed})"
             n = int(sum(recipe.get("respondents", ())))
             return (f"synthetic survey (seed {self.seed}): a census with non-response, "
-                    f"{n:,} of {int(sum(recipe.get('counts', ()))):,} frame firms responded, "
-                    f"weighted by response groups of {', '.join(recipe.get('by', ()))}")
+                    f"{count(n)} of {count(int(sum(recipe.get('counts', ()))))} frame "
+                    "firms responded, weighted by response groups of "
+                    f"{', '.join(recipe.get('by', ()))}")
         text = f"survey file {Path(self.survey_file).name}"
         if self.population_file is None:
             return text + ", with its own weights"
@@ -169,8 +172,9 @@ class RunSpec:
         how = ("response homogeneity groups" if w["method"] == "cells"
                else "a response propensity model")
         return (text + f", weighted from the frame counts {w['file']} ({how} by "
-                f"{', '.join(w['by'])}: {w['responding_firms']:,} of {w['frame_firms']:,} "
-                f"frame firms responded, {w['strata']} response groups as strata)")
+                f"{', '.join(w['by'])}: {count(w['responding_firms'])} of "
+                f"{count(w['frame_firms'])} frame firms responded, {w['strata']} response "
+                "groups as strata)")
 
     def command_line(self) -> str:
         """The command that reproduces the run (``DIR`` for the output directory)."""
@@ -282,7 +286,7 @@ def load_run_spec(command: str, scenario_path: Path | None, survey_path: Path | 
         if REFERENCE_POLICY not in pol:
             pol = [REFERENCE_POLICY, *pol]
         for name in (*pol, *fut):
-            scenarios[name] = found.get(name, known.get(name))
+            scenarios[name] = found[name] if name in found else known[name]
     if scenario_file is None:
         text = _toml.dumps({n: s.to_dict() for n, s in scenarios.items()},
                            header=f"Built-in policies and futures of nldtib_forecast "
@@ -342,7 +346,7 @@ def _check_run_memory(scenarios: Mapping, policies: list[str], futures: list[str
     the available memory."""
     from nldtib_forecast.models.outlook import OUTPUT_UNITS
     from nldtib_forecast.scenarios import BASE_YEAR
-    from nldtib_forecast.simulation import _check_memory, _estimate_memory
+    from nldtib_forecast.simulation import check_memory, estimate_memory
 
     grid = set(policies) | set(futures)
     n_scenarios = sum(1 for n in scenarios if n not in grid) + len(policies) * len(futures)
@@ -351,10 +355,11 @@ def _check_run_memory(scenarios: Mapping, policies: list[str], futures: list[str
     except (KeyError, TypeError, ValueError):
         base = BASE_YEAR
     n_years = max(1, horizon - base + 1)
-    needed = _estimate_memory(n_draws, max(1, n_scenarios), n_years, len(OUTPUT_UNITS),
+    needed = estimate_memory(n_draws, max(1, n_scenarios), n_years, len(OUTPUT_UNITS),
                               block_size=250, copies=_MEMORY_COPIES)
-    _check_memory(needed, f"--draws {n_draws}: the run ({n_draws:,} draws x {n_scenarios} "
-                          f"scenarios x {n_years} years x {len(OUTPUT_UNITS)} variables)",
+    check_memory(needed, f"--draws {n_draws}: the run ({count(n_draws)} draws x "
+                          f"{n_scenarios} scenarios x {n_years} years x {len(OUTPUT_UNITS)} "
+                          "variables)",
                   "use fewer draws (--draws) or fewer scenarios (--futures, --policies)")
 
 
@@ -459,7 +464,8 @@ def _policy_effects_png(effects: pd.DataFrame, variable: str) -> bytes:
     rows = -(-n // cols)
     fig = _figure(7.0 if cols > 1 else 5.0, 2.6 * rows + 0.6)
     axes = fig.subplots(rows, cols, squeeze=False, sharex=True)
-    scale = 1e9 if sub["unit"].iloc[0] == "EUR" else 1.0
+    in_eur = unit_kind(sub["unit"].iloc[0]) == "eur"
+    scale = BILLION if in_eur else 1.0
     for k, future in enumerate(futures):
         ax = axes[k // cols][k % cols]
         part = sub[sub["future"] == future]
@@ -480,7 +486,7 @@ def _policy_effects_png(effects: pd.DataFrame, variable: str) -> bytes:
     for k in range(n, rows * cols):
         axes[k // cols][k % cols].set_visible(False)
     for ax in axes[-1]:
-        ax.set_xlabel("EUR bn" if scale == 1e9 else sub["unit"].iloc[0])
+        ax.set_xlabel("EUR bn" if in_eur else sub["unit"].iloc[0])
     axes[0][0].legend(frameon=False, fontsize="small")
     return _png(fig)
 
@@ -511,7 +517,8 @@ def build_report(directory: Path, spec: RunSpec) -> list[str]:
     spec.timing["models"] = clock() - t0
 
     t0 = clock()
-    survey, notes = spec.survey, []
+    survey = spec.survey
+    notes: list[str] = []
     seed_label = spec.seed if spec.survey_file is None else None
     published = data.load_published()
     audit = data.audit_published()
@@ -559,7 +566,7 @@ def build_report(directory: Path, spec: RunSpec) -> list[str]:
             f"What each policy adds to D&S turnover (constant {results['outlook'].years[0] - 1} "
             f"prices, EUR bn) over {REFERENCE_POLICY}, per future, in "
             f"{', '.join(str(y) for y in sorted(effects['year'].unique()))}: median and "
-            f"{SUMMARY_LEVEL:.0%} interval of the draw-by-draw difference")
+            f"{percent(SUMMARY_LEVEL, decimals=0)} interval of the draw-by-draw difference")
     figures |= {
         "ds_turnover.png": (_published_png(published, "ds_turnover_eur",
                                            summary["ds_turnover_eur"], who),
@@ -596,8 +603,8 @@ def build_report(directory: Path, spec: RunSpec) -> list[str]:
                  "audit": "audit.csv"}
     for key, name in csv_names.items():
         if key in tables:
-            _write_table(tables[key], directory / name)
-    _write_workbook(tables, directory / "nldtib_report.xlsx")
+            write_table(tables[key], directory / name)
+    write_workbook(tables, directory / "nldtib_report.xlsx")
     for name, (png, _caption) in figures.items():
         (directory / name).write_bytes(png)
     (directory / "scenarios.toml").write_text(spec.scenario_text, encoding="utf-8",
@@ -684,7 +691,7 @@ def _write_readme(directory: Path, spec: RunSpec, descriptions, audit, notes) ->
                    else "a response propensity model")
             lines += [f"Weights: from the frame counts {w['file']} ({how} by "
                       f"{', '.join(w['by'])};",
-                      f"{w['responding_firms']:,} of {w['frame_firms']:,} frame firms "
+                      f"{count(w['responding_firms'])} of {count(w['frame_firms'])} frame firms "
                       f"responded; {w['strata']} response groups are the strata)"
                       + ("; the file's own weights were replaced." if
                          w["replaced_file_weights"] else ".")]

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from nldtib_forecast._format import number
+
 #: Years of the summary table (median and interval), when the results reach them.
 SUMMARY_YEARS: tuple[int, ...] = (2030, 2035)
 #: Central interval level of the summary table.
@@ -182,9 +184,10 @@ def summary_table(results: Mapping, years=SUMMARY_YEARS, level: float = SUMMARY_
 
 
 def _setting(value) -> str:
+    """A driver's setting as text: ``0.02``, or a path ``2025: 0.02, 2030: 0.03``."""
     if isinstance(value, Mapping):
-        return ", ".join(f"{y}: {v:g}" for y, v in value.items())
-    return f"{value:g}"
+        return ", ".join(f"{y}: {_setting(v)}" for y, v in value.items())
+    return number(value, significant=6, grouping=False)
 
 
 def scenario_table(scenarios: Mapping) -> pd.DataFrame:

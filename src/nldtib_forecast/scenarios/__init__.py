@@ -3,8 +3,10 @@
 A *driver* is an exogenous condition a model responds to (e.g. ``order_certainty``). The
 module-level registry records, for every driver, its unit, valid range, default (current
 conditions) value, an optional "improved conditions" reference level, a description and its
-source. Models register their drivers at import (:func:`register_driver`); the three drivers of
-the capacity model are registered here.
+source. Models register their drivers and built-in scenarios at import
+(:func:`register_driver`, :func:`register_builtin`) in their *provider* modules, which the
+registry finds through the entry-point group ``nldtib_forecast.models``: the registry itself
+knows no model.
 
 A :class:`Scenario` sets some drivers, each to a constant or to a path ``{year: value}``
 (linear interpolation between the given years, flat before the first and after the last);
@@ -18,6 +20,7 @@ executes code, and every invalid entry is reported at once in an
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from difflib import get_close_matches
 from os import PathLike
 from pathlib import Path
@@ -30,16 +33,16 @@ from nldtib_forecast._errors import InputError, Problem, check_option, key_probl
 from nldtib_forecast._version import __version__
 from nldtib_forecast.scenarios import toml_io as _toml
 from nldtib_forecast.scenarios.registry import (  # noqa: F401 - re-exported; private names kept for callers
-    _DRIVER_MODULES,
-    _LOADED,
     _REGISTRY,
+    PROVIDER_GROUP,
     Driver,
-    _load_driver_modules,
     _lookup,
     _unregister_driver,
     driver_names,
     drivers,
     get_driver,
+    load_providers,
+    model_rank,
     register_driver,
 )
 
@@ -103,7 +106,8 @@ def _base_year_problems(name: str, spec: tuple) -> list[Problem]:
     return out
 
 
-def _path_values(driver: Driver, spec: object, yrs: np.ndarray) -> np.ndarray:
+def _path_values(driver: Driver, spec: float | tuple[tuple[int, float], ...] | None,
+                 yrs: np.ndarray) -> np.ndarray:
     """Values of one driver in ``yrs`` under a scenario's spec (None, a float or a path)."""
     if spec is None:
         return np.full(yrs.shape, driver.default)
@@ -186,6 +190,11 @@ class Scenario:
     """
 
     __slots__ = ("_name", "_spec", "_description", "_sources", "_kind")
+    _name: str
+    _spec: tuple[tuple[str, float | tuple[tuple[int, float], ...]], ...]  # sorted by driver
+    _description: str
+    _sources: tuple[str, ...]
+    _kind: str
 
     def __init__(self, name: str, drivers: Mapping[str, object] | None = None,
                  description: str = "", sources: Sequence[str] = (),
@@ -346,7 +355,8 @@ class Scenario:
         >>> s2.with_drivers(order_certainty=None).drivers
         mappingproxy({'labour_supply_growth': 0.02})
         """
-        new = dict(self.to_dict()["drivers"])  # type: ignore[arg-type]
+        new: dict[str, object] = {n: v if isinstance(v, float) else dict(v)
+                                  for n, v in self._spec}
         for key, value in {**(drivers or {}), **more}.items():
             if value is None:
                 new.pop(key, None)
@@ -661,9 +671,13 @@ def load_scenarios(paths: str | PathLike | Sequence[str | PathLike]) -> dict[str
     return out
 
 
-def _as_dict(scenarios: Scenario | Iterable[Scenario] | Mapping[str, Scenario]
+def as_scenario_dict(scenarios: Scenario | Iterable[Scenario] | Mapping[str, Scenario]
              ) -> dict[str, Scenario]:
-    """Scenarios by name; duplicate names and non-scenarios are errors."""
+    """Scenarios by name (one, an iterable or a mapping of :class:`Scenario`).
+
+    Duplicate names, keys that differ from the names and non-scenarios are errors. Used by the
+    models and the simulation engine to take scenarios in any of these forms.
+    """
     if isinstance(scenarios, Scenario):
         scenarios = [scenarios]
     items = list(scenarios.values() if isinstance(scenarios, Mapping) else scenarios)
@@ -730,7 +744,7 @@ def save_scenarios(scenarios: Scenario | Iterable[Scenario] | Mapping[str, Scena
     True
     >>> tmp.cleanup()
     """
-    found = _as_dict(scenarios)
+    found = as_scenario_dict(scenarios)
     text = _toml.dumps(_file_tables(found),
                        header=f"Scenario file written by nldtib_forecast {__version__}")
     path = Path(path)
@@ -741,58 +755,62 @@ def save_scenarios(scenarios: Scenario | Iterable[Scenario] | Mapping[str, Scena
 # --------------------------------------------------------------------------------------------
 # The built-in scenarios
 # --------------------------------------------------------------------------------------------
-#: Phase-in of the improved levels: driver -> (first year, year the improved level is reached).
-#: Assumptions: framework contracts can be signed within two years, procurement reform takes
-#: three, a larger technical labour supply (training pipelines) four.
-PHASE_IN: Mapping[str, tuple[int, int]] = MappingProxyType({
-    "order_certainty": (2026, 2028),
-    "procurement_lead_time_months": (2026, 2029),
-    "labour_supply_growth": (2026, 2030),
-})
-
-#: Names of the built-in scenarios, in display order.
-BUILTIN_NAMES: tuple[str, ...] = ("current_conditions", "improved_conditions", "orders_only",
-                                  "procurement_only", "labour_only", "labour_squeeze")
-#: The built-in policies (levers only): the core built-ins, ``current_conditions`` first.
-POLICY_NAMES: tuple[str, ...] = BUILTIN_NAMES
-#: The outlook's built-in futures (external drivers only), registered by
-#: :mod:`nldtib_forecast.models.trade`; ``baseline`` (committed policy) first.
-FUTURE_NAMES: tuple[str, ...] = ("baseline", "european_surge", "slower_path",
-                                 "constant_gdp_shares")
-
-_SOURCES = (
+_CURRENT_SOURCES = (
     "L26: letter to parliament of 21 May 2026 (DGBI/105727106): firms can scale up turnover "
     "by 33% under current conditions and 67% when conditions improve; barriers named: order "
     "volume uncertainty, complex and long procurement procedures, labour.",
-    "Driver levels and phase-in years: assumptions documented in the driver registry "
+    "Driver levels: assumptions documented in the driver registry "
     "(nldtib_forecast.scenarios.drivers()).",
 )
 
 
-def _improved(name: str) -> dict[int, float]:
-    driver = _REGISTRY[name]
-    start, end = PHASE_IN[name]
-    return {start: driver.default, end: driver.improved}  # type: ignore[dict-item]
+@dataclass(frozen=True)
+class _Builtin:
+    scenario: Scenario
+    model: str | None
+    default_grid: bool
 
 
-_MODEL_BUILTINS: dict[str, Scenario] = {}
+_BUILTINS: dict[str, _Builtin] = {}
 
 
-def register_builtin(scenario: Scenario) -> None:
+def _current_conditions() -> Scenario:
+    return Scenario(
+        "current_conditions", {},
+        "Current conditions (2025-2026): every driver at its registry default. Firms report "
+        "a possible turnover scale-up of 33% under these conditions (L26).",
+        _CURRENT_SOURCES, kind="policy")
+
+
+def register_builtin(scenario: Scenario, *, model: str | None = None,
+                     default_grid: bool = False) -> None:
     """Add a model's built-in scenario to :func:`builtin` (called by model modules at import).
 
     Re-registering an equal scenario is a no-op; a different scenario under a taken name is an
     error. This keeps the dependency one way: models know the scenario registry, the registry
-    only imports the model modules listed in ``_DRIVER_MODULES`` when asked for every built-in.
+    finds the models' provider modules through their entry points (``PROVIDER_GROUP``).
 
     Parameters
     ----------
     scenario : Scenario
+    model : str, optional
+        The model family that registers it (listings order the families as the providers,
+        alphabetically; unknown families come last).
+    default_grid : bool, default False
+        A policy or future of the outlook's default grid (:data:`POLICY_NAMES`,
+        :data:`FUTURE_NAMES`).
+
+    Raises
+    ------
+    nldtib_forecast.InputError
+        If ``scenario`` is not a :class:`Scenario`, takes the name ``current_conditions`` or
+        the name of a different built-in, or is put in the default grid without being a
+        policy or a future.
 
     Examples
     --------
     >>> eu_rearm = builtin()["eu_rearm"]
-    >>> register_builtin(eu_rearm)  # equal scenario: no-op
+    >>> register_builtin(eu_rearm, model="trade")  # equal scenario: no-op
     >>> builtin()["eu_rearm"] == eu_rearm
     True
     """
@@ -800,32 +818,35 @@ def register_builtin(scenario: Scenario) -> None:
         raise InputError(f"argument 'scenario': expected a Scenario, got "
                          f"{type(scenario).__name__}")
     name = scenario.name
-    if name in BUILTIN_NAMES:
-        raise InputError(f"scenario '{name}': the name of a core built-in scenario")
-    old = _MODEL_BUILTINS.get(name)
-    if old is not None and old != scenario:
+    if name == "current_conditions":
+        raise InputError(f"scenario '{name}': the name of the core built-in scenario")
+    if default_grid and scenario.kind not in ("policy", "future"):
+        raise InputError(f"scenario '{name}': only a policy or a future can be in the default "
+                         f"grid, got kind {scenario.kind!r}")
+    old = _BUILTINS.get(name)
+    if old is not None and old.scenario != scenario:
         raise InputError(f"scenario '{name}': a different built-in scenario has this name")
-    _MODEL_BUILTINS[name] = scenario
+    if old is None:
+        _BUILTINS[name] = _Builtin(scenario, model, bool(default_grid))
+
+
+def _registered() -> list[_Builtin]:
+    """Every registered built-in after loading the providers, ordered by model family."""
+    load_providers()
+    return sorted(_BUILTINS.values(), key=lambda b: model_rank(b.model))  # stable
 
 
 def builtin() -> dict[str, Scenario]:
     """The built-in scenarios, by name.
 
-    ``current_conditions``
-        every driver at its default: the conditions under which firms report a possible
-        scale-up of 33% (L26).
-    ``improved_conditions``
-        all three capacity drivers move from their current to their improved level, phased in
-        linearly (:data:`PHASE_IN`): the conditions behind the 67% of L26.
-    ``orders_only``, ``procurement_only``, ``labour_only``
-        one measure at a time, with the same path as in ``improved_conditions``.
-    ``labour_squeeze``
-        downside: technical labour supply shrinks by 1% a year from 2027 (e.g. ageing and
-        competition for technicians from the energy transition), other drivers current.
-
-    After these come the built-in scenarios that model modules register with
-    :func:`register_builtin` (e.g. the European market and Dutch spending scenarios of
-    :mod:`nldtib_forecast.models.trade`), in registration order.
+    ``current_conditions`` (every driver at its default: the conditions under which firms
+    report a possible scale-up of 33%, L26) comes first; then the scenarios the models
+    register (:func:`register_builtin`), by model family (capacity, outlook, trade), each in
+    registration order: the capacity model's policies (``improved_conditions``,
+    ``orders_only``, ``procurement_only``, ``labour_only``, ``labour_squeeze``:
+    :func:`nldtib_forecast.models.capacity.capacity_policies`), the outlook's combined
+    scenarios, and the export share model's scenarios and the outlook's futures
+    (:mod:`nldtib_forecast.models.trade`).
 
     Examples
     --------
@@ -838,37 +859,9 @@ def builtin() -> dict[str, Scenario]:
     >>> scenarios["improved_conditions"].path("order_certainty", [2026, 2027, 2028]).tolist()
     [0.3, 0.475, 0.65]
     """
-    single = {
-        "orders_only": ("order_certainty", "Firm orders and framework contracts only"),
-        "procurement_only": ("procurement_lead_time_months", "Faster procurement only"),
-        "labour_only": ("labour_supply_growth", "Larger technical labour supply only"),
-    }
-    out = {
-        "current_conditions": Scenario(
-            "current_conditions", {},
-            "Current conditions (2025-2026): every driver at its registry default. Firms report "
-            "a possible turnover scale-up of 33% under these conditions (L26).",
-            _SOURCES, kind="policy"),
-        "improved_conditions": Scenario(
-            "improved_conditions", {n: _improved(n) for n in PHASE_IN},
-            "Improved conditions: order certainty, procurement lead time and labour supply "
-            "growth move from their current to their improved levels, phased in linearly from "
-            "2026 (orders by 2028, procurement by 2029, labour by 2030). Firms report a possible "
-            "scale-up of 67% under improved conditions (L26).",
-            _SOURCES, kind="policy"),
-    }
-    for name, (driver, title) in single.items():
-        out[name] = Scenario(
-            name, {driver: _improved(driver)},
-            f"{title}: {driver} follows its improved_conditions path, the other drivers stay at "
-            "current conditions.", _SOURCES, kind="policy")
-    out["labour_squeeze"] = Scenario(
-        "labour_squeeze", {"labour_supply_growth": {2026: 0.01, 2027: -0.01}},
-        "Downside: the technical labour available to the sector shrinks by 1% a year from 2027 "
-        "(ageing, competition for technicians from other sectors); other drivers at current "
-        "conditions. The -1% is an assumption.", _SOURCES, kind="policy")
-    _load_driver_modules()
-    return {**{n: out[n] for n in BUILTIN_NAMES}, **_MODEL_BUILTINS}
+    out = {"current_conditions": _current_conditions()}
+    out.update({b.scenario.name: b.scenario for b in _registered()})
+    return out
 
 
 def policies() -> dict[str, Scenario]:
@@ -889,8 +882,9 @@ def policies() -> dict[str, Scenario]:
 def futures() -> dict[str, Scenario]:
     """The built-in futures (scenarios of kind ``"future"``: external drivers only), by name.
 
-    The outlook's futures :data:`FUTURE_NAMES` (``baseline`` = committed policy first) come
-    first, then the export share model's scenarios (``eu_rearm``, ``eu_nato_35``, ...).
+    The futures of the default grid, :data:`FUTURE_NAMES` (``baseline`` = committed policy
+    first), come first, then the others (the export share model's ``eu_rearm``,
+    ``eu_nato_35``, ...).
 
     Examples
     --------
@@ -898,4 +892,54 @@ def futures() -> dict[str, Scenario]:
     ['baseline', 'european_surge', 'slower_path', 'constant_gdp_shares']
     """
     found = {n: s for n, s in builtin().items() if s.kind == "future"}
-    return {**{n: found[n] for n in FUTURE_NAMES if n in found}, **found}
+    return {**{n: found[n] for n in _grid_names("future")}, **found}
+
+
+def _grid_names(kind: str) -> tuple[str, ...]:
+    names = tuple(b.scenario.name for b in _registered()
+                  if b.default_grid and b.scenario.kind == kind)
+    return ("current_conditions", *names) if kind == "policy" else names
+
+
+def _phase_in() -> Mapping[str, tuple[int, int]]:
+    load_providers()
+    return MappingProxyType({n: d.phase_in for n in driver_names()
+                             if (d := _REGISTRY[n]).phase_in is not None})
+
+
+# The four names below are computed from the registry when read (module ``__getattr__``, PEP
+# 562), so that they list what the installed models register; the annotations declare them.
+
+#: Names of the built-in policies of the outlook's default grid, ``current_conditions`` first,
+#: then those the models register with ``default_grid=True`` (the capacity model's
+#: ``improved_conditions``, ``orders_only``, ``procurement_only``, ``labour_only``,
+#: ``labour_squeeze``).
+POLICY_NAMES: tuple[str, ...]
+#: Names of the built-in futures of the outlook's default grid (registered with
+#: ``default_grid=True``: ``baseline`` = committed policy, ``european_surge``, ``slower_path``,
+#: ``constant_gdp_shares``, by :mod:`nldtib_forecast.models.trade`).
+FUTURE_NAMES: tuple[str, ...]
+#: The core built-in scenarios: the same names as :data:`POLICY_NAMES` (kept for code written
+#: before policies and futures were separated).
+BUILTIN_NAMES: tuple[str, ...]
+#: Phase-in of the improved levels, driver -> (first year, year the improved level is
+#: reached), for every registered driver with a ``phase_in`` (the capacity levers: 2026-2028,
+#: 2026-2029, 2026-2030; assumptions).
+PHASE_IN: Mapping[str, tuple[int, int]]
+
+_COMPUTED = {
+    "POLICY_NAMES": lambda: _grid_names("policy"),
+    "FUTURE_NAMES": lambda: _grid_names("future"),
+    "BUILTIN_NAMES": lambda: _grid_names("policy"),
+    "PHASE_IN": _phase_in,
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _COMPUTED:
+        return _COMPUTED[name]()
+    raise AttributeError(f"module 'nldtib_forecast.scenarios' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

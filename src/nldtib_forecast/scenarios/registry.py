@@ -1,28 +1,30 @@
 """The driver registry of :mod:`nldtib_forecast.scenarios` (private; import from there).
 
-Holds the registry state (``_REGISTRY``), :class:`Driver`, the functions that register and look
-up drivers, and the three drivers of the capacity model, registered at import. The public names
-are re-exported by :mod:`nldtib_forecast.scenarios`, which is where they are documented.
+Holds the registry state (``_REGISTRY``), :class:`Driver` and the functions that register and
+look up drivers. The registry knows no model: model packages register their drivers and
+built-in scenarios when their *provider* module is imported, and the registry finds the
+providers through the entry-point group :data:`PROVIDER_GROUP` (declared in the package's
+``pyproject.toml``; another installed package can declare providers too). Providers are loaded
+the first time a complete listing is needed (:func:`driver_names`, :func:`drivers`,
+``builtin()``) or a name is not found, never at import, so the registry imports no model. The
+public names are re-exported by :mod:`nldtib_forecast.scenarios`, which documents them.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import asdict, dataclass
+from importlib.metadata import entry_points
 
 import pandas as pd
 
 from nldtib_forecast._errors import InputError, check_option
 from nldtib_forecast.scenarios import toml_io as _toml
 
-#: Modules that register drivers at import. When a scenario names an unknown driver, these are
-#: imported (missing ones are skipped) before the name is reported as unknown, so that a file
-#: using, say, trade drivers loads without importing the trade model first.
-_DRIVER_MODULES: tuple[str, ...] = (
-    "nldtib_forecast.models.capacity",
-    "nldtib_forecast.models.trade",
-    "nldtib_forecast.models.outlook",
-)
+#: Entry-point group of the modules that register drivers and built-in scenarios at import (the
+#: *providers*), e.g. ``capacity = "nldtib_forecast.models.capacity.drivers"``. The entry
+#: point's name is the model family; listings order the families by it (alphabetically, as
+#: ``importlib.metadata`` returns them): capacity, outlook, trade.
+PROVIDER_GROUP = "nldtib_forecast.models"
 
 
 # --------------------------------------------------------------------------------------------
@@ -63,12 +65,18 @@ class Driver:
         *growth* driver (a rate per year). Level drivers follow the rule of
         :data:`BASE_YEAR`: their base-year value is the observed one (the default), and a
         scenario's constant or path applies after it (:meth:`Scenario.path`).
+    phase_in : tuple of two int, optional
+        ``(first year, year the improved level is reached)``: how a policy that improves
+        this driver moves it, linearly from ``default`` to ``improved``
+        (:meth:`improved_path`). Needs ``improved``.
 
     Examples
     --------
     >>> d = get_driver("order_certainty")
     >>> d.unit, d.lower, d.upper, d.default, d.model, d.kind, d.level
     ('fraction', 0.0, 1.0, 0.3, 'capacity', 'lever', True)
+    >>> d.phase_in, d.improved_path()
+    ((2026, 2028), {2026: 0.3, 2028: 0.65})
     """
 
     name: str
@@ -83,10 +91,29 @@ class Driver:
     assumed: bool = True
     kind: str = "external"
     level: bool = False
+    phase_in: tuple[int, int] | None = None
 
     def __post_init__(self) -> None:
         for field, value in _toml.check_driver_fields(self).items():
             object.__setattr__(self, field, value)
+
+    def improved_path(self) -> dict[int, float]:
+        """The path ``{first year: default, last year: improved}`` of :attr:`phase_in`.
+
+        Raises
+        ------
+        nldtib_forecast.InputError
+            If the driver has no improved level or no phase-in.
+
+        Examples
+        --------
+        >>> get_driver("procurement_lead_time_months").improved_path()
+        {2026: 30.0, 2029: 12.0}
+        """
+        if self.improved is None or self.phase_in is None:
+            raise InputError(f"driver {self.name!r} has no improved level and phase-in")
+        start, end = self.phase_in
+        return {start: self.default, end: self.improved}
 
 
 _REGISTRY: dict[str, Driver] = {}
@@ -126,26 +153,43 @@ def _unregister_driver(name: str) -> None:
     _REGISTRY.pop(name, None)
 
 
-_LOADED: list[tuple[str, ...] | None] = [None]
+def providers() -> tuple[tuple[str, str], ...]:
+    """``(model, module)`` of every installed provider, ordered by model family."""
+    return tuple((ep.name, ep.value) for ep in entry_points(group=PROVIDER_GROUP))
 
 
-def _load_driver_modules(force: bool = False) -> None:
-    """Import the modules of :data:`_DRIVER_MODULES` (once, or again with ``force``)."""
-    if not force and _LOADED[0] is _DRIVER_MODULES:
+_LOADED: dict[str, bool] = {}
+
+
+def load_providers(force: bool = False) -> None:
+    """Import every provider module (once; again with ``force``), so the registry is complete.
+
+    A provider whose module is missing is skipped (an uninstalled optional model); an error
+    raised inside an existing provider module propagates.
+    """
+    if _LOADED and not force:
         return
-    for module in _DRIVER_MODULES:
+    for ep in entry_points(group=PROVIDER_GROUP):
         try:
-            importlib.import_module(module)
+            ep.load()
         except ModuleNotFoundError as err:
-            if err.name != module:  # a real import error inside an existing model module
-                raise
-    _LOADED[0] = _DRIVER_MODULES
+            if err.name is None or not ep.value.startswith(err.name):
+                raise  # a real import error inside an existing provider module
+    _LOADED["all"] = True
+
+
+def model_rank(model: str | None) -> int:
+    """Position of a model family among the providers (unknown families last)."""
+    names = [name for name, _ in providers()]
+    return names.index(model) if model in names else len(names)
 
 
 def _lookup(name: object) -> Driver | None:
-    if isinstance(name, str) and name not in _REGISTRY:
-        _load_driver_modules(force=True)
-    return _REGISTRY.get(name) if isinstance(name, str) else None
+    if not isinstance(name, str):
+        return None
+    if name not in _REGISTRY:
+        load_providers()
+    return _REGISTRY.get(name)
 
 
 def get_driver(name: str) -> Driver:
@@ -178,8 +222,9 @@ def driver_names(model: str | None = None) -> tuple[str, ...]:
     >>> "order_certainty" in driver_names()
     True
     """
-    _load_driver_modules()
-    return tuple(n for n, d in _REGISTRY.items() if model is None or d.model == model)
+    load_providers()
+    ordered = sorted(_REGISTRY.values(), key=lambda d: model_rank(d.model))  # stable
+    return tuple(d.name for d in ordered if model is None or d.model == model)
 
 
 def drivers(model: str | None = None) -> pd.DataFrame:
@@ -205,56 +250,18 @@ def drivers(model: str | None = None) -> pd.DataFrame:
     procurement_lead_time_months             months    30.00     12.00
     labour_supply_growth          fraction per year     0.01      0.03
     """
-    _load_driver_modules()
+    load_providers()
     if model is not None:
         check_option("model", model, sorted({d.model for d in _REGISTRY.values()}))
     columns = ["kind", "unit", "lower", "upper", "default", "improved", "model", "assumed",
                "level", "description", "source"]
-    rows = [{c: getattr(d, c) for c in columns} for n, d in _REGISTRY.items()
-            if model is None or d.model == model]
-    out = pd.DataFrame(rows, columns=columns, index=pd.Index(driver_names(model), name="driver"))
+    names = driver_names(model)
+    rows = [{c: getattr(_REGISTRY[n], c) for c in columns} for n in names]
+    out = pd.DataFrame(rows, columns=columns, index=pd.Index(names, name="driver"))
     out["improved"] = out["improved"].astype("float64")
     return out
 
 
-
-# --------------------------------------------------------------------------------------------
-# The capacity model's drivers and the built-in scenarios
-# --------------------------------------------------------------------------------------------
-for _driver in (
-    Driver(
-        name="order_certainty", unit="fraction", lower=0.0, upper=1.0, default=0.30,
-        improved=0.65, model="capacity", kind="lever", level=True,
-        description="Share of expected D&S demand covered by firm multi-year orders or "
-                    "framework contracts (0..1).",
-        source="L26 names uncertainty about order volumes as the first barrier to scaling up; "
-               "B24 p.47 names contract certainty. The Defensienota 2024 and the Defence "
-               "Strategy for Industry and Innovation (D-SII) announce more long-term contracts "
-               "and strategic partnerships. No published figure measures the share: 0.30 "
-               "(current) and 0.65 (improved) are assumptions.",
-    ),
-    Driver(
-        name="procurement_lead_time_months", unit="months", lower=1.0, upper=120.0,
-        default=30.0, improved=12.0, model="capacity", kind="lever", level=True,
-        description="Time from a demand signal to a signed contract, in months.",
-        source="L26 names complex and long procurement procedures as a barrier; B24 p.47 "
-               "names bureaucracy. Dutch MoD projects from EUR 50 m follow the phased Defence "
-               "Materiel Process (DMP: requirement, preliminary study, study, procurement "
-               "preparation), each phase reported to parliament. 30 months (current, within a "
-               "typical 12-36 month range) and 12 months (improved) are assumptions.",
-    ),
-    Driver(
-        name="labour_supply_growth", unit="fraction per year", lower=-0.2, upper=0.2,
-        default=0.01, improved=0.03, model="capacity", kind="lever",
-        description="Annual growth of the technical labour available to the sector.",
-        source="L26 names labour as a barrier; BT25 p.19: 42% of firms report access to staff "
-               "as a barrier; UWV's labour-market tension indicator ranks technical "
-               "occupations (engineers, electricians, mechanics) among the tightest. 1% a year "
-               "(current, close to recent growth of the Dutch labour force) and 3% (improved: "
-               "training, recruitment abroad, retention) are assumptions.",
-    ),
-):
-    register_driver(_driver)
 
 # Functions are documented (and doctested) as part of the public module that re-exports them.
 for _obj in (register_driver, get_driver, driver_names, drivers):

@@ -151,7 +151,7 @@ def dumps(scenarios: Mapping[str, Mapping[str, object]], header: str = "") -> st
     if header:
         lines += [f"# {line}".rstrip() for line in header.splitlines()] + [""]
     for name, table in scenarios.items():
-        kind = table.get("kind", "scenario")
+        kind = str(table.get("kind", "scenario"))
         if kind not in SECTION_OF_KIND:
             raise ValueError(f"scenario {name!r}: unknown kind {kind!r}; valid: "
                              f"{list(SCENARIO_KINDS)}")
@@ -163,7 +163,7 @@ def dumps(scenarios: Mapping[str, Mapping[str, object]], header: str = "") -> st
             if table.get(field):
                 lines.append(f"{field} = {format_value(table[field])}")
         drivers = table.get("drivers") or {}
-        if drivers:
+        if isinstance(drivers, Mapping) and drivers:
             lines += ["", f"[{key}.drivers]"]
             lines += [f"{format_key(d)} = {format_value(v)}" for d, v in drivers.items()]
         lines.append("")
@@ -393,6 +393,15 @@ def check_driver_fields(driver) -> dict[str, float]:
                                             f"{driver.kind!r}"))
     if not isinstance(driver.level, bool):
         problems.append(key_problem("level", f"must be a bool, got {driver.level!r}"))
+    phase_in = driver.phase_in
+    if phase_in is not None:
+        if not (isinstance(phase_in, tuple) and len(phase_in) == 2
+                and all(isinstance(y, int) and not isinstance(y, bool) for y in phase_in)
+                and phase_in[0] <= phase_in[1]):
+            problems.append(key_problem("phase_in", f"must be a tuple (first year, last year) "
+                                                    f"of ints, first <= last, got {phase_in!r}"))
+        elif driver.improved is None:
+            problems.append(key_problem("phase_in", "needs an improved level"))
     if problems:
         raise InputError(f"driver {driver.name!r}: invalid definition", problems)
     return {field: float(getattr(driver, field)) for field in numeric}
@@ -417,7 +426,7 @@ def check_years(years: object) -> np.ndarray:
         raise InputError(f"argument 'years': expected a sequence of int years, got "
                          f"{type(years).__name__} {years!r}")
     try:
-        values = list(years)  # type: ignore[arg-type]
+        values = list(years)  # type: ignore[call-overload]  # TypeError handled below
     except TypeError:
         raise InputError(f"argument 'years': expected a sequence of int years, got "
                          f"{type(years).__name__}") from None

@@ -51,14 +51,21 @@ from types import MappingProxyType
 import numpy as np
 
 from nldtib_forecast._errors import (  # noqa: F401  (the n_jobs rule, used here too)
-    _JOBS_PER_CORE,
-    _MAX_JOBS,
+    JOBS_PER_CORE,
+    MAX_JOBS,
     InputError,
-    _check_n_jobs,
-    _max_jobs,
+    check_n_jobs,
     check_option,
+    max_jobs,
 )
-from nldtib_forecast.scenarios import Scenario, _as_dict, _years, builtin, driver_names, get_driver
+from nldtib_forecast.scenarios import (
+    Scenario,
+    as_scenario_dict,
+    builtin,
+    driver_names,
+    get_driver,
+)
+from nldtib_forecast.scenarios.toml_io import check_years
 from nldtib_forecast.simulation.results import ResultMetadata, ScenarioResult
 
 __all__ = ["simulate", "SimulationContext", "DEFAULT_BLOCK_SIZE", "block_rng",
@@ -166,7 +173,7 @@ def _root(seed: object) -> tuple[int | tuple, tuple[int, ...]]:
         return int(seed), ()
     if isinstance(seed, np.random.SeedSequence):
         entropy = seed.entropy
-        entropy = entropy if isinstance(entropy, int) else tuple(int(e) for e in entropy)
+        entropy = entropy if isinstance(entropy, int) else tuple(int(e) for e in entropy or ())
         return entropy, tuple(seed.spawn_key)
     if isinstance(seed, np.random.Generator):
         hi, lo = seed.integers(0, 2**64, size=2, dtype=np.uint64)
@@ -190,7 +197,7 @@ def _positive(name: str, value: object, allow_none: bool = False) -> int | None:
 _PLAN_BYTES_PER_BLOCK = 256
 
 
-def _estimate_memory(n_draws: int, n_scenarios: int, n_years: int, n_variables: int = 1, *,
+def estimate_memory(n_draws: int, n_scenarios: int, n_years: int, n_variables: int = 1, *,
                      block_size: int = DEFAULT_BLOCK_SIZE, copies: float = 1.0) -> int:
     """Bytes a run needs: ``copies`` x the float64 draws of every variable (``n_variables x
     n_scenarios x n_draws x n_years``), plus the plan of blocks."""
@@ -221,6 +228,8 @@ def _cgroup_free() -> int | None:
 
 
 def _windows_available() -> int | None:  # pragma: no cover - Windows only
+    if sys.platform != "win32":  # also tells the type checker that windll exists below
+        return None
     import ctypes
 
     class _Status(ctypes.Structure):
@@ -280,7 +289,7 @@ def _format_bytes(n: float) -> str:
     return f"{n:,.1f} EB"  # pragma: no cover
 
 
-def _check_memory(needed: int, what: str, advice: str = "use fewer draws, scenarios or "
+def check_memory(needed: int, what: str, advice: str = "use fewer draws, scenarios or "
                   "years") -> None:
     """An :class:`InputError` when ``needed`` bytes exceed the available memory."""
     limit = _available_memory()
@@ -382,7 +391,7 @@ def _run_chunk(model: Callable, names: tuple[str, ...], years: np.ndarray,
 
 def _in_notebook() -> bool:
     ipython = sys.modules.get("IPython")
-    shell = ipython.get_ipython() if ipython is not None else None  # type: ignore[attr-defined]
+    shell = ipython.get_ipython() if ipython is not None else None
     return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
 
 
@@ -412,16 +421,16 @@ def _scenario_dict(scenarios: object) -> dict[str, Scenario]:
         raise InputError(f"argument 'scenarios': expected Scenario objects or built-in names, "
                          f"got {type(scenarios).__name__}")
     if isinstance(scenarios, Mapping):
-        out = _as_dict(scenarios)
+        out = as_scenario_dict(scenarios)
     else:
         known = None
         items = []
-        for s in scenarios:  # type: ignore[union-attr]
+        for s in scenarios:
             if isinstance(s, str):
                 known = builtin() if known is None else known
                 s = known[check_option("scenario", s, list(known))]
             items.append(s)
-        out = _as_dict(items)
+        out = as_scenario_dict(items)
     if not out:
         raise InputError("argument 'scenarios': at least one scenario is needed")
     return out
@@ -520,17 +529,17 @@ def simulate(
     if not callable(model):
         raise InputError(f"argument 'model': must be callable, got {type(model).__name__}")
     scen = _scenario_dict(scenarios)
-    yrs = _years(years)
+    yrs = check_years(years)
     if np.any(np.diff(yrs) <= 0):
         raise InputError(f"argument 'years': must be strictly increasing, got {yrs.tolist()}")
     n_draws = _positive("n_draws", n_draws)  # type: ignore[assignment]
     block_size = _positive("block_size", block_size)  # type: ignore[assignment]
     chunk_size = _positive("chunk_size", chunk_size, allow_none=True)
-    n_jobs = _check_n_jobs(n_jobs)
+    n_jobs = check_n_jobs(n_jobs)
     names = list(driver_names()) if drivers is None else [get_driver(d).name for d in drivers]
     # the draws of every variable (at least those named in ``units``) are kept: refuse a run
     # that cannot fit before planning it
-    _check_memory(_estimate_memory(n_draws, len(scen), len(yrs), max(1, len(units or {})),
+    check_memory(estimate_memory(n_draws, len(scen), len(yrs), max(1, len(units or {})),
                                    block_size=block_size),
                   f"argument 'n_draws': {n_draws:,} draws of {len(scen)} scenario(s) and "
                   f"{len(yrs)} year(s)")

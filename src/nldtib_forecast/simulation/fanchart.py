@@ -1,6 +1,6 @@
 """Display helpers of :class:`nldtib_forecast.results.ScenarioResult` (private).
 
-Number formatting for summaries and the fan chart drawn by :meth:`ScenarioResult.plot
+The fan chart drawn by :meth:`ScenarioResult.plot
 <nldtib_forecast.results.ScenarioResult.plot>`.
 """
 
@@ -12,29 +12,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from nldtib_forecast._errors import InputError
+from nldtib_forecast._format import unit_kind
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
     from nldtib_forecast.simulation.results import ScenarioResult
-
-
-_PERCENT_UNITS = {"fraction", "share", "fraction per year"}
-
-
-def _fmt(value: float, unit: str, signed: bool = False) -> str:
-    if not np.isfinite(value):
-        return "n/a"
-    sign = "+" if signed else ""
-    if unit in _PERCENT_UNITS:
-        return f"{value:{sign}.1%}"
-    if unit == "EUR":
-        if abs(value) >= 1e9:
-            return f"EUR {value / 1e9:{sign},.2f} bn"
-        if abs(value) >= 1e6:
-            return f"EUR {value / 1e6:{sign},.1f} m"
-        return f"EUR {value:{sign},.0f}"
-    return f"{value:{sign},.4g}"
 
 
 def _tails(level: float) -> tuple[float, float]:
@@ -75,11 +58,11 @@ def _fan_chart(result: ScenarioResult, variable: str, scenarios: str | Sequence[
     unit = result.units[variable]
     from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
-    if unit in _PERCENT_UNITS:
+    if unit_kind(unit) == "percent":
         ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
     elif unit == "EUR":
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v / 1e9:,.1f}"))
-    ax.set_ylabel({"EUR": "EUR bn"}.get(unit, "%" if unit in _PERCENT_UNITS else unit))
+    ax.set_ylabel({"EUR": "EUR bn"}.get(unit, "%" if unit_kind(unit) == "percent" else unit))
     ax.set_xlabel("year")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     m = result._metadata

@@ -13,7 +13,7 @@ export to xarray.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -21,10 +21,9 @@ import numpy as np
 import pandas as pd
 
 from nldtib_forecast._errors import InputError, Problem, check_level, check_option, check_year
-from nldtib_forecast.simulation.fanchart import (  # noqa: F401 - _tails is used by models.outlook
-    _PERCENT_UNITS,
+from nldtib_forecast._format import format_value
+from nldtib_forecast.simulation.fanchart import (
     _fan_chart,
-    _fmt,
     _plural,
     _tails,
 )
@@ -41,7 +40,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from nldtib_forecast.scenarios import Scenario
 
 __all__ = ["ScenarioResult", "ResultMetadata", "data_hash", "DEFAULT_QUANTILES", "FAN_LEVELS",
-           "GRID_SEPARATOR"]
+           "GRID_SEPARATOR", "interval_tails"]
 
 #: Quantiles reported by :meth:`ScenarioResult.to_frame`.
 DEFAULT_QUANTILES: tuple[float, ...] = (0.025, 0.1, 0.25, 0.5, 0.75, 0.9, 0.975)
@@ -50,6 +49,20 @@ FAN_LEVELS: tuple[float, ...] = (0.5, 0.8, 0.95)
 #: Separator of the future and the policy in the scenario names of a grid
 #: (``"baseline/improved_conditions"``).
 GRID_SEPARATOR = "/"
+
+
+def interval_tails(level: float) -> tuple[float, float]:
+    """The quantile levels ``(lower, upper)`` of a central interval of ``level``.
+
+    Rounded to 12 decimals, so that a 90% interval is bounded by the 0.05 and 0.95 quantiles
+    exactly (not 0.04999999999999999).
+
+    Examples
+    --------
+    >>> interval_tails(0.9)
+    (0.05, 0.95)
+    """
+    return _tails(check_level(level))
 
 
 def _years_index(years: Iterable[int]) -> pd.Index:
@@ -63,6 +76,7 @@ def _years_index(years: Iterable[int]) -> pd.Index:
     return index
 
 
+@dataclass(frozen=True, init=False, eq=False, repr=False)
 class ScenarioResult:
     """Monte Carlo draws of output variables under scenarios (read-only).
 
@@ -106,6 +120,11 @@ class ScenarioResult:
     """
 
     __slots__ = ("_draws", "_scenarios", "_years", "_metadata", "_definitions")
+    _draws: Mapping[str, np.ndarray]  # variable -> read-only (scenario, draw, year) float64
+    _scenarios: tuple[str, ...]
+    _years: pd.Index  # int64, named "year", strictly increasing
+    _metadata: ResultMetadata
+    _definitions: Mapping[str, Scenario]  # the scenarios the draws were computed under
 
     def __init__(self, draws: Mapping[str, object], scenarios: Sequence[str],
                  years: Sequence[int], metadata: ResultMetadata | None = None,
@@ -151,9 +170,6 @@ class ScenarioResult:
         object.__setattr__(self, "_metadata", metadata)
         object.__setattr__(self, "_definitions", MappingProxyType(dict(definitions or {})))
 
-    def __setattr__(self, key: str, value: object) -> None:
-        raise AttributeError("ScenarioResult is read-only")
-
     def __reduce__(self):
         return (ScenarioResult, (dict(self._draws), self._scenarios, list(self._years),
                                  self._metadata, dict(self._definitions)))
@@ -197,8 +213,12 @@ class ScenarioResult:
     # -- policies x futures -------------------------------------------------------------------
     def _grid(self) -> list[tuple[str, str, str]]:
         """``(name, future, policy)`` of the scenarios named ``"FUTURE/POLICY"``."""
-        return [(s, *s.split(GRID_SEPARATOR, 1)) for s in self._scenarios
-                if GRID_SEPARATOR in s]
+        out = []
+        for s in self._scenarios:
+            if GRID_SEPARATOR in s:
+                future, policy = s.split(GRID_SEPARATOR, 1)
+                out.append((s, future, policy))
+        return out
 
     @property
     def futures(self) -> tuple[str, ...]:
@@ -269,7 +289,7 @@ class ScenarioResult:
             raise InputError("policy_effects: the result holds no policies x futures grid "
                              "(scenarios named 'FUTURE/POLICY', as Outlook.simulate(policies=..., "
                              f"futures=...) returns); its scenarios are {list(self._scenarios)}")
-        arr = self._array(variable)
+        arr = self.array(variable)
         reference = check_option("reference", reference, list(self.policies))
         yrs = self._years if years is None else _years_index(
             [years] if isinstance(years, (int, np.integer)) else years)
@@ -311,8 +331,19 @@ class ScenarioResult:
         items = [value] if isinstance(value, str) else list(value)
         return [check_option(kind, v, valid) for v in items]
 
-    def _array(self, variable: str) -> np.ndarray:
-        """Read-only ``(scenario, draw, year)`` array of one variable (package-internal)."""
+    def array(self, variable: str) -> np.ndarray:
+        """The draws of one variable as a read-only array ``(scenario, draw, year)``.
+
+        No copy is made: the array is the result's own (not writeable). The axes follow
+        :attr:`scenarios`, the draws and :attr:`years`; :meth:`draws` gives the same values as
+        a labelled frame.
+
+        Examples
+        --------
+        >>> result = ScenarioResult({"x": np.zeros((1, 4, 2))}, ["s"], [2026, 2027])
+        >>> result.array("x").shape, result.array("x").flags.writeable
+        ((1, 4, 2), False)
+        """
         return self._draws[check_option("variable", variable, self.variables)]
 
     def select(self, scenarios: str | Sequence[str] | None = None,
@@ -339,7 +370,8 @@ class ScenarioResult:
             raise InputError(f"argument 'years': not in the result: {list(missing)[:5]}")
         si = [self._scenarios.index(s) for s in scen]
         yi = self._years.get_indexer(yrs)
-        draws = {v: self._draws[v][np.ix_(si, np.arange(self.n_draws), yi)] for v in var}
+        draws = {v: self._draws[v][np.ix_(np.asarray(si), np.arange(self.n_draws), yi)]
+                 for v in var}
         return ScenarioResult(draws, scen, list(yrs), self._metadata,
                               {s: self._definitions[s] for s in scen if s in self._definitions})
 
@@ -614,9 +646,10 @@ class ScenarioResult:
             unit, signed = self.units[var], self._metadata.baseline is not None
             for (scen, _), row in frame.iterrows():
                 rows.append({"variable": f"{var} ({unit})" if unit else var, "scenario": scen,
-                             "median": _fmt(row["median"], unit, signed),
-                             f"{level:.0%} interval": f"{_fmt(row['lower'], unit, signed)} to "
-                                                      f"{_fmt(row['upper'], unit, signed)}"})
+                             "median": format_value(row["median"], unit, signed=signed),
+                             f"{level:.0%} interval":
+                                 f"{format_value(row['lower'], unit, signed=signed)} to "
+                                 f"{format_value(row['upper'], unit, signed=signed)}"})
         return pd.DataFrame(rows).set_index(["variable", "scenario"])
 
     def summary(self, year: int | None = None, level: float = 0.9) -> str:

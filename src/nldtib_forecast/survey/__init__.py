@@ -17,6 +17,8 @@ Disclosure control
     :func:`suppress_secondary`, :func:`audit_suppression`, :func:`audit_tables`
 
 Public names are resolved lazily from private modules so that each part imports on its own.
+The non-response weighting is defined in ``nldtib_forecast.data._weighting`` (it prepares the
+survey file, so it sits in the lower ``data`` layer; see that module) and is public here.
 """
 
 from __future__ import annotations
@@ -24,27 +26,27 @@ from __future__ import annotations
 import importlib
 
 _LAZY = {
-    "SurveyDesign": "_design",
-    "survey_total": "_estimators",
-    "survey_mean": "_estimators",
-    "survey_ratio": "_estimators",
-    "survey_proportion": "_estimators",
-    "weight_respondents": "_weighting",
-    "weighting_report": "_weighting",
-    "frame_counts": "_weighting",
-    "WeightingReport": "_weighting",
-    "calibrate_weights": "_calibration",
-    "CalibrationResult": "_calibration",
-    "headline_figures": "_headline",
-    "pe_growth_premium": "_premium",
-    "PEPremiumResult": "_premium",
-    "DisclosureRules": "_disclosure",
-    "tabulate": "_disclosure",
-    "cell_status": "_disclosure",
-    "suppress_secondary": "_disclosure",
-    "audit_suppression": "_disclosure",
-    "audit_tables": "_suppression",
-    "TOTAL": "_disclosure",
+    "SurveyDesign": "nldtib_forecast.survey._design",
+    "survey_total": "nldtib_forecast.survey._estimators",
+    "survey_mean": "nldtib_forecast.survey._estimators",
+    "survey_ratio": "nldtib_forecast.survey._estimators",
+    "survey_proportion": "nldtib_forecast.survey._estimators",
+    "weight_respondents": "nldtib_forecast.data._weighting",
+    "weighting_report": "nldtib_forecast.data._weighting",
+    "frame_counts": "nldtib_forecast.data._weighting",
+    "WeightingReport": "nldtib_forecast.data._weighting",
+    "calibrate_weights": "nldtib_forecast.survey._calibration",
+    "CalibrationResult": "nldtib_forecast.survey._calibration",
+    "headline_figures": "nldtib_forecast.survey._headline",
+    "pe_growth_premium": "nldtib_forecast.survey._premium",
+    "PEPremiumResult": "nldtib_forecast.survey._premium",
+    "DisclosureRules": "nldtib_forecast.survey._disclosure",
+    "tabulate": "nldtib_forecast.survey._disclosure",
+    "cell_status": "nldtib_forecast.survey._disclosure",
+    "suppress_secondary": "nldtib_forecast.survey._disclosure",
+    "audit_suppression": "nldtib_forecast.survey._disclosure",
+    "audit_tables": "nldtib_forecast.survey._suppression",
+    "TOTAL": "nldtib_forecast.survey._disclosure",
 }
 
 __all__ = list(_LAZY)
@@ -52,7 +54,7 @@ __all__ = list(_LAZY)
 
 def __getattr__(name: str):
     if name in _LAZY:
-        module = importlib.import_module(f"nldtib_forecast.survey.{_LAZY[name]}")
+        module = importlib.import_module(_LAZY[name])
         return getattr(module, name)
     raise AttributeError(f"module 'nldtib_forecast.survey' has no attribute {name!r}")
 

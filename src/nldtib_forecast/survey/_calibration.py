@@ -166,7 +166,7 @@ class CalibrationResult:
         w = self._design._w.copy()
         w[self._rows] = self.weights.to_numpy()
         out = self._design._with_weights(w)
-        from nldtib_forecast.survey._weighting import FrozenRecipe
+        from nldtib_forecast.data._weighting import FrozenRecipe
 
         out._frame.attrs["calibration"] = FrozenRecipe({
             "method": self.method, "year": self.year, "bounds": self.bounds,
@@ -178,6 +178,9 @@ class CalibrationResult:
 
 # -- margins ------------------------------------------------------------------------------------
 def _parse_margins(frame: pd.DataFrame, rows: np.ndarray, margins: object, year):
+    """The margins checked against the rows ``rows`` of the frame: the categorical margins
+    ``(column, categories, code of every row, totals)`` and the numeric ones ``(column,
+    values, total)``. Every problem of every margin is reported at once."""
     if not isinstance(margins, Mapping) or not margins:
         raise InputError("argument 'margins': expected a non-empty dict column -> {category: "
                          "population total} (or -> a number for a numeric total)")
@@ -194,18 +197,10 @@ def _parse_margins(frame: pd.DataFrame, rows: np.ndarray, margins: object, year)
             continue
         s = sel[col]
         if isinstance(spec, Real) and not isinstance(spec, bool):
-            if not np.isfinite(spec):
-                problems.append(Problem(col, "numeric total must be finite"))
-            elif not (pd.api.types.is_numeric_dtype(s.dtype)
-                      and not isinstance(s.dtype, pd.CategoricalDtype)):
-                problems.append(Problem(col, f"a numeric total needs a numeric column, got "
-                                             f"dtype '{s.dtype}'"))
-            elif s.isna().any():
-                idx = s.index[s.isna().to_numpy()]
-                problems.append(Problem(col, f"missing values{where}", tuple(idx[:5]),
-                                        len(idx)))
-            else:
+            found = _numeric_margin_problems(col, s, spec, where)
+            if not found:
                 nums.append((col, s.to_numpy(dtype=float), float(spec)))
+            problems += found
             continue
         if isinstance(spec, pd.Series):
             spec = dict(spec.items())
@@ -213,37 +208,10 @@ def _parse_margins(frame: pd.DataFrame, rows: np.ndarray, margins: object, year)
             problems.append(Problem(col, "margin must be a non-empty {category: total} mapping, "
                                          "a Series, or a number"))
             continue
-        if s.isna().any():
-            idx = s.index[s.isna().to_numpy()]
-            problems.append(Problem(col, f"missing category labels{where}", tuple(idx[:5]),
-                                    len(idx)))
-            continue
-        labels = s.astype(object).to_numpy()
-        observed = pd.unique(labels).tolist()
-        valid = (list(s.cat.categories) if isinstance(s.dtype, pd.CategoricalDtype)
-                 else list(pd.unique(frame[col].dropna().astype(object))))
-        keys = list(spec)
-        for k in keys:
-            v = spec[k]
-            if k not in valid:
-                close = get_close_matches(str(k), [str(c) for c in valid], n=1)
-                problems.append(Problem(col, f"margin category {k!r} is not a category of the "
-                                        "column" + (f" (did you mean '{close[0]}'?)" if close
-                                                    else "")))
-            elif k not in observed:
-                problems.append(Problem(col, f"margin cell {k!r} has no respondents{where}: "
-                                        "merge it with a neighbouring category"))
-            elif isinstance(v, bool) or not isinstance(v, Real) or not np.isfinite(v) or v <= 0:
-                problems.append(Problem(col, f"population total of {k!r} must be a number > 0, "
-                                             f"got {v!r}"))
-        absent = [c for c in observed if c not in keys]
-        if absent:
-            n_abs = int(np.isin(labels, absent).sum())
-            problems.append(Problem(col, f"data categories {absent} have no margin (they hold "
-                                         f"{n_abs} respondent row(s){where}); give their "
-                                         "population totals"))
+        problems += _category_margin_problems(col, s, spec, frame[col], where)
         if not problems:
-            code = pd.Index(keys).get_indexer(labels)
+            keys = list(spec)
+            code = pd.Index(keys).get_indexer(s.astype(object).to_numpy())
             cats.append((col, keys, code, np.array([float(spec[k]) for k in keys])))
     if problems:
         raise InputError("argument 'margins': the margins do not match the survey data",
@@ -256,6 +224,56 @@ def _parse_margins(frame: pd.DataFrame, rows: np.ndarray, margins: object, year)
             raise InputError("argument 'margins': inconsistent margins: the categorical "
                              f"margins must have the same grand total; got {listed}")
     return cats, nums
+
+
+def _numeric_margin_problems(col: str, s: pd.Series, total: Real, where: str) -> list[Problem]:
+    """A numeric total: finite, of a numeric column without missing values."""
+    if not np.isfinite(float(total)):
+        return [Problem(col, "numeric total must be finite")]
+    if not (pd.api.types.is_numeric_dtype(s.dtype)
+            and not isinstance(s.dtype, pd.CategoricalDtype)):
+        return [Problem(col, f"a numeric total needs a numeric column, got dtype '{s.dtype}'")]
+    if s.isna().any():
+        idx = s.index[s.isna().to_numpy()]
+        return [Problem(col, f"missing values{where}", tuple(idx[:5]), len(idx))]
+    return []
+
+
+def _category_margin_problems(col: str, s: pd.Series, spec: Mapping, column: pd.Series,
+                              where: str) -> list[Problem]:
+    """A categorical margin ``{category: total}`` for the labels ``s`` of the rows used:
+    labels present; every margin category a category of the ``column`` with respondents and a
+    total > 0; every category of the rows in the margin."""
+    if s.isna().any():
+        idx = s.index[s.isna().to_numpy()]
+        return [Problem(col, f"missing category labels{where}", tuple(idx[:5]), len(idx))]
+    problems = []
+    labels = s.astype(object).to_numpy()
+    observed = pd.unique(labels).tolist()
+    valid = (list(s.cat.categories) if isinstance(s.dtype, pd.CategoricalDtype)
+             else list(pd.unique(column.dropna().astype(object))))
+    keys = list(spec)
+    for k in keys:
+        v = spec[k]
+        if k not in valid:
+            close = get_close_matches(str(k), [str(c) for c in valid], n=1)
+            problems.append(Problem(col, f"margin category {k!r} is not a category of the "
+                                    "column" + (f" (did you mean '{close[0]}'?)" if close
+                                                else "")))
+        elif k not in observed:
+            problems.append(Problem(col, f"margin cell {k!r} has no respondents{where}: "
+                                    "merge it with a neighbouring category"))
+        elif (isinstance(v, bool) or not isinstance(v, Real) or not np.isfinite(float(v))
+              or v <= 0):
+            problems.append(Problem(col, f"population total of {k!r} must be a number > 0, "
+                                         f"got {v!r}"))
+    absent = [c for c in observed if c not in keys]
+    if absent:
+        n_abs = int(np.isin(labels, absent).sum())
+        problems.append(Problem(col, f"data categories {absent} have no margin (they hold "
+                                     f"{n_abs} respondent row(s){where}); give their "
+                                     "population totals"))
+    return problems
 
 
 def _check_bounds(bounds, method: str):
@@ -444,7 +462,8 @@ def _newton(X_full, T_full, cats, w0, calfun, max_iter, tol, history) -> np.ndar
     """Solve ``sum w0 F(x' lam) x = T`` by Newton's method with step halving."""
     # drop the first category of every categorical margin after the first (redundant: the
     # grand totals agree); scale the columns so that the Jacobian is well conditioned
-    keep, pos = [], 0
+    keep: list[int] = []  # the columns of X_full kept
+    pos = 0
     for i, (_, keys, _, _) in enumerate(cats):
         keep.extend(range(pos + (1 if i else 0), pos + len(keys)))
         pos += len(keys)
@@ -531,10 +550,10 @@ def replicate_recalibration(design: SurveyDesign):
         W = np.array(W, dtype=float)
         W0 = W[rows]
         if method == "raking" and bounds is None and not nums:
-            from nldtib_forecast.survey._weighting import _rake
+            from nldtib_forecast.data._weighting import rake
 
-            W[rows] = _rake(W0, [code for _, _, code, _ in cats],
-                            [np.asarray(t, dtype=float) for *_, t in cats], max_iter)
+            W[rows] = rake(W0, [code for _, _, code, _ in cats],
+                           [np.asarray(t, dtype=float) for *_, t in cats], max_iter)
         else:
             W[rows] = W0 * _newton_batch(X_full, T_full, cats, W0,
                                          _calfun(method, bounds), max_iter, tol)
@@ -548,7 +567,8 @@ def replicate_recalibration(design: SurveyDesign):
 def _newton_batch(X_full, T_full, cats, W0, calfun, max_iter, tol) -> np.ndarray:
     """:func:`_newton` for every column of the initial weights ``W0`` (rows x B) at once:
     returns ``g`` (rows x B)."""
-    keep, pos = [], 0
+    keep: list[int] = []  # the columns of X_full kept
+    pos = 0
     for i, (_, keys, _, _) in enumerate(cats):
         keep.extend(range(pos + (1 if i else 0), pos + len(keys)))
         pos += len(keys)

@@ -517,8 +517,8 @@ class SurveyDesign:
         no longer valid for this frame), computed once per design."""
         cached = self._replicate_cache.get("steps")
         if cached is None:
+            from nldtib_forecast.data._weighting import replicate_reweighting
             from nldtib_forecast.survey._calibration import replicate_recalibration
-            from nldtib_forecast.survey._weighting import replicate_reweighting
 
             base = self._w
             cal = self._frame.attrs.get("calibration")

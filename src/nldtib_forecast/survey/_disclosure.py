@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from nldtib_forecast._errors import InputError, Problem, check_option, check_year
+from nldtib_forecast._format import percent
 from nldtib_forecast.survey._suppression import (
     STATUSES,
     TOTAL,
@@ -44,7 +45,7 @@ _EPS = 1e-12
 
 
 def _pct(x: float) -> str:
-    return f"{100 * x:g}%"
+    return percent(x, decimals=None)
 
 
 @dataclass(frozen=True)
@@ -265,13 +266,22 @@ def cell_status(
     b                  4  publish
     """
     rules = _check_rules(rules)
+    work, names = _contributions(contributions, cells, rules, firm, magnitude, weight)
+    return _primary_status(work, names, rules, magnitude)
+
+
+def _contributions(contributions: pd.Series | None, cells: pd.Series | pd.DataFrame,
+                   rules: DisclosureRules, firm: pd.Series | None, magnitude: bool,
+                   weight: pd.Series | None) -> tuple[pd.DataFrame, list]:
+    """The checked inputs of :func:`cell_status` as one table: the cell labels ``_c0, _c1,
+    ...``, the contribution ``_x`` (1 for a frequency table) and the contributor ``_firm`` of
+    every row; and the names of the cell variables."""
     frame = _as_frame(cells)
     names = list(frame.columns)
     if frame.empty:
         raise InputError("argument 'cells': no rows", [Problem("cells", "must not be empty")])
     work = pd.DataFrame({f"_c{i}": frame.iloc[:, i] for i in range(len(names))})
-    keys = list(work.columns)
-    for i, key in enumerate(keys):
+    for i, key in enumerate(work.columns):
         na = work[key].isna().to_numpy()
         if na.any():
             raise InputError("argument 'cells': cell labels must not be missing", [Problem(
@@ -317,7 +327,14 @@ def cell_status(
             raise InputError("argument 'firm': contributor ids must not be missing", [Problem(
                 "firm", "missing id", tuple(frame.index[na][:5]), int(na.sum()))])
         work["_firm"] = f.to_numpy()
+    return work, names
 
+
+def _primary_status(work: pd.DataFrame, names: list, rules: DisclosureRules,
+                    magnitude: bool) -> pd.DataFrame:
+    """The rules applied to the table of :func:`_contributions`: the frequency rule to the
+    contributors of each cell, the dominance and p% rules to its largest contributions."""
+    keys = [f"_c{i}" for i in range(len(names))]
     per_firm = work.groupby([*keys, "_firm"], observed=True, sort=False)["_x"].sum()
     per_firm = per_firm.reset_index().sort_values("_x", ascending=False, kind="stable")
     per_firm["_rank"] = per_firm.groupby(keys, observed=True, sort=False).cumcount()
@@ -549,6 +566,9 @@ def tabulate(
         contrib = pd.Series(x, index=sel.index)
 
     dims = [_labels(sel[b]) for b in by_list]
+    # the groupings by dimension index (() = the grand total) and the cells' label tuples
+    groupings: dict[tuple[int, ...], dict]
+    cells: list[tuple]
     if len(by_list) == 1:
         groupings = {(0,): _group(sel, by_list, x, w, contrib, magnitude, run_rules)}
         cells = [(r,) for r in dims[0]] + ([(TOTAL,)] if margins else [])

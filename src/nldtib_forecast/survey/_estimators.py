@@ -29,6 +29,7 @@ interval forms are used with bootstrap standard errors (not percentile intervals
 from __future__ import annotations
 
 from difflib import get_close_matches
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -37,6 +38,9 @@ from scipy.special import expit, logit
 
 from nldtib_forecast._errors import InputError, Problem, check_level, check_option
 from nldtib_forecast.survey._design import SurveyDesign
+
+if TYPE_CHECKING:  # pragma: no cover - _disclosure is imported where it is used
+    from nldtib_forecast.survey._disclosure import DisclosureRules
 
 __all__ = ["survey_total", "survey_mean", "survey_ratio", "survey_proportion"]
 
@@ -112,6 +116,7 @@ def _numeric(frame: pd.DataFrame, name: str, argument: str) -> np.ndarray:
 
 def _indicator(frame: pd.DataFrame, condition: object) -> tuple[np.ndarray, str]:
     """A 0/1 float array (NaN = missing) from a boolean column name or boolean Series."""
+    s: pd.Series
     if isinstance(condition, pd.Series):
         label = str(condition.name) if condition.name is not None else "condition"
         if not condition.index.equals(frame.index):
@@ -173,7 +178,7 @@ def _domains(design: SurveyDesign, by: object, year: int | None, scope: np.ndarr
 # -- the estimation core ------------------------------------------------------------------------
 def _estimate(design: SurveyDesign, statistic: str, y: np.ndarray, x: np.ndarray | None,
               by: object, year: object, level: float, variance: str, n_replicates: int,
-              seed: object, rules: object, protect: bool, contrib: np.ndarray,
+              seed: object, rules: DisclosureRules | None, protect: bool, contrib: np.ndarray,
               magnitude: bool, labels: dict) -> pd.DataFrame:
     variance = check_option("variance", variance, _VARIANCE)
     level = _check_level(level)
@@ -198,7 +203,8 @@ def _estimate(design: SurveyDesign, statistic: str, y: np.ndarray, x: np.ndarray
         tx = None if X is None else w @ X
         est = ty if X is None else np.where(tx != 0, ty / tx, np.nan)
         if variance == "linearization":
-            U = Y if X is None else (Y - np.nan_to_num(est) * X) / np.where(tx != 0, tx, 1.0)
+            U = Y if X is None or tx is None else ((Y - np.nan_to_num(est) * X)
+                                                   / np.where(tx != 0, tx, 1.0))
             var = design._total_variance(U)
         else:
             R = design._replicate_matrix(n_replicates, seed)
@@ -276,7 +282,7 @@ def _estimate(design: SurveyDesign, statistic: str, y: np.ndarray, x: np.ndarray
 def _table_pattern(design: SurveyDesign, codes: np.ndarray, valid: np.ndarray,
                    keys: pd.DataFrame, index: pd.Index, y: np.ndarray,
                    x: np.ndarray | None, statistic: str, year: int | None,
-                   rules: object) -> pd.DataFrame:
+                   rules: DisclosureRules | None) -> pd.DataFrame:
     """Status and rule of every domain as :func:`~nldtib_forecast.survey.tabulate` protects
     the same cells, margins included, so that this call, the call without ``by`` and the
     tables of :func:`tabulate` never reveal a suppressed cell together.
@@ -305,12 +311,13 @@ def _table_pattern(design: SurveyDesign, codes: np.ndarray, valid: np.ndarray,
     base = pd.DataFrame({"firm_id": firm, "year": 0 if year is None else int(year),
                          "weight": design._w[rows], **labels})
     v = valid[rows]
-    tables = []
+    tables: list[tuple[pd.DataFrame, str | None, str]] = []  # (table, value column, stat)
     if statistic == "count":
         tables.append((base, None, "count"))
     elif statistic in ("total", "mean"):
         tables.append((base.assign(_y=y[rows]).loc[v], "_y", "total"))
     elif statistic == "ratio":
+        assert x is not None, "a ratio has a denominator"
         tables.append((base.assign(_y=y[rows]).loc[v], "_y", "total"))
         tables.append((base.assign(_y=x[rows]).loc[v], "_y", "total"))
     else:  # proportion
@@ -339,7 +346,7 @@ def _table_pattern(design: SurveyDesign, codes: np.ndarray, valid: np.ndarray,
 
 def _disclosure_status(design: SurveyDesign, codes: np.ndarray, valid: np.ndarray,
                        keys: pd.DataFrame | None, index: pd.Index, contrib: np.ndarray,
-                       rules: object, magnitude: bool) -> pd.DataFrame:
+                       rules: DisclosureRules | None, magnitude: bool) -> pd.DataFrame:
     """Primary disclosure status of each domain (``cell_status`` of the colleague module)."""
     from nldtib_forecast.survey._disclosure import cell_status
 
@@ -442,6 +449,7 @@ def survey_total(survey: SurveyDesign | pd.DataFrame, value: str | None = None, 
     """
     design = _as_design(survey)
     frame = design._frame
+    labels: dict[str, str | None]
     if value is None:
         y = np.ones(len(frame))
         statistic, labels = "count", {"value": None}

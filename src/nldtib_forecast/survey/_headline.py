@@ -122,7 +122,8 @@ def _growth_rows(design, year: int, level: float, n_replicates: int, seed, rules
 
 def headline_figures(survey, year: int | None = None, level: float = 0.95, *,
                      variance: str = "linearization", n_replicates: int = 500,
-                     seed: int | None = 0, rules=None, protect: bool = True,
+                     seed: int | np.random.Generator | None = 0, rules=None,
+                     protect: bool = True,
                      growth_by: str = "nld_area", pe_replicates: int = 200) -> pd.DataFrame:
     """Recompute the survey figures of the 2026 letter from microdata, with intervals.
 

@@ -500,6 +500,7 @@ def _table_cells(table: pd.DataFrame) -> tuple[list[str], list[tuple], np.ndarra
     by = table.attrs.get("by")
     names = [] if by is None else [by] if isinstance(by, str) else list(by)
     value_col = "value" if "value" in table.columns else "estimate"
+    labels: list[tuple]
     if not names:
         labels = [()] * len(table)
     elif len(names) == 1:

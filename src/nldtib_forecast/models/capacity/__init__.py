@@ -28,7 +28,9 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from difflib import get_close_matches
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -37,34 +39,117 @@ from nldtib_forecast._errors import InputError, Problem, check_option, check_yea
 from nldtib_forecast.analysis.sensitivity import (
     DiscoveryResult,
     SensitivityResult,
-    _qmc,
     discover_rules,
+    qmc_engine,
     resolve_seed,
     sobol_indices,
 )
 from nldtib_forecast.models.capacity import kernel as K
 from nldtib_forecast.models.capacity.assumptions import (
-    _BLOCK_SIZE,
-    _NOT_INCLUDED,
-    _REQUIRED,
+    BLOCK_SIZE,
     DEFAULT_ASSUMPTIONS,
+    NOT_INCLUDED,
+    REQUIRED_COLUMNS,
+    CapacitySimulation,
     _as_scenarios,
     _check_assumptions,
     _int_arg,
-    _SimulationModel,
+)
+from nldtib_forecast.models.capacity.drivers import (
+    CAPACITY_DRIVERS,
+    CAPACITY_POLICIES,
+    capacity_policies,
+    improved_paths,
 )
 from nldtib_forecast.models.capacity.kernel import DRIVERS, PRIORS, Prior
 from nldtib_forecast.scenarios import Scenario, get_driver
 from nldtib_forecast.simulation.results import ScenarioResult, data_hash
 
-__all__ = ["CapacityModel", "PRIORS", "Prior", "DEFAULT_ASSUMPTIONS", "SensitivityResult",
+if TYPE_CHECKING:  # pragma: no cover
+    from nldtib_forecast.survey import SurveyDesign
+
+__all__ = ["CapacityModel", "CapacityKernel", "CapacitySegment", "CapacitySimulation",
+           "PRIORS", "Prior", "DEFAULT_ASSUMPTIONS", "BLOCK_SIZE", "CAPACITY_DRIVERS",
+           "CAPACITY_POLICIES", "capacity_policies", "improved_paths", "SensitivityResult",
            "DiscoveryResult"]
 
 
+@dataclass(frozen=True)
+class CapacitySegment:
+    """One output variable of a :class:`CapacityKernel` and the firms it covers.
+
+    Attributes
+    ----------
+    variable : str
+        ``"uplift"`` (all firms) or ``"uplift[<column>=<category>]"``.
+    column, category : str or None
+        The firm column and category of the segment (None for all firms).
+    turnover_eur : float
+        Weighted base-year D&S turnover of all the segment's firms, respondents to the
+        scale-up questions or not (EUR, base-year prices).
+
+    Examples
+    --------
+    >>> from nldtib_forecast.data import synthetic_survey
+    >>> model = CapacityModel.from_survey(synthetic_survey(population=True))
+    >>> segment = model.kernel(by="domain").segments[1]
+    >>> segment.variable, segment.column, segment.category
+    ('uplift[domain=land]', 'domain', 'land')
+    >>> round(segment.turnover_eur / 1e9, 2)
+    5.42
+    """
+
+    variable: str
+    column: str | None
+    category: str | None
+    turnover_eur: float
+
+
+@dataclass(frozen=True, eq=False)
+class CapacityKernel:
+    """What the capacity model hands to a model built on it (:meth:`CapacityModel.kernel`).
+
+    The outlook (:class:`~nldtib_forecast.models.outlook.Outlook`) runs ``function`` inside its
+    own model function and splits its demand over ``segments``.
+
+    Attributes
+    ----------
+    function : CapacitySimulation
+        The model function for :func:`nldtib_forecast.simulation.simulate`; its
+        :meth:`~CapacitySimulation.run` also returns the parameters drawn.
+    segments : tuple of CapacitySegment
+        ``segments[0]`` covers all firms (variable ``"uplift"``); then one per category of the
+        ``by`` columns that has respondents, in the order of ``function.labels``.
+    drivers : tuple of str
+        The drivers ``function`` reads from the simulation context.
+    base_turnover_eur : float
+        Weighted D&S turnover of all firms of the base year (EUR).
+
+    Examples
+    --------
+    >>> from nldtib_forecast.data import synthetic_survey
+    >>> model = CapacityModel.from_survey(synthetic_survey(population=True))
+    >>> kernel = model.kernel()
+    >>> kernel.drivers
+    ('order_certainty', 'procurement_lead_time_months', 'labour_supply_growth')
+    >>> kernel.function.labels, len(kernel.segments)
+    (('uplift',), 1)
+    >>> kernel.segments[0].turnover_eur == kernel.base_turnover_eur == model.base_turnover_eur
+    True
+    """
+
+    function: CapacitySimulation
+    segments: tuple[CapacitySegment, ...]
+    drivers: tuple[str, ...]
+    base_turnover_eur: float
+
+
+@dataclass(frozen=True, eq=False, repr=False, kw_only=True)
 class CapacityModel:
     """Survey-calibrated capacity scale-up under scenarios.
 
-    Build it with :meth:`from_survey`; the constructor is not public. The model is immutable
+    Build it with :meth:`from_survey`; the constructor is not public (its fields are the
+    calibrated state). The model is immutable
     after calibration: :attr:`calibration` (the survey's weighted scale-up), :attr:`priors`,
     :attr:`assumptions`, :attr:`firms` (the inputs of the base year's firms) and
     :meth:`driver_ranges` describe it; :meth:`long_run_uplift`, :meth:`simulate`,
@@ -87,8 +172,23 @@ class CapacityModel:
     [0.33, 0.57]
     """
 
-    def __init__(self, *, _state: dict) -> None:
-        self.__dict__.update(_state)
+    _design: SurveyDesign
+    _year: int
+    _rows: pd.DataFrame  # the base year's firms
+    _w: np.ndarray  # their survey weights
+    _y: np.ndarray  # D&S turnover (EUR)
+    _ans: np.ndarray  # bool: both scale-up answers (the calibration base)
+    _u_cur: np.ndarray  # scale-up under current conditions (fraction)
+    _u_imp: np.ndarray  # scale-up under improved conditions (fraction)
+    _barriers: np.ndarray  # (firms, 3) bool: barriers named
+    _group: np.ndarray  # barrier group 0..7 (bits: orders, procurement, labour)
+    _plan: K.RaoWuPlan | K.BayesPlan | None  # the survey bootstrap
+    _settings: K.Settings
+    _priors: dict[str, Prior]
+    _references: dict[str, tuple[float, float]]  # driver -> (current, improved)
+    _base_lead: float  # procurement lead time under current conditions (months)
+    _synthetic: bool
+    _hash: str
 
     # -- construction -----------------------------------------------------------------------
     @classmethod
@@ -142,7 +242,7 @@ class CapacityModel:
         settings, priors = _check_assumptions(assumptions)
         design = survey if isinstance(survey, SurveyDesign) else SurveyDesign(survey)
         data = design.data
-        missing = [c for c in _REQUIRED if c not in data.columns]
+        missing = [c for c in REQUIRED_COLUMNS if c not in data.columns]
         if missing:
             raise InputError("CapacityModel.from_survey: survey columns missing",
                              [Problem(c, "required column is missing") for c in missing])
@@ -170,11 +270,12 @@ class CapacityModel:
             raise InputError(f"CapacityModel.from_survey: the firms answering the scale-up "
                              f"questions in {year} have no D&S turnover (turnover_ds_eur)")
         plan = cls._bootstrap_plan(design, pos, w, settings.bootstrap)
-        refs = {d: (get_driver(d).default, get_driver(d).improved) for d in DRIVERS}
+        refs = {d: (float(get_driver(d).default), float(get_driver(d).improved or 0.0))
+                for d in DRIVERS}
         keep = [c for c in ("firm_id", "stratum", design.weight_column, "turnover_ds_eur",
                             "scale_up_current", "scale_up_improved", *K.BARRIERS, "nld_area",
                             "size_class", "domain") if c in rows.columns]
-        state = dict(
+        return cls(
             _design=design, _year=int(year), _rows=rows.reset_index(drop=True), _w=w, _y=y,
             _ans=ans, _u_cur=rows["scale_up_current"].to_numpy(dtype=float, na_value=np.nan),
             _u_imp=rows["scale_up_improved"].to_numpy(dtype=float, na_value=np.nan),
@@ -183,10 +284,10 @@ class CapacityModel:
             _base_lead=float(refs["procurement_lead_time_months"][0]),
             _synthetic=bool(data.attrs.get("synthetic", False)),
             _hash=data_hash(rows[keep].reset_index(drop=True)))
-        return cls(_state=state)
 
     @staticmethod
-    def _bootstrap_plan(design, pos: np.ndarray, w: np.ndarray, kind: str):
+    def _bootstrap_plan(design: SurveyDesign, pos: np.ndarray, w: np.ndarray, kind: str
+                        ) -> K.RaoWuPlan | K.BayesPlan | None:
         if kind == "none":
             return None
         data = design.data
@@ -218,6 +319,16 @@ class CapacityModel:
     def base_year(self) -> int:
         """The survey year the model is calibrated to."""
         return self._year
+
+    @property
+    def data_hash(self) -> str:
+        """Hash of the base year's model inputs (recorded in every result's metadata)."""
+        return self._hash
+
+    @property
+    def synthetic(self) -> bool:
+        """Whether the survey is the synthetic one (results say so)."""
+        return self._synthetic
 
     @property
     def n_respondents(self) -> int:
@@ -361,22 +472,75 @@ class CapacityModel:
         return pd.Series(out, name="long_run_uplift").rename_axis("scenario")
 
     # -- simulation -------------------------------------------------------------------------
-    def _features(self, by: Sequence[str]) -> tuple[np.ndarray, list[str]]:
-        masks, labels = [np.ones(len(self._w), dtype=bool)], ["uplift"]
+    def _segments(self, by: Sequence[str]) -> tuple[list[np.ndarray], list[CapacitySegment]]:
+        """Firm masks and segments: all firms, then each category of ``by`` with respondents."""
+        a = self._w * np.nan_to_num(self._y)
+        masks = [np.ones(len(self._w), dtype=bool)]
+        segments = [CapacitySegment("uplift", None, None, float(a.sum()))]
         for col in by:
             values = self._rows[col]
             cats = (values.cat.categories if isinstance(values.dtype, pd.CategoricalDtype)
                     else pd.Index(sorted(values.dropna().unique())))
             for cat in cats:
                 mask = (values == cat).fillna(False).to_numpy(bool)
-                if (mask & self._ans & (self._w * np.nan_to_num(self._y) > 0)).any():
+                if (mask & self._ans & (a > 0)).any():
                     masks.append(mask)
-                    labels.append(f"uplift[{col}={cat}]")
+                    segments.append(CapacitySegment(f"uplift[{col}={cat}]", str(col), str(cat),
+                                                    float(a[mask].sum())))
+        return masks, segments
+
+    def _features(self, by: Sequence[str]) -> tuple[np.ndarray, list[str]]:
+        masks, segments = self._segments(by)
         feats = K.feature_matrix(self._y, self._u_cur, self._u_imp, self._group, self._ans,
                                  np.column_stack(masks))
-        return feats, labels
+        return feats, [s.variable for s in segments]
 
-    def _interval_contents(self) -> str:
+    def _check_by(self, by: str | Sequence[str] | None) -> list[str]:
+        columns = [by] if isinstance(by, str) else list(by or [])
+        for col in columns:
+            if col not in self._rows.columns or col in REQUIRED_COLUMNS:
+                close = get_close_matches(str(col), ["nld_area", "size_class", "domain"], n=1)
+                raise InputError(f"argument 'by': {col!r} is not a firm column of the model"
+                                 + (f" (did you mean '{close[0]}'?)" if close else "")
+                                 + "; use e.g. 'nld_area', 'size_class' or 'domain'")
+        return columns
+
+    def kernel(self, by: str | Sequence[str] | None = None) -> CapacityKernel:
+        """The model function and segments that models built on this one use.
+
+        Parameters
+        ----------
+        by : str or sequence of str, optional
+            Firm columns to break the uplift down by (e.g. ``"nld_area"``).
+
+        Returns
+        -------
+        CapacityKernel
+
+        Examples
+        --------
+        >>> from nldtib_forecast.data import synthetic_survey
+        >>> model = CapacityModel.from_survey(synthetic_survey(population=True))
+        >>> k = model.kernel(by="size_class")
+        >>> [s.variable for s in k.segments][:2]
+        ['uplift', 'uplift[size_class=0-25]']
+        >>> bool(np.isclose(sum(s.turnover_eur for s in k.segments[1:]), k.base_turnover_eur))
+        True
+        """
+        columns = self._check_by(by)
+        masks, segments = self._segments(columns)
+        features = K.feature_matrix(self._y, self._u_cur, self._u_imp, self._group, self._ans,
+                                    np.column_stack(masks))
+        function = CapacitySimulation(
+            features=features, labels=tuple(s.variable for s in segments), weights=self._w,
+            plan=self._plan, priors=self._priors, settings=self._settings,
+            references=self._references, base_lead=self._base_lead)
+        return CapacityKernel(function=function, segments=tuple(segments),
+                              drivers=tuple(DRIVERS), base_turnover_eur=self.base_turnover_eur)
+
+    @property
+    def interval_contents(self) -> str:
+        """What the spread of the simulation draws includes, and what it does not."""
         uncertain = [n for n, p in self._priors.items() if not p.fixed]
         parts = []
         if uncertain:
@@ -386,12 +550,12 @@ class CapacityModel:
                 self._settings.bootstrap]
             parts.append(f"sampling uncertainty (survey bootstrap: {kind})")
         return (" and ".join(parts) or "nothing random (fixed parameters, no survey "
-                "bootstrap)") + "; " + _NOT_INCLUDED
+                "bootstrap)") + "; " + NOT_INCLUDED
 
     def simulate(self, scenarios, horizon: int = 2035, n_draws: int = 2000,
                  seed: int | np.random.Generator | None = None, n_jobs: int | None = 1,
                  progress: bool | None = None, *, by: str | Sequence[str] | None = None,
-                 chunk_size: int | None = None, block_size: int = _BLOCK_SIZE
+                 chunk_size: int | None = None, block_size: int = BLOCK_SIZE
                  ) -> ScenarioResult:
         """Simulate the capacity paths of the base year's firms under scenarios.
 
@@ -432,15 +596,9 @@ class CapacityModel:
 
         horizon = _int_arg("horizon", horizon, self._year + 1)
         n_draws = _int_arg("n_draws", n_draws, 1)
-        by = [by] if isinstance(by, str) else list(by or [])
-        for col in by:
-            if col not in self._rows.columns or col in _REQUIRED:
-                close = get_close_matches(str(col), ["nld_area", "size_class", "domain"], n=1)
-                raise InputError(f"argument 'by': {col!r} is not a firm column of the model"
-                                 + (f" (did you mean '{close[0]}'?)" if close else "")
-                                 + "; use e.g. 'nld_area', 'size_class' or 'domain'")
-        features, labels = self._features(by)
-        model = _SimulationModel(self, features, labels)
+        by = self._check_by(by)
+        kernel = self.kernel(by)
+        labels = kernel.function.labels
         units = {v: "fraction" for v in labels} | {"capacity_eur": "EUR"}
         s = self._settings
         extra = {"base_year": self._year, "base_turnover_eur": self.base_turnover_eur,
@@ -449,13 +607,14 @@ class CapacityModel:
                  "priors": {n: p.describe() for n, p in self._priors.items()},
                  "by": list(by)}
         return simulate(
-            model, scenarios, list(range(self._year + 1, horizon + 1)), n_draws, seed=seed,
+            kernel.function, scenarios, list(range(self._year + 1, horizon + 1)), n_draws,
+            seed=seed,
             n_jobs=n_jobs, chunk_size=chunk_size, block_size=block_size, progress=progress,
             drivers=list(DRIVERS),
             method=(f"capacity scale-up: survey-calibrated barrier relief "
                     f"({s.relief_aggregation}), delay + {s.ramp} ramp, labour constraint "
                     f"{s.labour_constraint}; Monte Carlo"),
-            units=units, interval_contents=self._interval_contents(), data_hash=self._hash,
+            units=units, interval_contents=self.interval_contents, data_hash=self._hash,
             synthetic=self._synthetic,
             created_by="nldtib_forecast.models.capacity.CapacityModel.simulate", extra=extra)
 
@@ -478,6 +637,7 @@ class CapacityModel:
                         lo, hi = ranges.loc[member, ["lower", "upper"]]
                         drivers[member] = np.repeat((lo + (hi - lo) * x)[None, :, None], T, 2)
                     elif member == "sampling":
+                        assert replicates is not None  # a "sampling" factor needs replicates
                         idx = np.minimum((x * len(replicates)).astype(int), len(replicates) - 1)
                         sums = replicates[idx]
                     else:
@@ -489,7 +649,7 @@ class CapacityModel:
         return evaluate
 
     def _factors(self, parameters: bool) -> dict[str, tuple[str, ...]]:
-        out = {d: (d,) for d in DRIVERS}
+        out: dict[str, tuple[str, ...]] = {d: (d,) for d in DRIVERS}
         if parameters:
             for group, members in K.PARAMETER_GROUPS.items():
                 uncertain = tuple(m for m in members if not self._priors[m].fixed)
@@ -604,7 +764,7 @@ class CapacityModel:
             if "sampling" in factors else None
         ranges = self.driver_ranges(margin)
         d = sum(len(m) for m in factors.values())
-        u = _qmc("lhs", d, np.random.default_rng(design_seed)).random(n)
+        u = qmc_engine("lhs", d, np.random.default_rng(design_seed)).random(n)
         evaluate = self._evaluator(factors, ranges, year - self._year, reps)
         values = np.concatenate([evaluate(u[i:i + 8192])[:, -1] for i in range(0, n, 8192)])
         x = ranges["lower"].to_numpy() + u[:, :3] * (ranges["upper"] - ranges["lower"]

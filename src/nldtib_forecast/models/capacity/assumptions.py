@@ -9,8 +9,10 @@ function the simulation engine calls per block of draws; the package's ``__init_
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from difflib import get_close_matches
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -19,20 +21,28 @@ from nldtib_forecast.models.capacity import kernel as K
 from nldtib_forecast.models.capacity.kernel import DRIVERS, PRIORS, Prior
 from nldtib_forecast.scenarios import Scenario, builtin
 
+if TYPE_CHECKING:  # pragma: no cover
+    from nldtib_forecast.simulation import SimulationContext
+
 #: Structural assumptions and their defaults (priors are set by parameter name, see PRIORS).
 DEFAULT_ASSUMPTIONS: dict[str, object] = dataclasses.asdict(K.Settings())
 _OPTIONS = {"relief_aggregation": K.AGGREGATIONS, "no_barrier_relief": K.NO_BARRIER,
             "ramp": K.RAMPS, "labour_constraint": K.LABOUR_CONSTRAINTS,
             "bootstrap": K.BOOTSTRAPS}
-_REQUIRED = ("year", "weight", "turnover_ds_eur", "scale_up_current", "scale_up_improved",
-             *K.BARRIERS)
-_BLOCK_SIZE = 250
-_NOT_INCLUDED = "not scenario uncertainty (scenarios are shown separately) nor model error"
+#: Survey columns the capacity model needs.
+REQUIRED_COLUMNS: tuple[str, ...] = ("year", "weight", "turnover_ds_eur", "scale_up_current",
+                                     "scale_up_improved", *K.BARRIERS)
+#: Draws per block of the capacity model's simulations (part of the method: the random numbers
+#: of a block depend on it, so results are reproducible for a given block size).
+BLOCK_SIZE = 250
+NOT_INCLUDED = "not scenario uncertainty (scenarios are shown separately) nor model error"
 
 
 def _check_assumptions(given: Mapping[str, object]) -> tuple[K.Settings, dict[str, Prior]]:
     known = list(DEFAULT_ASSUMPTIONS) + list(PRIORS)
-    problems, settings, priors = [], dict(DEFAULT_ASSUMPTIONS), dict(PRIORS)
+    problems: list[Problem] = []
+    settings: dict[str, Any] = dict(DEFAULT_ASSUMPTIONS)
+    priors = dict(PRIORS)
     for key, value in given.items():
         if key not in known:
             close = get_close_matches(key, known, n=1)
@@ -66,7 +76,8 @@ def _check_assumptions(given: Mapping[str, object]) -> tuple[K.Settings, dict[st
     return K.Settings(**settings), priors
 
 
-def _as_scenarios(scenario: object) -> dict[str, Scenario]:
+def _as_scenarios(scenario: str | Scenario | Iterable[str | Scenario]
+                  | Mapping[str, str | Scenario]) -> dict[str, Scenario]:
     items = scenario.values() if isinstance(scenario, Mapping) else (
         [scenario] if isinstance(scenario, (str, Scenario)) else scenario)
     out, known = {}, None
@@ -87,18 +98,79 @@ def _int_arg(name: str, value: object, lower: int) -> int:
     return check_int(value, name, lower)
 
 
-class _SimulationModel:
-    """The model function handed to :func:`nldtib_forecast.simulation.simulate` (picklable)."""
+@dataclass(eq=False)
+class CapacitySimulation:
+    """The capacity model's function for :func:`nldtib_forecast.simulation.simulate`.
 
-    def __init__(self, model, features: np.ndarray, labels: list[str]):
-        self.features, self.labels = features, labels
-        self.weights, self.plan = model._w, model._plan
-        self.priors, self.settings = model._priors, model._settings
-        self.references, self.base_lead = model._references, model._base_lead
-        self.full = (self.weights @ features)[None]
-        self._linear = None
+    Built by :meth:`CapacityModel.kernel <nldtib_forecast.models.capacity.CapacityModel.kernel>`
+    (picklable, so that joblib workers can run it). One call draws, for a block of ``n``
+    draws, the parameters from their priors and one survey bootstrap replicate per draw, then
+    evaluates the uplift paths of every barrier group.
+
+    Parameters
+    ----------
+    features : numpy.ndarray
+        ``(firms, K)`` firm features (:func:`~nldtib_forecast.models.capacity.kernel.
+        feature_matrix`): column 0 the D&S turnover, then the group statistics per category.
+    labels : tuple of str
+        Output variables: ``"uplift"`` (all firms) and ``"uplift[<column>=<category>]"``.
+    weights : numpy.ndarray
+        ``(firms,)`` survey weights of the base year.
+    plan : RaoWuPlan, BayesPlan or None
+        The survey bootstrap (None: no sampling uncertainty).
+    priors : mapping of str to Prior
+        The parameters' priors, in the order of :data:`PRIORS` (the order of the draws).
+    settings : Settings
+        Structural assumptions.
+    references : mapping of str to (float, float)
+        Current and improved level of each driver.
+    base_lead : float
+        Procurement lead time (months) under current conditions.
+
+    Examples
+    --------
+    >>> from nldtib_forecast.data import synthetic_survey
+    >>> from nldtib_forecast.models.capacity import CapacityModel
+    >>> from nldtib_forecast.simulation import simulate
+    >>> function = CapacityModel.from_survey(synthetic_survey(population=True)).kernel().function
+    >>> result = simulate(function, ["current_conditions"], [2026, 2027], 100, seed=1,
+    ...                   drivers=function.drivers)
+    >>> result.variables
+    ('uplift', 'capacity_eur')
+    """
+
+    features: np.ndarray
+    labels: tuple[str, ...]
+    weights: np.ndarray
+    plan: K.RaoWuPlan | K.BayesPlan | None
+    priors: Mapping[str, Prior]
+    settings: K.Settings
+    references: Mapping[str, tuple[float, float]]
+    base_lead: float
+    _linear: tuple[np.ndarray, np.ndarray] | None = field(default=None, init=False, repr=False)
+
+    @property
+    def drivers(self) -> tuple[str, ...]:
+        """The drivers the function reads from the simulation context."""
+        return tuple(DRIVERS)
+
+    @property
+    def full(self) -> np.ndarray:
+        """Weighted sums of the features over the full sample, ``(1, K)``."""
+        return (self.weights @ self.features)[None]
 
     def parameters(self, rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
+        """Draws of every parameter, ``(1, n, 1)`` each (``(1, 1, 1)`` for a fixed one).
+
+        Examples
+        --------
+        >>> from nldtib_forecast.data import synthetic_survey
+        >>> from nldtib_forecast.models.capacity import CapacityModel
+        >>> model = CapacityModel.from_survey(synthetic_survey(population=True))
+        >>> drawn = model.kernel().function.parameters(np.random.default_rng(0), 5)
+        >>> drawn["build_years"].shape
+        (1, 5, 1)
+        """
         out = {}
         for name, prior in self.priors.items():  # fixed order: the order of PRIORS
             values = np.full(1, prior.central) if prior.fixed else prior.ppf(rng.random(n))
@@ -106,7 +178,20 @@ class _SimulationModel:
         return out
 
     def sums(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        """Weighted sums of the features under ``n`` bootstrap replicates, ``(n, K)``."""
+        """Weighted sums of the features under ``n`` bootstrap replicates, ``(n, K)``.
+
+        Column 0 is the weighted D&S turnover; a census (no sampling variance) gives the
+        full-sample sums ``(1, K)``.
+
+        Examples
+        --------
+        >>> from nldtib_forecast.data import synthetic_survey
+        >>> from nldtib_forecast.models.capacity import CapacityModel
+        >>> function = CapacityModel.from_survey(synthetic_survey(population=True)
+        ...                                      ).kernel().function
+        >>> function.sums(np.random.default_rng(0), 4).shape[1] == function.features.shape[1]
+        True
+        """
         if self.plan is None or self.plan.trivial:
             return self.full
         if isinstance(self.plan, K.RaoWuPlan):  # linear in the draw counts: no firm weights
@@ -116,15 +201,40 @@ class _SimulationModel:
             return const + self.plan.counts(rng, n) @ grid
         return (self.weights * self.plan.factors(rng, n)) @ self.features
 
-    def __call__(self, ctx) -> dict[str, np.ndarray]:
+    def __call__(self, ctx: SimulationContext) -> dict[str, np.ndarray]:
+        """The outputs of one block: ``{variable: (S, n, T)}``."""
+        return self.run(ctx)[0]
+
+    def run(self, ctx: SimulationContext) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+        """The outputs of one block and the parameters drawn for it (for models built on
+        this one, e.g. the outlook, which reuses the productivity growth draws).
+
+        Examples
+        --------
+        >>> from nldtib_forecast.data import synthetic_survey
+        >>> from nldtib_forecast.models.capacity import CapacityModel
+        >>> from nldtib_forecast.scenarios import builtin
+        >>> from nldtib_forecast.simulation import SimulationContext
+        >>> function = CapacityModel.from_survey(synthetic_survey(population=True)
+        ...                                      ).kernel().function
+        >>> years = np.array([2026, 2027])
+        >>> drivers = {d: builtin()["current_conditions"].path(d, years).to_numpy()[None]
+        ...            for d in function.drivers}
+        >>> ctx = SimulationContext(("current_conditions",), years, drivers, 3,
+        ...                         np.random.default_rng(0), 0, 0)
+        >>> outputs, drawn = function.run(ctx)
+        >>> outputs["uplift"].shape, sorted(drawn)[:2]
+        ((1, 3, 2), ['build_years', 'curvature_labour'])
+        """
         # the engine already runs model calls single-threaded; this keeps direct calls (e.g.
         # from the sensitivity analysis) consistent with them
         from nldtib_forecast.simulation import single_threaded_blas
 
         with single_threaded_blas():
-            return self._call(ctx)
+            return self._run(ctx)
 
-    def _call(self, ctx) -> dict[str, np.ndarray]:
+    def _run(self, ctx: SimulationContext
+             ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
         params = self.parameters(ctx.rng, ctx.n)
         sums = self.sums(ctx.rng, ctx.n)
         n_cat = len(self.labels)
@@ -141,4 +251,4 @@ class _SimulationModel:
         total = np.broadcast_to(sums[:, 0], (up.shape[1],))
         out = {"uplift": up[:, :, 0], "capacity_eur": total[None, :, None] * (1 + up[:, :, 0])}
         out.update({label: up[:, :, c] for c, label in enumerate(self.labels) if c})
-        return out
+        return out, params

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import special
@@ -310,7 +311,7 @@ def lag_weights(lead_months: np.ndarray, base_lead_months: float, build_years: n
     return out
 
 
-def labour_cap(labour_growth: np.ndarray, productivity: np.ndarray,
+def labour_cap(labour_growth: np.ndarray, productivity: np.ndarray | float,
                headroom: np.ndarray | float = 0.0) -> np.ndarray:
     """Largest uplift the labour pool allows: ``(1 + h) prod_{s <= t} (1 + g_L(s) + g_P) - 1``.
 
@@ -361,7 +362,7 @@ def feature_matrix(y: np.ndarray, u_cur: np.ndarray, u_imp: np.ndarray, group: n
 
 
 def uplift_paths(drivers: dict[str, np.ndarray], params: dict[str, np.ndarray],
-                 sums: np.ndarray, references: dict[str, tuple[float, float]],
+                 sums: np.ndarray, references: Mapping[str, tuple[float, float]],
                  settings: Settings, base_lead_months: float) -> np.ndarray:
     """Aggregate uplift paths for every scenario, draw, category and year.
 
@@ -444,6 +445,17 @@ class RaoWuPlan:
 
     n_firms: int
     strata: tuple[tuple[int, float, np.ndarray, np.ndarray], ...]
+    # derived in __post_init__: one entry per PSU drawn (size, largest index, offset of the
+    # stratum's PSUs), the number of PSUs, and per firm of a stratum with variance its column,
+    # PSU position, lambda_h and lambda_h n_h / (n_h - 1)
+    _draw_size: np.ndarray = field(init=False, repr=False)
+    _draw_max: np.ndarray = field(init=False, repr=False)
+    _draw_offset: np.ndarray = field(init=False, repr=False)
+    _n_psu: int = field(init=False, repr=False)
+    _cols: np.ndarray = field(init=False, repr=False)
+    _psu: np.ndarray = field(init=False, repr=False)
+    _lam: np.ndarray = field(init=False, repr=False)
+    _scale: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         sizes = np.array([p[0] for p in self.strata], dtype=np.int64)
@@ -552,6 +564,7 @@ def reference_uplift(u_cur: np.ndarray, u_imp: np.ndarray, barriers: np.ndarray,
     """
     r = np.stack([relief(paths[d], *references[d], params[f"curvature_{k}"])
                   for d, k in zip(DRIVERS, ("orders", "procurement", "labour"), strict=True)])
+    barriers = np.asarray(barriers, dtype=bool)
     named = barriers[:, :, None]  # (F, 3, 1)
     if settings.relief_aggregation == "min":
         firm = np.where(named, r[None], np.inf).min(axis=1)
@@ -559,7 +572,7 @@ def reference_uplift(u_cur: np.ndarray, u_imp: np.ndarray, barriers: np.ndarray,
         firm = (np.where(named, r[None], 0.0).sum(axis=1)
                 / np.maximum(barriers.sum(axis=1), 1)[:, None])
     general = r.mean(axis=0) if settings.no_barrier_relief == "mean" else r.min(axis=0)
-    firm = np.where(barriers.any(axis=1)[:, None], firm, general[None])  # (F, T)
+    firm = np.where((barriers.sum(axis=1) > 0)[:, None], firm, general[None])  # (F, T)
     g, h = u_imp - u_cur, np.minimum(u_imp - u_cur, u_cur)
     potential = u_cur[:, None] + np.where(firm >= 0, g[:, None] * firm, h[:, None] * firm)
     potential = np.concatenate([u_cur[:, None], potential], axis=1)  # decisions 0..T

@@ -31,24 +31,37 @@ and ``domestic_priority`` (model ``"outlook"``) and the built-in scenarios
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from difflib import get_close_matches
 
 import numpy as np
 import pandas as pd
 
 from nldtib_forecast._errors import InputError, Problem, check_level
-from nldtib_forecast.models.capacity.assumptions import _BLOCK_SIZE, DEFAULT_ASSUMPTIONS
+from nldtib_forecast._format import eur
+from nldtib_forecast.models.capacity import (
+    BLOCK_SIZE,
+    DEFAULT_ASSUMPTIONS,
+    PRIORS,
+    CapacityModel,
+    Prior,
+)
 from nldtib_forecast.models.capacity.kernel import DRIVERS as CAPACITY_DRIVERS
-from nldtib_forecast.models.capacity.kernel import PRIORS, Prior
 from nldtib_forecast.models.outlook.drivers import (
     OUTLOOK_DRIVERS,
     OUTLOOK_SCENARIOS,
     outlook_builtins,
 )
-from nldtib_forecast.models.outlook.kernel import OUTPUT_UNITS, CapacityPart, OutlookKernel
+from nldtib_forecast.models.outlook.kernel import OUTPUT_UNITS, OutlookKernel
+from nldtib_forecast.models.trade import ExportShareModel
 from nldtib_forecast.models.trade.drivers import TRADE_DRIVERS
 from nldtib_forecast.scenarios import Scenario, get_driver
-from nldtib_forecast.simulation.results import GRID_SEPARATOR, ScenarioResult, _tails, data_hash
+from nldtib_forecast.simulation.results import (
+    GRID_SEPARATOR,
+    ScenarioResult,
+    data_hash,
+    interval_tails,
+)
 
 __all__ = ["Outlook", "summary_table", "OUTPUT_UNITS", "OUTLOOK_SCENARIOS", "KEY_VARIABLES",
            "SEGMENTS", "outlook_builtins", "grid_scenarios", "binding_constraints", "hindcast",
@@ -99,12 +112,29 @@ def _split_assumptions(given: dict) -> tuple[dict, dict, dict]:
     return cap, trade, own
 
 
+@dataclass(frozen=True, eq=False, repr=False, kw_only=True)
 class Outlook:
     """D&S turnover, export share, capacity use and labour under scenarios.
 
-    Build it with :meth:`from_survey`. Attributes: ``capacity_model`` and
-    ``trade_model`` (the calibrated sub-models), :attr:`pass_through` (the pooled
-    coefficient and its standard error), ``base`` (base-year levels), ``segments``.
+    Build it with :meth:`from_survey` (the constructor takes the calibrated state and is not
+    public).
+
+    Attributes
+    ----------
+    capacity_model : CapacityModel
+        The calibrated capacity model.
+    trade_model : ExportShareModel
+        The calibrated export share model (benchmarked to the published totals if
+        ``benchmark="published"``).
+    base : pandas.Series
+        Base-year levels: D&S turnover, exports, domestic turnover, capacity, productivity,
+        FTE, the survey's D&S turnover, the benchmark factor and the export share.
+    segments : str
+        The firm column demand and capacity meet in (:data:`SEGMENTS`).
+    benchmark : str or None
+        ``"published"`` or None (the survey's own totals).
+    benchmark_source : str
+        Where the base-year totals come from.
 
     Examples
     --------
@@ -120,8 +150,20 @@ class Outlook:
     ['scenario', 'year', 'variable', 'unit', 'median', 'lower', 'upper']
     """
 
-    def __init__(self, *, _state: dict) -> None:
-        self.__dict__.update(_state)
+    capacity_model: CapacityModel
+    trade_model: ExportShareModel
+    base: pd.Series
+    segments: str
+    benchmark: str | None
+    benchmark_source: str
+    _year: int
+    _pt: tuple[float, float]  # pass-through: mean and standard deviation of its prior
+    _pt_source: str
+    _pt_fixed: bool
+    _productivity: float  # base-year D&S turnover per D&S FTE (EUR)
+    _synthetic: bool
+    _factor: float  # benchmark factor: published over survey D&S turnover
+    _hash: str
 
     @classmethod
     def from_survey(cls, survey: pd.DataFrame | None = None, *, year: int | None = None,
@@ -174,9 +216,7 @@ class Outlook:
         >>> round(float(Outlook.from_survey(benchmark=None).base["turnover_ds_eur"]) / 1e9, 2)
         9.86
         """
-        from nldtib_forecast.models.capacity import CapacityModel
         from nldtib_forecast.models.pass_through import estimate_pass_through
-        from nldtib_forecast.models.trade import ExportShareModel
 
         cap_kw, trade_kw, own = _split_assumptions(dict(assumptions))
         from nldtib_forecast._errors import check_option
@@ -235,18 +275,15 @@ class Outlook:
             "benchmark_factor": factor,
         }, name=year)
         base["export_share"] = base["exports_eur"] / base["turnover_ds_eur"]
-        state = dict(capacity_model=capacity, trade_model=trade, _year=year, base=base,
-                     segments=own["segments"], _pt=(pt_mean, pt_sd), _pt_source=pt_source,
-                     _pt_fixed=(pt_sd == 0.0), _productivity=productivity,
-                     _synthetic=bool(survey.attrs.get("synthetic", False)),
-                     benchmark=benchmark, benchmark_source=benchmark_source,
-                     _factor=factor)
-        state["_hash"] = data_hash({"capacity": capacity._hash, "trade": trade.data_hash,
-                                    "pass_through": [pt_mean, pt_sd],
-                                    "productivity": productivity,
-                                    "segments": own["segments"],
-                                    "benchmark": [benchmark or "", total]})
-        return cls(_state=state)
+        digest = data_hash({"capacity": capacity.data_hash, "trade": trade.data_hash,
+                            "pass_through": [pt_mean, pt_sd], "productivity": productivity,
+                            "segments": own["segments"], "benchmark": [benchmark or "", total]})
+        return cls(capacity_model=capacity, trade_model=trade, _year=int(year), base=base,
+                   segments=str(own["segments"]), _pt=(pt_mean, pt_sd), _pt_source=pt_source,
+                   _pt_fixed=(pt_sd == 0.0), _productivity=productivity,
+                   _synthetic=bool(survey.attrs.get("synthetic", False)),
+                   benchmark=benchmark, benchmark_source=benchmark_source, _factor=factor,
+                   _hash=digest)
 
     # -- attributes -----------------------------------------------------------------------------
     @property
@@ -263,7 +300,7 @@ class Outlook:
     @property
     def interval_contents(self) -> str:
         """What the spread of the draws includes and what it does not."""
-        cap = self.capacity_model._interval_contents().split("; not")[0]
+        cap = self.capacity_model.interval_contents.split("; not")[0]
         trade = self.trade_model.interval_contents.split("; not included")[0]
         pt = ("" if self._pt_fixed else "; sampling uncertainty of the pass-through "
               "coefficient (normal with its robust standard error, truncated at 0)")
@@ -274,7 +311,7 @@ class Outlook:
 
     def __repr__(self) -> str:
         return (f"<Outlook: base year {self._year}, D&S turnover EUR "
-                f"{self.base['turnover_ds_eur'] / 1e9:.2f} bn"
+                f"{eur(self.base['turnover_ds_eur'], scale='bn', symbol=False)}"
                 f"{' (published)' if self.benchmark == 'published' else ''}, export share "
                 f"{self.base['export_share']:.1%}, pass-through {self._pt[0]:.2f}, segments "
                 f"{self.segments}{'; SYNTHETIC data' if self._synthetic else ''}>")
@@ -332,27 +369,38 @@ class Outlook:
         return out
 
     # -- simulation -----------------------------------------------------------------------------
-    def _kernel(self) -> OutlookKernel:
-        cap = self.capacity_model
-        by = [] if self.segments == "none" else [self.segments]
-        features, labels = cap._features(by)
-        part = CapacityPart(cap, features, labels)
-        # segment bases: every firm's weighted D&S turnover, by the labelled categories; firms
-        # in categories without respondents (no uplift of their own) go with the aggregate
-        a = cap._w * np.nan_to_num(cap._y) * self._factor
-        bases, columns, rest = [], [], a.sum()
-        for c, label in enumerate(labels[1:], start=1):
-            col, cat = label[len("uplift["):-1].split("=", 1)
-            mask = (cap._rows[col].astype(str) == cat).to_numpy(bool)
-            bases.append(a[mask].sum())
+    def kernel(self) -> OutlookKernel:
+        """The outlook's model function for :func:`nldtib_forecast.simulation.simulate`.
+
+        Built from the sub-models' hand-offs: :meth:`CapacityModel.kernel
+        <nldtib_forecast.models.capacity.CapacityModel.kernel>` by :attr:`segments` and
+        :meth:`ExportShareModel.kernel
+        <nldtib_forecast.models.trade.ExportShareModel.kernel>`. Demand is split over the
+        segments in proportion to their base-year D&S turnover (scaled to the benchmark);
+        firms in categories without respondents (no uplift of their own) go with the
+        aggregate.
+
+        Examples
+        --------
+        >>> kernel = Outlook.from_survey().kernel()
+        >>> len(kernel.segment_base) == len(kernel.segment_columns)
+        True
+        >>> bool(np.isclose(kernel.segment_base.sum(), kernel.base_total))
+        True
+        """
+        cap = self.capacity_model.kernel([] if self.segments == "none" else [self.segments])
+        bases, columns = [], []
+        rest = cap.segments[0].turnover_eur
+        for c, segment in enumerate(cap.segments[1:], start=1):
+            bases.append(segment.turnover_eur * self._factor)
             columns.append(c)
-            rest -= a[mask].sum()
-        if not by or rest > 1e-9 * a.sum():
-            bases.append(max(rest, 0.0))
+            rest -= segment.turnover_eur
+        if len(cap.segments) == 1 or rest > 1e-9 * cap.segments[0].turnover_eur:
+            bases.append(max(rest, 0.0) * self._factor)
             columns.append(0)
         return OutlookKernel(
-            capacity=part, capacity_drivers=tuple(CAPACITY_DRIVERS),
-            trade=self.trade_model._kernel(), segment_base=np.asarray(bases, float),
+            capacity=cap.function, capacity_drivers=cap.drivers,
+            trade=self.trade_model.kernel(), segment_base=np.asarray(bases, float),
             segment_columns=tuple(columns), base_total=float(self.base["turnover_ds_eur"]),
             pass_through=self._pt, pass_through_fixed=self._pt_fixed,
             productivity_base=self._productivity)
@@ -360,7 +408,7 @@ class Outlook:
     def simulate(self, scenarios=None, horizon: int = 2035, n_draws: int = 2000,
                  seed: int | np.random.Generator | None = None, n_jobs: int | None = 1,
                  progress: bool | None = None, *, policies=None, futures=None,
-                 chunk_size: int | None = None, block_size: int = _BLOCK_SIZE) -> ScenarioResult:
+                 chunk_size: int | None = None, block_size: int = BLOCK_SIZE) -> ScenarioResult:
         """Simulate the outlook under scenarios, or under every policy in every future.
 
         Parameters
@@ -450,7 +498,7 @@ class Outlook:
         if grid:
             extra["grid"] = {label: [f, p] for label, (f, p) in _grid_labels(grid).items()}
         result = simulate(
-            self._kernel(), run, years, n_draws, seed=seed, n_jobs=n_jobs,
+            self.kernel(), run, years, n_draws, seed=seed, n_jobs=n_jobs,
             chunk_size=chunk_size, block_size=block_size, progress=progress,
             drivers=list(_ALL_DRIVERS),
             method=("NLDTIB outlook: demand from the export share model (exports respond to "
@@ -541,10 +589,10 @@ def _benchmark_published(trade, year: int):
     base = trade.base.copy()
     base["exports_eur"] = float(h["exports_eur"])
     base["domestic_eur"] = float(h["domestic_eur"])
-    source = (f"published: D&S turnover EUR {h['ds_turnover_eur'] / 1e9:.1f} bn and exports EUR "
-              f"{h['exports_eur'] / 1e9:.2f} bn in {year} ({h['sources']}); the survey supplies "
-              "segment shares, scale-up answers, productivity and the relative sampling errors "
-              "of the levels")
+    source = (f"published: D&S turnover {eur(h['ds_turnover_eur'], scale='bn', decimals=1)} "
+              f"and exports {eur(h['exports_eur'], scale='bn')} in {year} ({h['sources']}); the "
+              "survey supplies segment shares, scale-up answers, productivity and the relative "
+              "sampling errors of the levels")
     return replace(trade, base=base, level_source="published (benchmark; survey sampling "
                    "errors)", data_hash=data_hash({"trade": trade.data_hash,
                                                   "benchmark": base.to_dict()})), source
@@ -618,7 +666,7 @@ def grid_scenarios(policies=None, futures=None) -> dict[tuple[str, str], Scenari
     for f in fut:
         for p in pol:
             out[(f.name, p.name)] = Scenario(
-                f"{f.name}--{p.name}", {**f.to_dict()["drivers"], **p.to_dict()["drivers"]},
+                f"{f.name}--{p.name}", {**f.drivers, **p.drivers},
                 f"Future {f.name!r}: {f.description} Policy {p.name!r}: {p.description}",
                 tuple(dict.fromkeys(f.sources + p.sources)))
     return out
@@ -632,7 +680,7 @@ def _relabel(result: ScenarioResult, labels: Mapping[str, tuple[str, str]]) -> S
     """The grid's scenarios renamed ``"FUTURE/POLICY"``."""
     by_name = {f"{f}--{p}": label for label, (f, p) in labels.items()}
     names = [by_name.get(s, s) for s in result.scenarios]
-    draws = {v: result._array(v) for v in result.variables}
+    draws = {v: result.array(v) for v in result.variables}
     definitions = {by_name.get(k, k): v for k, v in result.definitions.items()}
     return ScenarioResult(draws, names, list(result.years), result.metadata, definitions)
 
@@ -675,7 +723,7 @@ def binding_constraints(result: ScenarioResult, threshold: float = 0.01,
     for var in ("unmet_demand_eur", "demand_eur"):
         if var not in result.variables:
             raise InputError(f"argument 'result': needs the outlook variable {var!r}")
-    unmet, demand = result._array("unmet_demand_eur"), result._array("demand_eur")
+    unmet, demand = result.array("unmet_demand_eur"), result.array("demand_eur")
     bound = (unmet > threshold * demand).mean(axis=1)  # (S, T)
     years = result.years.to_list()
     rows = []
@@ -751,11 +799,11 @@ def hindcast(start: int = 2021, end: int = 2025, *, n_draws: int = 2000,
         "procurement and of Dutch materiel spending (carried by nl_gdp_growth, the other "
         "Dutch drivers at their base-year values).", ("calibration_history()",), kind="future")
     res = model.project([observed], horizon=int(end), n_draws=n_draws, seed=seed)
-    lo_q, hi_q = _tails(level)
+    lo_q, hi_q = interval_tails(level)
     rows = []
     for var, published in (("ds_turnover_eur", h["ds_turnover_eur"]),
                            ("export_share", h["export_share_published"])):
-        arr = res._array(var)[0]  # (n, T) with the base year first
+        arr = res.array(var)[0]  # (n, T) with the base year first
         for t, y in enumerate(res.years):
             if y <= start:
                 continue
@@ -810,7 +858,7 @@ def summary_table(result: ScenarioResult, years: Sequence[int] | int = (2030, 20
     years = [years] if isinstance(years, (int, np.integer)) else list(years)
     variables = [variables] if isinstance(variables, str) else list(variables)
     sub = result.select(variables=variables, years=years)
-    q = sub.quantiles([_tails(level)[0], 0.5, _tails(level)[1]])
+    q = sub.quantiles([interval_tails(level)[0], 0.5, interval_tails(level)[1]])
     q.columns = ["lower", "median", "upper"]
     out = q.reset_index()
     out.insert(3, "unit", out["variable"].map(lambda v: result.units.get(v, "")))

@@ -10,15 +10,9 @@ registry defaults, so every scenario is usable for every sub-model.
 
 from __future__ import annotations
 
+from nldtib_forecast.models.capacity.drivers import improved_paths
 from nldtib_forecast.models.trade.drivers import builtin_scenarios as _trade_builtins
-from nldtib_forecast.scenarios import (
-    PHASE_IN,
-    Driver,
-    Scenario,
-    get_driver,
-    register_builtin,
-    register_driver,
-)
+from nldtib_forecast.scenarios import Driver, Scenario, register_builtin, register_driver
 
 __all__ = ["OUTLOOK_DRIVERS", "OUTLOOK_SCENARIOS", "outlook_builtins"]
 
@@ -63,15 +57,6 @@ for _driver in OUTLOOK_DRIVERS:
     register_driver(_driver)
 
 
-def _improved_paths() -> dict[str, dict[int, float]]:
-    """The capacity drivers' paths of ``improved_conditions`` (the same phase-in)."""
-    out = {}
-    for name, (start, end) in PHASE_IN.items():
-        d = get_driver(name)
-        out[name] = {start: d.default, end: d.improved}
-    return out
-
-
 _SOURCES = (
     "L26: letter to parliament of 21 May 2026: scale-up of 33% under current and 67% under "
     "improved conditions; export share 36% in 2025; the Dutch share of the European market "
@@ -108,7 +93,7 @@ def outlook_builtins() -> dict[str, Scenario]:
             + " Capacity drivers (order certainty, procurement lead time, labour supply) stay "
             "at current conditions.", rearm.sources + _SOURCES),
         "nl_35_improved": Scenario(
-            "nl_35_improved", {**dict(nl.drivers), **_improved_paths()},
+            "nl_35_improved", {**dict(nl.drivers), **improved_paths()},
             "The Dutch path to 3.5% of GDP with improved conditions: " + nl.description
             + " Order certainty, procurement lead time and labour supply growth follow their "
             "improved_conditions paths (orders by 2028, procurement by 2029, labour by 2030).",
@@ -117,4 +102,4 @@ def outlook_builtins() -> dict[str, Scenario]:
 
 
 for _scenario in outlook_builtins().values():
-    register_builtin(_scenario)
+    register_builtin(_scenario, model="outlook")

@@ -1,8 +1,10 @@
 """The outlook's model function for the simulation engine (private).
 
 One call evaluates, for one block of draws and every scenario: the capacity model's kernel
-(reused through :class:`~nldtib_forecast.models.capacity.assumptions._SimulationModel`), the
-trade model's projection kernel (:class:`~nldtib_forecast.models.trade.export_share._Kernel`), and
+(:class:`~nldtib_forecast.models.capacity.CapacitySimulation`, from
+:meth:`CapacityModel.kernel <nldtib_forecast.models.capacity.CapacityModel.kernel>`), the
+trade model's projection kernel (:class:`~nldtib_forecast.models.trade.TradeKernel`, from
+:meth:`ExportShareModel.kernel <nldtib_forecast.models.trade.ExportShareModel.kernel>`), and
 the outlook's own price, volume, allocation and labour equations. The equations are in
 :doc:`/methodology/outlook`.
 
@@ -17,12 +19,17 @@ streams that depend only on the seed and the block, so results stay bit-identica
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from nldtib_forecast.models.capacity.assumptions import _SimulationModel
+from nldtib_forecast.models.capacity.assumptions import CapacitySimulation
+from nldtib_forecast.models.trade.export_share import TradeKernel
 
-__all__ = ["OUTPUT_UNITS", "OutlookKernel", "CapacityPart"]
+if TYPE_CHECKING:  # pragma: no cover
+    from nldtib_forecast.simulation import SimulationContext
+
+__all__ = ["OUTPUT_UNITS", "OutlookKernel"]
 
 #: Output variables and their units, in output order.
 OUTPUT_UNITS: dict[str, str] = {
@@ -47,20 +54,6 @@ OUTPUT_UNITS: dict[str, str] = {
 }
 
 
-class CapacityPart(_SimulationModel):
-    """The capacity model's model function, also returning the parameters it drew."""
-
-    def parameters(self, rng, n):
-        out = super().parameters(rng, n)
-        self._drawn = out  # read back right after the call (one call at a time per process)
-        return out
-
-    def run(self, ctx) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-        out = self(ctx)
-        params, self._drawn = self._drawn, None
-        return out, params
-
-
 @dataclass(frozen=True)
 class OutlookKernel:
     """``model(ctx) -> {variable: (S, n, T)}``; ``ctx.years`` start at the base year.
@@ -69,9 +62,9 @@ class OutlookKernel:
     relative to the base year); it is dropped from the result by the caller.
     """
 
-    capacity: CapacityPart
+    capacity: CapacitySimulation
     capacity_drivers: tuple[str, ...]
-    trade: object  # the trade model's _Kernel
+    trade: TradeKernel
     segment_base: np.ndarray  # (C,) base-year D&S turnover per segment (EUR), sums to B
     segment_columns: tuple[int, ...]  # uplift column per segment (0 = aggregate)
     base_total: float  # base-year D&S turnover (EUR) = base-year realised volume
@@ -79,7 +72,7 @@ class OutlookKernel:
     pass_through_fixed: bool
     productivity_base: float  # base-year D&S turnover per D&S FTE (EUR)
 
-    def __call__(self, ctx) -> dict[str, np.ndarray]:
+    def __call__(self, ctx: SimulationContext) -> dict[str, np.ndarray]:
         S, n = ctx.n_scenarios, ctx.n
         # -- capacity: ctx.rng first, on the years after the base year ----------------------
         sub = replace(ctx, years=ctx.years[1:],

@@ -11,6 +11,8 @@ and the index formulas act on ``(groups, replicates)`` arrays.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -24,6 +26,9 @@ from nldtib_forecast.models.price_volume.result import (
     SPLITS,
     TurnoverDecomposition,
 )
+
+if TYPE_CHECKING:  # pragma: no cover - imported where used (survey is not needed to import)
+    from nldtib_forecast.survey._design import SurveyDesign
 
 __all__ = ["decompose_turnover"]
 
@@ -140,27 +145,29 @@ def _price_index(method: str, gc: np.ndarray, sum0, sum1, gather, keep: np.ndarr
     the grouped sums of ``v0`` and ``v1``). ``sum0(coef)`` and ``sum1(coef)`` return the
     grouped sums of ``coef * v0`` and ``coef * v1``; ``gather()`` returns ``v0, v1``.
     """
+    weight: np.ndarray | float  # 1 for a firm that reports a price change, else 0
     if keep is None:  # every continuing firm reports a price change
-        keep = 1.0
+        weight = 1.0
         c0, c1 = totals
     else:
+        weight = keep
         c0, c1 = sum0(keep), sum1(keep)
     with np.errstate(divide="ignore", invalid="ignore"):
         if method in ("laspeyres", "paasche", "fisher"):
-            lasp = sum0(keep * r) / c0
-            paas = c1 / sum1(keep / r)
+            lasp = sum0(weight * r) / c0
+            paas = c1 / sum1(weight / r)
             return {"laspeyres": lasp, "paasche": paas}.get(method, np.sqrt(lasp * paas))
         lr = np.log(r)
         if method == "geometric_laspeyres":
-            return np.exp(sum0(keep * lr) / c0)
+            return np.exp(sum0(weight * lr) / c0)
         if method == "geometric_paasche":
-            return np.exp(sum1(keep * lr) / c1)
+            return np.exp(sum1(weight * lr) / c1)
         if method == "tornqvist":
-            return np.exp(0.5 * sum0(keep * lr) / c0 + 0.5 * sum1(keep * lr) / c1)
+            return np.exp(0.5 * sum0(weight * lr) / c0 + 0.5 * sum1(weight * lr) / c1)
         # formulas that are not linear in the values: gather the rows
         v0, v1 = gather()
-        if not np.isscalar(keep):
-            v0, v1 = v0 * keep[:, None], v1 * keep[:, None]
+        if isinstance(weight, np.ndarray):
+            v0, v1 = v0 * weight[:, None], v1 * weight[:, None]
         r2, lr2 = r[:, None], lr[:, None]
         if method == "walsh":
             return (_group_sum(gc, np.sqrt(v0 * v1 * r2), n_groups)
@@ -205,16 +212,15 @@ def _data_hash(*arrays: np.ndarray) -> str:
     return h.hexdigest()
 
 
-def _components(wy: np.ndarray, rows_used, codes, n_groups: int, method: str, split: str,
-                reported: np.ndarray, rel: np.ndarray | None,
-                price_fixed: np.ndarray | None) -> np.ndarray:
+def _components(wy: np.ndarray, pairs: _Pairs, prices: _Prices, n_groups: int, method: str,
+                split: str) -> np.ndarray:
     """Every float column of the table for each group and weight column.
 
     ``wy`` holds weighted turnover (rows, weight columns); returns an array
     (columns of ``FLOAT_COLUMNS``, groups, weight columns).
     """
-    ic, jc, ie, ix = rows_used
-    gc, ge, gx = codes
+    ic, jc, ie, ix = pairs.ic, pairs.jc, pairs.ie, pairs.ix
+    gc, ge, gx = pairs.gc, pairs.ge, pairs.gx
     if wy.shape[1] == 1:  # the estimate: gather once, then bincount
         v0, v1 = wy[jc, 0], wy[ic, 0]
 
@@ -243,11 +249,12 @@ def _components(wy: np.ndarray, rows_used, codes, n_groups: int, method: str, sp
         c0, c1 = sum0(1.0), sum1(1.0)
     ent = _wsum(ge, ie, 1.0, wy, n_groups)
     ext = _wsum(gx, ix, 1.0, wy, n_groups)
-    if price_fixed is None:
-        keep = None if reported.all() else reported.astype(float)
-        price = _price_index(method, gc, sum0, sum1, gather, keep, rel, n_groups, (c0, c1))
+    if prices.fixed is None:
+        keep = None if prices.reported.all() else prices.reported.astype(float)
+        price = _price_index(method, gc, sum0, sum1, gather, keep, prices.rel, n_groups,
+                             (c0, c1))
     else:
-        price = np.broadcast_to(price_fixed, c0.shape).copy()
+        price = np.broadcast_to(prices.fixed, c0.shape).copy()
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         prev_total, cur_total = c0 + ext, c1 + ent
         nominal = cur_total / prev_total - 1.0
@@ -371,8 +378,54 @@ def decompose_turnover(survey, by: str | None = None, method: str = "fisher", de
     >>> res.method, res.split, res.synthetic
     ('fisher', 'log', True)
     """
-    from nldtib_forecast.survey._design import SurveyDesign
+    level = _check_arguments(method, split, ci, missing_price, level, n_replicates)
+    df, weight, design = _survey_frame(survey)
+    _check_columns(df, ["firm_id", "year", value, weight]
+                   + ([price_change] if deflator is None else [])
+                   + ([by] if by is not None else []))
+    panel = _firm_panel(df, value, weight, by)
+    pairs = _match_firms(panel, by is not None)
+    prices = _price_relatives(df, panel, pairs, price_change, missing_price, deflator)
 
+    # totals, index numbers and components: (columns, groups, weight columns)
+    def components(wm: np.ndarray) -> np.ndarray:
+        wy = np.multiply(wm, panel.y[:, None], order="C")  # C order: fast row gathers
+        return _components(wy, pairs, prices, panel.n_groups, method, split)
+
+    stacked = components(panel.w[:, None])
+    table, shown = _table(stacked, panel, pairs, prices, by)
+    intervals = None
+    if n_replicates:
+        if design is None:
+            design = _default_design(df)
+        reps = design.replicate_weights(n_replicates=int(n_replicates), seed=seed)
+        rep_w = reps.to_numpy(dtype=float)
+        # replicates in blocks of columns: memory stays bounded by rows x block
+        boot = np.concatenate([components(rep_w[:, i:i + _REPLICATE_BLOCK])
+                               for i in range(0, rep_w.shape[1], _REPLICATE_BLOCK)], axis=2)
+        intervals = _intervals(stacked[:, shown, :1], boot[:, shown, :], table.index, by,
+                               level, ci)
+
+    data_hash = _data_hash(pairs.firm_year, panel.y, panel.w, prices.changes,
+                           *((panel.dom,) if by is not None else ()))
+    defl = None
+    if deflator is not None:
+        defl = pd.Series(deflator, dtype=float).copy()
+    return TurnoverDecomposition(
+        table=table, intervals=intervals,
+        method="deflator" if deflator is not None else method, split=split, by=by,
+        deflator=defl, level=float(level), ci=ci, n_replicates=int(n_replicates),
+        seed=seed if not isinstance(seed, np.random.Generator) else None,
+        synthetic=bool(df.attrs.get("synthetic", False)), n_rows=len(df), data_hash=data_hash,
+        value_column=value, price_column=price_change)
+
+
+# ---------------------------------------------------------------------------------------------
+# The steps of the decomposition
+# ---------------------------------------------------------------------------------------------
+def _check_arguments(method: str, split: str, ci: str, missing_price: str, level: float,
+                     n_replicates: int) -> float:
+    """The options checked; returns the confidence level as a float."""
     check_option("method", method, INDEX_METHODS)
     check_option("split", split, SPLITS)
     check_option("ci", ci, ("normal", "percentile"))
@@ -382,24 +435,64 @@ def decompose_turnover(survey, by: str | None = None, method: str = "fisher", de
             or n_replicates < 0 or n_replicates == 1):
         raise InputError(f"argument 'n_replicates': must be 0 (no intervals) or an integer "
                          f">= 2, got {n_replicates!r}")
-    design = survey if isinstance(survey, SurveyDesign) else None
-    if design is not None:
-        df, weight = design.data, design.weight_column
+    return level
+
+
+def _survey_frame(survey: object) -> tuple[pd.DataFrame, str, SurveyDesign | None]:
+    """The rows, the weight column and the design (``None`` for a plain DataFrame)."""
+    from nldtib_forecast.survey._design import SurveyDesign
+
+    if isinstance(survey, SurveyDesign):
+        df, weight, design = survey.data, survey.weight_column, survey
     elif isinstance(survey, pd.DataFrame):
-        df, weight = survey, "weight"
+        df, weight, design = survey, "weight", None
     else:
         raise InputError(f"argument 'survey': expected a pandas DataFrame or SurveyDesign, got "
                          f"{type(survey).__name__}")
     if len(df) == 0:
         raise InputError("argument 'survey': no rows")
-    needed = ["firm_id", "year", value, weight] + ([price_change] if deflator is None else [])
-    needed += [by] if by is not None else []
+    return df, weight, design
+
+
+def _default_design(df: pd.DataFrame) -> SurveyDesign:
+    """The design of a plain DataFrame for the replicates: stratified when it has strata."""
+    from nldtib_forecast.survey._design import SurveyDesign
+
+    return SurveyDesign(df, strata="stratum" if "stratum" in df.columns else None,
+                        validate=False)
+
+
+def _check_columns(df: pd.DataFrame, needed: list[str]) -> None:
     absent = [c for c in dict.fromkeys(needed) if c not in df.columns]
     if absent:
         raise InputError("survey: required column(s) not found",
                          [Problem(c, "required by decompose_turnover") for c in absent])
 
-    # ---- arrays and checks ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Panel:
+    """The survey rows as arrays (row order kept): who, when, how much, in which domain."""
+
+    index: pd.Index  # the survey's row labels (for error messages)
+    firm: np.ndarray  # firm code of every row
+    t: np.ndarray  # year - first_year of every row
+    y: np.ndarray  # turnover
+    w: np.ndarray  # weight
+    dom: np.ndarray  # domain code (0 without ``by``)
+    dom_labels: pd.Index  # the domains (``["all"]`` without ``by``)
+    first_year: int
+    span: int  # years from the first to the last, both included
+    pair_ok: np.ndarray  # (span,): rows present in year t - 1 and year t
+
+    @property
+    def n_groups(self) -> int:
+        """Groups of the sums: every (domain, year)."""
+        return len(self.dom_labels) * self.span
+
+
+def _firm_panel(df: pd.DataFrame, value: str, weight: str, by: str | None) -> _Panel:
+    """The rows as arrays, checked: labels present, whole years, turnover >= 0, weights > 0,
+    at most ``_MAX_YEAR_SPAN`` years and at least one pair of consecutive years."""
     index = df.index
     firm, _ = _codes(df["firm_id"], "firm_id", index, labels=False)
     if pd.api.types.is_integer_dtype(df["year"].dtype) and not df["year"].hasnans:
@@ -422,153 +515,169 @@ def decompose_turnover(survey, by: str | None = None, method: str = "fisher", de
             problems.append(Problem(col, rule, rows, n))
     if problems:
         raise InputError("survey: invalid values", problems)
+    dom_labels: pd.Index | None
     if by is not None:
         dom, dom_labels = _codes(df[by], by, index)
+        assert dom_labels is not None  # _codes returns the labels unless told not to
     else:
         dom, dom_labels = np.zeros(len(df), dtype=np.int64), pd.Index(["all"])
-    n_dom = len(dom_labels)
 
-    y0 = int(year.min())
-    span = int(year.max()) - y0 + 1
+    first_year = int(year.min())
+    span = int(year.max()) - first_year + 1
     if span > _MAX_YEAR_SPAN:
         raise InputError(f"column 'year': spans {span} years; at most {_MAX_YEAR_SPAN} allowed")
-    t = year - y0
+    t = year - first_year
     present = np.bincount(t, minlength=span) > 0
     pair_ok = np.zeros(span, dtype=bool)
     pair_ok[1:] = present[1:] & present[:-1]
     if not pair_ok.any():
         raise InputError("survey: no pair of consecutive years; need rows for some year t-1 "
                          "and t")
+    return _Panel(index=index, firm=firm, t=t, y=y, w=w, dom=dom, dom_labels=dom_labels,
+                  first_year=first_year, span=span, pair_ok=pair_ok)
 
-    # ---- match every firm-year with the firm's previous and next year (no sort) ---------------
-    # A dense table (firms x years, padded by one year on each side) maps (firm, year) -> row.
-    n = len(df)
-    n_firm = int(firm.max()) + 1
-    width = span + 2
-    key = firm * width + (t + 1)
+
+@dataclass(frozen=True)
+class _Pairs:
+    """The rows of each year pair ``t - 1 -> t``: continuing firms, entrants and exiters, with
+    the (domain, year) group of their sums (the group of the pair's year ``t``)."""
+
+    firm_year: np.ndarray  # the key firm x year of every row (hashed with the data)
+    ic: np.ndarray  # continuing firms: their row in year t ...
+    jc: np.ndarray  # ... and in year t - 1
+    ie: np.ndarray  # entrants: their row in year t
+    ix: np.ndarray  # exiters: their row in year t - 1
+    gc: np.ndarray  # group of each continuing firm, entrant, exiter
+    ge: np.ndarray
+    gx: np.ndarray
+
+
+def _match_firms(panel: _Panel, by_domain: bool) -> _Pairs:
+    """Every firm-year matched with the firm's previous and next year (no sort).
+
+    A dense table (firms x years, padded by one year on each side) maps (firm, year) -> row.
+    With domains, a firm continues only within the same domain (a firm that changes domain
+    exits the old one and enters the new one).
+    """
+    n = len(panel.t)
+    n_firm = int(panel.firm.max()) + 1
+    width = panel.span + 2
+    key = panel.firm * width + (panel.t + 1)
     lookup = np.full(n_firm * width, -1, dtype=np.int64)
     rowpos = np.arange(n, dtype=np.int64)
     lookup[key] = rowpos
     dup = lookup[key] != rowpos
     if dup.any():
-        rows, k = _rows(index, dup)
+        rows, k = _rows(panel.index, dup)
         raise InputError("survey: duplicate firm-years",
                          [Problem("firm_id", "each firm may have one row per year", rows, k)])
     prev = lookup[key - 1]
     nxt = lookup[key + 1]
-    if by is not None:  # continuing only within the same domain
+    dom = panel.dom
+    if by_domain:  # continuing only within the same domain
         prev[(prev >= 0) & (dom[prev] != dom)] = -1
         nxt[(nxt >= 0) & (dom[nxt] != dom)] = -1
-    pair_next = np.append(pair_ok[1:], False)
-    in_pair_cur = pair_ok[t]      # the row is the "t" of a pair t-1 -> t
-    in_pair_prev = pair_next[t]   # the row is the "t-1" of a pair
+    pair_next = np.append(panel.pair_ok[1:], False)
+    in_pair_cur = panel.pair_ok[panel.t]  # the row is the "t" of a pair t-1 -> t
+    in_pair_prev = pair_next[panel.t]  # the row is the "t-1" of a pair
     has_prev = prev >= 0
     ic = np.flatnonzero(in_pair_cur & has_prev)
-    jc = prev[ic]
     ie = np.flatnonzero(in_pair_cur & ~has_prev)
     ix = np.flatnonzero(in_pair_prev & (nxt < 0))
-    n_groups = n_dom * span
-    g_cur = dom * span + t
-    gc, ge, gx = g_cur[ic], g_cur[ie], g_cur[ix] + 1
+    g_cur = dom * panel.span + panel.t
+    return _Pairs(firm_year=key, ic=ic, jc=prev[ic], ie=ie, ix=ix, gc=g_cur[ic], ge=g_cur[ie],
+                  gx=g_cur[ix] + 1)
 
-    # ---- price relatives of continuing firms ------------------------------------------------
-    pc_all = _numeric(df, price_change) if deflator is None else np.zeros(n)
-    if deflator is None:
-        rel = 1.0 + pc_all[ic]
-        reported = ~np.isnan(rel)
-        if not (rel[reported] > 0).all() or np.isinf(rel).any():
-            bad = reported & ~((rel > 0) & np.isfinite(rel))
-            rows, k = _rows(index[ic], bad)
-            raise InputError("survey: invalid price changes",
-                             [Problem(price_change, "must be finite and > -1 (a price "
-                                      "relative 1 + change must be positive)", rows, k)])
-        if missing_price == "error" and not reported.all():
-            rows, k = _rows(index[ic], ~reported)
-            raise InputError("survey: continuing firms without a price change",
-                             [Problem(price_change, "missing for a firm present in the "
-                                      "previous year (pass missing_price='impute')", rows, k)])
-        rel[~reported] = 1.0
-    else:
-        reported = np.ones(len(ic), dtype=bool)
-        ratios = _deflator_ratios(deflator, np.arange(span) + y0, pair_ok)
 
-    # ---- totals, index and components: (columns, groups, weight columns) ---------------------
-    rows_used = (ic, jc, ie, ix)
-    codes = (gc, ge, gx)
-    price_fixed = (np.tile(ratios, n_dom)[:, None] if deflator is not None else None)
+@dataclass(frozen=True)
+class _Prices:
+    """The continuing firms' price relatives, or the deflator that replaces them."""
 
-    def components(wm: np.ndarray) -> np.ndarray:
-        wy = np.multiply(wm, y[:, None], order="C")  # C order: fast row gathers
-        return _components(wy, rows_used, codes, n_groups, method, split,
-                           reported, rel if deflator is None else None, price_fixed)
+    changes: np.ndarray  # the price change column (zeros with a deflator; hashed)
+    rel: np.ndarray  # relative 1 + change of every continuing firm (1 where not reported)
+    reported: np.ndarray  # whether the continuing firm reports a price change
+    fixed: np.ndarray | None  # deflator growth factor of every group, (groups, 1)
 
-    stacked = components(w[:, None])
-    boot = None
-    if n_replicates:
-        if design is None:
-            design = SurveyDesign(df, strata="stratum" if "stratum" in df.columns else None,
-                                  validate=False)
-        reps = design.replicate_weights(n_replicates=int(n_replicates), seed=seed)
-        rep_w = reps.to_numpy(dtype=float)
-        # replicates in blocks of columns: memory stays bounded by rows x block
-        boot = np.concatenate([components(rep_w[:, i:i + _REPLICATE_BLOCK])
-                               for i in range(0, rep_w.shape[1], _REPLICATE_BLOCK)], axis=2)
 
-    # ---- counts and the groups to report --------------------------------------------------------
-    counts = np.stack([np.bincount(gc, minlength=n_groups),
-                       np.bincount(gc[~reported], minlength=n_groups),
-                       np.bincount(ge, minlength=n_groups),
-                       np.bincount(gx, minlength=n_groups)])
+def _price_relatives(df: pd.DataFrame, panel: _Panel, pairs: _Pairs, price_change: str,
+                     missing_price: str, deflator) -> _Prices:
+    """The inputs of the index numbers, checked: relatives > 0 and finite, reported by every
+    continuing firm with ``missing_price="error"``; or the deflator's growth factors."""
+    if deflator is not None:
+        ratios = _deflator_ratios(deflator, np.arange(panel.span) + panel.first_year,
+                                  panel.pair_ok)
+        return _Prices(changes=np.zeros(len(df)), rel=np.ones(len(pairs.ic)),
+                       reported=np.ones(len(pairs.ic), dtype=bool),
+                       fixed=np.tile(ratios, len(panel.dom_labels))[:, None])
+    changes = _numeric(df, price_change)
+    rel = 1.0 + changes[pairs.ic]
+    reported = ~np.isnan(rel)
+    at = panel.index[pairs.ic]
+    if not (rel[reported] > 0).all() or np.isinf(rel).any():
+        bad = reported & ~((rel > 0) & np.isfinite(rel))
+        rows, k = _rows(at, bad)
+        raise InputError("survey: invalid price changes",
+                         [Problem(price_change, "must be finite and > -1 (a price "
+                                  "relative 1 + change must be positive)", rows, k)])
+    if missing_price == "error" and not reported.all():
+        rows, k = _rows(at, ~reported)
+        raise InputError("survey: continuing firms without a price change",
+                         [Problem(price_change, "missing for a firm present in the "
+                                  "previous year (pass missing_price='impute')", rows, k)])
+    rel[~reported] = 1.0
+    return _Prices(changes=changes, rel=rel, reported=reported, fixed=None)
+
+
+def _table(stacked: np.ndarray, panel: _Panel, pairs: _Pairs, prices: _Prices,
+           by: str | None) -> tuple[pd.DataFrame, np.ndarray]:
+    """The table of the estimate, one row per (domain and) year of a pair with respondents,
+    and the groups it shows."""
+    n_groups, span = panel.n_groups, panel.span
+    counts = np.stack([np.bincount(pairs.gc, minlength=n_groups),
+                       np.bincount(pairs.gc[~prices.reported], minlength=n_groups),
+                       np.bincount(pairs.ge, minlength=n_groups),
+                       np.bincount(pairs.gx, minlength=n_groups)])
     g_dom, g_t = np.divmod(np.arange(n_groups), span)
-    shown = pair_ok[g_t] & (counts[[0, 2, 3]].sum(axis=0) > 0)
+    shown = panel.pair_ok[g_t] & (counts[[0, 2, 3]].sum(axis=0) > 0)
     keep_g = np.flatnonzero(shown)
-    years = g_t[keep_g] + y0
+    years = g_t[keep_g] + panel.first_year
     if by is None:
         idx = pd.Index(years, name="year")
     else:
-        idx = pd.MultiIndex.from_arrays([dom_labels[g_dom[keep_g]], years], names=[by, "year"])
+        idx = pd.MultiIndex.from_arrays([panel.dom_labels[g_dom[keep_g]], years],
+                                        names=[by, "year"])
     table = pd.DataFrame(stacked[:, keep_g, 0].T, index=idx, columns=list(FLOAT_COLUMNS))
     for name, col in zip(COUNT_COLUMNS, counts[:, keep_g], strict=True):
         table[name] = col.astype(np.int64)
+    return table, keep_g
 
-    intervals = None
-    if n_replicates:
-        est = stacked[:, keep_g, :1]
-        boot = boot[:, keep_g, :]
-        dev = boot - est
-        valid = np.isfinite(dev)
-        n_valid = valid.sum(axis=2)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            se = np.sqrt(np.where(valid, dev * dev, 0.0).sum(axis=2) / n_valid)
-            if ci == "normal":
-                z = stats.norm.ppf(0.5 + level / 2)
-                lo, hi = est[..., 0] - z * se, est[..., 0] + z * se
-            else:
-                alpha = 1 - level
-                lo, hi = np.nanquantile(np.where(valid, boot, np.nan),
-                                        [alpha / 2, 1 - alpha / 2], axis=2)
-        ncol, ng = len(FLOAT_COLUMNS), len(keep_g)
-        comp = np.tile(np.array(FLOAT_COLUMNS, dtype=object), ng)
-        base = idx.repeat(ncol)
-        if by is None:
-            iv_idx = pd.MultiIndex.from_arrays([base, comp], names=["year", "component"])
+
+def _intervals(est: np.ndarray, boot: np.ndarray, idx: pd.Index, by: str | None, level: float,
+               ci: str) -> pd.DataFrame:
+    """Bootstrap standard errors and intervals of every float column of the table: ``est``
+    (columns, groups shown, 1) and ``boot`` (columns, groups shown, replicates)."""
+    dev = boot - est
+    valid = np.isfinite(dev)
+    n_valid = valid.sum(axis=2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        se = np.sqrt(np.where(valid, dev * dev, 0.0).sum(axis=2) / n_valid)
+        if ci == "normal":
+            z = stats.norm.ppf(0.5 + level / 2)
+            lo, hi = est[..., 0] - z * se, est[..., 0] + z * se
         else:
-            iv_idx = pd.MultiIndex.from_arrays(
-                [base.get_level_values(0), base.get_level_values(1), comp],
-                names=[by, "year", "component"])
-        intervals = pd.DataFrame(
-            {"estimate": est[..., 0].T.ravel(), "std_error": se.T.ravel(),
-             "ci_lower": lo.T.ravel(), "ci_upper": hi.T.ravel(),
-             "n_valid": n_valid.T.ravel().astype(np.int64)}, index=iv_idx)
-
-    data_hash = _data_hash(key, y, w, pc_all, *((dom,) if by is not None else ()))
-    defl = None
-    if deflator is not None:
-        defl = pd.Series(deflator, dtype=float).copy()
-    return TurnoverDecomposition(
-        table=table, intervals=intervals,
-        method="deflator" if deflator is not None else method, split=split, by=by,
-        deflator=defl, level=float(level), ci=ci, n_replicates=int(n_replicates),
-        seed=seed if not isinstance(seed, np.random.Generator) else None,
-        synthetic=bool(df.attrs.get("synthetic", False)), n_rows=n, data_hash=data_hash,
-        value_column=value, price_column=price_change)
+            alpha = 1 - level
+            lo, hi = np.nanquantile(np.where(valid, boot, np.nan),
+                                    [alpha / 2, 1 - alpha / 2], axis=2)
+    ncol, ng = len(FLOAT_COLUMNS), est.shape[1]
+    comp = np.tile(np.array(FLOAT_COLUMNS, dtype=object), ng)
+    base = idx.repeat(ncol)
+    if by is None:
+        iv_idx = pd.MultiIndex.from_arrays([base, comp], names=["year", "component"])
+    else:
+        iv_idx = pd.MultiIndex.from_arrays(
+            [base.get_level_values(0), base.get_level_values(1), comp],
+            names=[by, "year", "component"])
+    return pd.DataFrame(
+        {"estimate": est[..., 0].T.ravel(), "std_error": se.T.ravel(),
+         "ci_lower": lo.T.ravel(), "ci_upper": hi.T.ravel(),
+         "n_valid": n_valid.T.ravel().astype(np.int64)}, index=iv_idx)

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from nldtib_forecast._errors import InputError, check_year
+from nldtib_forecast._format import eur, percent
 from nldtib_forecast._version import __version__
 
 __all__ = ["TurnoverDecomposition", "SPLITS", "COMPONENTS", "COUNT_COLUMNS", "FLOAT_COLUMNS"]
@@ -151,7 +152,9 @@ class TurnoverDecomposition:
         years = idx.get_level_values("year") if isinstance(idx, pd.MultiIndex) else idx
         return sorted(set(int(y) for y in years))
 
-    def _row(self, year: int | None, domain) -> tuple[pd.Series, object]:
+    def _row(self, year: int | None, domain) -> tuple[pd.Series, int | tuple[object, int]]:
+        """The table's row of ``year`` (and ``domain``) and its key: the year, or
+        ``(domain, year)`` for a decomposition by domain."""
         year = self._years()[-1] if year is None else check_year(year)
         if self.by is None:
             if domain is not None:
@@ -312,10 +315,10 @@ class TurnoverDecomposition:
         """
 
         def fmt(key, col, row):
-            text = f"{row[col]:+.1%}"
+            text = percent(row[col], signed=True)
             b = self._interval(key, col)
             if b is not None and np.all(np.isfinite(b)):
-                text += f" [{b[0]:+.1%}, {b[1]:+.1%}]"
+                text += f" [{percent(b[0], signed=True)}, {percent(b[1], signed=True)}]"
             return text
 
         lines = [
@@ -334,8 +337,8 @@ class TurnoverDecomposition:
                      else f"{int(key) - 1}->{int(key)}")
             lines.append(
                 f"{label}: nominal {fmt(key, 'nominal_growth', row)} "
-                f"(EUR {row['turnover_prev_eur'] / 1e9:.2f} bn -> "
-                f"{row['turnover_eur'] / 1e9:.2f} bn)")
+                f"({eur(row['turnover_prev_eur'], scale='bn', decimals=2)} -> "
+                f"{eur(row['turnover_eur'], scale='bn', decimals=2, symbol=False)})")
             lines.append(f"    price {fmt(key, 'price', row)}, volume {fmt(key, 'volume', row)}"
                          + (f", interaction {row['interaction']:+.2%}"
                             if self.split == "interaction" else ""))
@@ -395,15 +398,16 @@ class TurnoverDecomposition:
         ax.bar(x[:-1], values, bottom=starts, color=colors, edgecolor="black", linewidth=0.5)
         total = float(row["nominal_growth"])
         ax.bar(x[-1], total, color="#444444", edgecolor="black", linewidth=0.5)
-        if self.intervals is not None:
-            for i, n in enumerate([*names, "nominal_growth"]):
-                b = self._interval(key, n)
-                est = float(row[n])
-                if n == "exit":
-                    b, est = (-b[1], -b[0]), -est
-                top = (starts[i] if i < len(names) else 0.0) + est
-                ax.errorbar(x[i], top, yerr=[[est - b[0]], [b[1] - est]], fmt="none",
-                            ecolor="black", capsize=3, lw=0.8)
+        for i, n in enumerate([*names, "nominal_growth"]):
+            b = self._interval(key, n)
+            if b is None:  # no intervals (n_replicates=0)
+                break
+            est = float(row[n])
+            if n == "exit":
+                b, est = (-b[1], -b[0]), -est
+            top = (starts[i] if i < len(names) else 0.0) + est
+            ax.errorbar(x[i], top, yerr=[[est - b[0]], [b[1] - est]], fmt="none",
+                        ecolor="black", capsize=3, lw=0.8)
         for i, v in enumerate([*values, total]):
             top = (starts[i] if i < len(names) else 0.0) + v
             ax.annotate(f"{v:+.1%}", (x[i], top), textcoords="offset points",

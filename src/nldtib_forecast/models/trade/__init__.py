@@ -65,11 +65,11 @@ from nldtib_forecast.models.trade.drivers import (
     builtin_scenarios,
     nl_budget_2026,
 )
-from nldtib_forecast.models.trade.export_share import OUTPUT_UNITS, ExportShareModel
+from nldtib_forecast.models.trade.export_share import OUTPUT_UNITS, ExportShareModel, TradeKernel
 from nldtib_forecast.models.trade.history import calibration_history
 
 __all__ = [
-    "ExportShareModel", "OUTPUT_UNITS", "calibration_history",
+    "ExportShareModel", "TradeKernel", "OUTPUT_UNITS", "calibration_history",
     "builtin_scenarios", "TRADE_BUILTIN_NAMES", "TRADE_DRIVERS", "builtin_futures",
     "FUTURE_NAMES", "nl_budget_2026",
     "cms_decomposition", "CMSResult", "CMS_METHODS", "CMS_COMPONENTS",

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from nldtib_forecast._errors import InputError, Problem, check_option
+from nldtib_forecast._format import number, percentage_points
 from nldtib_forecast._version import __version__
 
 __all__ = ["cms_decomposition", "CMSResult", "CMS_METHODS", "CMS_COMPONENTS"]
@@ -148,8 +149,8 @@ class CMSResult:
 
     def _fmt(self, value: float) -> str:
         if self.method in ("fagerberg_sollie", "milana"):
-            return f"{100 * value:+.2f} pp"
-        return f"{value:+,.6g}"
+            return percentage_points(value, decimals=2, signed=True)
+        return number(value, significant=6, signed=True)
 
     def summary(self) -> str:
         """Text summary: method, reference, every component and the total.
@@ -289,7 +290,7 @@ def _check_inputs(values: dict[str, object]) -> dict[str, pd.DataFrame]:
                                    "market)"))
     if problems:
         raise InputError("cms_decomposition: invalid values", problems)
-    return {"frame": ref, **out}  # type: ignore[dict-item]
+    return {"frame": ref, **out}
 
 
 def _cells(name: str, frame: pd.DataFrame, mask: np.ndarray, rule: str) -> Problem:
@@ -418,7 +419,7 @@ def cms_decomposition(X0, X1, M0, M1, method: str = "leamer_stern") -> CMSResult
     """
     method = check_option("method", method, CMS_METHODS)
     checked = _check_inputs(dict(zip(_ARGS, (X0, X1, M0, M1), strict=True)))
-    frame: pd.DataFrame = checked["frame"]  # type: ignore[assignment]
+    frame: pd.DataFrame = checked["frame"]
     x0, x1, m0, m1 = (checked[k] for k in _ARGS)
     supplementary: dict[str, float] = {}
     if method in ("leamer_stern", "shift_share"):

@@ -406,8 +406,10 @@ def builtin_futures() -> dict[str, Scenario]:
 def _register_builtins() -> None:
     from nldtib_forecast.scenarios import register_builtin
 
-    for scenario in (*builtin_scenarios().values(), *builtin_futures().values()):
-        register_builtin(scenario)
+    for scenario in builtin_scenarios().values():
+        register_builtin(scenario, model="trade")
+    for scenario in builtin_futures().values():
+        register_builtin(scenario, model="trade", default_grid=True)
 
 
 _register_builtins()

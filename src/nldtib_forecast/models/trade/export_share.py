@@ -15,11 +15,12 @@ import numpy as np
 import pandas as pd
 
 from nldtib_forecast._errors import InputError, check_year
+from nldtib_forecast._format import eur
 from nldtib_forecast._version import __version__
 from nldtib_forecast.models.trade.drivers import GDP_GROWTH, TRADE_DRIVERS, builtin_scenarios
 from nldtib_forecast.models.trade.history import HISTORY_YEARS, calibration_history
 
-__all__ = ["ExportShareModel", "OUTPUT_UNITS"]
+__all__ = ["ExportShareModel", "TradeKernel", "OUTPUT_UNITS"]
 
 #: Output variables of :meth:`ExportShareModel.project` and their units.
 OUTPUT_UNITS: dict[str, str] = {
@@ -48,13 +49,22 @@ _LOG_BOUNDS = (-30.0, 5.0)  # guards exp() against the far tails of the t-distri
 
 
 @dataclass(frozen=True)
-class _Kernel:
+class TradeKernel:
     """The vectorised model function handed to :func:`~nldtib_forecast.simulation.simulate`.
 
     Per draw: the residual variances ``sigma2 ~ df s^2 / chi2(df)`` (flat prior), the slope of
     the market-share equation ``slope ~ N(slope, se^2 sigma2 / s^2)`` and, when the base-year
     levels come from a survey, their log levels ``~ N(observed, level_se^2)``. Per year: the
-    log deviations ``e_t ~ N(0, sigma2)`` of both equations (0 in the base year).
+    log deviations ``e_t ~ N(0, sigma2)`` of both equations (0 in the base year). Built by
+    :meth:`ExportShareModel.kernel`.
+
+    Examples
+    --------
+    >>> from nldtib_forecast.simulation import simulate
+    >>> kernel = ExportShareModel.from_published().kernel()
+    >>> result = simulate(kernel, ["current_conditions"], [2025, 2026, 2027], 200, seed=1)
+    >>> round(float(result.array("export_share")[0, :, 0].mean()), 2)  # the base year 2025
+    0.36
     """
 
     slope: float  # posterior mean of the slope of ln m on the regressor
@@ -126,7 +136,7 @@ class _Kernel:
 
 
 def _positive_fraction(name: str, value: object, upper: float = 1.0) -> float:
-    if not isinstance(value, Real) or isinstance(value, bool) or not 0 <= value < upper:
+    if not isinstance(value, Real) or isinstance(value, bool) or not 0 <= float(value) < upper:
         raise InputError(f"argument '{name}': must be a number in [0, {upper}), got {value!r}")
     return float(value)
 
@@ -421,17 +431,26 @@ elasticity_prior
             return float("nan")
         return 1.0 + float(self.params.loc["m", "slope"])
 
-    def _kernel(self) -> _Kernel:
-        """The model function of :meth:`project` (also used by the outlook)."""
+    def kernel(self) -> TradeKernel:
+        """The model function of :meth:`project`, also run inside the outlook's
+        (:class:`~nldtib_forecast.models.outlook.Outlook`): the calibrated equations as a
+        :class:`TradeKernel`.
+
+        Examples
+        --------
+        >>> kernel = ExportShareModel.from_published().kernel()
+        >>> kernel.regressor, round(kernel.slope, 2)
+        ('log_market', -0.51)
+        """
         p = self.params
-        return _Kernel(
+        return TradeKernel(
             slope=float(p.loc["m", "slope"]), slope_se=float(p.loc["m", "se_slope"]),
             regressor=str(p.loc["m", "regressor"]),
             s2=p.loc[list(_EQUATIONS), "sigma"].to_numpy(dtype=float) ** 2,
             df=p.loc[list(_EQUATIONS), "df"].to_numpy(dtype=int),
             level_se=self._level_se,
-            base=tuple(float(self.base[c]) for c in ("exports_eur", "domestic_eur",
-                                                     "eu_market_eur", "materiel_spending_eur")),
+            base=(float(self.base["exports_eur"]), float(self.base["domestic_eur"]),
+                  float(self.base["eu_market_eur"]), float(self.base["materiel_spending_eur"])),
             other_share=self.other_destinations, other_growth=self.other_growth)
 
     # -- history and fit ----------------------------------------------------------------------
@@ -577,7 +596,7 @@ elasticity_prior
             scenarios = trade.get(scenarios, scenarios)
         elif isinstance(scenarios, (list, tuple)):
             scenarios = [trade.get(s, s) if isinstance(s, str) else s for s in scenarios]
-        kernel = self._kernel()
+        kernel = self.kernel()
         return simulate(
             kernel, scenarios, list(range(self.base_year, int(horizon) + 1)), n_draws,
             seed=seed, n_jobs=n_jobs, drivers=_DRIVER_NAMES,
@@ -608,10 +627,10 @@ elasticity_prior
             + (" (SYNTHETIC)" if self.synthetic else ""),
             "  M: EDA equipment procurement, EU member states (EUR); P: Dutch MoD materiel "
             "spending (EUR)",
-            f"  base year: exports EUR {self.base['exports_eur'] / 1e9:.2f} bn, domestic EUR "
-            f"{self.base['domestic_eur'] / 1e9:.2f} bn, M EUR "
-            f"{self.base['eu_market_eur'] / 1e9:.1f} bn, P EUR "
-            f"{self.base['materiel_spending_eur'] / 1e9:.2f} bn",
+            f"  base year: exports {eur(self.base['exports_eur'], scale='bn')}, domestic "
+            f"{eur(self.base['domestic_eur'], scale='bn')}, M "
+            f"{eur(self.base['eu_market_eur'], scale='bn', decimals=1)}, P "
+            f"{eur(self.base['materiel_spending_eur'], scale='bn')}",
             "",
             "Equations (OLS, years " + ", ".join(
                 str(y) for y in self.calibration.index[self.calibration["in_fit"]]) + "):",

@@ -37,6 +37,20 @@ Replicates
     respondents change the respondent counts of the groups (and, for the propensity method, the
     fitted model and the raking), and the weights are recomputed from the frame counts. Counts
     the weights are calibrated to therefore have no replicate variance.
+
+Why this module is in ``data`` (and its names are public in ``survey``)
+    The non-response weights are part of *preparing* the survey file, not of estimating from
+    it: a respondent file without weights is incomplete, and the embedded synthetic survey
+    (:func:`~nldtib_forecast.data.synthetic_survey`) and
+    :func:`~nldtib_forecast.data.read_survey` (``population=``) return frames weighted here.
+    The weights need only the frame's counts and the schema (which is ``data``'s), not a
+    design or an estimator, so the module sits in the lower layer: ``data`` then imports
+    nothing of ``survey``, and ``survey`` (the design, which re-runs the weighting in its
+    replicates, and the calibration, which rakes with :func:`rake`) imports ``data``, the one
+    allowed direction (the ``layers`` contract in ``pyproject.toml``). The functions are
+    estimation methods to a user, so their documented, public home stays
+    :mod:`nldtib_forecast.survey` (``from nldtib_forecast.survey import weight_respondents``),
+    which re-exports them; ``nldtib_forecast.data`` does not.
 """
 
 from __future__ import annotations
@@ -52,6 +66,7 @@ from scipy import sparse
 from scipy.special import expit
 
 from nldtib_forecast._errors import InputError, Problem, check_int, check_option
+from nldtib_forecast.data._schema import CATEGORIES
 
 __all__ = ["weight_respondents", "weighting_report", "frame_counts", "WeightingReport",
            "MIN_RESPONDENTS"]
@@ -170,8 +185,6 @@ def _population_table(population: object, by: list[str]) -> pd.DataFrame:
 
 def _category_order(name: str, labels: list[str], source: pd.Series | None) -> list[str]:
     """Order of a ``by`` variable's categories and whether adjacency is meaningful."""
-    from nldtib_forecast.data._schema import CATEGORIES
-
     if name in CATEGORIES:
         known = [c for c in CATEGORIES[name] if c in labels]
         return known + sorted(c for c in labels if c not in known)
@@ -285,7 +298,7 @@ def _irls(X: np.ndarray, trials: np.ndarray, successes: np.ndarray,
     return expit(X @ beta)
 
 
-def _rake(W: np.ndarray, codes: list[np.ndarray], totals: list[np.ndarray],
+def rake(W: np.ndarray, codes: list[np.ndarray], totals: list[np.ndarray],
           max_iter: int = 200) -> np.ndarray:
     """Raking (IPF) of the columns of ``W`` (units x B) to categorical totals."""
     W = W.copy()
@@ -349,7 +362,7 @@ def _recipe_weights(recipe: Mapping, unit_cell: np.ndarray, F: np.ndarray) -> np
     W = np.divide(F, p[unit_cell], out=np.zeros_like(F), where=F > 0)
     codes = [np.asarray(c, dtype=np.int64)[unit_cell] for c in recipe["margin_codes"]]
     totals = [np.asarray(t, dtype=float) for t in recipe["margin_totals"]]
-    return _rake(W, codes, totals)
+    return rake(W, codes, totals)
 
 
 def replicate_reweighting(frame: pd.DataFrame, psu_code: np.ndarray, weights: np.ndarray):
