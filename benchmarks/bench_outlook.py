@@ -61,7 +61,7 @@ def main() -> None:
 
     def submodels():
         cap.simulate(scen, by="nld_area", **kw)
-        trade.project(scen, horizon=2035, n_draws=args.draws, seed=1)
+        trade.simulate(scen, horizon=2035, n_draws=args.draws, seed=1)
 
     t_sub, _ = best(submodels, args.repeats)
     values = sum(a.size for a in (res.array(v) for v in res.variables))

@@ -66,7 +66,7 @@ plt.show()
 # market. ``market_response="trend"`` keeps the old model for comparison:
 trend = ExportShareModel.from_published(market_response="trend")
 compare = pd.DataFrame({
-    name: m.project(["constant_gdp_shares", "baseline"], horizon=2035, n_draws=1000,
+    name: m.simulate(["constant_gdp_shares", "baseline"], horizon=2035, n_draws=1000,
                     seed=20260521).summary_frame("exports_eur", year=2035)["median"] / 1e9
     for name, m in (("elasticity", model), ("share trend", trend))})
 print("exports in 2025: EUR 3.67 bn; in 2035 (median, EUR bn):")
@@ -91,7 +91,7 @@ for name, scenario in scenarios.items():
 # drawn from their distribution given the seven years, plus year-to-year deviations. The
 # European and Dutch spending paths are assumptions of each future: the intervals do not
 # include their uncertainty.
-result = model.project(list(scenarios.values()), horizon=2035, n_draws=1000, seed=20260521)
+result = model.simulate(list(scenarios.values()), horizon=2035, n_draws=1000, seed=20260521)
 table = result.summary_frame("export_share", level=0.9, year=2035)
 print((100 * table[["median", "lower", "upper"]]).round(1).to_string())
 

@@ -6,9 +6,12 @@ check the real entry point, exit codes and stderr.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -83,10 +86,21 @@ def _tree(path: Path, skip: tuple[str, ...] = ()) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def report_dir(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("report") / "results"
-    assert main(["report", "--out", str(out), "--seed", "0", "--draws", "200"]) == 0
-    return out
+def report_dir(shared_report) -> Path:
+    """``report --seed 0 --draws 200``, built once per session (tests/conftest.py); read-only."""
+    return shared_report
+
+
+@pytest.fixture(scope="module")
+def overwritten_report(shared_report, tmp_path_factory) -> Path:
+    """A copy of the shared report with a stale file, overwritten by ``report --overwrite
+    --seed 1`` (the same draws): one build for the overwrite and the other-seed tests."""
+    target = tmp_path_factory.mktemp("overwrite") / "results"
+    shutil.copytree(shared_report, target, copy_function=shutil.copyfile)
+    (target / "stale.txt").write_text("old")
+    assert main(["report", "--out", str(target), "--overwrite", "--seed", "1", "--draws",
+                 "200", "--quiet"]) == 0
+    return target
 
 
 # ----------------------------------------------------------------------------- subprocess
@@ -286,9 +300,8 @@ def test_report_same_seed_identical_files(report_dir, tmp_path):
     assert first == second  # also the workbook, the plots, the HTML and the manifest
 
 
-def test_report_other_seed_differs_in_survey_only(report_dir, tmp_path):
-    other = tmp_path / "other"
-    assert main(["report", "--out", str(other), "--seed", "1", "--draws", "200"]) == 0
+def test_report_other_seed_differs_in_survey_only(report_dir, overwritten_report):
+    other = overwritten_report  # --seed 1, else as report_dir
     assert (other / "published.csv").read_bytes() == (report_dir / "published.csv").read_bytes()
     assert (other / "survey_summary.csv").read_bytes() != (
         report_dir / "survey_summary.csv"
@@ -307,17 +320,14 @@ def test_report_refuses_non_empty_dir(tmp_path, capsys):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["results"]
 
 
-def test_report_into_empty_dir_and_overwrite(tmp_path):
-    target = tmp_path / "results"
-    target.mkdir()
-    assert main(["report", "--out", str(target), "--draws", "50"]) == 0
-    _check_report_files(target)
-    (target / "stale.txt").write_text("old")
-    assert main(["report", "--out", str(target), "--overwrite", "--seed", "2",
-                 "--draws", "50"]) == 0
-    _check_report_files(target)
-    assert json.loads((target / "manifest.json").read_text())["seed"] == 2
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["results"]
+def test_report_into_empty_dir_and_overwrite(report_dir, overwritten_report):
+    # the shared report was written into a directory that existed and was empty
+    _check_report_files(report_dir)
+    assert sorted(p.name for p in report_dir.parent.iterdir()) == ["results"]
+    # --overwrite replaced a report with a stale file by a new one (no stale file)
+    _check_report_files(overwritten_report)
+    assert json.loads((overwritten_report / "manifest.json").read_text())["seed"] == 1
+    assert sorted(p.name for p in overwritten_report.parent.iterdir()) == ["results"]
 
 
 def test_overwrite_only_replaces_reports(tmp_path, capsys):
@@ -360,8 +370,7 @@ def test_report_failure_midway_leaves_nothing(tmp_path, monkeypatch, capsys, exc
     target = tmp_path / "deeper" / "results"
     if isinstance(exc, OSError):
         assert main(["report", "--out", str(target)]) == 1
-        err = capsys.readouterr().err
-        assert len(err.strip().splitlines()) == 1
+        err = _error_lines(capsys.readouterr().err)
         assert "No space left" in err
     else:
         with pytest.raises(RuntimeError, match="boom"):
@@ -398,9 +407,27 @@ def _leftovers(parent: Path) -> list[str]:
     return sorted(p.name for p in parent.iterdir() if p.name.startswith("."))
 
 
-def test_run_example_subprocess(tmp_path):
-    out = tmp_path / "run"
-    res = _run("run", str(EXAMPLE), "--out", str(out), "--draws", "200", "--seed", "7")
+@pytest.fixture(scope="module")
+def example_runs(tmp_path_factory) -> dict:
+    """The example scenarios run twice with the same seed and draws: by the command in a
+    subprocess (the real entry point, one worker), and in this process with ``--jobs 2
+    --quiet`` (stdout and stderr captured). Two builds check the entry point, identical files
+    across processes and for any number of workers, and a quiet run."""
+    base = tmp_path_factory.mktemp("example_runs")
+    args = ["--draws", "200", "--seed", "7"]
+    sub = base / "subprocess" / "run"
+    sub.parent.mkdir()
+    res = _run("run", str(EXAMPLE), "--out", str(sub), *args)
+    here = base / "in_process" / "run"
+    here.parent.mkdir()
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["run", str(EXAMPLE), "--out", str(here), *args, "--jobs", "2", "--quiet"])
+    return {"subprocess": (res, sub), "in_process": (code, out.getvalue(), err.getvalue(), here)}
+
+
+def test_run_example_subprocess(example_runs):
+    res, out = example_runs["subprocess"]
     assert res.returncode == 0, res.stderr
     assert res.stdout.strip() == f"wrote {len(_names(out))} files to {out}"
     _check_report_files(out, grid=False)
@@ -420,34 +447,40 @@ def test_run_example_subprocess(tmp_path):
     assert set(summary["year"]) == {2030, 2035}
     assert (summary["lower"] <= summary["median"]).all()
     assert (summary["median"] <= summary["upper"]).all()
-    assert _leftovers(tmp_path) == []
+    assert _leftovers(out.parent) == []
 
 
-def test_run_same_seed_identical_files(tmp_path):
-    a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
-    for out in (a, b):
-        assert main(["run", str(EXAMPLE), "--out", str(out), "--draws", "100", "--quiet"]) == 0
+def test_run_same_seed_identical_files(example_runs):
+    """The same seed gives the same files (timing.json aside) in another process (another
+    hash seed, cold caches) and with another number of workers (--jobs 2)."""
+    _, a = example_runs["subprocess"]
+    code, _, _, b = example_runs["in_process"]
+    assert code == 0
     first, second = _tree(a, ("timing.json",)), _tree(b, ("timing.json",))
+    assert first.keys() == second.keys()
     assert first == second
-    assert (a / "timing.json").exists()
-    # the number of workers changes nothing either
-    assert main(["run", str(EXAMPLE), "--out", str(c), "--draws", "100", "--quiet",
-                 "--jobs", "2"]) == 0
-    assert _tree(c, ("timing.json",)) == first
+    assert (a / "timing.json").exists() and (b / "timing.json").exists()
 
 
-def test_run_quiet_prints_nothing(tmp_path, capsys):
-    assert main(["run", str(EXAMPLE), "--out", str(tmp_path / "q"), "--draws", "20",
-                 "--quiet"]) == 0
-    captured = capsys.readouterr()
-    assert captured.out == "" and captured.err == ""
+def test_run_quiet_prints_nothing(example_runs):
+    code, out, err, _ = example_runs["in_process"]
+    assert code == 0
+    assert out == "" and err == ""
+
+
+def _error_lines(err: str) -> str:
+    """The error after any step lines: one line, then one line per problem (issue 15);
+    returned as one string."""
+    assert "Traceback" not in err
+    lines = [line for line in err.strip().splitlines()
+             if not line.startswith("nldtib-forecast [")]  # the steps printed before it
+    assert lines[0].startswith("nldtib-forecast: error: "), err
+    assert all(line.startswith("  - ") for line in lines[1:]), err
+    return " ".join(lines)
 
 
 def _one_error_line(res: subprocess.CompletedProcess) -> str:
-    assert "Traceback" not in res.stderr
-    lines = res.stderr.strip().splitlines()
-    assert len(lines) == 1, res.stderr
-    return lines[0]
+    return _error_lines(res.stderr)
 
 
 def test_run_unknown_driver_subprocess(tmp_path):
@@ -465,8 +498,7 @@ def test_run_malformed_toml_names_position(tmp_path, capsys):
     bad = tmp_path / "broken.toml"
     bad.write_text('[scenarios.a]\ndescription = "unterminated\n')
     assert main(["run", str(bad), "--out", str(tmp_path / "out")]) == 1
-    err = capsys.readouterr().err
-    assert len(err.strip().splitlines()) == 1
+    err = _error_lines(capsys.readouterr().err)
     assert "broken.toml" in err and "line 2" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.toml"]
 
@@ -698,8 +730,7 @@ def test_unweighted_survey_without_population_is_a_clear_error(respondent_files,
     resp, _ = respondent_files
     out = tmp_path / "out"
     assert main(["report", "--out", str(out), "--survey", str(resp)]) == 1
-    err = capsys.readouterr().err
-    assert len(err.strip().splitlines()) == 1
+    err = _error_lines(capsys.readouterr().err)
     assert "respondents.csv" in err and "frame counts" in err and "--population" in err
     assert list(tmp_path.iterdir()) == []
 
@@ -752,9 +783,7 @@ def test_bad_counts_file_is_one_line_error_and_writes_nothing(respondent_files, 
     before = sorted(p.name for p in tmp_path.iterdir())
     assert main(["run", str(EXAMPLE), "--out", str(tmp_path / "out"), "--survey", str(resp),
                  "--population", str(path)]) == 1
-    err = capsys.readouterr().err
-    assert len(err.strip().splitlines()) == 1
-    assert "Traceback" not in err
+    err = _error_lines(capsys.readouterr().err)
     for word in words:
         assert word in err, (word, err)
     assert sorted(p.name for p in tmp_path.iterdir()) == before

@@ -356,7 +356,7 @@ def test_integral_float_year_is_the_same_year(survey):
     with pytest.raises(InputError, match="'fit_years'"):
         ExportShareModel.from_published(fit_years=[2019, 2020.5, 2021])
     with pytest.raises(InputError, match="'horizon'"):
-        ExportShareModel.from_published().project(horizon="2030")
+        ExportShareModel.from_published().simulate(horizon="2030")
 
 
 def test_scenario_years_follow_the_same_rule():

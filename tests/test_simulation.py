@@ -95,8 +95,12 @@ def test_seeds():
     a = simulate(firm_model, SCEN[:1], YEARS, n_draws=50, seed=1, block_size=10)
     b = simulate(firm_model, SCEN[:1], YEARS, n_draws=50, seed=2, block_size=10)
     assert not np.array_equal(a.array("capacity"), b.array("capacity"))
+    # the default seed (0) gives the same numbers for the same call
+    first = simulate(firm_model, SCEN[:1], YEARS, n_draws=50, block_size=10)
+    assert first.metadata.seed == 0
+    assert simulate(firm_model, SCEN[:1], YEARS, n_draws=50, block_size=10).equals(first)
     # seed=None draws fresh entropy, recorded so that the run can be repeated exactly
-    fresh = simulate(firm_model, SCEN[:1], YEARS, n_draws=50, block_size=10)
+    fresh = simulate(firm_model, SCEN[:1], YEARS, n_draws=50, seed=None, block_size=10)
     assert isinstance(fresh.metadata.seed, int) and fresh.metadata.seed > 2**32
     replay = simulate(firm_model, SCEN[:1], YEARS, n_draws=50, seed=fresh.metadata.seed,
                       block_size=10)

@@ -54,6 +54,7 @@ from nldtib_forecast.report.io import (
     write_table_file,
 )
 from nldtib_forecast.report.run import DEFAULT_DRAWS, survey_summary
+from nldtib_forecast.simulation import DEFAULT_SEED
 
 __all__ = ["main", "build_parser", "survey_summary"]
 
@@ -157,8 +158,8 @@ def _add_run_options(parser: argparse.ArgumentParser, what: str) -> None:
                         help="output directory (must not exist or be empty)")
     parser.add_argument("--draws", type=_draws, default=DEFAULT_DRAWS, metavar="N",
                         help=f"Monte Carlo draws per scenario (default: {DEFAULT_DRAWS})")
-    parser.add_argument("--seed", type=_seed, default=0, metavar="S",
-                        help=f"random seed of the simulation{what} (default: 0)")
+    parser.add_argument("--seed", type=_seed, default=DEFAULT_SEED, metavar="S",
+                        help=f"random seed of the simulation{what} (default: {DEFAULT_SEED})")
     parser.add_argument("--jobs", type=_jobs, default=1, metavar="J",
                         help="parallel workers, -1 for all cores, at most 4 per core "
                         "(default: 1); results do not depend on it")
@@ -186,7 +187,7 @@ def _add_run_options(parser: argparse.ArgumentParser, what: str) -> None:
                         help="with --survey: do not apply the plausibility bounds of the survey "
                         "schema (values far outside them are almost always unit errors)")
     parser.add_argument("--quiet", action="store_true",
-                        help="no progress bars and no final 'wrote N files' line")
+                        help="no step lines, progress bars or final 'wrote N files' line")
     parser.add_argument("--overwrite", action="store_true",
                         help="replace DIR if it holds an earlier report")
     parser.add_argument("--wait", action="store_true",
@@ -312,6 +313,7 @@ def _cmd_run_or_report(args: argparse.Namespace) -> int:
                                  min_respondents=args.min_respondents,
                                  read_options=dict(args.read_options or ()),
                                  plausibility=not args.no_plausibility)
+    spec.steps = _report.Steps(quiet=args.quiet)  # the steps on stderr as they start
 
     def build(directory: Path) -> list[str]:
         files = _report.build_report(directory, spec)
@@ -328,6 +330,13 @@ def _cmd_run_or_report(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- entry point
 def _one_line(text: object) -> str:
     return "; ".join(part.strip() for part in str(text).splitlines() if part.strip())
+
+
+def _error_text(err: InputError) -> str:
+    """The message on the first line, then one problem a line (indented ``- ``)."""
+    if not err.problems:
+        return _one_line(err)
+    return "\n".join([_one_line(err.message), *(f"  - {_one_line(p)}" for p in err.problems)])
 
 
 def _check_combinations(args: argparse.Namespace) -> None:
@@ -400,7 +409,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{PROG}: {what}; nothing written", file=sys.stderr)
             return 128 + int(signum)
         except InputError as err:
-            print(f"{PROG}: error: {_one_line(err)}", file=sys.stderr)
+            print(f"{PROG}: error: {_error_text(err)}", file=sys.stderr)
             return 1
         except MemoryError:
             print(f"{PROG}: error: out of memory; use fewer draws (--draws) or scenarios",
@@ -411,6 +420,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             reason = err.strerror or _one_line(err) or type(err).__name__
             print(f"{PROG}: error: {reason}{where}", file=sys.stderr)
             return 1
+
+
+def __dir__() -> list[str]:  # only the public names (the imports stay private)
+    return sorted(__all__)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ the axis tick labels show ``%`` or ``EUR bn``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from difflib import get_close_matches
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -60,10 +61,11 @@ def _check_published(published: pd.DataFrame, indicator: str) -> pd.DataFrame:
     rows = published[published["indicator"] == indicator]
     if rows.empty:
         known = sorted(map(str, pd.unique(published["indicator"])))
-        shown = ", ".join(repr(k) for k in known[:12])
+        close = get_close_matches(str(indicator), known, n=3, cutoff=0.5)
+        hint = f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
         raise InputError(
-            f"argument 'indicator': no published rows for {indicator!r}; "
-            f"indicators present: {shown}"
+            f"argument 'indicator': no published rows for {indicator!r}{hint}; the "
+            f"{len(known)} indicators present: {', '.join(known)}"
         )
     return rows
 
@@ -381,3 +383,7 @@ def _check_estimates(estimates: pd.Series) -> pd.Series:
     elif not pd.api.types.is_numeric_dtype(index):
         raise InputError("argument 'estimates': the index must hold years (int or PeriodIndex)")
     return estimates.dropna().sort_index()
+
+
+def __dir__() -> list[str]:  # only the public names (the imports stay private)
+    return sorted(__all__)

@@ -145,7 +145,7 @@ def test_demand_equals_trade_kernel_exactly(survey):
 def test_demand_distribution_matches_trade_projection(survey):
     out = Outlook.from_survey(survey, pass_through=0.0, benchmark=None)
     res = out.simulate(["nl_35_improved"], horizon=2035, n_draws=2000, seed=5)
-    trade = ExportShareModel.from_survey(survey).project(["nl_35_improved"], horizon=2035,
+    trade = ExportShareModel.from_survey(survey).simulate(["nl_35_improved"], horizon=2035,
                                                         n_draws=2000, seed=5)
     a = res.summary_frame("demand_eur")["median"].to_numpy()
     b = trade.summary_frame("ds_turnover_eur")["median"].to_numpy()[1:]

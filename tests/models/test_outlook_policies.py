@@ -519,7 +519,7 @@ def test_more_european_demand_never_lowers_exports(outlook, a_spec, deltas, othe
     trade = {k: v for k, v in lo_s.drivers.items() if k in TRADE_DRIVER_NAMES}
     lo_t = Scenario("eu_low", {**trade, "eu_procurement_growth": _as_driver(a_spec)})
     hi_t = Scenario("eu_high", {**trade, "eu_procurement_growth": _as_driver(b_spec)})
-    proj = outlook.trade_model.project([lo_t, hi_t], horizon=2035, n_draws=200, seed=seed)
+    proj = outlook.trade_model.simulate([lo_t, hi_t], horizon=2035, n_draws=200, seed=seed)
     x = _a(proj, "exports_eur")
     bad_trade = (x[1] < x[0] * (1 - 1e-12)).any(axis=1)
     assert not (bad_outlook.any() or bad_trade.any()), (
@@ -798,7 +798,7 @@ def test_baseline_future_traced():
     s = 0.021 + (0.035 - 0.021) * np.arange(0, 11) / 10
     np.testing.assert_allclose(g, 1.035 * s[1:] / s[:-1] - 1, atol=1e-6)
     # the trade model under the baseline spends the equipment fund's EUR 13.53 bn in 2026
-    proj = ExportShareModel.from_published().project(["baseline"], horizon=2026, n_draws=5,
+    proj = ExportShareModel.from_published().simulate(["baseline"], horizon=2026, n_draws=5,
                                                      seed=1)
     p26 = _a(proj, "materiel_spending_eur")[0, :, 1]
     np.testing.assert_allclose(p26, 13.53e9, rtol=1e-4)

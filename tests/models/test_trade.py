@@ -45,7 +45,7 @@ def model():
 
 @pytest.fixture(scope="module")
 def projection(model):
-    return model.project(n_draws=400, seed=11, horizon=2035)
+    return model.simulate(n_draws=400, seed=11, horizon=2035)
 
 
 # -- calibration data ---------------------------------------------------------------------------
@@ -155,7 +155,7 @@ def test_the_elasticity_reproduces_the_fall_of_the_share_at_the_observed_market_
     growth_fit = np.log(fitted[2025] / fitted[2019]) / 6
     growth_obs = np.log(observed[2025] / observed[2019]) / 6
     assert abs(growth_fit - growth_obs) < 0.02
-    res = model.project(["current_conditions"], n_draws=300, seed=1, horizon=2035)
+    res = model.simulate(["current_conditions"], n_draws=300, seed=1, horizon=2035)
     x = res.array("exports_eur")[0]
     assert np.median(x[:, -1]) > x[0, 0] * 1.1  # exports grow, they do not collapse
 
@@ -231,7 +231,7 @@ def test_eu_scenarios_arithmetic():
 def test_nl_path_starts_from_the_observed_share(model):
     """nl_path_35: from the observed 2.5% of GDP (2025) linearly to 3.5% (2035); with 3.5% GDP
     growth Dutch spending grows by (s_t / 0.025) 1.035^h."""
-    res = model.project(["current_conditions", builtin_scenarios()["nl_path_35"]], n_draws=2,
+    res = model.simulate(["current_conditions", builtin_scenarios()["nl_path_35"]], n_draws=2,
                         seed=0)
     p = res.select(variables="materiel_spending_eur").draws(wide=True).xs(0, level="draw")
     ratio = p.loc["nl_path_35"] / p.loc["nl_path_35", 2025]
@@ -274,12 +274,12 @@ def test_identities(projection):
 
 def test_reproducible_and_independent_of_n_jobs(model):
     scen = ["current_conditions", "eu_rearm"]
-    one = model.project([scen[0], builtin_scenarios()[scen[1]]], n_draws=250, seed=5,
+    one = model.simulate([scen[0], builtin_scenarios()[scen[1]]], n_draws=250, seed=5,
                         horizon=2030)
-    again = model.project([scen[0], builtin_scenarios()[scen[1]]], n_draws=250, seed=5,
+    again = model.simulate([scen[0], builtin_scenarios()[scen[1]]], n_draws=250, seed=5,
                           horizon=2030, n_jobs=2)
     assert one.equals(again)
-    other = model.project([scen[0], builtin_scenarios()[scen[1]]], n_draws=250, seed=6,
+    other = model.simulate([scen[0], builtin_scenarios()[scen[1]]], n_draws=250, seed=6,
                           horizon=2030)
     assert not one.equals(other)
 
@@ -291,7 +291,7 @@ def _scenario(name: str, **drivers_) -> Scenario:
 def test_faster_european_market_raises_the_export_share(model):
     """Same market-share path, faster growing European market: a higher export share, draw by
     draw (common random numbers)."""
-    res = model.project([_scenario("slow", eu_procurement_growth=0.02),
+    res = model.simulate([_scenario("slow", eu_procurement_growth=0.02),
                          _scenario("fast", eu_procurement_growth=0.08)], n_draws=300, seed=2)
     diff = res.difference(base="slow")
     share = diff.array("export_share")[0]
@@ -307,7 +307,7 @@ def test_faster_european_market_raises_the_export_share(model):
        st.integers(0, 2**32 - 1))
 def test_monotone_in_european_growth_for_any_share_path(g, step, trend, seed):
     model = ExportShareModel.from_published()
-    res = model.project([_scenario("a", eu_procurement_growth=g, nl_market_share_trend=trend),
+    res = model.simulate([_scenario("a", eu_procurement_growth=g, nl_market_share_trend=trend),
                          _scenario("b", eu_procurement_growth=min(g + step, 1.0),
                                    nl_market_share_trend=trend)],
                         n_draws=20, seed=seed, horizon=2030)
@@ -320,7 +320,7 @@ def test_monotone_in_european_growth_for_any_share_path(g, step, trend, seed):
 
 
 def test_other_drivers_move_the_share_the_right_way(model):
-    res = model.project([
+    res = model.simulate([
         _scenario("base"),
         _scenario("gdp", nl_gdp_growth=0.06),
         _scenario("dutch_spending", nl_defence_spending_gdp_share={2025: 0.025, 2035: 0.035}),
@@ -341,7 +341,7 @@ def test_level_drivers_are_relative_to_the_observed_base_year(model):
     """Doubling the GDP share by 2035 doubles materiel spending against current conditions; a
     constant acts from the first projected year; a base-year value other than the observed
     one is an error, never a silent change of the reference."""
-    res = model.project([_scenario("base"),
+    res = model.simulate([_scenario("base"),
                          _scenario("x2", nl_defence_spending_gdp_share={2035: 0.05}),
                          _scenario("const", nl_defence_spending_gdp_share=0.05)],
                         n_draws=2, seed=0)
@@ -369,7 +369,7 @@ def test_from_survey_uses_weighted_totals():
     assert_allclose(m.params["slope"], pub.params["slope"])  # responses from the history
     assert_allclose(m.params.loc["m", "se_level"],
                     est["std_error"].iloc[0] / est["estimate"].iloc[0])
-    res = m.project(["current_conditions"], n_draws=100, seed=1, horizon=2027)
+    res = m.simulate(["current_conditions"], n_draws=100, seed=1, horizon=2027)
     assert res.metadata.synthetic and "sampling" in res.metadata.interval_contents
     assert_allclose(res.array("exports_eur")[0, :, 0], m.base["exports_eur"])
     assert "SYNTHETIC" in m.summary()
@@ -410,14 +410,14 @@ def test_bad_inputs(model):
     with pytest.raises(InputError, match="other_destinations"):
         ExportShareModel.from_published(other_destinations=1.2)
     with pytest.raises(InputError, match="horizon"):
-        model.project(horizon=2025)
+        model.simulate(horizon=2025)
     with pytest.raises(InputError, match="missing"):
         ExportShareModel.from_published(market=pd.Series([1e9], index=[2019]))
     with pytest.raises(InputError, match="> 0"):
         ExportShareModel.from_published(materiel=pd.Series(-1.0, index=YEARS))
     with pytest.raises(InputError, match="did you mean"):
-        model.project(["current_condition"], n_draws=10)
+        model.simulate(["current_condition"], n_draws=10)
     with pytest.raises(InputError, match="outside"):
         Scenario("bad", {"nl_market_share_trend": 0.9})
     with pytest.raises(InputError, match="level driver"):
-        model.project([_scenario("zero", nl_materiel_share={2025: 0.0, 2030: 0.3})], n_draws=5)
+        model.simulate([_scenario("zero", nl_materiel_share={2025: 0.0, 2030: 0.3})], n_draws=5)

@@ -23,3 +23,7 @@ from nldtib_forecast.analysis.sensitivity import (
 
 __all__ = ["sobol_indices", "sobol_estimates", "SensitivityResult", "discover_rules",
            "DiscoveryResult", "resolve_seed"]
+
+
+def __dir__() -> list[str]:  # only the public names (the imports stay private)
+    return sorted(__all__)

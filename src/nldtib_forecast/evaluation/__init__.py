@@ -588,3 +588,7 @@ def backtest_published(indicators: str | Sequence[str] = ("ds_turnover_eur", "ex
          "data_hash": [p.metadata["data_hash"] for p in parts],
          "version": first.metadata["version"]},
         {k: v for p in parts for k, v in p.data.items()})
+
+
+def __dir__() -> list[str]:  # only the public names (the imports stay private)
+    return sorted(__all__)

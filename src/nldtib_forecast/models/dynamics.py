@@ -471,3 +471,7 @@ def decompose_dynamics(panel: pd.DataFrame, value: str, weight: str | None,
 def _plain(x):
     """A numpy scalar as a plain Python value (for readable ``attrs``)."""
     return x.item() if isinstance(x, np.generic) else x
+
+
+def __dir__() -> list[str]:  # only the public names (the imports stay private)
+    return sorted(__all__)

@@ -524,3 +524,7 @@ def _share_not_passing(design, df, group, by, year, level, protect, rules, surve
         parts[by if isinstance(by, str) else " x ".join(by)] = dom
     out = pd.concat(parts, names=["by", "domain"])
     return out[columns]
+
+
+def __dir__() -> list[str]:  # only the public names (the imports stay private)
+    return sorted(__all__)

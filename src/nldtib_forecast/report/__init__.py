@@ -17,3 +17,17 @@
 The command line (:mod:`nldtib_forecast.cli`) parses arguments and calls these. Numbers are
 formatted for display by :mod:`nldtib_forecast._format`.
 """
+
+import importlib
+
+__all__ = ["run", "tables", "html", "audit", "io"]
+
+
+def __getattr__(name: str) -> object:  # the modules, imported on first use
+    if name in __all__:
+        return importlib.import_module(f"nldtib_forecast.report.{name}")
+    raise AttributeError(f"module 'nldtib_forecast.report' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:  # the modules of the package
+    return sorted(__all__)

@@ -22,11 +22,13 @@ import io
 import json
 import platform
 import shlex
+import sys
 import time
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 import numpy as np
 import pandas as pd
@@ -34,7 +36,7 @@ import pandas as pd
 from nldtib_forecast._errors import InputError
 from nldtib_forecast._format import BILLION, count, percent, unit_kind
 from nldtib_forecast._version import __version__
-from nldtib_forecast.report.io import write_table, write_workbook
+from nldtib_forecast.report.io import PROG, write_table, write_workbook
 from nldtib_forecast.report.tables import (  # noqa: F401  (KEY_VARIABLES: documented here)
     KEY_VARIABLES,
     SUMMARY_LEVEL,
@@ -49,6 +51,7 @@ from nldtib_forecast.report.tables import (  # noqa: F401  (KEY_VARIABLES: docum
     summary_table,
     survey_summary,
 )
+from nldtib_forecast.simulation import DEFAULT_N_DRAWS, DEFAULT_SEED
 
 __all__ = ["build_report", "load_run_spec", "write_timing", "default_scenarios", "RunSpec",
            "survey_summary", "summary_table", "results_table", "scenario_table",
@@ -57,7 +60,7 @@ __all__ = ["build_report", "load_run_spec", "write_timing", "default_scenarios",
 #: Last simulated year.
 HORIZON = 2035
 #: Default Monte Carlo draws of ``run`` and ``report``.
-DEFAULT_DRAWS = 1000
+DEFAULT_DRAWS = DEFAULT_N_DRAWS  # the models' default: the API and the CLI agree
 # --------------------------------------------------------------------------------- the models
 #: The reference policy of the policy effects; always run with a grid.
 REFERENCE_POLICY = "current_conditions"
@@ -74,16 +77,53 @@ def default_scenarios() -> dict:
     return {n: found[n] for n in (*POLICY_NAMES, *FUTURE_NAMES)}
 
 
+@dataclass
+class Steps:
+    """Prints the steps of a run on ``stream`` as they start, numbered, with the time the
+    previous one took, so that a person can tell a long run from a hang; silent if ``quiet``.
+
+    Examples
+    --------
+    >>> import io
+    >>> out = io.StringIO()
+    >>> steps = Steps(total=2, stream=out)
+    >>> steps("calibrating the models")
+    >>> steps("simulating")
+    >>> print(out.getvalue().splitlines()[0])
+    nldtib-forecast [1/2] calibrating the models
+    """
+
+    total: int = 5
+    quiet: bool = False
+    stream: TextIO | None = None  # None: standard error at the time of printing
+    done: int = 0
+    started: float = field(default_factory=time.perf_counter)
+
+    def __call__(self, what: str) -> None:
+        now = time.perf_counter()
+        took = f" (previous step {now - self.started:.1f} s)" if self.done else ""
+        self.done, self.started = self.done + 1, now
+        if not self.quiet:
+            print(f"{PROG} [{self.done}/{self.total}] {what}{took}",
+                  file=self.stream or sys.stderr, flush=True)
+
+
 def _run_models(survey: pd.DataFrame, scenarios: Mapping, horizon: int, n_draws: int,
                 seed: int, n_jobs: int, progress: bool | None, policies=None,
-                futures=None) -> dict:
+                futures=None, steps: Steps | None = None) -> dict:
     """Run the outlook model: the policies x futures grid (if any) and the plain scenarios;
     results by model name."""
     from nldtib_forecast.models.outlook import Outlook
 
+    steps = steps or Steps(quiet=True)
+    steps(f"calibrating the capacity, trade and outlook models on the survey "
+          f"({count(len(survey))} rows)")
     model = Outlook.from_survey(survey)
     grid = set(policies or ()) | set(futures or ())
     plain = [s for n, s in scenarios.items() if n not in grid]
+    n_scen = (len(plain) + len(policies or ()) * len(futures or ())) if grid else len(plain)
+    steps(f"simulating {count(n_scen)} scenarios x {count(n_draws)} draws, "
+          f"{model.base_year + 1}-{horizon}")
     if policies or futures:
         return {"outlook": model.simulate(plain or None, horizon=horizon, n_draws=n_draws,
                                           seed=seed, n_jobs=n_jobs, progress=progress,
@@ -106,7 +146,7 @@ class RunSpec:
     survey_file: str | None  # None: the embedded synthetic survey
     survey_sha256: str | None
     n_draws: int = DEFAULT_DRAWS
-    seed: int = 0
+    seed: int = DEFAULT_SEED
     n_jobs: int = 1
     progress: bool | None = None
     horizon: int = HORIZON
@@ -122,6 +162,7 @@ class RunSpec:
     disclosure: dict | None = None  # the joint disclosure audit of the published tables
     read_options: dict = field(default_factory=dict)  # ``--read-option KEY=VALUE``
     plausibility: bool = True  # False: ``--no-plausibility``
+    steps: Steps = field(default_factory=lambda: Steps(quiet=True))  # progress lines
 
     @property
     def synthetic(self) -> bool:
@@ -513,10 +554,12 @@ def build_report(directory: Path, spec: RunSpec) -> list[str]:
     clock = time.perf_counter
     t0 = clock()
     results = _run_models(spec.survey, spec.scenarios, spec.horizon, spec.n_draws, spec.seed,
-                          spec.n_jobs, spec.progress, spec.policies, spec.futures)
+                          spec.n_jobs, spec.progress, spec.policies, spec.futures, spec.steps)
     spec.timing["models"] = clock() - t0
 
     t0 = clock()
+    spec.steps("estimating the survey's headline figures and the turnover decomposition, "
+               "checking disclosure")
     survey = spec.survey
     notes: list[str] = []
     seed_label = spec.seed if spec.survey_file is None else None
@@ -557,6 +600,7 @@ def build_report(directory: Path, spec: RunSpec) -> list[str]:
     spec.timing["tables"] = clock() - t0
 
     t0 = clock()
+    spec.steps("drawing the charts")
     who = ("synthetic survey" if spec.synthetic else "survey") + ", weighted" + (
         f" (seed {spec.seed})" if spec.survey_file is None else "")
     figures: dict[str, tuple[bytes, str]] = {}
@@ -601,6 +645,7 @@ def build_report(directory: Path, spec: RunSpec) -> list[str]:
                  "survey_summary": "survey_summary.csv", "headline": "headline.csv",
                  "decomposition": "decomposition.csv", "published": "published.csv",
                  "audit": "audit.csv"}
+    spec.steps("writing the tables, the workbook and the HTML page")
     for key, name in csv_names.items():
         if key in tables:
             write_table(tables[key], directory / name)

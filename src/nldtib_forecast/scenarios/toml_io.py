@@ -461,9 +461,14 @@ def check_value(driver, value: object, where: str, what: str,
         problems.append(key_problem(where, f"driver {driver.name!r}: {what} must be finite"))
         return None
     if not driver.lower <= value <= driver.upper:
+        hint = ""
+        if driver.unit.startswith("fraction") and abs(value) > 1 and \
+                driver.lower <= value / 100 <= driver.upper:
+            hint = (f"; the unit is a fraction, not a percentage: write {value / 100:g} for "
+                    f"{value:g}%")
         problems.append(key_problem(where, f"driver {driver.name!r}: {what} ({value:g}) is outside "
                                        f"the valid range [{driver.lower:g}, {driver.upper:g}] "
-                                       f"({driver.unit})"))
+                                       f"({driver.unit}){hint}"))
         return None
     return value
 

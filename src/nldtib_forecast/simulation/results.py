@@ -295,8 +295,7 @@ class ScenarioResult:
             [years] if isinstance(years, (int, np.integer)) else years)
         missing = yrs.difference(self._years)
         if len(missing):
-            raise InputError(f"argument 'years': not in the result: {list(missing)[:5]}; "
-                             f"available: {self._years[0]}-{self._years[-1]}")
+            raise self._years_problem(list(missing), "years")
         yi = self._years.get_indexer(yrs)
         index = {(f, p): i for i, (_s, f, p) in enumerate(grid)}
         position = {s: i for i, s in enumerate(self._scenarios)}
@@ -362,12 +361,24 @@ class ScenarioResult:
         >>> result.select("improved_conditions", years=[2028])
         <ScenarioResult: 1 scenario x 200 draws x 1 year (2028-2028); variables: capacity_index>
         """
+        return self._select(scenarios, variables, years, "years")
+
+    def _years_problem(self, missing: Sequence[int], name: str) -> InputError:
+        have = self._years
+        span = (f"{have[0]}-{have[-1]}" if len(have) > 1 and have[-1] - have[0] == len(have) - 1
+                else ", ".join(str(y) for y in have))
+        return InputError(f"argument '{name}': {', '.join(str(y) for y in missing[:5])} not in "
+                          f"the result; its years are {span}")
+
+    def _select(self, scenarios: str | Sequence[str] | None,
+                variables: str | Sequence[str] | None, years: Iterable[int] | None,
+                name: str) -> ScenarioResult:
         scen = self._pick("scenario", scenarios, self._scenarios)
         var = self._pick("variable", variables, self.variables)
         yrs = self._years if years is None else _years_index(years)
         missing = yrs.difference(self._years)
         if len(missing):
-            raise InputError(f"argument 'years': not in the result: {list(missing)[:5]}")
+            raise self._years_problem(list(missing), name)
         si = [self._scenarios.index(s) for s in scen]
         yi = self._years.get_indexer(yrs)
         draws = {v: self._draws[v][np.ix_(np.asarray(si), np.arange(self.n_draws), yi)]
@@ -492,7 +503,7 @@ class ScenarioResult:
         level = check_level(level)
         years = None if year is None else ([year] if isinstance(year, (int, np.integer))
                                            else year)
-        sub = self.select(scenario, variable, years)
+        sub = self._select(scenario, variable, years, "year")
         arr = sub._draws[sub.variables[0]]
         lo, med, hi = np.quantile(arr, [*_tails(level)[:1], 0.5, _tails(level)[1]], axis=1)
         index = pd.MultiIndex.from_product([list(sub.scenarios), sub.years.to_list()],

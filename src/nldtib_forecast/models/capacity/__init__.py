@@ -63,6 +63,7 @@ from nldtib_forecast.models.capacity.drivers import (
 )
 from nldtib_forecast.models.capacity.kernel import DRIVERS, PRIORS, Prior
 from nldtib_forecast.scenarios import Scenario, get_driver
+from nldtib_forecast.simulation import DEFAULT_N_DRAWS, DEFAULT_SEED
 from nldtib_forecast.simulation.results import ScenarioResult, data_hash
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -192,14 +193,17 @@ class CapacityModel:
 
     # -- construction -----------------------------------------------------------------------
     @classmethod
-    def from_survey(cls, survey, year: int | None = None, **assumptions) -> CapacityModel:
+    def from_survey(cls, survey: pd.DataFrame | SurveyDesign | None = None,
+                    year: int | None = None, **assumptions: object) -> CapacityModel:
         """Calibrate the model to the scale-up answers of one survey year.
 
         Parameters
         ----------
-        survey : pandas.DataFrame or nldtib_forecast.survey.SurveyDesign
+        survey : pandas.DataFrame or nldtib_forecast.survey.SurveyDesign, optional
             Survey microdata in the survey schema (a frame is validated and wrapped in a
             :class:`~nldtib_forecast.survey.SurveyDesign`: strata, firms as PSUs, fpc).
+            Default: the synthetic survey (:func:`~nldtib_forecast.data.synthetic_survey`,
+            seed 0), as for every model's ``from_survey``.
         year : int, optional
             The base year: the survey year whose scale-up answers calibrate the model
             (default: the last year with answers).
@@ -239,6 +243,10 @@ class CapacityModel:
         """
         from nldtib_forecast.survey import SurveyDesign
 
+        if survey is None:
+            from nldtib_forecast.data import synthetic_survey
+
+            survey = synthetic_survey(seed=0)
         settings, priors = _check_assumptions(assumptions)
         design = survey if isinstance(survey, SurveyDesign) else SurveyDesign(survey)
         data = design.data
@@ -552,8 +560,8 @@ class CapacityModel:
         return (" and ".join(parts) or "nothing random (fixed parameters, no survey "
                 "bootstrap)") + "; " + NOT_INCLUDED
 
-    def simulate(self, scenarios, horizon: int = 2035, n_draws: int = 2000,
-                 seed: int | np.random.Generator | None = None, n_jobs: int | None = 1,
+    def simulate(self, scenarios, horizon: int = 2035, n_draws: int = DEFAULT_N_DRAWS,
+                 seed: int | np.random.Generator | None = DEFAULT_SEED, n_jobs: int | None = 1,
                  progress: bool | None = None, *, by: str | Sequence[str] | None = None,
                  chunk_size: int | None = None, block_size: int = BLOCK_SIZE
                  ) -> ScenarioResult:
@@ -565,11 +573,13 @@ class CapacityModel:
             Scenarios (strings name built-in scenarios).
         horizon : int, default 2035
             Last simulated year; years run from ``base_year + 1``.
-        n_draws : int, default 2000
+        n_draws : int, default 1000
             Monte Carlo draws (parameters from their priors, survey bootstrap replicate).
         seed, n_jobs, progress, chunk_size, block_size
-            As in :func:`nldtib_forecast.simulation.simulate` (results are bit-identical
-            for any ``n_jobs`` and ``chunk_size``; ``block_size`` is part of the method).
+            As in :func:`nldtib_forecast.simulation.simulate`: the default seed 0 gives the
+            same numbers for the same call (``None``: fresh entropy, recorded); results are
+            bit-identical for any ``n_jobs`` and ``chunk_size``; ``block_size`` is part of
+            the method.
         by : str or sequence of str, optional
             Also report the uplift by these firm columns (e.g. ``"nld_area"``,
             ``"size_class"``), as variables ``uplift[<column>=<category>]``.
@@ -667,7 +677,8 @@ class CapacityModel:
         return sums[:, 1:].reshape(n, K.N_GROUPS, 1, K.N_STATS)
 
     def sensitivity(self, horizon_years: Iterable[int] | None = None, n: int = 2**12,
-                    seed: int | np.random.Generator | None = None, *, n_bootstrap: int = 200,
+                    seed: int | np.random.Generator | None = DEFAULT_SEED, *,
+                    n_bootstrap: int = 200,
                     level: float = 0.95, margin: float = 0.5,
                     n_replicates: int = 256) -> SensitivityResult:
         """Sobol' indices of the aggregate uplift for every horizon year in one pass.
@@ -685,8 +696,9 @@ class CapacityModel:
             Years reported (default: the ten years after the base year).
         n : int, default 4096
             Base sample size (a power of 2); ``n (k + 2)`` model evaluations.
-        seed : int, Generator or None
-            Seed of the design, the bootstrap replicates and the intervals.
+        seed : int, Generator or None, default 0
+            Seed of the design, the bootstrap replicates and the intervals (the same seed gives
+            the same numbers; ``None``: fresh entropy, recorded in the result).
 
         Returns
         -------
@@ -730,7 +742,7 @@ class CapacityModel:
         return dataclasses.replace(res, seed=recorded)
 
     def discover(self, target: float = 0.5, year: int = 2030, *, n: int = 4096,
-                 seed: int | np.random.Generator | None = None, method: str = "prim",
+                 seed: int | np.random.Generator | None = DEFAULT_SEED, method: str = "prim",
                  parameters: str = "prior", margin: float = 0.5, alpha: float = 0.05,
                  min_mass: float = 0.05, min_density: float = 0.8,
                  max_depth: int = 3) -> DiscoveryResult:
@@ -783,3 +795,7 @@ class CapacityModel:
                                "PRIM (peeling)" if method == "prim" else f"tree (depth "
                                f"{max_depth})", n, recorded, float(hit.mean()), desc,
                                self._synthetic)
+
+
+def __dir__() -> list[str]:  # only the public names (the imports stay private)
+    return sorted(__all__)

@@ -110,8 +110,8 @@ class CapacitySimulation:
     Parameters
     ----------
     features : numpy.ndarray
-        ``(firms, K)`` firm features (:func:`~nldtib_forecast.models.capacity.kernel.
-        feature_matrix`): column 0 the D&S turnover, then the group statistics per category.
+        ``(firms, K)`` firm features (``kernel.feature_matrix``): column 0 the D&S turnover,
+        then the group statistics per category.
     labels : tuple of str
         Output variables: ``"uplift"`` (all firms) and ``"uplift[<column>=<category>]"``.
     weights : numpy.ndarray

@@ -69,7 +69,8 @@ _SOURCES = (
 
 
 def improved_paths() -> dict[str, dict[int, float]]:
-    """The paths of the three levers in ``improved_conditions`` (:meth:`Driver.improved_path`).
+    """The paths of the three levers in ``improved_conditions``
+    (:meth:`Driver.improved_path <nldtib_forecast.scenarios.Driver.improved_path>`).
 
     Examples
     --------

@@ -56,6 +56,7 @@ from nldtib_forecast.models.outlook.kernel import OUTPUT_UNITS, OutlookKernel
 from nldtib_forecast.models.trade import ExportShareModel
 from nldtib_forecast.models.trade.drivers import TRADE_DRIVERS
 from nldtib_forecast.scenarios import Scenario, get_driver
+from nldtib_forecast.simulation import DEFAULT_N_DRAWS, DEFAULT_SEED
 from nldtib_forecast.simulation.results import (
     GRID_SEPARATOR,
     ScenarioResult,
@@ -405,8 +406,8 @@ class Outlook:
             pass_through=self._pt, pass_through_fixed=self._pt_fixed,
             productivity_base=self._productivity)
 
-    def simulate(self, scenarios=None, horizon: int = 2035, n_draws: int = 2000,
-                 seed: int | np.random.Generator | None = None, n_jobs: int | None = 1,
+    def simulate(self, scenarios=None, horizon: int = 2035, n_draws: int = DEFAULT_N_DRAWS,
+                 seed: int | np.random.Generator | None = DEFAULT_SEED, n_jobs: int | None = 1,
                  progress: bool | None = None, *, policies=None, futures=None,
                  chunk_size: int | None = None, block_size: int = BLOCK_SIZE) -> ScenarioResult:
         """Simulate the outlook under scenarios, or under every policy in every future.
@@ -420,12 +421,13 @@ class Outlook:
             outlook models can be set; unset drivers keep their defaults.
         horizon : int, default 2035
             Last simulated year; years run from ``base_year + 1``.
-        n_draws : int, default 2000
+        n_draws : int, default 1000
             Monte Carlo draws per scenario.
         seed, n_jobs, progress, chunk_size, block_size
-            As in :func:`nldtib_forecast.simulation.simulate`: results are bit-identical for
-            any ``n_jobs`` and ``chunk_size``. ``block_size`` (default 250, the capacity
-            model's) is part of the method.
+            As in :func:`nldtib_forecast.simulation.simulate`: the default seed 0 gives the
+            same numbers for the same call (``None``: fresh entropy, recorded); results are
+            bit-identical for any ``n_jobs`` and ``chunk_size``. ``block_size`` (default 250,
+            the capacity model's) is part of the method.
         policies, futures : sequence of Scenario or str, optional
             Run the grid: every policy (levers only: built-in names from
             :func:`nldtib_forecast.scenarios.policies`, or scenarios of kind ``"policy"``)
@@ -514,8 +516,8 @@ class Outlook:
         return result
 
     # -- history check --------------------------------------------------------------------------
-    def hindcast(self, start: int = 2021, end: int = 2025, n_draws: int = 2000,
-                 seed: int | np.random.Generator | None = None,
+    def hindcast(self, start: int = 2021, end: int = 2025, n_draws: int = DEFAULT_N_DRAWS,
+                 seed: int | np.random.Generator | None = DEFAULT_SEED,
                  level: float = 0.9) -> pd.DataFrame:
         """Project from ``start`` with what was known then, and compare with what happened.
 
@@ -534,10 +536,10 @@ class Outlook:
             Last year known to the hindcast (2021-2024: at least three years of history).
         end : int, default 2025
             Last year compared (up to 2025).
-        n_draws : int, default 2000
+        n_draws : int, default 1000
             Monte Carlo draws.
-        seed : int or Generator, optional
-            Root seed.
+        seed : int, Generator or None, default 0
+            Root seed (the same seed gives the same numbers; ``None``: fresh entropy).
         level : float, default 0.9
             Central interval level.
 
@@ -758,8 +760,8 @@ def _constraint_sentence(years: list[int], cap: np.ndarray) -> str:
     return "; ".join(parts) + " (in most draws)"
 
 
-def hindcast(start: int = 2021, end: int = 2025, *, n_draws: int = 2000,
-             seed: int | np.random.Generator | None = None, level: float = 0.9,
+def hindcast(start: int = 2021, end: int = 2025, *, n_draws: int = DEFAULT_N_DRAWS,
+             seed: int | np.random.Generator | None = DEFAULT_SEED, level: float = 0.9,
              market_response: str = "elasticity", other_destinations: float = 0.0,
              other_growth: float = 0.035) -> pd.DataFrame:
     """The hindcast of :meth:`Outlook.hindcast` (documented there).
@@ -798,7 +800,7 @@ def hindcast(start: int = 2021, end: int = 2025, *, n_draws: int = 2000,
         f"Observed external drivers {years[0]}-{years[-1]}: growth of EDA equipment "
         "procurement and of Dutch materiel spending (carried by nl_gdp_growth, the other "
         "Dutch drivers at their base-year values).", ("calibration_history()",), kind="future")
-    res = model.project([observed], horizon=int(end), n_draws=n_draws, seed=seed)
+    res = model.simulate([observed], horizon=int(end), n_draws=n_draws, seed=seed)
     lo_q, hi_q = interval_tails(level)
     rows = []
     for var, published in (("ds_turnover_eur", h["ds_turnover_eur"]),
@@ -869,3 +871,7 @@ def summary_table(result: ScenarioResult, years: Sequence[int] | int = (2030, 20
         s.map(order) if s.name == "variable" else s), kind="stable")
     out["year"] = out["year"].astype("int64")
     return out.reset_index(drop=True)
+
+
+def __dir__() -> list[str]:  # only the public names (the imports stay private)
+    return sorted(__all__)

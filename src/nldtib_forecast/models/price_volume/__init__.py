@@ -511,3 +511,7 @@ def _growth_argument(name: str, value: object):
         raise InputError(f"argument '{name}': growth rates out of range",
                          [Problem(name, rule, rows, int(pos.size))])
     return out
+
+
+def __dir__() -> list[str]:  # only the public names (the imports stay private)
+    return sorted(__all__)

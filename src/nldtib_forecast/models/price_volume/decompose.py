@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from difflib import get_close_matches
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -380,9 +381,9 @@ def decompose_turnover(survey, by: str | None = None, method: str = "fisher", de
     """
     level = _check_arguments(method, split, ci, missing_price, level, n_replicates)
     df, weight, design = _survey_frame(survey)
-    _check_columns(df, ["firm_id", "year", value, weight]
-                   + ([price_change] if deflator is None else [])
-                   + ([by] if by is not None else []))
+    _check_columns(df, {"firm_id": None, "year": None, value: "value", weight: None,
+                        **({price_change: "price_change"} if deflator is None else {}),
+                        **({by: "by"} if by is not None else {})})
     panel = _firm_panel(df, value, weight, by)
     pairs = _match_firms(panel, by is not None)
     prices = _price_relatives(df, panel, pairs, price_change, missing_price, deflator)
@@ -462,11 +463,20 @@ def _default_design(df: pd.DataFrame) -> SurveyDesign:
                         validate=False)
 
 
-def _check_columns(df: pd.DataFrame, needed: list[str]) -> None:
-    absent = [c for c in dict.fromkeys(needed) if c not in df.columns]
-    if absent:
-        raise InputError("survey: required column(s) not found",
-                         [Problem(c, "required by decompose_turnover") for c in absent])
+def _check_columns(df: pd.DataFrame, needed: dict[str, str | None]) -> None:
+    """Every needed column is in the survey; ``needed`` maps a column to the argument that
+    named it (None for the schema's own columns)."""
+    problems = []
+    for column, argument in needed.items():
+        if column in df.columns:
+            continue
+        close = get_close_matches(str(column), [str(c) for c in df.columns], n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        source = f"argument {argument!r} names" if argument else "decompose_turnover needs"
+        problems.append(Problem(column, f"{source} the column {column!r}, which is not in the "
+                                        f"survey{hint}"))
+    if problems:
+        raise InputError("decompose_turnover: survey column(s) not found", problems)
 
 
 @dataclass(frozen=True)

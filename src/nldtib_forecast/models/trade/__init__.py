@@ -11,7 +11,7 @@ Export share projection
     turnover ``D = d P`` (``d`` relative to Dutch materiel spending ``P``), export share
     ``X / (X + D)``. Calibrated on the published 2019-2025 history
     (:meth:`ExportShareModel.from_published`) or with base-year levels from survey microdata
-    (:meth:`ExportShareModel.from_survey`); :meth:`ExportShareModel.project` runs the
+    (:meth:`ExportShareModel.from_survey`); :meth:`ExportShareModel.simulate` runs the
     scenarios (drivers registered here, built-in scenarios in :func:`builtin_scenarios`) and
     returns a :class:`~nldtib_forecast.results.ScenarioResult`.
 Constant market share and shift-share
@@ -76,3 +76,7 @@ __all__ = [
     "fit_export_demand", "ExportDemandResult", "BoundsTest", "ShortSampleWarning",
     "SMALL_SAMPLE",
 ]
+
+
+def __dir__() -> list[str]:  # only the public names (the imports stay private)
+    return sorted(__all__)

@@ -7,9 +7,11 @@ See :mod:`nldtib_forecast.models.trade` for the public interface and
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from numbers import Real
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -19,10 +21,14 @@ from nldtib_forecast._format import eur
 from nldtib_forecast._version import __version__
 from nldtib_forecast.models.trade.drivers import GDP_GROWTH, TRADE_DRIVERS, builtin_scenarios
 from nldtib_forecast.models.trade.history import HISTORY_YEARS, calibration_history
+from nldtib_forecast.simulation import DEFAULT_N_DRAWS, DEFAULT_SEED
+
+if TYPE_CHECKING:  # pragma: no cover
+    from nldtib_forecast.simulation.results import ScenarioResult
 
 __all__ = ["ExportShareModel", "TradeKernel", "OUTPUT_UNITS"]
 
-#: Output variables of :meth:`ExportShareModel.project` and their units.
+#: Output variables of :meth:`ExportShareModel.simulate` and their units.
 OUTPUT_UNITS: dict[str, str] = {
     "export_share": "fraction",
     "exports_eur": "EUR",
@@ -172,7 +178,7 @@ class ExportShareModel:
     >>> model = ExportShareModel.from_published()
     >>> model.base_year, model.level_source
     (2025, 'published')
-    >>> res = model.project(['current_conditions'], horizon=2030, n_draws=200, seed=1)
+    >>> res = model.simulate(['current_conditions'], horizon=2030, n_draws=200, seed=1)
     >>> res.summary_frame('export_share', year=2030)['median'].round(2).tolist()
     [0.33]
     """
@@ -432,7 +438,7 @@ elasticity_prior
         return 1.0 + float(self.params.loc["m", "slope"])
 
     def kernel(self) -> TradeKernel:
-        """The model function of :meth:`project`, also run inside the outlook's
+        """The model function of :meth:`simulate`, also run inside the outlook's
         (:class:`~nldtib_forecast.models.outlook.Outlook`): the calibrated equations as a
         :class:`TradeKernel`.
 
@@ -544,9 +550,15 @@ elasticity_prior
                        "published series, model misspecification")
 
     # -- projection ---------------------------------------------------------------------------
-    def project(self, scenarios=None, horizon: int = 2035, n_draws: int = 2000,
-                seed=None, n_jobs: int | None = 1):
+    def simulate(self, scenarios=None, horizon: int = 2035, n_draws: int = DEFAULT_N_DRAWS,
+                 seed: int | np.random.Generator | None = DEFAULT_SEED, n_jobs: int | None = 1,
+                 progress: bool | None = None, *, chunk_size: int | None = None
+                 ) -> ScenarioResult:
         """Project the export share and its parts under scenarios.
+
+        The verb and defaults are those of every model (:meth:`CapacityModel.simulate
+        <nldtib_forecast.models.capacity.CapacityModel.simulate>`, :meth:`Outlook.simulate
+        <nldtib_forecast.models.outlook.Outlook.simulate>`); ``project`` is the old name.
 
         Parameters
         ----------
@@ -556,12 +568,17 @@ elasticity_prior
             trade scenarios or scenarios of :func:`nldtib_forecast.scenarios.builtin`.
         horizon : int, default 2035
             Last projected year.
-        n_draws : int, default 2000
+        n_draws : int, default 1000
             Monte Carlo draws per scenario.
-        seed : int, SeedSequence, Generator or None
-            Root seed (recorded in the result).
+        seed : int, SeedSequence, Generator or None, default 0
+            Root seed, recorded in the result: the same seed gives the same numbers (``None``:
+            fresh entropy).
         n_jobs : int or None, default 1
             joblib workers; results do not depend on it.
+        progress : bool or None
+            Progress bar (None: only in a terminal or notebook for long runs).
+        chunk_size : int, optional
+            Draws per task; results do not depend on it.
 
         Returns
         -------
@@ -575,8 +592,8 @@ elasticity_prior
         --------
         >>> from nldtib_forecast.models.trade import ExportShareModel
         >>> model = ExportShareModel.from_published()
-        >>> res = model.project(["current_conditions", "share_recovery"], horizon=2030,
-        ...                     n_draws=500, seed=1)
+        >>> res = model.simulate(["current_conditions", "share_recovery"], horizon=2030,
+        ...                      n_draws=500, seed=1)
         >>> res.summary_frame("export_share", year=2030)["median"].round(2)
         scenario            year
         current_conditions  2030    0.34
@@ -599,15 +616,33 @@ elasticity_prior
         kernel = self.kernel()
         return simulate(
             kernel, scenarios, list(range(self.base_year, int(horizon) + 1)), n_draws,
-            seed=seed, n_jobs=n_jobs, drivers=_DRIVER_NAMES,
+            seed=seed, n_jobs=n_jobs, chunk_size=chunk_size, progress=progress,
+            drivers=_DRIVER_NAMES,
             method=f"export share model (m x M + d x P), levels from {self.level_source} "
                    f"data, market response ({self.market_response}) estimated on "
                    f"2019-{self.base_year}, Monte Carlo",
             units=OUTPUT_UNITS, interval_contents=self.interval_contents,
             data_hash=self.data_hash, synthetic=self.synthetic,
-            created_by="nldtib_forecast.models.trade.ExportShareModel.project",
+            created_by="nldtib_forecast.models.trade.ExportShareModel.simulate",
             extra={"base_year": self.base_year, "level_source": self.level_source,
                    "other_destinations": self.other_destinations})
+
+    def project(self, *args: Any, **kwargs: Any) -> ScenarioResult:
+        """Deprecated name of :meth:`simulate` (same arguments), kept for one release.
+
+        Examples
+        --------
+        >>> import warnings
+        >>> model = ExportShareModel.from_published()
+        >>> with warnings.catch_warnings(record=True) as caught:
+        ...     warnings.simplefilter("always")
+        ...     res = model.project(horizon=2027, n_draws=10)
+        >>> str(caught[0].message)
+        'ExportShareModel.project is deprecated; use ExportShareModel.simulate (same arguments)'
+        """
+        warnings.warn("ExportShareModel.project is deprecated; use ExportShareModel.simulate "
+                      "(same arguments)", DeprecationWarning, stacklevel=2)
+        return self.simulate(*args, **kwargs)
 
     # -- display ------------------------------------------------------------------------------
     def summary(self) -> str:
