@@ -22,6 +22,7 @@ PUBLIC_MODULES = (
     "nldtib_forecast.simulation.results",
     "nldtib_forecast.evaluation",
     "nldtib_forecast.plotting",
+    "nldtib_forecast.labels",
     "nldtib_forecast.models.price_volume",
     "nldtib_forecast.models.dynamics",
     "nldtib_forecast.models.pass_through",

@@ -112,7 +112,7 @@ PUBLIC_MODULES = [
     "nldtib_forecast.models.dynamics", "nldtib_forecast.models.pass_through",
     "nldtib_forecast.scenarios", "nldtib_forecast.simulation", "nldtib_forecast.results",
     "nldtib_forecast.evaluation", "nldtib_forecast.analysis", "nldtib_forecast.plotting",
-    "nldtib_forecast.cli", "nldtib_forecast.report",
+    "nldtib_forecast.cli", "nldtib_forecast.report", "nldtib_forecast.labels",
 ]
 
 

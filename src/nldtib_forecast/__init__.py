@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["InputError", "Problem", "__version__", "data"]
 
 _SUBMODULES = {"data", "survey", "models", "scenarios", "simulation", "results", "evaluation",
+               "labels",
                "cli", "plotting"}
 
 

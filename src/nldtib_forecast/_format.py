@@ -18,7 +18,27 @@ A missing value (``None``, NaN, ``pandas.NA``, ``NaT``, an infinity) is shown as
 ``"n/a"`` (:data:`NOT_AVAILABLE`) unless another text is given, such as :data:`DASH`; never as
 ``nan`` or ``<NA>``. The functions write no words, only numbers, signs and the unit symbols
 ``EUR``, ``bn``, ``m``, ``%`` and ``pp``, so that labels in another language can be put around
-them. The thousands separator is ``,`` and the decimal mark ``.``.
+them (:mod:`nldtib_forecast.labels`). The thousands separator is ``,`` and the decimal mark
+``.``.
+
+Every function takes ``lang`` (:data:`LANGUAGES`): ``"en"``, the default, as above, or ``"nl"``
+for the conventions of Dutch government publications (the 2026 letter to parliament writes
+"€8,0 miljard", "21,5%"): a decimal comma and a point between thousands, ``€`` before an amount
+and ``mld.`` / ``mln.`` for billion / million, ``%`` without a space, ``%-punt`` for a
+percentage point (the abbreviation of *procentpunt* used by CBS and CPB; ``pp`` is English) and
+``n.b.`` (*niet beschikbaar*) for a missing value:
+
+==========================  =====================  ==========================
+function                    ``lang="en"``          ``lang="nl"``
+==========================  =====================  ==========================
+:func:`eur`                 ``EUR 9.86 bn``        ``€ 9,86 mld.``
+:func:`eur`                 ``EUR -250.0 m``       ``€ -250,0 mln.``
+:func:`percent`             ``36.2%``              ``36,2%``
+:func:`percentage_points`   ``+1.2 pp``            ``+1,2%-punt``
+:func:`count`               ``12,345``             ``12.345``
+:func:`number`              ``1.023``              ``1,023``
+missing                     ``n/a``                ``n.b.``
+==========================  =====================  ==========================
 """
 
 from __future__ import annotations
@@ -28,14 +48,18 @@ from typing import Literal, SupportsFloat
 
 import pandas as pd
 
-__all__ = ["DASH", "NOT_AVAILABLE", "BILLION", "MILLION", "PERCENT_UNITS", "EUR_UNITS",
-           "COUNT_UNITS", "is_missing", "number", "percent", "percentage_points", "eur",
-           "count", "unit_kind", "format_value"]
+__all__ = ["DASH", "NOT_AVAILABLE", "NOT_AVAILABLE_NL", "BILLION", "MILLION", "PERCENT_UNITS",
+           "EUR_UNITS", "COUNT_UNITS", "LANGUAGES", "is_missing", "number", "percent",
+           "percentage_points", "eur", "count", "unit_kind", "format_value"]
 
 #: Text of a missing value in a table cell (an em dash).
 DASH = "\u2014"
 #: Default text of a missing value.
 NOT_AVAILABLE = "n/a"
+#: Default text of a missing value in Dutch (*niet beschikbaar*), used for ``lang="nl"``.
+NOT_AVAILABLE_NL = "n.b."
+#: Languages of the formats: English (the default) and Dutch.
+LANGUAGES: tuple[str, ...] = ("en", "nl")
 #: EUR in a billion (``bn``) and in a million (``m``).
 BILLION = 1e9
 MILLION = 1e6
@@ -52,6 +76,30 @@ Scale = Literal["auto", "bn", "m", "unit"]
 
 _SCALES: dict[str, tuple[float, str, int]] = {  # divisor, suffix, default decimals
     "bn": (BILLION, " bn", 2), "m": (MILLION, " m", 1), "unit": (1.0, "", 0)}
+#: Dutch suffixes of the scales (*miljard*, *miljoen*), the currency sign and the percentage
+#: point; the Dutch marks swap ``,`` and ``.`` of the English text in one pass.
+_SCALES_NL = {"bn": " mld.", "m": " mln.", "unit": ""}
+_SYMBOL = {"en": "EUR ", "nl": "€ "}
+_POINTS = {"en": " pp", "nl": "%-punt"}
+_NL_MARKS = str.maketrans({",": ".", ".": ","})
+
+
+def _check_lang(lang: object) -> str:
+    """``lang`` if it is one of :data:`LANGUAGES`, else a ValueError naming the argument."""
+    if lang == "en" or lang == "nl":
+        return str(lang)
+    raise ValueError(f"argument 'lang': unknown value {lang!r}; valid values: "
+                     f"{', '.join(map(repr, LANGUAGES))}")
+
+
+def _marks(text: str, lang: str) -> str:
+    """The decimal mark and thousands separator of ``lang`` in a number formatted in English."""
+    return text if lang == "en" else text.translate(_NL_MARKS)
+
+
+def _missing(missing: str, lang: str) -> str:
+    """The text of a missing value: the default ``n/a`` becomes ``n.b.`` in Dutch."""
+    return NOT_AVAILABLE_NL if lang == "nl" and missing == NOT_AVAILABLE else missing
 
 
 def is_missing(value: object) -> bool:
@@ -111,7 +159,8 @@ def _sign(signed: bool) -> str:
 
 
 def number(value: object, *, decimals: int | None = None, significant: int = 4,
-           signed: bool = False, grouping: bool = True, missing: str = NOT_AVAILABLE) -> str:
+           signed: bool = False, grouping: bool = True, missing: str = NOT_AVAILABLE,
+           lang: str = "en") -> str:
     """A number in plain notation: ``significant`` digits, or a fixed number of ``decimals``.
 
     Unlike ``format(value, ".4g")``, numbers of ordinary magnitude (from ``1e-4`` to below
@@ -131,7 +180,9 @@ def number(value: object, *, decimals: int | None = None, significant: int = 4,
     grouping : bool, default True
         Thousands separators (``1,234``).
     missing : str, default ``"n/a"``
-        Text of a missing value.
+        Text of a missing value (``"n.b."`` for the default in Dutch).
+    lang : {"en", "nl"}, default "en"
+        Language: ``"nl"`` writes a decimal comma and a point between thousands.
 
     Returns
     -------
@@ -145,10 +196,20 @@ def number(value: object, *, decimals: int | None = None, significant: int = 4,
     2.50 +0.021 n/a
     >>> print(number(1234567, grouping=False), number(3e-9))
     1234567 3e-09
+    >>> print(number(1.02345, lang="nl"), number(123456.7, lang="nl"),
+    ...       number(None, lang="nl"))
+    1,023 123.457 n.b.
     """
+    lang = _check_lang(lang)
     v = _to_float(value)
     if v is None:
-        return missing
+        return _missing(missing, lang)
+    return _marks(_number(v, decimals, significant, signed, grouping), lang)
+
+
+def _number(v: float, decimals: int | None, significant: int, signed: bool,
+            grouping: bool) -> str:
+    """:func:`number` of a finite float, in English."""
     spec = _sign(signed) + ("," if grouping else "")
     if decimals is not None:
         return f"{v:{spec}.{decimals}f}"
@@ -165,7 +226,7 @@ def number(value: object, *, decimals: int | None = None, significant: int = 4,
 
 
 def percent(value: object, *, decimals: int | None = 1, signed: bool = False,
-            missing: str = NOT_AVAILABLE) -> str:
+            missing: str = NOT_AVAILABLE, lang: str = "en") -> str:
     """A fraction as a percentage (``0.362`` -> ``36.2%``).
 
     Parameters
@@ -178,7 +239,9 @@ def percent(value: object, *, decimals: int | None = 1, signed: bool = False,
     signed : bool, default False
         Show ``+`` before positive values (growth rates, differences).
     missing : str, default ``"n/a"``
-        Text of a missing value.
+        Text of a missing value (``"n.b."`` for the default in Dutch).
+    lang : {"en", "nl"}, default "en"
+        Language: ``"nl"`` writes a decimal comma (``36,2%``, no space before ``%`` in both).
 
     Returns
     -------
@@ -192,17 +255,20 @@ def percent(value: object, *, decimals: int | None = 1, signed: bool = False,
     85% 0.5%
     >>> print(percent(None, missing=DASH))
     —
+    >>> print(percent(0.215, signed=True, lang="nl"), percent(0.005, decimals=None, lang="nl"))
+    +21,5% 0,5%
     """
+    lang = _check_lang(lang)
     v = _to_float(value)
     if v is None:
-        return missing
+        return _missing(missing, lang)
     if decimals is None:
-        return number(100 * v, significant=6, signed=signed) + "%"
-    return f"{v:{_sign(signed)},.{decimals}%}"
+        return _marks(_number(100 * v, None, 6, signed, True), lang) + "%"
+    return _marks(f"{v:{_sign(signed)},.{decimals}%}", lang)
 
 
 def percentage_points(value: object, *, decimals: int = 1, signed: bool = True,
-                      missing: str = NOT_AVAILABLE) -> str:
+                      missing: str = NOT_AVAILABLE, lang: str = "en") -> str:
     """A difference of two fractions in percentage points (``0.012`` -> ``+1.2 pp``).
 
     Parameters
@@ -214,7 +280,10 @@ def percentage_points(value: object, *, decimals: int = 1, signed: bool = True,
     signed : bool, default True
         Show ``+`` before positive differences.
     missing : str, default ``"n/a"``
-        Text of a missing value.
+        Text of a missing value (``"n.b."`` for the default in Dutch).
+    lang : {"en", "nl"}, default "en"
+        Language: ``"nl"`` writes *procentpunt* as CBS and CPB abbreviate it, ``%-punt``
+        (``+1,2%-punt``).
 
     Returns
     -------
@@ -224,15 +293,19 @@ def percentage_points(value: object, *, decimals: int = 1, signed: bool = True,
     --------
     >>> print(percentage_points(0.012), percentage_points(-0.0345, decimals=2))
     +1.2 pp -3.45 pp
+    >>> print(percentage_points(0.012, lang="nl"))
+    +1,2%-punt
     """
+    lang = _check_lang(lang)
     v = _to_float(value)
     if v is None:
-        return missing
-    return f"{100 * v:{_sign(signed)},.{decimals}f} pp"
+        return _missing(missing, lang)
+    return _marks(f"{100 * v:{_sign(signed)},.{decimals}f}", lang) + _POINTS[lang]
 
 
 def eur(value: object, *, scale: Scale = "auto", decimals: int | None = None,
-        signed: bool = False, symbol: bool = True, missing: str = NOT_AVAILABLE) -> str:
+        signed: bool = False, symbol: bool = True, missing: str = NOT_AVAILABLE,
+        lang: str = "en") -> str:
     """An amount in euro, in billions (``bn``), millions (``m``) or euro.
 
     Parameters
@@ -246,9 +319,12 @@ def eur(value: object, *, scale: Scale = "auto", decimals: int | None = None,
     signed : bool, default False
         Show ``+`` before positive amounts (differences).
     symbol : bool, default True
-        Start with ``EUR``; False gives the scaled number and its suffix only.
+        Start with ``EUR`` (``€`` in Dutch); False gives the scaled number and its suffix only.
     missing : str, default ``"n/a"``
-        Text of a missing value.
+        Text of a missing value (``"n.b."`` for the default in Dutch).
+    lang : {"en", "nl"}, default "en"
+        Language: ``"nl"`` writes ``€``, ``mld.`` (*miljard*) and ``mln.`` (*miljoen*) with a
+        decimal comma (``€ 10,2 mld.``; the 2026 letter writes "€10,2 miljard").
 
     Returns
     -------
@@ -260,22 +336,30 @@ def eur(value: object, *, scale: Scale = "auto", decimals: int | None = None,
     EUR 9.86 bn EUR -250.0 m EUR 12,345 EUR 0.4 bn
     >>> print(eur(10.2e9, decimals=1, symbol=False), eur(1.5e9, signed=True))
     10.2 bn EUR +1.50 bn
+    >>> print(eur(9.86e9, lang="nl"), eur(-250e6, lang="nl"), eur(12_345, lang="nl"))
+    € 9,86 mld. € -250,0 mln. € 12.345
+    >>> print(eur(10.2e9, decimals=1, symbol=False, lang="nl"))
+    10,2 mld.
     """
+    lang = _check_lang(lang)
     v = _to_float(value)
     if v is None:
-        return missing
+        return _missing(missing, lang)
     if scale == "auto":
         scale = "bn" if abs(v) >= BILLION else "m" if abs(v) >= MILLION else "unit"
     if scale not in _SCALES:
         raise ValueError(f"scale must be one of 'auto', {', '.join(map(repr, _SCALES))}; "
                          f"got {scale!r}")
     divisor, suffix, default = _SCALES[scale]
+    if lang == "nl":
+        suffix = _SCALES_NL[scale]
     places = default if decimals is None else decimals
-    text = f"{v / divisor:{_sign(signed)},.{places}f}{suffix}"
-    return f"EUR {text}" if symbol else text
+    text = _marks(f"{v / divisor:{_sign(signed)},.{places}f}", lang) + suffix
+    return _SYMBOL[lang] + text if symbol else text
 
 
-def count(value: object, *, signed: bool = False, missing: str = NOT_AVAILABLE) -> str:
+def count(value: object, *, signed: bool = False, missing: str = NOT_AVAILABLE,
+          lang: str = "en") -> str:
     """A count (firms, FTE, draws), rounded to a whole number, with thousands separators.
 
     Parameters
@@ -285,7 +369,9 @@ def count(value: object, *, signed: bool = False, missing: str = NOT_AVAILABLE) 
     signed : bool, default False
         Show ``+`` before positive values.
     missing : str, default ``"n/a"``
-        Text of a missing value.
+        Text of a missing value (``"n.b."`` for the default in Dutch).
+    lang : {"en", "nl"}, default "en"
+        Language: ``"nl"`` writes a point between thousands (``1.050``).
 
     Returns
     -------
@@ -295,11 +381,14 @@ def count(value: object, *, signed: bool = False, missing: str = NOT_AVAILABLE) 
     --------
     >>> print(count(1050), count(23456.6), count(None, missing=DASH))
     1,050 23,457 —
+    >>> print(count(1503, lang="nl"), count(180504, lang="nl"))
+    1.503 180.504
     """
+    lang = _check_lang(lang)
     v = _to_float(value)
     if v is None:
-        return missing
-    return f"{v:{_sign(signed)},.0f}"
+        return _missing(missing, lang)
+    return _marks(f"{v:{_sign(signed)},.0f}", lang)
 
 
 def unit_kind(unit: str | None) -> Kind:
@@ -335,7 +424,7 @@ def unit_kind(unit: str | None) -> Kind:
 
 
 def format_value(value: object, unit: str | None = "", *, signed: bool = False,
-                 missing: str = NOT_AVAILABLE) -> str:
+                 missing: str = NOT_AVAILABLE, lang: str = "en") -> str:
     """A value for display, formatted by its unit (:func:`unit_kind`).
 
     Fractions become percentages with one decimal, EUR amounts ``EUR ... bn`` (two decimals),
@@ -352,7 +441,9 @@ def format_value(value: object, unit: str | None = "", *, signed: bool = False,
     signed : bool, default False
         Show ``+`` before positive values (differences, growth rates).
     missing : str, default ``"n/a"``
-        Text of a missing value.
+        Text of a missing value (``"n.b."`` for the default in Dutch).
+    lang : {"en", "nl"}, default "en"
+        Language of the format (:data:`LANGUAGES`).
 
     Returns
     -------
@@ -366,18 +457,22 @@ def format_value(value: object, unit: str | None = "", *, signed: bool = False,
     >>> print(format_value(0.021, "fraction per year", signed=True),
     ...       format_value(float("nan"), "EUR"), format_value("suppressed", "EUR"))
     +2.1% n/a suppressed
+    >>> print(format_value(0.3623, "fraction", lang="nl"), format_value(9.86e9, "EUR", lang="nl"),
+    ...       format_value(12345.4, "FTE", lang="nl"), format_value(None, "EUR", lang="nl"))
+    36,2% € 9,86 mld. 12.345 n.b.
     """
+    lang = _check_lang(lang)
     try:
         v = _to_float(value)
     except TypeError:
         return str(value)
     if v is None:
-        return missing
+        return _missing(missing, lang)
     kind = unit_kind(unit)
     if kind == "percent":
-        return percent(v, signed=signed)
+        return percent(v, signed=signed, lang=lang)
     if kind == "eur":
-        return eur(v, signed=signed)
+        return eur(v, signed=signed, lang=lang)
     if kind == "count":
-        return count(v, signed=signed)
-    return number(v, signed=signed)
+        return count(v, signed=signed, lang=lang)
+    return number(v, signed=signed, lang=lang)
