@@ -6,12 +6,9 @@ check the real entry point, exit codes and stderr.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import io
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -46,7 +43,7 @@ REPORT_FILES = {
 }
 #: Written when policies run under futures (always by ``report``).
 GRID_FILES = {"policy_effects.csv", "constraints.csv", "policy_effects.png"}
-SHEETS = {"policy_effects", "constraints",
+SHEETS = {"cover", "policy_effects", "constraints",
           "summary", "results", "scenarios", "drivers", "models", "priors", "survey_summary",
           "headline", "decomposition", "published", "audit", "sources"}
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "scenarios" / "example.toml"
@@ -91,14 +88,22 @@ def report_dir(shared_report) -> Path:
     return shared_report
 
 
+EARLIER = b"from an earlier run"
+
+
 @pytest.fixture(scope="module")
 def overwritten_report(shared_report, tmp_path_factory) -> Path:
-    """A copy of the shared report with a stale file, overwritten by ``report --overwrite
-    --seed 1`` (the same draws): one build for the overwrite and the other-seed tests."""
+    """An earlier report (every file name of the shared report with other contents, and a
+    stale file) overwritten by ``report --overwrite`` with the shared report's arguments: one
+    build shows that --overwrite replaces every file and that the same seed gives the same
+    files."""
     target = tmp_path_factory.mktemp("overwrite") / "results"
-    shutil.copytree(shared_report, target, copy_function=shutil.copyfile)
-    (target / "stale.txt").write_text("old")
-    assert main(["report", "--out", str(target), "--overwrite", "--seed", "1", "--draws",
+    target.mkdir()
+    for path in shared_report.iterdir():
+        (target / path.name).write_bytes(EARLIER)
+    (target / "manifest.json").write_text('{"library": "nldtib_forecast"}')
+    (target / "stale.txt").write_bytes(EARLIER)
+    assert main(["report", "--out", str(target), "--overwrite", "--seed", "0", "--draws",
                  "200", "--quiet"]) == 0
     return target
 
@@ -264,7 +269,7 @@ def test_report_tables(report_dir):
     assert summary["export_share"].between(0, 1).all()
     assert summary["ds_turnover_share"].between(0, 1).all()
     assert (summary["firms"] > summary["respondents"]).all()
-    sheets = pd.read_excel(report_dir / "nldtib_report.xlsx", sheet_name=None)
+    sheets = pd.read_excel(report_dir / "nldtib_report.xlsx", sheet_name=None, header=3)
     assert set(sheets) == SHEETS
     assert (summary["ds_turnover_eur_ci_lower"] < summary["ds_turnover_eur"]).all()
     assert set(summary["firms_status"]) == {"publish"}
@@ -290,9 +295,8 @@ def test_report_summary_is_weighted_sum(report_dir):
     )
 
 
-def test_report_same_seed_identical_files(report_dir, tmp_path):
-    again = tmp_path / "again"
-    assert main(["report", "--out", str(again), "--seed", "0", "--draws", "200"]) == 0
+def test_report_same_seed_identical_files(report_dir, overwritten_report):
+    again = overwritten_report  # the same arguments, written over an earlier report
     first, second = _tree(report_dir, ("timing.json",)), _tree(again, ("timing.json",))
     assert first.keys() == second.keys()
     for name in ("published.csv", "audit.csv", "survey_summary.csv", "results.csv"):
@@ -300,8 +304,8 @@ def test_report_same_seed_identical_files(report_dir, tmp_path):
     assert first == second  # also the workbook, the plots, the HTML and the manifest
 
 
-def test_report_other_seed_differs_in_survey_only(report_dir, overwritten_report):
-    other = overwritten_report  # --seed 1, else as report_dir
+def test_report_other_seed_differs_in_survey_only(report_dir, example_runs):
+    _, other = example_runs["subprocess"]  # seed 7 (report_dir: seed 0)
     assert (other / "published.csv").read_bytes() == (report_dir / "published.csv").read_bytes()
     assert (other / "survey_summary.csv").read_bytes() != (
         report_dir / "survey_summary.csv"
@@ -324,9 +328,10 @@ def test_report_into_empty_dir_and_overwrite(report_dir, overwritten_report):
     # the shared report was written into a directory that existed and was empty
     _check_report_files(report_dir)
     assert sorted(p.name for p in report_dir.parent.iterdir()) == ["results"]
-    # --overwrite replaced a report with a stale file by a new one (no stale file)
+    # --overwrite replaced every file of an earlier report and removed its stale file
     _check_report_files(overwritten_report)
-    assert json.loads((overwritten_report / "manifest.json").read_text())["seed"] == 1
+    assert not [p.name for p in overwritten_report.iterdir() if p.read_bytes() == EARLIER]
+    assert json.loads((overwritten_report / "manifest.json").read_text())["seed"] == 0
     assert sorted(p.name for p in overwritten_report.parent.iterdir()) == ["results"]
 
 
@@ -368,13 +373,14 @@ def test_report_failure_midway_leaves_nothing(tmp_path, monkeypatch, capsys, exc
 
     monkeypatch.setattr(nldtib_forecast.plotting, "plot_published_series", broken)
     target = tmp_path / "deeper" / "results"
+    # (few draws: the failure comes after the models, survey tables and headline)
     if isinstance(exc, OSError):
-        assert main(["report", "--out", str(target)]) == 1
+        assert main(["report", "--out", str(target), "--draws", "20"]) == 1
         err = _error_lines(capsys.readouterr().err)
         assert "No space left" in err
     else:
         with pytest.raises(RuntimeError, match="boom"):
-            main(["report", "--out", str(target)])
+            main(["report", "--out", str(target), "--draws", "20"])
     # no partial output, no temporary directories, no created parents
     assert list(tmp_path.iterdir()) == []
 
@@ -408,22 +414,16 @@ def _leftovers(parent: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def example_runs(tmp_path_factory) -> dict:
+def example_runs(shared_run, tmp_path_factory) -> dict:
     """The example scenarios run twice with the same seed and draws: by the command in a
     subprocess (the real entry point, one worker), and in this process with ``--jobs 2
-    --quiet`` (stdout and stderr captured). Two builds check the entry point, identical files
-    across processes and for any number of workers, and a quiet run."""
-    base = tmp_path_factory.mktemp("example_runs")
-    args = ["--draws", "200", "--seed", "7"]
-    sub = base / "subprocess" / "run"
-    sub.parent.mkdir()
-    res = _run("run", str(EXAMPLE), "--out", str(sub), *args)
-    here = base / "in_process" / "run"
-    here.parent.mkdir()
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(["run", str(EXAMPLE), "--out", str(here), *args, "--jobs", "2", "--quiet"])
-    return {"subprocess": (res, sub), "in_process": (code, out.getvalue(), err.getvalue(), here)}
+    --quiet`` (stdout and stderr captured; ``shared_run``, tests/conftest.py, built once per
+    session). Two builds check the entry point, identical files across processes and for any
+    number of workers, and a quiet run."""
+    sub = tmp_path_factory.mktemp("example_run") / "run"
+    res = _run("run", str(EXAMPLE), "--out", str(sub), "--seed", "7", "--draws", "200")
+    here, code, out, err = shared_run
+    return {"subprocess": (res, sub), "in_process": (code, out, err, here)}
 
 
 def test_run_example_subprocess(example_runs):
@@ -442,7 +442,7 @@ def test_run_example_subprocess(example_runs):
     results = pd.read_csv(out / "results.csv")
     assert set(results["scenario"]) == set(manifest["scenarios"])
     assert list(results.columns) == ["model", "scenario", "year", "variable", "unit",
-                                     "statistic", "value"]
+                                     "statistic", "value", "data"]
     summary = pd.read_csv(out / "summary.csv")
     assert set(summary["year"]) == {2030, 2035}
     assert (summary["lower"] <= summary["median"]).all()
@@ -542,6 +542,15 @@ def test_run_with_survey_file_has_no_banner_and_no_microdata(tmp_path):
         assert firm.encode() not in content, name
     for name in ("headline.csv", "survey_summary.csv", "decomposition.csv"):
         assert "firm_id" not in pd.read_csv(out / name).columns
+    # real data: the CSV files say 'survey', the workbook has no synthetic-data caveat
+    assert (pd.read_csv(out / "summary.csv")["data"] == "survey").all()
+    import openpyxl
+
+    book = openpyxl.load_workbook(out / "nldtib_report.xlsx")
+    assert book["cover"]["A2"].value == "Real survey data"
+    assert all(ws["A3"].value is None for ws in book.worksheets[1:])
+    assert not [c.coordinate for ws in book.worksheets for row in ws.iter_rows() for c in row
+                if "SYNTHETIC" in str(c.value)]
 
 
 def test_run_interrupted_leaves_nothing(tmp_path, monkeypatch, capsys):

@@ -10,11 +10,11 @@ Usage::
     nldtib-forecast run SCENARIOS.toml --out DIR [--draws N] [--seed S] [--jobs J]
                         [--survey FILE [--population COUNTS.csv [--weighting METHOD]
                             [--min-respondents N]]]
-                        [--quiet] [--overwrite] [--wait]
+                        [--lang en|nl] [--quiet] [--overwrite] [--wait]
     nldtib-forecast report --out DIR [--draws N] [--seed S] [--jobs J]
                            [--survey FILE [--population COUNTS.csv [--weighting METHOD]
                             [--min-respondents N]]]
-                           [--quiet] [--overwrite] [--wait]
+                           [--lang en|nl] [--quiet] [--overwrite] [--wait]
 
 ``run`` runs the scenarios of a TOML file, ``report`` the built-in scenarios; both write tidy
 CSV tables, one Excel workbook, PNG charts, a self-contained HTML report, ``README.txt``,
@@ -47,6 +47,7 @@ from nldtib_forecast._errors import InputError
 from nldtib_forecast._version import __version__
 from nldtib_forecast.report.io import (
     PROG,
+    SYNTHETIC,
     SignalGuard,
     check_file_target,
     check_out_dir,
@@ -186,6 +187,10 @@ def _add_run_options(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument("--no-plausibility", action="store_true",
                         help="with --survey: do not apply the plausibility bounds of the survey "
                         "schema (values far outside them are almost always unit errors)")
+    parser.add_argument("--lang", choices=("en", "nl"), default="en",
+                        help="language of the HTML page, the workbook and the charts: en "
+                        "(English, the default) or nl (Nederlands); the CSV files keep "
+                        "identifiers for machines")
     parser.add_argument("--quiet", action="store_true",
                         help="no step lines, progress bars or final 'wrote N files' line")
     parser.add_argument("--overwrite", action="store_true",
@@ -221,7 +226,8 @@ def build_parser() -> argparse.ArgumentParser:
         "data",
         help="export an embedded table to CSV or XLSX",
         description="Export an embedded table. The format follows the extension of --out "
-        "(.csv or .xlsx).",
+        "(.csv or .xlsx). A table of synthetic data has a last column 'data' with the value "
+        "'synthetic' in every row.",
     )
     tables = data.add_subparsers(dest="table", metavar="TABLE", required=True)
     out_help = "output file, .csv or .xlsx"
@@ -239,7 +245,9 @@ def build_parser() -> argparse.ArgumentParser:
     survey = tables.add_parser(
         "survey", help="synthetic survey (respondent sample, or population)",
         description="The synthetic firm-year survey in the survey schema. Synthetic data, "
-        "calibrated to the published figures: not real firms.",
+        "calibrated to the published figures: not real firms. Every row says so: the last "
+        "column, 'data', is 'synthetic' (as in every CSV file the library writes from "
+        "synthetic data; read_survey and --survey pass it through).",
     )
     survey.add_argument("--out", required=True, type=_table_path, metavar="FILE", help=out_help)
     survey.add_argument("--seed", type=_seed, default=0, metavar="S",
@@ -251,10 +259,12 @@ def build_parser() -> argparse.ArgumentParser:
         "run",
         help="run the scenarios of a TOML file and write a report directory",
         description="Run the scenarios of SCENARIOS.toml through the models and write into "
-        "DIR: tidy CSV tables of all results, an Excel workbook with a sheet per table, PNG "
-        "fan charts and a turnover waterfall, a self-contained HTML report, README.txt, "
-        "manifest.json (everything needed to reproduce the run) and timing.json. The same "
-        "inputs and seed give identical files (except timing.json).",
+        "DIR: tidy CSV tables of all results, an Excel workbook (a cover sheet, then a "
+        "formatted sheet per table), PNG fan charts and a turnover waterfall, a "
+        "self-contained HTML report, README.txt, manifest.json (everything needed to "
+        "reproduce the run) and timing.json. The CSV tables computed from the survey have a "
+        "last column 'data': 'synthetic' for the synthetic survey. The same inputs and seed "
+        "give identical files (except timing.json).",
     )
     run.add_argument("scenarios", type=Path, metavar="SCENARIOS.toml",
                      help="scenario file ([scenarios.<name>], [futures.<name>] and "
@@ -292,8 +302,14 @@ def _load_table(table: str, seed: int = 0, population: bool = False) -> pd.DataF
 
 def _cmd_data(args: argparse.Namespace) -> int:
     check_file_target(args.out)  # fail before the (slower) data are built
+    from nldtib_forecast.report.tables import table_formats
+
     df = _load_table(args.table, getattr(args, "seed", 0), getattr(args, "population", False))
-    write_table_file(df, args.out, sheet_name=args.table)
+    # a table of synthetic data says so in every row: the last column 'data' is 'synthetic'
+    write_table_file(df, args.out, sheet_name=args.table,
+                     data=SYNTHETIC if df.attrs.get("synthetic", False) else None,
+                     formats=(table_formats(args.table, df)
+                              if args.out.suffix.lower() == ".xlsx" else None))
     print(f"wrote {args.out} ({len(df)} rows)")
     return 0
 
@@ -312,7 +328,8 @@ def _cmd_run_or_report(args: argparse.Namespace) -> int:
                                  weighting=args.weighting or "cells",
                                  min_respondents=args.min_respondents,
                                  read_options=dict(args.read_options or ()),
-                                 plausibility=not args.no_plausibility)
+                                 plausibility=not args.no_plausibility,
+                                 lang=args.lang)
     spec.steps = _report.Steps(quiet=args.quiet)  # the steps on stderr as they start
 
     def build(directory: Path) -> list[str]:

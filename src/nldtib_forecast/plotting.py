@@ -317,13 +317,13 @@ def plot_published_series(
         approx = points["approximate"].fillna(False).astype(bool).to_numpy()
         if approx.any():
             ax.plot(years[approx], values[approx], linestyle="none", marker="o",
-                    markerfacecolor="white", color=line_color, label="approximate",
+                    markerfacecolor="white", color=line_color, label="Approximate",
                     gid="published-approximate")
 
     for k, row in enumerate(periods.itertuples(index=False)):
         ax.hlines(row.value, float(row.year_start), float(row.year), colors=line_color,
                   linestyles=":", linewidth=2.0,
-                  label="period figure" if k == 0 else "_nolegend_",
+                  label="Average over a period" if k == 0 else "_nolegend_",
                   gid="published-period")
 
     from matplotlib.transforms import blended_transform_factory

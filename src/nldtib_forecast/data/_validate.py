@@ -1010,7 +1010,10 @@ def read_survey(path: str | os.PathLike, *,
         their label strings. With ``population``, the weighted frame of
         :func:`~nldtib_forecast.survey.weight_respondents` (``attrs["population_firms"]``,
         ``attrs["weighting"]``; :func:`~nldtib_forecast.survey.weighting_report` describes it);
-        ``attrs["weights_replaced"]`` says whether the file had a ``weight`` column.
+        ``attrs["weights_replaced"]`` says whether the file had a ``weight`` column. A file
+        whose ``data`` column says ``synthetic`` in every row (as ``nldtib-forecast data
+        survey`` writes it) is marked ``attrs["synthetic"] = True``, so that every result
+        computed from it says so.
 
     Raises
     ------
@@ -1071,6 +1074,10 @@ def read_survey(path: str | os.PathLike, *,
         counts, by_list, label = _frame_counts(population, by)
     df = _read_frame(path, sheet_name, kwargs)
     file_problems = _file_problems(df, path, sheet_name, kwargs)
+    # a file written from the synthetic survey (its 'data' column says so) stays synthetic, so
+    # that every output computed from it carries the caveat
+    synthetic = "data" in df.columns and len(df) > 0 and bool(
+        (df["data"].astype(str) == "synthetic").all())
     if setting is not None:
         df.attrs[_PLAUSIBILITY_ATTR] = setting
     else:
@@ -1098,6 +1105,8 @@ def read_survey(path: str | os.PathLike, *,
         if file_problems:
             raise InputError(f"'{path}': the file's layout is invalid: {len(file_problems)} "
                              "problem(s) found", file_problems)
+        if synthetic:
+            out.attrs["synthetic"] = True
         return out
     if file_problems:
         raise InputError(f"'{path}': the file's layout is invalid: {len(file_problems)} "
@@ -1114,4 +1123,6 @@ def read_survey(path: str | os.PathLike, *,
         raise InputError(f"cannot weight '{path}' with the {label}: {message}",
                          err.problems) from None
     out.attrs["weights_replaced"] = "weight" in df.columns
+    if synthetic:
+        out.attrs["synthetic"] = True
     return out

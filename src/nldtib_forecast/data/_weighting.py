@@ -474,6 +474,8 @@ def weight_respondents(respondents: pd.DataFrame, population: pd.DataFrame | pd.
 
     See Also
     --------
+    weighting_report : The groups, the collapsing and the propensity model of the weighting.
+    frame_counts : The ``population`` argument from a list of the frame's firms.
     calibrate_weights : Calibrate the weights further to other known totals.
     nldtib_forecast.data.read_survey : Reads a file and weights it with ``population=``.
 
@@ -484,6 +486,15 @@ def weight_respondents(respondents: pd.DataFrame, population: pd.DataFrame | pd.
     random within the groups :cite:p:`sarndal2005`. If response also depends on the
     variable of interest within a group, the estimates are biased and the intervals do not
     show it (see the coverage study in :doc:`/methodology/survey`).
+
+    References
+    ----------
+    .. [1] Little, R. J. A. (1986). Survey nonresponse adjustments for estimates of means.
+       *International Statistical Review*, 54(2), 139-157. doi:10.2307/1403140
+    .. [2] Kalton, G. and Flores-Cervantes, I. (2003). Weighting methods. *Journal of
+       Official Statistics*, 19(2), 81-97.
+    .. [3] Särndal, C.-E. and Lundström, S. (2005). *Estimation in Surveys with
+       Nonresponse*. Wiley. doi:10.1002/0470011351
 
     Examples
     --------
@@ -661,8 +672,18 @@ def frame_counts(frame: pd.DataFrame, by: str | list[str], firm: str | None = "f
     Returns
     -------
     pandas.DataFrame
-        The ``by`` columns and ``count``: the ``population`` argument of
-        :func:`weight_respondents`.
+        The ``by`` columns and ``count`` (firms), one row per cell with firms, in the order
+        of the categories: the ``population`` argument of :func:`weight_respondents`.
+
+    Raises
+    ------
+    nldtib_forecast.InputError
+        If ``frame`` is not a DataFrame, a ``by`` or ``firm`` column is missing, or a firm
+        has no value of a ``by`` column.
+
+    See Also
+    --------
+    weight_respondents : Weights the respondents to these counts.
 
     Examples
     --------
@@ -760,6 +781,8 @@ def _propensity_classes(p: np.ndarray, N: np.ndarray, r: np.ndarray, k: int,
 class WeightingReport:
     """How the respondents of a census with non-response were weighted.
 
+    Returned by :func:`weighting_report` (read-only).
+
     Attributes
     ----------
     method : str
@@ -806,6 +829,14 @@ class WeightingReport:
     def summary(self) -> str:
         """Text summary: totals, groups, merges and (propensity) the model.
 
+        Returns
+        -------
+        str
+            Several lines: frame firms, respondents and the response rate; cells and
+            groups; the range of the weights and Kish's design effect of weighting
+            ``1 + cv^2``; every merge with its reason; the table of groups and (propensity
+            method) the response model's coefficients.
+
         Examples
         --------
         >>> from nldtib_forecast.data import synthetic_survey
@@ -843,11 +874,18 @@ class WeightingReport:
         return self.summary()
 
     def plot(self, ax=None):
-        """Response rate and mean weight of every response group (bar chart).
+        """Response rate of every response group (horizontal bar chart).
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; by default a new figure, its height growing with the number
+            of groups.
 
         Returns
         -------
         matplotlib.axes.Axes
+            The axes drawn on: one bar per response group, response rate from 0 to 1.
 
         Examples
         --------
@@ -884,11 +922,19 @@ def weighting_report(data: pd.DataFrame) -> WeightingReport:
     Returns
     -------
     WeightingReport
+        The frame cells with their counts, respondents, response rates, groups and
+        weights; the response groups; the merges of cells with too few respondents; the
+        propensity model (``method="propensity"``).
 
     Raises
     ------
     nldtib_forecast.InputError
         If the frame was not weighted by :func:`weight_respondents`.
+
+    See Also
+    --------
+    weight_respondents : Weights the respondents and records the weighting in ``attrs``.
+    frame_counts : The frame's counts by cell.
 
     Examples
     --------

@@ -31,8 +31,10 @@ import sys
 import tempfile
 import threading
 import time
+import warnings
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -41,10 +43,11 @@ import pandas as pd
 
 from nldtib_forecast._errors import InputError
 
-__all__ = ["PROG", "FORMULA_START", "neutralise_text", "write_table", "write_workbook",
-           "check_file_target", "write_file", "write_table_file", "check_out_dir",
-           "write_directory", "OutLock", "SignalGuard", "Interrupted", "signals_deferred",
-           "raise_if_interrupted", "output_committed"]
+__all__ = ["PROG", "FORMULA_START", "DATA_COLUMN", "SYNTHETIC", "neutralise_text",
+           "with_data_column", "write_table", "write_workbook", "Sheet", "TextSheet",
+           "ColumnFormat", "ROW_STYLES", "check_file_target", "write_file", "write_table_file",
+           "check_out_dir", "write_directory", "OutLock", "SignalGuard", "Interrupted",
+           "signals_deferred", "raise_if_interrupted", "output_committed"]
 
 #: The command's name, in messages.
 PROG = "nldtib-forecast"
@@ -141,41 +144,54 @@ def _neutral_frame(df: pd.DataFrame, index: bool) -> pd.DataFrame:
     return out
 
 
-def _sheet_cells(sheet) -> Iterator:
-    cells = getattr(sheet, "_cells", None)  # openpyxl's cell store: much faster than iter_rows
-    if isinstance(cells, dict):
-        return iter(list(cells.values()))
-    return (cell for row in sheet.iter_rows() for cell in row)  # pragma: no cover
-
-
-def _neutralise_sheet(sheet) -> None:
-    """No cell of ``sheet`` is a formula or an error value: text that openpyxl would store as
-    one (a leading ``=``, ``#N/A``) is stored as text, and formula-like text gets Excel's quote
-    prefix, so that it stays text when the cell is edited."""
-    for cell in _sheet_cells(sheet):
-        value = cell.value
-        if isinstance(value, str) and (cell.data_type in ("f", "e") or _formula_like(value)):
-            cell.data_type = "s"
-            cell.quotePrefix = True
-
-
 # --------------------------------------------------------------------------- writing tables
+#: The column of a CSV file (and of a one-sheet workbook) that says which data its figures
+#: come from: the same value in every row, ``"synthetic"`` (:data:`SYNTHETIC`) for figures
+#: computed from the synthetic survey. Added last, when the table has no such column.
+DATA_COLUMN = "data"
+#: The value of :data:`DATA_COLUMN` for synthetic data.
+SYNTHETIC = "synthetic"
+
+
 def _frame_for_export(df: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
     """Whether the index carries information (write it) or is a plain row number."""
     plain = isinstance(df.index, pd.RangeIndex) and df.index.name is None
     return df, not plain
 
 
-def write_table(df: pd.DataFrame, path: Path, sheet_name: str = "data") -> None:
+def with_data_column(df: pd.DataFrame, data: str | None) -> pd.DataFrame:
+    """``df`` with a last column :data:`DATA_COLUMN` holding ``data`` in every row (``df``
+    itself when ``data`` is None or the table already has that column or index level).
+
+    >>> with_data_column(pd.DataFrame({"x": [1, 2]}), SYNTHETIC)
+       x       data
+    0  1  synthetic
+    1  2  synthetic
+    """
+    if data is None or DATA_COLUMN in df.columns or DATA_COLUMN in df.index.names:
+        return df
+    out = df.copy()
+    out[DATA_COLUMN] = data
+    return out
+
+
+def write_table(df: pd.DataFrame, path: Path, sheet_name: str = "data", *,
+                data: str | None = None, formats: Mapping[object, ColumnFormat] | None = None
+                ) -> None:
     """Write a table as CSV or as a one-sheet workbook, by the extension of ``path``; text
-    cells that a spreadsheet could run as formulas are neutralised (:func:`neutralise_text`,
-    :func:`_neutralise_sheet`)."""
-    frame, index = _frame_for_export(df)
+    cells that a spreadsheet could run as formulas are neutralised (:func:`neutralise_text`;
+    in a workbook they are text cells with Excel's quote prefix).
+
+    ``data``: which data the figures come from, written as a last column
+    :data:`DATA_COLUMN` (:func:`with_data_column`; :data:`SYNTHETIC` for synthetic data).
+    ``formats``: number formats of the columns in a workbook (:attr:`Sheet.formats`).
+    """
+    frame, index = _frame_for_export(with_data_column(df, data))
     suffix = path.suffix.lower()
     if suffix == ".csv":
         _neutral_frame(frame, index).to_csv(path, index=index, lineterminator="\n")
     elif suffix == ".xlsx":
-        write_workbook({sheet_name: frame}, path)
+        write_workbook([Sheet(sheet_name, frame, formats=dict(formats or {}))], path)
     else:  # pragma: no cover - guarded by the parser
         raise InputError(f"unsupported file extension {suffix!r}; use .csv or .xlsx")
 
@@ -213,18 +229,354 @@ def _excel_safe(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_workbook(sheets: dict[str, pd.DataFrame], path: Path) -> None:
-    """Write an Excel workbook with a sheet per table (names cut to Excel's 31 characters).
+# --------------------------------------------------------------------------- workbooks
+#: A column's number format in a workbook: one Excel format code for every row, one per row
+#: (``None``: Excel's General), or ``None``.
+ColumnFormat = str | Sequence[str | None] | None
 
-    No cell is a formula (:func:`_neutralise_sheet`), characters a workbook cannot hold are
-    shown as ``\\xNN``, and the time stamps are fixed, so that equal tables give equal bytes.
+#: Styles of the rows above a table (:attr:`Sheet.preface`) and of a text sheet
+#: (:class:`TextSheet`): a title, a note, a warning (the synthetic-data caveat: bold dark red on
+#: light red across the table), a notice (bold on light green), a section heading, plain text.
+ROW_STYLES = ("title", "note", "warning", "notice", "heading", "")
+
+
+@dataclass
+class Sheet:
+    """A table as a workbook sheet for people (:func:`write_workbook`).
+
+    Rows above the table (``preface``: ``(style, text)``, style one of :data:`ROW_STYLES`),
+    then the header row (``headers``, default the column names; styled, wrapped, frozen), then
+    the rows as an Excel table with filters. ``formats`` maps a column name to its number
+    format (:data:`ColumnFormat`); the first ``freeze_columns`` columns stay in view when
+    scrolling right. Widths are fitted to the content (capped: longer text wraps).
     """
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        for name, df in sheets.items():
-            frame, index = _frame_for_export(df)
-            _excel_safe(frame).to_excel(writer, sheet_name=name[:31], index=index)
-        for sheet in writer.book.worksheets:
-            _neutralise_sheet(sheet)
+
+    name: str
+    frame: pd.DataFrame
+    preface: Sequence[tuple[str, str]] = ()
+    headers: Sequence[str] | None = None
+    formats: Mapping[object, ColumnFormat] = field(default_factory=dict)
+    freeze_columns: int = 0
+    table: bool = True
+
+    @property
+    def header_row(self) -> int:
+        """The (1-based) row of the table's header."""
+        return len(self.preface) + 1
+
+
+@dataclass
+class TextSheet:
+    """A sheet of text (the cover of a workbook): rows ``(style, label, text)``, the label in
+    a narrow first column and the text, wrapped, in a wide second one; style one of
+    :data:`ROW_STYLES`."""
+
+    name: str
+    rows: Sequence[tuple[str, str, str]]
+
+
+#: Widths of the workbook columns, in characters: text longer than ``_WRAP_AT`` wraps in a
+#: column that wide; headers longer than ``_HEADER_AT`` wrap; numbers are at most
+#: ``_NUMBER_WIDTH`` wide.
+_WRAP_AT = 60
+_HEADER_AT = 24
+_MIN_WIDTH = 6
+_NUMBER_WIDTH = 20
+#: Widths of a text sheet's two columns.
+_TEXT_SHEET_WIDTHS = (30, 110)
+#: Colours (RGB) of the styled rows and of the header row.
+_COLOURS = {"warning": ("9C0006", "FFC7CE"), "notice": ("006100", "C6EFCE"),
+            "header": ("1F3864", "D9E1F2"), "heading": ("1F3864", "D9E1F2")}
+#: Excel's error values: text equal to one is stored as text, not as an error.
+_ERROR_VALUES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!",
+                          "#N/A"})
+
+
+def _risky(text: str) -> bool:
+    """Whether a spreadsheet would read ``text`` as a formula or an error value."""
+    return _formula_like(text) or text in _ERROR_VALUES or (len(text) > 1
+                                                             and text.startswith("="))
+
+
+class _Styles:
+    """The few cell styles of a workbook, made once (openpyxl registers each in the book)."""
+
+    def __init__(self) -> None:
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+        def fill(rgb: str) -> PatternFill:
+            return PatternFill(fill_type="solid", start_color=rgb, end_color=rgb)
+
+        self.fonts = {
+            "title": Font(bold=True, size=14), "note": Font(italic=True, color="595959"),
+            "warning": Font(bold=True, color=_COLOURS["warning"][0]),
+            "notice": Font(bold=True, color=_COLOURS["notice"][0]),
+            "heading": Font(bold=True, size=12, color=_COLOURS["heading"][0]),
+            "header": Font(bold=True, color=_COLOURS["header"][0]), "label": Font(bold=True)}
+        self.fills = {k: fill(_COLOURS[k][1]) for k in ("warning", "notice", "header",
+                                                           "heading")}
+        self.header_border = Border(bottom=Side(style="thin", color="8EA9DB"))
+        self.wrap_top = Alignment(wrap_text=True, vertical="top")
+        self.top = Alignment(vertical="top")
+
+
+def _cell(ws, value: object, styles: _Styles | None = None, *, font: str | None = None,
+          fill: str | None = None, number_format: str | None = None, wrap: bool = False,
+          top: bool = False):
+    """A write-only cell; text that a spreadsheet would run as a formula or read as an error
+    value stays text (with Excel's quote prefix, so that it stays text when edited)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    risky = isinstance(value, str) and _risky(value)
+    cell = WriteOnlyCell(ws, value=None if risky else value)
+    if risky:
+        cell.value = value
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    if styles is not None:
+        if font is not None:
+            cell.font = styles.fonts[font]
+        if fill is not None:
+            cell.fill = styles.fills[fill]
+        if wrap or top:
+            cell.alignment = styles.wrap_top if wrap else styles.top
+    if number_format is not None:
+        cell.number_format = number_format
+    return cell
+
+
+def _plain(value: object) -> object:
+    """A value a workbook cell can hold: missing values empty, infinities as text (as pandas
+    writes them), anything that is not a number, text, truth value or date as text."""
+    import datetime as _dt
+    import numbers
+
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, bool | str | _dt.date | _dt.time | _dt.timedelta):
+        return value
+    if isinstance(value, numbers.Number):
+        try:
+            v = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return str(value)
+        if v != v:  # NaN
+            return None
+        if v in (float("inf"), float("-inf")):
+            return "inf" if v > 0 else "-inf"
+        return value
+    try:
+        if pd.isna(value):  # numpy.datetime64('NaT'), ...
+            return None
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def _shown_length(value: object, number_format: str | None) -> int:
+    """About how many characters a cell shows: the width of the column it needs."""
+    if isinstance(value, str):
+        return max((len(line) for line in value.splitlines()), default=0)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return len(str(value))
+    v = float(value)
+    fmt = number_format or ""
+    decimals = len(fmt.split(".", 1)[1].split(",", 1)[0].split("%", 1)[0].split('"', 1)[0]
+                   ) if "." in fmt else 0
+    if ',,,' in fmt:  # billions
+        return len(f"{v / 1e9:,.{decimals}f}") + len(fmt.rsplit('"', 2)[-2]) + 1
+    if fmt.endswith("%"):
+        return len(f"{100 * v:,.{decimals}f}") + 1
+    if fmt:
+        return len(f"{v:,.{decimals}f}")
+    if float(v).is_integer() and abs(v) < 1e11:
+        return len(str(int(v)))
+    return min(len(repr(v)), 11)  # General: at most 11 characters
+
+
+@dataclass
+class _Column:
+    """A sheet column ready to write: values, number formats, width, wrapping."""
+
+    values: list
+    formats: list[str | None]
+    width: float
+    wrap: bool
+    is_text: bool
+
+
+def _column(col: pd.Series, header: str, fmt: ColumnFormat) -> _Column:
+    values = [_plain(v) for v in col.astype(object).tolist()]
+    n = len(values)
+    if fmt is None or isinstance(fmt, str):
+        formats: list[str | None] = [fmt] * n
+    else:
+        formats = list(fmt)
+        if len(formats) != n:
+            raise ValueError(f"column {header!r}: {len(formats)} number formats for {n} rows")
+    # the widest shown value of each number format (at the extremes), and of the text
+    longest = 0
+    numbers: dict[str | None, list[float]] = {}
+    texts = False
+    for v, f in zip(values, formats, strict=True):
+        if v is None:
+            continue
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            group = numbers.setdefault(f, [v, v])
+            group[0], group[1] = min(group[0], v), max(group[1], v)
+            if not float(v).is_integer():
+                longest = max(longest, _shown_length(v, f))
+        else:
+            texts = texts or isinstance(v, str)
+            longest = max(longest, _shown_length(v, None))
+    for f, (lo, hi) in numbers.items():
+        longest = max(longest, _shown_length(lo, f), _shown_length(hi, f))
+    wrap = texts and longest > _WRAP_AT
+    head = min(len(header), _HEADER_AT) if len(header) > _HEADER_AT else len(header)
+    words = max((len(w) for w in header.split()), default=0)
+    content = min(longest, _WRAP_AT if texts else _NUMBER_WIDTH)
+    width = max(_MIN_WIDTH, content, min(head, max(words, content, 10))) + 2
+    return _Column(values, formats, float(width), wrap, texts)
+
+
+def _table_name(sheet: str, taken: set[str]) -> str:
+    """A valid, unique Excel table name for a sheet (letters, digits, underscores)."""
+    base = "tbl_" + re.sub(r"[^A-Za-z0-9_]", "_", sheet)
+    name, i = base, 1
+    while name.lower() in taken:
+        i += 1
+        name = f"{base}_{i}"
+    taken.add(name.lower())
+    return name
+
+
+def _page_setup(ws, title_rows: int) -> None:
+    """Landscape, the table's width on one page, the rows above it printed on every page."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    if title_rows:
+        ws.print_title_rows = f"1:{title_rows}"
+
+
+def _write_preface(ws, rows: Sequence[tuple[str, str]], n_cols: int, styles: _Styles) -> None:
+    for style, text in rows:
+        if style not in ROW_STYLES:
+            raise ValueError(f"unknown row style {style!r}; known: {', '.join(ROW_STYLES)}")
+        if not text:
+            ws.append([])
+            continue
+        fill = style if style in styles.fills else None
+        first = _cell(ws, _excel_text(text), styles, font=style or None, fill=fill)
+        rest = [_cell(ws, None, styles, fill=fill) for _ in range(n_cols - 1)] if fill else []
+        ws.append([first, *rest])
+
+
+def _write_sheet(ws, sheet: Sheet, styles: _Styles, table_names: set[str]) -> None:
+    """One table sheet (:class:`Sheet`) into the write-only worksheet ``ws``."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.filters import AutoFilter
+    from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
+
+    frame, index = _frame_for_export(sheet.frame)
+    if index:
+        frame = frame.reset_index()
+    frame = _excel_safe(frame)
+    names = list(frame.columns)
+    headers = [str(_excel_text(str(h))) for h in (sheet.headers or names)]
+    if len(headers) != len(names):
+        raise ValueError(f"sheet {sheet.name!r}: {len(headers)} headers for {len(names)} "
+                         "columns")
+    columns = [_column(frame.iloc[:, i], headers[i], sheet.formats.get(names[i]))
+               for i in range(len(names))]
+    n_rows, n_cols, top = len(frame), len(names), sheet.header_row
+    for i, col in enumerate(columns, 1):
+        ws.column_dimensions[get_column_letter(i)].width = col.width
+    ws.freeze_panes = f"{get_column_letter(sheet.freeze_columns + 1)}{top + 1}"
+    _page_setup(ws, top)
+    _write_preface(ws, sheet.preface, max(n_cols, 1), styles)
+    ws.append([_cell(ws, h, styles, font="header", fill="header", wrap=True) for h in headers])
+    aligned = any(c.wrap for c in columns)  # rows with wrapped text: every cell at the top
+    for r in range(n_rows):
+        row: list = []
+        for col in columns:
+            v, f = col.values[r], col.formats[r]
+            if v is None:
+                row.append(None)
+            elif col.wrap or aligned or (f is not None and not isinstance(v, str)) or (
+                    isinstance(v, str) and _risky(v)):
+                row.append(_cell(ws, v, styles, wrap=col.wrap and isinstance(v, str),
+                                 top=aligned, number_format=None if isinstance(v, str) else f))
+            else:
+                row.append(v)
+        ws.append(row)
+    if n_cols == 0:
+        return
+    ref = f"A{top}:{get_column_letter(n_cols)}{top + max(n_rows, 1)}"
+    unique = len({h.lower() for h in headers}) == len(headers) and all(h.strip()
+                                                                      for h in headers)
+    if sheet.table and n_rows and unique:
+        table = Table(displayName=_table_name(sheet.name, table_names), ref=ref,
+                      tableColumns=[TableColumn(id=i, name=h) for i, h in
+                                    enumerate(headers, 1)],
+                      autoFilter=AutoFilter(ref=ref),
+                      tableStyleInfo=TableStyleInfo(name="TableStyleLight1",
+                                                    showRowStripes=True))
+        with warnings.catch_warnings():  # "add table columns manually": they are
+            warnings.simplefilter("ignore", UserWarning)
+            ws.add_table(table)
+    else:
+        ws.auto_filter.ref = ref
+
+
+def _write_text_sheet(ws, sheet: TextSheet, styles: _Styles) -> None:
+    """A text sheet (:class:`TextSheet`): label and text columns."""
+    for letter, width in zip("AB", _TEXT_SHEET_WIDTHS, strict=True):
+        ws.column_dimensions[letter].width = width
+    _page_setup(ws, 0)
+    for style, label, text in sheet.rows:
+        if style not in ROW_STYLES:
+            raise ValueError(f"unknown row style {style!r}; known: {', '.join(ROW_STYLES)}")
+        if not (label or text):
+            ws.append([])
+            continue
+        fill = style if style in styles.fills else None
+        font = style if style in ("title", "warning", "notice", "heading", "note") else "label"
+        first = _cell(ws, _excel_text(label), styles, font=font, fill=fill, top=True)
+        second = _cell(ws, _excel_text(text) if text else None, styles,
+                       font=style if style in ("warning", "notice", "note") else None,
+                       fill=fill, wrap=True)
+        ws.append([first, second])
+
+
+def write_workbook(sheets: Mapping[str, pd.DataFrame] | Sequence[Sheet | TextSheet],
+                   path: Path) -> None:
+    """Write an Excel workbook: a sheet per table (:class:`Sheet`; a plain DataFrame is a
+    sheet of that name with its header in the first row), or of text (:class:`TextSheet`).
+
+    Sheet names are cut to Excel's 31 characters. No cell is a formula or an error value (text
+    that a spreadsheet would read as one is a text cell with Excel's quote prefix), characters
+    a workbook cannot hold are shown as ``\\xNN``, and the time stamps are fixed, so that equal
+    tables give equal bytes. Rows are streamed (openpyxl's write-only mode).
+    """
+    from openpyxl import Workbook
+
+    items: list[Sheet | TextSheet] = (
+        [Sheet(name, df) for name, df in sheets.items()] if isinstance(sheets, Mapping)
+        else list(sheets))
+    book = Workbook(write_only=True)
+    styles = _Styles()
+    table_names: set[str] = set()
+    for item in items:
+        ws = book.create_sheet(title=item.name[:31])
+        if isinstance(item, TextSheet):
+            _write_text_sheet(ws, item, styles)
+        else:
+            _write_sheet(ws, item, styles, table_names)
+    book.save(path)
     _normalise_xlsx(path)
 
 
@@ -503,10 +855,16 @@ def write_file(path: Path, write: Callable[[Path], None]) -> None:
                     tmp.unlink()
 
 
-def write_table_file(df: pd.DataFrame, path: Path, sheet_name: str = "data") -> None:
+def write_table_file(df: pd.DataFrame, path: Path, sheet_name: str = "data", *,
+                     data: str | None = None,
+                     formats: Mapping[object, ColumnFormat] | None = None) -> None:
     """Write a table to ``path`` (CSV or a one-sheet workbook, by the extension) atomically:
-    :func:`write_table` into a temporary file, renamed into place (:func:`write_file`)."""
-    write_file(path, lambda tmp: write_table(df, tmp, sheet_name=sheet_name))
+    :func:`write_table` (with ``data`` and ``formats``) into a temporary file, renamed into
+    place (:func:`write_file`)."""
+    # only the options given (a writer that takes none stays usable)
+    options: dict[str, Any] = {k: v for k, v in (("data", data), ("formats", formats))
+                               if v is not None}
+    write_file(path, lambda tmp: write_table(df, tmp, sheet_name=sheet_name, **options))
 
 
 # --------------------------------------------------------------------------- the lock

@@ -36,11 +36,16 @@ import pandas as pd
 from nldtib_forecast._errors import InputError
 from nldtib_forecast._format import BILLION, count, percent, unit_kind
 from nldtib_forecast._version import __version__
+from nldtib_forecast.labels import check_language
 from nldtib_forecast.report.io import PROG, write_table, write_workbook
 from nldtib_forecast.report.tables import (  # noqa: F401  (KEY_VARIABLES: documented here)
+    HEADER_ROW,
     KEY_VARIABLES,
     SUMMARY_LEVEL,
     constraints_table,
+    cover_sheet,
+    csv_table,
+    data_label,
     decomposition_table,
     key_variables,
     models_table,
@@ -50,6 +55,7 @@ from nldtib_forecast.report.tables import (  # noqa: F401  (KEY_VARIABLES: docum
     scenario_table,
     summary_table,
     survey_summary,
+    workbook_sheets,
 )
 from nldtib_forecast.simulation import DEFAULT_N_DRAWS, DEFAULT_SEED
 
@@ -163,6 +169,7 @@ class RunSpec:
     read_options: dict = field(default_factory=dict)  # ``--read-option KEY=VALUE``
     plausibility: bool = True  # False: ``--no-plausibility``
     steps: Steps = field(default_factory=lambda: Steps(quiet=True))  # progress lines
+    lang: str = "en"  # ``--lang``: language of the HTML page, the workbook and the charts
 
     @property
     def synthetic(self) -> bool:
@@ -240,6 +247,8 @@ class RunSpec:
             words += ["--futures", ",".join(self.futures)]
         if self.command == "run" and self.policies:
             words += ["--policies", ",".join(self.policies)]
+        if self.lang != "en":
+            words += ["--lang", self.lang]
         return " ".join(words)
 
 
@@ -279,7 +288,7 @@ def load_run_spec(command: str, scenario_path: Path | None, survey_path: Path | 
                   weighting: str = "cells",
                   min_respondents: int | None = None,
                   read_options: dict | None = None,
-                  plausibility: bool = True) -> RunSpec:
+                  plausibility: bool = True, lang: str = "en") -> RunSpec:
     """Read and check every input (scenario file, survey file, frame counts) before anything
     is written.
 
@@ -370,7 +379,8 @@ def load_run_spec(command: str, scenario_path: Path | None, survey_path: Path | 
                    population_sha256=(None if population_path is None
                                       else sha256_file(population_path)),
                    weighting=weighting, min_respondents=min_respondents,
-                   read_options=dict(read_options or {}), plausibility=bool(plausibility))
+                   read_options=dict(read_options or {}), plausibility=bool(plausibility),
+                   lang=check_language(lang))
     spec.timing["load_inputs"] = time.perf_counter() - started
     return spec
 
@@ -438,73 +448,142 @@ def _png(fig) -> bytes:
 #: Longest label (scenario, policy or future name) drawn in a chart legend, and as a tick
 #: label; longer ones are cut (the tables have the full names).
 _LABEL_CHARS = 40
-_TICK_CHARS = 24
+_TICK_CHARS = 28
+#: Most panels of a fan chart of plain scenarios (the others are in the tables).
+_MAX_PANELS = 6
 
 
 def _label(text: object, width: int = _LABEL_CHARS) -> str:
-    """A name for a chart: cut to ``width`` characters with an ellipsis (the tables have
-    the full names)."""
-    text = str(text)
+    """The label of an identifier for a chart (:func:`nldtib_forecast.report.html._label`),
+    cut to ``width`` characters with an ellipsis (the tables have the full names)."""
+    from nldtib_forecast.report.html import _label as label
+
+    text = label(text)
     return text if len(text) <= width else text[:width - 1] + "\u2026"
 
 
-def _shorten_legend(ax) -> None:
-    legend = ax.get_legend()
-    if legend is not None:
-        for item in legend.get_texts():
-            item.set_text(_label(item.get_text()))
+def _unit_axis(unit: str) -> str:
+    """The axis label of a unit as the charts' ticks show it."""
+    from nldtib_forecast.report.html import _unit_label
+
+    kind = unit_kind(unit)
+    return "EUR bn" if kind == "eur" else "%" if kind == "percent" else _unit_label(unit)
 
 
 def _published_png(published, indicator: str, estimates: pd.Series, label: str) -> bytes:
     from nldtib_forecast import plotting
 
-    fig = _figure()
+    fig = _figure(8.0, 4.2)
     ax = fig.add_subplot()
     plotting.plot_published_series(published, indicator, ax=ax, estimates=estimates,
-                                   estimates_label=label)
+                                   estimates_label=_label(label[:1].upper() + label[1:]),
+                                   label="Published", break_label="Trend break")
+    ax.set_xlabel("Year")
     return _png(fig)
 
 
 def fan_scenarios(result) -> list[str]:
     """The scenarios drawn in the fan charts: with a policies x futures grid, the reference
-    policy and ``improved_conditions`` in the first future (a chart of every combination
-    is unreadable; all are in the tables), else every scenario."""
+    policy and ``improved_conditions`` (or the next policy) in every future, one panel per
+    future; else up to six scenarios, one panel each."""
     if not result.futures:
-        return list(result.scenarios)
-    first = result.futures[0]
-    wanted = [f"{first}/{p}" for p in (REFERENCE_POLICY, "improved_conditions")]
-    shown = [s for s in wanted if s in result.scenarios]
-    return shown or list(result.scenarios[:2])
+        return list(result.scenarios[:_MAX_PANELS])
+    policies = [REFERENCE_POLICY] + [p for p in ("improved_conditions", *result.policies)
+                                     if p != REFERENCE_POLICY][:1]
+    return [s for f in result.futures for p in policies if (s := f"{f}/{p}")
+            in result.scenarios]
+
+
+def _panels(n: int) -> tuple[int, int]:
+    cols = 1 if n == 1 else 2 if n <= 4 else 3
+    return -(-n // cols), cols
+
+
+def _fan_png(result, variable: str) -> tuple[bytes, str]:
+    """Small multiples of one variable, on shared axes: with a grid one panel per future
+    (the reference policy as a fan, the other policy as its median and 80% interval in
+    lines), else one panel per scenario (the first scenario's median repeated in grey)."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    from nldtib_forecast.simulation.fanchart import band_alphas
+
+    shown = fan_scenarios(result)
+    grid = bool(result.futures)
+    panels = list(dict.fromkeys(s.split("/", 1)[0] for s in shown)) if grid else shown
+    rows, cols = _panels(len(panels))
+    fig = _figure(10.0 if cols > 1 else 8.0, 2.9 * rows + 1.0)
+    axes = fig.subplots(rows, cols, squeeze=False, sharex=True, sharey=True).ravel()
+    unit = result.units[variable]
+    levels = (0.95, 0.8, 0.5)
+    reference = [s for s in shown if s.endswith("/" + REFERENCE_POLICY)] if grid else shown[:1]
+    other = [s for s in shown if s not in reference] if grid else []
+    compared = other[0].split("/", 1)[1] if other else None
+    first = result.quantiles(0.5, variable, shown[0])[0.5].to_numpy() if not grid else None
+    years = result.years.to_numpy()
+    for k, panel in enumerate(panels):
+        ax = axes[k]
+        fan = f"{panel}/{REFERENCE_POLICY}" if grid else panel
+        result.plot(variable, scenarios=[fan], ax=ax, levels=levels,
+                    title=_label(panel, _TICK_CHARS + 10))
+        ax.get_legend().remove()
+        if grid and compared is not None and f"{panel}/{compared}" in result.scenarios:
+            q = result.quantiles((0.1, 0.5, 0.9), variable, f"{panel}/{compared}")
+            ax.plot(years, q[0.5].to_numpy(), color="C1", lw=2.0)
+            for col in (0.1, 0.9):
+                ax.plot(years, q[col].to_numpy(), color="C1", lw=1.0, ls="--")
+        elif first is not None and k > 0:
+            ax.plot(years, first, color="0.35", lw=1.2, ls=":")
+        ax.set_xlabel("")
+        ax.set_ylabel(_unit_axis(unit) if k % cols == 0 else "")
+        ax.grid(color="0.92")
+        ax.title.set_fontsize("medium")
+    for k in range(len(panels), rows * cols):
+        axes[k].set_visible(False)
+        axes[k - cols].xaxis.set_tick_params(labelbottom=True)  # the panel above: years
+    stacked = band_alphas(np.linspace(0.15, 0.4, len(levels)))
+    who = _label(REFERENCE_POLICY) + ": " if grid else ""
+    handles: list = [Line2D([], [], color="C0")]
+    names = [f"{who}median" if who else "Median"]
+    for lv, a in sorted(zip(levels, stacked, strict=True)):  # 50% first
+        handles.append(Patch(facecolor="C0", alpha=a))
+        names.append(f"{who}{round(lv * 100)}% interval")
+    if compared is not None:
+        handles += [Line2D([], [], color="C1", lw=2.0), Line2D([], [], color="C1", ls="--")]
+        names += [f"{_label(compared)}: median", f"{_label(compared)}: 80% interval"]
+    elif first is not None and len(panels) > 1:
+        handles.append(Line2D([], [], color="0.35", ls=":"))
+        names.append(f"{_label(shown[0])}: median")
+    fig.legend(handles, names, loc="outside lower center", ncols=3, frameon=False)
+    title = _label(variable, 60)
+    fig.suptitle(title + (f", {_unit_axis(unit)}" if unit else ""), fontsize="large")
+    what = (f"{title}: {_label(REFERENCE_POLICY)} (shaded: median and 50%, 80% and 95% "
+            f"intervals)" + (f" and {_label(compared)} (lines: median and 80% interval)"
+                             if compared else "") + ", one panel per future"
+            if grid else f"{title}: median and 50%, 80% and 95% intervals, one panel per "
+            "scenario" + ("" if len(panels) < 2 else
+                          f"; dotted: the median of {_label(shown[0])}"))
+    return _png(fig), what + "; all panels on the same scale."
 
 
 def fan_charts(results: Mapping) -> dict[str, tuple[bytes, str]]:
     """``fan_<model>_<variable>.png`` -> (PNG bytes, caption) for every key variable."""
     out = {}
     for model, result in results.items():
-        shown = fan_scenarios(result)
         for var in key_variables(model, result):
-            fig = _figure()
-            ax = fig.add_subplot()
-            result.plot(var, scenarios=shown, ax=ax)
-            _shorten_legend(ax)
-            unit = result.units[var]
-            out[f"fan_{model}_{var}.png"] = (_png(fig), f"{var} ({model} model"
-                                             + (f", {unit}" if unit else "") + "): median and "
-                                             "50/80/95% intervals, " + ", ".join(shown))
+            out[f"fan_{model}_{var}.png"] = _fan_png(result, var)
     return out
 
 
 def _policy_effects_png(effects: pd.DataFrame, variable: str) -> bytes:
     """One panel per future: each policy's effect on ``variable`` in the summary years, with
-    the interval as an error bar."""
+    the interval as an error bar; all panels on one scale."""
     sub = effects[effects["variable"] == variable]
     futures = list(dict.fromkeys(sub["future"]))
     years = sorted(sub["year"].unique())
-    n = len(futures)
-    cols = min(n, 2)
-    rows = -(-n // cols)
-    fig = _figure(7.0 if cols > 1 else 5.0, 2.6 * rows + 0.6)
-    axes = fig.subplots(rows, cols, squeeze=False, sharex=True)
+    rows, cols = _panels(len(futures))
+    fig = _figure(10.0 if cols > 1 else 7.0, 2.7 * rows + 1.0)
+    axes = fig.subplots(rows, cols, squeeze=False, sharex=True, sharey=True)
     in_eur = unit_kind(sub["unit"].iloc[0]) == "eur"
     scale = BILLION if in_eur else 1.0
     for k, future in enumerate(futures):
@@ -518,17 +597,25 @@ def _policy_effects_png(effects: pd.DataFrame, variable: str) -> bytes:
             ax.errorbar(pts["median"] / scale, y + off,
                         xerr=[(pts["median"] - pts["lower"]) / scale,
                               (pts["upper"] - pts["median"]) / scale],
-                        fmt="o", ms=4, capsize=2, color=f"C{j}", label=str(year))
+                        fmt="o", ms=5, capsize=3, color=f"C{j}", label=str(year))
         ax.axvline(0.0, color="0.5", lw=0.8)
-        ax.set_yticks(y, [_label(p, _TICK_CHARS) for p in policies], fontsize="small")
-        ax.invert_yaxis()
+        ax.set_yticks(y, [_label(p, _TICK_CHARS) for p in policies])
         ax.set_title(_label(future, _TICK_CHARS + 10), fontsize="medium")
         ax.grid(axis="x", color="0.9")
-    for k in range(n, rows * cols):
+    axes[0][0].invert_yaxis()  # shared: once
+    unit = "EUR bn" if in_eur else _unit_axis(str(sub["unit"].iloc[0]))
+    for k in range(len(futures), rows * cols):
         axes[k // cols][k % cols].set_visible(False)
+        above = axes[k // cols - 1][k % cols]
+        above.xaxis.set_tick_params(labelbottom=True)
+        above.set_xlabel(f"More than {_label(REFERENCE_POLICY).lower()}, {unit}")
     for ax in axes[-1]:
-        ax.set_xlabel("EUR bn" if in_eur else sub["unit"].iloc[0])
-    axes[0][0].legend(frameon=False, fontsize="small")
+
+        ax.set_xlabel(f"More than {_label(REFERENCE_POLICY).lower()}, {unit}")
+    handles, names = axes[0][0].get_legend_handles_labels()
+    level = percent(SUMMARY_LEVEL, decimals=0)
+    fig.legend(handles, [f"{n}: median and {level} interval" for n in names],
+               loc="outside lower center", ncols=len(names), frameon=False)
     return _png(fig)
 
 
@@ -608,7 +695,7 @@ def build_report(directory: Path, spec: RunSpec) -> list[str]:
         figures["policy_effects.png"] = (
             _policy_effects_png(effects, EFFECT_VARIABLES[0]),
             f"What each policy adds to D&S turnover (constant {results['outlook'].years[0] - 1} "
-            f"prices, EUR bn) over {REFERENCE_POLICY}, per future, in "
+            f"prices, EUR bn) over {_label(REFERENCE_POLICY).lower()}, per future, in "
             f"{', '.join(str(y) for y in sorted(effects['year'].unique()))}: median and "
             f"{percent(SUMMARY_LEVEL, decimals=0)} interval of the draw-by-draw difference")
     figures |= {
@@ -627,11 +714,13 @@ def build_report(directory: Path, spec: RunSpec) -> list[str]:
         table, dec = decomposition
         last = int(table.index[-1])
         if table.loc[last, "status"] == "publish":
-            fig = _figure()
+            fig = _figure(8.0, 4.5)
             dec.plot(year=last, ax=fig.add_subplot())
             figures[f"waterfall_{last}.png"] = (
                 _png(fig), f"D&S turnover growth {last - 1}-{last}: price, volume and net "
-                           "entry (survey-weighted, 95% bootstrap intervals)")
+                           "entry (survey-weighted, 95% bootstrap intervals); each bar is a "
+                           "contribution to nominal growth, exits negative (the turnover of "
+                           "firms that left), as in the table")
             waterfall_year = last
         else:
             notes.append(f"turnover waterfall {last}: suppressed by the disclosure rules "
@@ -646,10 +735,15 @@ def build_report(directory: Path, spec: RunSpec) -> list[str]:
                  "decomposition": "decomposition.csv", "published": "published.csv",
                  "audit": "audit.csv"}
     spec.steps("writing the tables, the workbook and the HTML page")
-    for key, name in csv_names.items():
+    for key, name in csv_names.items():  # with the columns 'level' and 'data' (synthetic?)
         if key in tables:
-            write_table(tables[key], directory / name)
-    write_workbook(tables, directory / "nldtib_report.xlsx")
+            write_table(csv_table(key, tables[key], synthetic=spec.synthetic), directory / name)
+    t1 = clock()
+    sheets = workbook_sheets(tables, results, synthetic=spec.synthetic, lang=spec.lang,
+                             seed=spec.seed if spec.survey_file is None else None)
+    write_workbook([cover_sheet(spec, sheets, results), *sheets],
+                   directory / "nldtib_report.xlsx")
+    spec.timing["workbook"] = clock() - t1
     for name, (png, _caption) in figures.items():
         (directory / name).write_bytes(png)
     (directory / "scenarios.toml").write_text(spec.scenario_text, encoding="utf-8",
@@ -706,7 +800,10 @@ def _file_descriptions(spec: RunSpec, tables, csv_names, figures) -> dict[str, s
         "audit": "arithmetic audit of the published figures",
     }
     out = {name: text[key] for key, name in csv_names.items() if key in tables}
-    out["nldtib_report.xlsx"] = "all tables, one sheet each: " + ", ".join(tables)
+    out["nldtib_report.xlsx"] = ("for people: a cover sheet (what this is, the data used, how "
+                                 "to reproduce), then one formatted sheet per table: "
+                                 + ", ".join(tables) + " (results: median and interval per "
+                                 "year; every statistic is in results.csv)")
     out["nldtib_report.html"] = "self-contained report (open in a browser): summary, charts, " \
                                 "scenarios, assumptions, data sources"
     out["scenarios.toml"] = ("the scenario file run (its exact contents)" if spec.scenario_file
@@ -751,6 +848,17 @@ def _write_readme(directory: Path, spec: RunSpec, descriptions, audit, notes) ->
               "Trend breaks (e.g. between 2017 and 2019) are marked in the plots; series are",
               "not comparable across them."]
     lines += [f"Note: {n}" for n in notes]
+    lines += ["", "CSV files: one table each, with the identifiers as column names, for machines."
+              " The", "tables computed from the survey have a last column 'data' saying which "
+              "data:", f"'{data_label(True)}' for the synthetic survey, '{data_label(False)}' "
+              "for a survey file (pandas.read_csv", "reads every file as it is); those with "
+              "intervals have a column 'level': lower and", "upper bound the central interval "
+              "of that level (0.9: the 5% and 95% quantiles).",
+              "Workbook: amounts are stored in EUR and shown in EUR bn, fractions as "
+              "percentages;", "each sheet has its title, what it holds and (synthetic data) "
+              "the caveat above the", f"table, whose header is in row {HEADER_ROW} "
+              f"(pandas.read_excel(..., header={HEADER_ROW - 1})); lower (5%) and",
+              "upper (95%) bound the central 90% interval of the draws."]
     lines += ["", "Files:"]
     lines += [f"  {name:<34} {text}" for name, text in sorted(descriptions.items())]
     lines += [f"  {'manifest.json':<34} everything needed to reproduce the run: version, seed,",

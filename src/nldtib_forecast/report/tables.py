@@ -7,16 +7,21 @@ to result), plus the disclosure-controlled survey tables.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from nldtib_forecast._format import number
+from nldtib_forecast._format import BILLION, LANGUAGES, count, eur, number, percent, unit_kind
+from nldtib_forecast.report.io import DATA_COLUMN, SYNTHETIC, Sheet, TextSheet, with_data_column
 
 #: Years of the summary table (median and interval), when the results reach them.
 SUMMARY_YEARS: tuple[int, ...] = (2030, 2035)
 #: Central interval level of the summary table.
 SUMMARY_LEVEL = 0.9
+#: Level of the confidence intervals of the survey estimates (survey summary, headline).
+SURVEY_LEVEL = 0.95
 
 
 #: Variables drawn as fan charts and shown in the HTML summary, per model (in this order);
@@ -49,7 +54,7 @@ def survey_summary(survey: pd.DataFrame, seed: int | None = None,
     survey : pandas.DataFrame
         Firm-year frame in the survey schema with a ``weight`` column.
     seed : int, optional
-        Seed the synthetic survey was drawn with, recorded in the ``data`` column.
+        Seed the synthetic survey was drawn with, recorded in ``attrs["seed"]``.
     level : float, default 0.95
         Confidence level of the intervals.
 
@@ -59,7 +64,8 @@ def survey_summary(survey: pd.DataFrame, seed: int | None = None,
         Indexed by ``year`` with, for ``firms`` (weighted count), ``ds_turnover_eur``,
         ``ds_turnover_share``, ``export_share``, ``fte_total`` and ``fte_ds``, the estimate
         and ``<name>_ci_lower``, ``<name>_ci_upper``, ``<name>_status``; then ``respondents``
-        and ``data`` (``"synthetic ..."`` when the frame is synthetic).
+        and ``data`` (:func:`data_label`: ``"synthetic"`` when the frame is synthetic, else
+        ``"survey"``).
     """
     from nldtib_forecast.survey import SurveyDesign, survey_ratio, survey_total
 
@@ -89,13 +95,9 @@ def survey_summary(survey: pd.DataFrame, seed: int | None = None,
     out = pd.DataFrame(rows).set_index("year")
     out.index = out.index.astype("int64")
     out["respondents"] = out["respondents"].astype("Int64")
-    if survey.attrs.get("synthetic", False):
-        label = "synthetic survey, not real firms"
-        if seed is not None:
-            label += f" (seed {seed})"
-    else:
-        label = "survey"
-    out["data"] = label
+    out["data"] = data_label(bool(survey.attrs.get("synthetic", False)))
+    if seed is not None:
+        out.attrs["seed"] = seed
     return out
 
 
@@ -291,3 +293,462 @@ def decomposition_table(survey: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, 
     return out, dec
 
 
+# ------------------------------------------------------------------------- CSV data marker
+#: Tables computed from the survey (directly, or through the models calibrated on it): their
+#: CSV files have the column ``data`` (:data:`~nldtib_forecast.report.io.DATA_COLUMN`), and in
+#: a run on synthetic data their sheets say that the figures are synthetic. The published
+#: figures, their audit, the driver registry, the scenario definitions and the sources do not
+#: depend on the survey.
+SURVEY_TABLES = frozenset({"policy_effects", "constraints", "summary", "results", "models",
+                           "priors", "survey_summary", "headline", "decomposition"})
+
+
+#: The column of the CSV files with intervals that holds their level: ``lower`` and ``upper``
+#: (``ci_lower``, ``<name>_ci_lower``, ...) bound the central interval of that level (0.9: the
+#: 5% and 95% quantiles). The CSV files keep the machine names; the workbook says the level in
+#: its headers (:func:`header`).
+LEVEL_COLUMN = "level"
+
+
+def csv_table(key: str, table: pd.DataFrame, *, synthetic: bool,
+              level: float = SUMMARY_LEVEL, survey_level: float = SURVEY_LEVEL
+              ) -> pd.DataFrame:
+    """A table of the report as its CSV file holds it: with the column :data:`LEVEL_COLUMN`
+    when its bounds are those of a central interval, and, when it is computed from the survey
+    (:data:`SURVEY_TABLES`), the column ``data`` last (:func:`data_label`).
+
+    >>> t = pd.DataFrame({"median": [1.0], "lower": [0.5], "upper": [2.0]})
+    >>> csv_table("summary", t, synthetic=True).columns.tolist()
+    ['median', 'lower', 'upper', 'level', 'data']
+    """
+    spec = _sheet_specs(level, survey_level).get(key)
+    out = table
+    bounds = any(header(c, bounds=0.5) != header(c) for c in out.columns)  # lower, ci_upper..
+    if spec is not None and isinstance(spec.bounds, float) and bounds and \
+            LEVEL_COLUMN not in out:
+        out = out.copy()
+        where = out.columns.get_loc(DATA_COLUMN) if DATA_COLUMN in out else out.shape[1]
+        out.insert(int(where), LEVEL_COLUMN, spec.bounds)
+    return with_data_column(out, data_label(synthetic)) if key in SURVEY_TABLES else out
+
+
+def data_label(synthetic: bool) -> str:
+    """The value of the ``data`` column of the tables computed from the survey:
+    ``"synthetic"`` (:data:`~nldtib_forecast.report.io.SYNTHETIC`) for the synthetic survey,
+    else ``"survey"``.
+
+    >>> data_label(True), data_label(False)
+    ('synthetic', 'survey')
+    """
+    return SYNTHETIC if synthetic else "survey"
+
+
+# ------------------------------------------------------------------------- the workbook
+#: The words of the interval bounds in the workbook headers, per language.
+_BOUND_WORDS = {"en": ("lower", "upper"), "nl": ("ondergrens", "bovengrens")}
+#: Row of the header of every table sheet of the report workbook (title, what the sheet holds
+#: and the synthetic-data caveat, or an empty row, above it): ``pandas.read_excel(path,
+#: sheet_name=NAME, header=HEADER_ROW - 1)`` reads a sheet.
+HEADER_ROW = 4
+
+
+def label(identifier: object, lang: str = "en") -> str:
+    """The name people read for an identifier (a column, variable, driver, scenario) in the
+    workbook.
+
+    Every header and label of the workbook comes through here (and :func:`header`), so that
+    the registry of labels (:mod:`nldtib_forecast.labels`, English and Dutch) plugs in at one
+    place; until then the identifier itself. The identifiers stay in the CSV files and in the
+    identifier columns of the sheets.
+
+    >>> label("turnover_nominal_eur")
+    'turnover_nominal_eur'
+    """
+    if lang not in LANGUAGES:
+        raise ValueError(f"argument 'lang': unknown value {lang!r}; valid values: "
+                         f"{', '.join(map(repr, LANGUAGES))}")
+    return str(identifier)
+
+
+def header(column: object, lang: str = "en", *, bounds: float | str | None = None) -> str:
+    """The workbook header of ``column``: its :func:`label`, with the level of the interval
+    in the bounds of an interval.
+
+    ``bounds`` says what ``lower`` and ``upper`` (also ``ci_lower``, ``ci_upper`` and
+    ``<name>_ci_lower``, ``<name>_ci_upper``) bound: the level of a central interval (a
+    float, e.g. 0.9: ``lower (5%)``, ``upper (95%)``, the quantiles), or a few words (e.g.
+    ``"valid range"``); None: the column's label.
+
+    >>> header("lower", bounds=0.9), header("upper", bounds=0.9)
+    ('lower (5%)', 'upper (95%)')
+    >>> header("firms_ci_lower", bounds=0.95), header("ci_upper", bounds=0.95)
+    ('firms: lower (2.5%)', 'upper (97.5%)')
+    >>> header("lower", bounds="valid range"), header("median", bounds=0.9)
+    ('lower (valid range)', 'median')
+    >>> header("upper", "nl", bounds=0.9)
+    'bovengrens (95%)'
+    """
+    name = label(column, lang)  # checks lang
+    if bounds is None:
+        return name
+    for i, end in enumerate(("lower", "upper")):
+        if name in (end, f"ci_{end}") or name.endswith(f"_ci_{end}"):
+            base = name[:-len(f"_ci_{end}")] if name.endswith(f"_ci_{end}") else ""
+            if isinstance(bounds, str):
+                what = bounds
+            else:
+                q = (1 - bounds) / 2 if i == 0 else (1 + bounds) / 2
+                what = percent(q, decimals=None, lang=lang)
+            text = f"{_BOUND_WORDS[lang][i]} ({what})"
+            return f"{label(base, lang)}: {text}" if base else text
+    return name
+
+
+def column_unit(name: object) -> str | None:
+    """The unit of a column or an indicator by its name, for the tables that do not carry
+    one (None: not known, shown as it is).
+
+    ``..._eur`` is an amount in EUR; ``firms``, ``respondents``, ``n_...`` and ``..._firms``
+    are counts, ``fte...`` full-time equivalents; a name with the word ``share``, ``rate``,
+    ``growth``, ``fraction``, ``utilisation`` or ``premium`` is a fraction; ``..._index`` an
+    index; ``..._per_...`` a ratio of units (None). The bounds of an interval
+    (``..._ci_lower``, ``..._ci_upper``) have the unit of their figure.
+
+    >>> [column_unit(n) for n in ("ds_turnover_eur_ci_lower", "n_respondents", "fte_ds",
+    ...                           "export_share", "price_index", "productivity_eur_per_fte")]
+    ['EUR', 'count', 'FTE', 'fraction', 'index', None]
+    """
+    text = str(name).lower()
+    for end in ("_ci_lower", "_ci_upper"):
+        text = text.removesuffix(end)
+    words = text.split("_")
+    if "per" in words:
+        return None
+    if text.endswith("_eur"):
+        return "EUR"
+    if text in ("firms", "respondents", "count") or text.startswith("n_") or text.endswith(
+            "_firms"):
+        return "count"
+    if words[0] == "fte" or words[-1] == "fte":
+        return "FTE"
+    if {"share", "rate", "growth", "fraction", "utilisation", "premium"} & set(words):
+        return "fraction"
+    if words[-1] == "index":
+        return "index"
+    return None
+
+
+def number_format(unit: str | None, lang: str = "en", *, billions: bool = True
+                  ) -> str | None:
+    """The Excel number format of values in ``unit`` (by :func:`nldtib_forecast._format.
+    unit_kind`); None: Excel's General.
+
+    Amounts in EUR are stored in EUR and shown in billions with one decimal (``#,##0.0,,,``:
+    each trailing comma divides by a thousand), so that a cell holds the same number as the
+    CSV file and a formula over it gives EUR (``billions=False``: in whole euro, for the
+    amounts of single firms); fractions are shown as percentages with one
+    decimal, counts as whole numbers with thousands separators, indices and ratios with three
+    decimals, amounts per unit (``EUR/FTE``) as whole numbers. The marks shown follow the
+    reader's Excel; the unit suffix follows ``lang``.
+
+    >>> [number_format(u) for u in ("EUR", "fraction per year", "FTE", "index", "months")]
+    ['#,##0.0,,," bn"', '0.0%', '#,##0', '0.000', None]
+    >>> number_format("EUR", "nl"), number_format("EUR", billions=False)
+    ('#,##0.0,,," mld."', '#,##0')
+    """
+    kind = unit_kind(unit)
+    if kind == "eur" and not billions:
+        return "#,##0"
+    if kind == "eur":
+        suffix = eur(BILLION, scale="bn", decimals=0, symbol=False, lang=lang)[1:]
+        return f'#,##0.0,,,"{suffix}"'
+    if kind == "percent":
+        return "0.0%"
+    if kind == "count":
+        return "#,##0"
+    key = (unit or "").strip().lower()
+    if key in ("index", "ratio"):
+        return "0.000"
+    if key.startswith("eur/"):
+        return "#,##0"
+    return None
+
+
+@dataclass(frozen=True)
+class _SheetSpec:
+    """How a table of the report is shown as a sheet: its title and what it holds, what its
+    intervals bound (:func:`header`), the units of its columns (fixed ones, each row's from a
+    ``unit`` column or from an identifier column) and the label columns kept in view."""
+
+    title: str
+    about: str
+    bounds: float | str | None = None
+    units: Mapping[str, str] = field(default_factory=dict)
+    row_unit: str | None = None  # the column with each row's unit
+    row_name: str | None = None  # ... or the column whose identifier gives it (column_unit)
+    row_columns: tuple[str, ...] = ()  # the columns shown in each row's unit
+    freeze: int = 0
+
+
+_VALUES = ("median", "lower", "upper")
+_GROWTH_PARTS = ("nominal_growth", "price", "volume", "interaction", "entry", "exit",
+                 "price_growth", "volume_growth")
+
+
+def _sheet_specs(level: float, survey_level: float) -> dict[str, _SheetSpec]:
+    interval = f"median and {percent(level, decimals=0)} interval"
+    years = " and ".join(map(str, SUMMARY_YEARS))
+    return {
+        "policy_effects": _SheetSpec(
+            "Policy effects", f"What each policy adds over current conditions, per future, "
+            f"variable and year: {interval} of the draw-by-draw difference, and the share of "
+            "draws with a gain", level, row_unit="unit", row_columns=_VALUES),
+        "constraints": _SheetSpec(
+            "Binding constraints", "Which constraint (demand or capacity) limits turnover in "
+            "which years, per scenario, in words"),
+        "summary": _SheetSpec(
+            f"Summary {years}", f"{interval.capitalize()} in {years}, per scenario and "
+            "variable", level, row_unit="unit", row_columns=_VALUES),
+        "results": _SheetSpec(
+            "Results by year", f"{interval.capitalize()} per scenario, variable and year (every "
+            "statistic and quantile of the draws, for machines: results.csv)", level,
+            row_unit="unit", row_columns=_VALUES),
+        "scenarios": _SheetSpec(
+            "Scenario definitions", "The scenarios run: every driver each sets, with its path "
+            "and default, the description and the sources", row_unit="unit",
+            row_columns=("default",), freeze=1),
+        "drivers": _SheetSpec(
+            "Drivers", "The driver registry: unit, valid range, default, improved level and "
+            "source of every driver", "valid range", row_unit="unit",
+            row_columns=("lower", "upper", "default", "improved"), freeze=1),
+        "models": _SheetSpec(
+            "Models", "What each model result is: method, what its intervals include, seed, "
+            "draws, input data hash"),
+        "priors": _SheetSpec(
+            "Priors and assumptions", "Model priors, assumptions and base-year levels recorded "
+            "with the results", row_name="name", row_columns=("value",)),
+        "survey_summary": _SheetSpec(
+            "Survey estimates", f"Design-based survey estimates per year with "
+            f"{percent(survey_level, decimals=0)} confidence intervals and disclosure status",
+            survey_level, freeze=1),
+        "headline": _SheetSpec(
+            "Headline survey figures", f"The 2026 letter's survey figures recomputed from the "
+            f"survey, with {percent(survey_level, decimals=0)} confidence intervals, the "
+            "published values and disclosure status", survey_level, row_name="indicator",
+            row_columns=("estimate", "std_error", "ci_lower", "ci_upper", "published"),
+            freeze=1),
+        "decomposition": _SheetSpec(
+            "Turnover growth decomposition", "D&S turnover growth split into price, volume "
+            "and net entry per year (contributions to growth), disclosure-checked",
+            units={c: "fraction" for c in _GROWTH_PARTS}, freeze=1),
+        "published": _SheetSpec(
+            "Published figures", "Published NLDTIB figures, one row per indicator, year and "
+            "edition, with their sources", row_unit="unit",
+            row_columns=("value", "resolution"), freeze=1),
+        "audit": _SheetSpec(
+            "Audit of the published figures", "Arithmetic audit of the published figures: "
+            "recomputed from the published levels, with the range the rounding of the inputs "
+            "permits", "rounding range", row_name="indicator",
+            row_columns=("published", "recomputed", "difference", "lower", "upper"),
+            freeze=1),
+        "sources": _SheetSpec("Sources", "The publications the figures come from", freeze=1),
+    }
+
+
+def _indicator_units() -> dict[str, str]:
+    """The unit of each published indicator."""
+    from nldtib_forecast.data import load_published
+
+    pub = load_published()
+    return dict(zip(pub["indicator"].astype(str), pub["unit"].astype(str), strict=True))
+
+
+def sheet_formats(frame: pd.DataFrame, spec: _SheetSpec | None = None, lang: str = "en",
+                  indicator_units: Mapping[str, str] | None = None, *,
+                  billions: bool = True) -> dict:
+    """The Excel number format of every column of ``frame`` (:func:`number_format`, with
+    ``billions``): the columns of ``spec.row_columns`` in each row's unit, the others by
+    ``spec.units`` or by their name (:func:`column_unit`)."""
+    spec = spec or _SheetSpec("", "")
+    units = dict(indicator_units or {})
+    out: dict = {}
+    row_units: list | None = None
+    if spec.row_unit is not None and spec.row_unit in frame.columns:
+        row_units = [None if pd.isna(u) else str(u) for u in frame[spec.row_unit]]
+    elif spec.row_name is not None and spec.row_name in frame.columns:
+        row_units = [units.get(str(n)) or column_unit(n) for n in frame[spec.row_name]]
+    cache: dict[str | None, str | None] = {}
+    for column in frame.columns:
+        if row_units is not None and column in spec.row_columns:
+            for u in set(row_units) - set(cache):
+                cache[u] = number_format(u, lang, billions=billions)
+            out[column] = [cache[u] for u in row_units]
+        elif not pd.api.types.is_bool_dtype(frame[column]):  # (text cells keep no format)
+            out[column] = number_format(spec.units.get(str(column)) or column_unit(column),
+                                        lang, billions=billions)
+    return out
+
+
+def table_formats(key: str, frame: pd.DataFrame, lang: str = "en") -> dict:
+    """The Excel number formats of the columns of a table of the report (``key``: a sheet
+    name such as ``"published"``), for a one-sheet workbook (``nldtib-forecast data ... --out
+    FILE.xlsx``); any other table (the survey's firm rows) by the names of its columns, with
+    amounts in whole euro."""
+    spec = _sheet_specs(SUMMARY_LEVEL, SURVEY_LEVEL).get(key)
+    units = _indicator_units() if spec is not None and spec.row_name == "indicator" else None
+    return sheet_formats(frame, spec, lang, units, billions=spec is not None)
+
+
+def results_by_year(results: Mapping, level: float = SUMMARY_LEVEL) -> pd.DataFrame:
+    """Median and central interval in every simulated year (the ``results`` sheet of the
+    workbook: a person's view of ``results.csv``): ``model, scenario, variable, unit, year,
+    median, lower, upper``."""
+    years = sorted({int(y) for r in results.values() for y in r.years})
+    return summary_table(results, years=years, level=level)
+
+
+def _numbers_where_possible(values: pd.Series) -> pd.Series:
+    """Text that is a number as that number (the priors are recorded as text)."""
+    as_numbers = pd.to_numeric(values, errors="coerce")
+    return values.astype(object).where(as_numbers.isna(), as_numbers.astype(object))
+
+
+def workbook_sheets(tables: Mapping[str, pd.DataFrame], results: Mapping, *,
+                    synthetic: bool, seed: int | None = None, lang: str = "en",
+                    level: float = SUMMARY_LEVEL, survey_level: float = SURVEY_LEVEL
+                    ) -> list[Sheet]:
+    """The table sheets of the report workbook, in the order of ``tables``: each with a
+    title, what it holds, the synthetic-data caveat (a run on synthetic data) or an empty row,
+    then the table from row :data:`HEADER_ROW` with number formats per unit
+    (:func:`sheet_formats`), headers (:func:`header`) and the label column kept in view.
+
+    The ``results`` sheet holds the median and interval per scenario, variable and year
+    (:func:`results_by_year`) instead of every statistic of ``results.csv``.
+    """
+    specs = _sheet_specs(level, survey_level)
+    indicator_units = _indicator_units()
+    seeded = f" (seed {seed})" if seed is not None else ""
+    sheets = []
+    for key, table in tables.items():
+        spec = specs.get(key) or _SheetSpec(key, "")
+        frame = results_by_year(results, level) if key == "results" else table
+        if not (isinstance(frame.index, pd.RangeIndex) and frame.index.name is None):
+            frame = frame.reset_index()
+        if key == "priors" and "value" in frame:
+            frame = frame.assign(value=_numbers_where_possible(frame["value"]))
+        if not synthetic:
+            caveat = ("", "")
+        elif key in SURVEY_TABLES:
+            caveat = ("warning", f"SYNTHETIC DATA: the figures on this sheet are computed from "
+                      f"a synthetic survey{seeded}, calibrated to the published figures, not "
+                      "from the confidential survey microdata: they illustrate the method and "
+                      "are not estimates.")
+        else:
+            caveat = ("warning", "SYNTHETIC DATA in this report (see the cover sheet): the "
+                      "survey is synthetic; this sheet does not depend on it.")
+        sheets.append(Sheet(
+            key, frame, preface=[("title", spec.title), ("note", spec.about), caveat],
+            headers=[header(c, lang, bounds=spec.bounds) for c in frame.columns],
+            formats=sheet_formats(frame, spec, lang, indicator_units),
+            freeze_columns=spec.freeze))
+    return sheets
+
+
+def _cover_rows_data(spec) -> list[tuple[str, str, str]]:
+    """The cover's rows on the data used."""
+    survey = spec.survey
+    years = sorted(int(y) for y in pd.unique(survey["year"]))
+    rows = [("", "Survey", spec.survey_description()),
+            ("", "Survey rows", f"{count(len(survey))} firm-years, {years[0]}-{years[-1]}"
+             if years else count(len(survey)))]
+    if spec.survey_file:
+        rows.append(("", "Survey file SHA-256", str(spec.survey_sha256)))
+    if spec.population_file:
+        w = spec.weights_source()
+        rows += [("", "Frame counts", f"{w['file']}: {count(w['frame_firms'])} frame firms, "
+                  f"{count(w['responding_firms'])} responded, {w['strata']} response groups"),
+                 ("", "Frame counts SHA-256", str(spec.population_sha256))]
+    rows.append(("", "Published figures", "the NLDTIB letters and reports (sheets 'published' "
+                 "and 'sources'), checked on the sheet 'audit'"))
+    if spec.disclosure is not None:
+        d = spec.disclosure
+        rows.append(("", "Disclosure", f"{d['additive_tables']} published additive figure(s) "
+                     f"from the microdata audited together; {d['suppressed_cells']} "
+                     "suppressed (empty cells, with their status), none recoverable from the "
+                     "others"))
+    return rows
+
+
+def cover_sheet(spec, sheets: list[Sheet], results: Mapping, *, level: float = SUMMARY_LEVEL,
+                survey_level: float = SURVEY_LEVEL) -> TextSheet:
+    """The cover of the report workbook: what it is, the data used (synthetic or real, said
+    first), how to reproduce it, what each sheet holds and how to read the intervals.
+
+    ``spec`` is the run's :class:`~nldtib_forecast.report.run.RunSpec`."""
+    from nldtib_forecast._version import __version__
+
+    n_scen = sum(len(r.scenarios) for r in results.values())
+    first = min((int(r.years[0]) for r in results.values()), default=None)
+    rows: list[tuple[str, str, str]] = [("title", "NLDTIB outlook report", "")]
+    if spec.synthetic:
+        rows.append(("warning", "SYNTHETIC DATA", "The survey in this report is synthetic: a "
+                     f"firm-level panel drawn with seed {spec.seed} and calibrated to the "
+                     "published figures, not the confidential survey microdata. Every figure "
+                     "computed from it (model results, survey estimates) illustrates the "
+                     "method and is not an estimate of the real NLDTIB."))
+    else:
+        rows.append(("notice", "Real survey data", f"The survey is the file "
+                     f"{Path(spec.survey_file or '').name}; tables from the microdata pass the "
+                     "disclosure rules (suppressed figures are empty cells, with their status); "
+                     "the microdata themselves are not in this workbook."))
+    rows += [
+        ("", "", ""), ("heading", "What this is", ""),
+        ("", "Report", "Outlook of the Dutch defence and security technological industrial base "
+         f"(NLDTIB): {count(n_scen)} scenarios simulated "
+         + (f"{first}-{spec.horizon} " if first else "")
+         + f"with {count(spec.n_draws)} Monte Carlo draws each, the survey's headline figures "
+         "and turnover decomposition, and the published figures with their audit"),
+        ("", "Library", f"nldtib_forecast {__version__}"),
+        ("", "Command line", spec.command_line()),
+        ("", "Date", "not written here, so that the same inputs and seed give identical files: "
+         "timing.json in the report directory has when the run finished"),
+        ("", "", ""), ("heading", "Data used", ""), *_cover_rows_data(spec),
+        ("", "", ""), ("heading", "How to reproduce", ""),
+        ("", "Command", f"{spec.command_line()}  (DIR: a new directory)"),
+        ("", "Check", "manifest.json in the report directory has the version, seed, draws, "
+         "scenario file, the hashes of the input data and the SHA-256 of every file: the same "
+         "command gives byte-identical files (timing.json excepted)"),
+        ("", "", ""), ("heading", "Sheets", ""),
+        *[("", s.name, s.preface[1][1] if len(s.preface) > 1 else "") for s in sheets],
+        ("", "results.csv", "every statistic of the draws (mean, standard deviation, "
+         "quantiles) per model, scenario, year and variable: the file for machines"),
+        ("", "", ""), ("heading", "Intervals", ""),
+        ("", f"{header('lower', bounds=level)}, {header('upper', bounds=level)}",
+         f"the {percent((1 - level) / 2, decimals=None)} and "
+         f"{percent((1 + level) / 2, decimals=None)} quantiles of the Monte Carlo draws: a "
+         f"central {percent(level, decimals=0)} interval around the median (sheets "
+         "policy_effects, summary, results; for the policy effects, of the draw-by-draw "
+         "difference). What they include and leave out: sheet 'models', column "
+         "intervals_include"),
+        ("", f"{header('lower', bounds=survey_level)}, {header('upper', bounds=survey_level)}",
+         f"design-based {percent(survey_level, decimals=0)} confidence intervals of the survey "
+         "estimates (sampling uncertainty; sheets survey_summary, headline)"),
+        ("", "lower (valid range), upper (valid range)", "the values a driver may take (sheet "
+         "drivers)"),
+        ("", "lower (rounding range), upper (rounding range)", "what the rounded published "
+         "inputs permit (sheet audit)"),
+        ("", "", ""), ("heading", "Reading the sheets", ""),
+        ("", "Layout", f"each sheet: its title (row 1), what it holds (row 2), the synthetic-data "
+         f"caveat (row 3, in a run on synthetic data), the table from row {HEADER_ROW} with "
+         "filters. pandas: pd.read_excel(path, sheet_name=NAME, "
+         f"header={HEADER_ROW - 1}); the CSV files hold the same tables with machine column "
+         "names"),
+        ("", "Units", "amounts are stored in EUR and shown in EUR bn with one decimal; fractions "
+         "as percentages; counts with thousands separators; indices with three decimals. An "
+         "empty cell is a missing or suppressed figure (see the status columns)"),
+        ("", "CSV files", "the same tables with the identifiers as column names, for machines: "
+         "those computed from the survey have a last column 'data' ('synthetic' for the "
+         "synthetic survey, 'survey' for a survey file), those with intervals a column "
+         "'level' (0.9: lower and upper are the 5% and 95% quantiles)"),
+    ]
+    return TextSheet("cover", rows)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from nldtib_forecast._errors import InputError
-from nldtib_forecast._format import unit_kind
+from nldtib_forecast._format import BILLION, number, unit_kind
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -28,6 +28,15 @@ def _tails(level: float) -> tuple[float, float]:
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
+
+def band_alphas(alphas) -> list[float]:
+    """How opaque each interval of a fan looks: its band stacked on the wider ones
+    (``alphas`` of the bands from the widest interval on)."""
+    out, clear = [], 1.0
+    for a in alphas:
+        clear *= 1.0 - float(a)
+        out.append(round(1.0 - clear, 6))
+    return out
 
 
 def _fan_chart(result: ScenarioResult, variable: str, scenarios: str | Sequence[str] | None,
@@ -47,21 +56,41 @@ def _fan_chart(result: ScenarioResult, variable: str, scenarios: str | Sequence[
     median = np.quantile(arr, 0.5, axis=1)
     x = sub.years.to_numpy()
     alphas = np.linspace(0.15, 0.4, len(levels))
+    handles = []
     for i, scen in enumerate(sub.scenarios):
         color = f"C{i}"
         for j, lv in enumerate(levels):
             band = ax.fill_between(x, bands[2 * j, i], bands[2 * j + 1, i], color=color,
-                                   alpha=alphas[j], linewidth=0,
-                                   label=f"{lv:.0%} interval" if i == 0 else "_nolegend_")
+                                   alpha=alphas[j], linewidth=0, label="_nolegend_")
             band.set_gid(f"band-{round(lv * 100):d}-{scen}")
-        ax.plot(x, median[i], color=color, label=scen, gid=f"median-{scen}")
+        (line,) = ax.plot(x, median[i], color=color, label=scen, gid=f"median-{scen}")
+        handles.append(line)
+    # legend swatches as the bands look: the colour of the scenario, as dark as the stacked
+    # bands of each interval (one scenario), or each scenario's band with its median line
+    from matplotlib.legend_handler import HandlerTuple
+    from matplotlib.patches import Patch
+
+    stacked = band_alphas(alphas)
+    if len(sub.scenarios) == 1:
+        patches = [Patch(facecolor="C0", alpha=a, label=f"{lv:.0%} interval")
+                   for lv, a in zip(levels, stacked, strict=True)]
+        ax.legend(handles=[*patches, *handles], loc="best", frameon=False, fontsize="small")
+    else:
+        pairs = [(Patch(facecolor=f"C{i}", alpha=stacked[-1]), line)
+                 for i, line in enumerate(handles)]
+        ax.legend(pairs, [str(s) for s in sub.scenarios], loc="best", frameon=False,
+                  fontsize="small", handler_map={tuple: HandlerTuple(ndivide=1)},
+                  title="median and " + "/".join(f"{round(lv * 100):d}" for lv in
+                                                 reversed(levels)) + "% intervals",
+                  title_fontsize="small")
     unit = result.units[variable]
     from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
     if unit_kind(unit) == "percent":
         ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
     elif unit == "EUR":
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v / 1e9:,.1f}"))
+        ax.yaxis.set_major_formatter(
+            FuncFormatter(lambda v, _pos: number(v / BILLION, decimals=1)))
     ax.set_ylabel({"EUR": "EUR bn"}.get(unit, "%" if unit_kind(unit) == "percent" else unit))
     ax.set_xlabel("year")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -69,5 +98,4 @@ def _fan_chart(result: ScenarioResult, variable: str, scenarios: str | Sequence[
     ax.set_title(title if title is not None else variable
                  + (f" (difference from {m.baseline})" if m.baseline else "")
                  + (" - synthetic data" if m.synthetic else ""))
-    ax.legend(loc="best", frameon=False, fontsize="small")
     return ax

@@ -43,6 +43,9 @@ _GRAND_TOL = 1e-6
 class CalibrationResult:
     """Calibrated weights of one reference year with convergence diagnostics.
 
+    Returned by :func:`calibrate_weights` (read-only); :meth:`design` gives the survey design
+    with the calibrated weights.
+
     Attributes
     ----------
     weights : pandas.Series
@@ -63,11 +66,28 @@ class CalibrationResult:
         One row per margin cell (``variable``, ``category``): ``target``, ``initial``
         (design weights) and ``calibrated`` totals and the ``error``.
     method : str
-        ``"raking"``, ``"linear"`` or ``"logit"``; ``algorithm`` says how it was solved.
+        ``"raking"``, ``"linear"`` or ``"logit"``.
+    algorithm : str
+        How it was solved: ``"iterative proportional fitting"`` (unbounded raking on
+        categorical margins), ``"Newton-Raphson"`` or ``"Newton-Raphson (closed form)"``
+        (unbounded linear calibration).
     bounds : tuple of float or None
         Bounds ``(L, U)`` on ``g``.
     year : int or None
         Reference year calibrated (None when the data have no year).
+    tol : float
+        The convergence tolerance on ``max |T_hat - T| / (1 + |T|)``.
+
+    See Also
+    --------
+    calibrate_weights : Computes it.
+    SurveyDesign : The design that :meth:`design` returns.
+
+    References
+    ----------
+    .. [1] Deville, J.-C. and Särndal, C.-E. (1992). Calibration estimators in survey
+       sampling. *Journal of the American Statistical Association*, 87(418), 376-382.
+       doi:10.1080/01621459.1992.10475217
 
     Examples
     --------
@@ -103,6 +123,13 @@ class CalibrationResult:
 
     def summary(self) -> str:
         """Text summary: method, convergence, the distribution of ``g`` and the margins.
+
+        Returns
+        -------
+        str
+            Several lines: the method and algorithm, the year, rows and bounds, convergence
+            (iterations, final criterion, largest margin error), quantiles of ``g`` and the
+            table of margins (``target``, ``initial``, ``calibrated``, ``error``).
 
         Examples
         --------
@@ -144,6 +171,12 @@ class CalibrationResult:
         variance and related variables gain precision. A frame changed afterwards (rows
         dropped, weights edited) no longer reproduces the calibration; it is then treated as
         design weights (conservative).
+
+        Returns
+        -------
+        SurveyDesign
+            A new design (the original is unchanged) whose data carry the calibrated
+            weights in ``weight`` and the calibration in ``attrs["calibration"]``.
 
         Raises
         ------
@@ -349,6 +382,9 @@ def calibrate_weights(survey: SurveyDesign | pd.DataFrame, margins: Mapping,
     Returns
     -------
     CalibrationResult
+        The calibrated weights of the year's rows, the ratios ``g``, the convergence
+        history and the margins achieved; :meth:`CalibrationResult.design` is the design
+        to estimate with.
 
     Raises
     ------

@@ -117,6 +117,21 @@ class SurveyDesign:
     estimators set the variable to zero outside it, so that the number of PSUs per stratum
     (and so the variance) is that of the full design :cite:p:`sarndal1992` (chapter 10).
 
+    See Also
+    --------
+    survey_total, survey_mean, survey_ratio, survey_proportion : The estimators.
+    calibrate_weights : Calibrates its weights to known margins.
+    weight_respondents : Weights the respondents of a census with non-response.
+
+    References
+    ----------
+    .. [1] Särndal, C.-E., Swensson, B. and Wretman, J. (1992). *Model Assisted Survey
+       Sampling*. Springer. doi:10.1007/978-1-4612-4378-6
+    .. [2] Cochran, W. G. (1977). *Sampling Techniques*, 3rd edition. Wiley.
+    .. [3] Rao, J. N. K. and Wu, C. F. J. (1988). Resampling inference with complex survey
+       data. *Journal of the American Statistical Association*, 83(401), 231-241.
+       doi:10.1080/01621459.1988.10478591
+
     Examples
     --------
     >>> from nldtib_forecast.data import synthetic_survey
@@ -372,8 +387,9 @@ class SurveyDesign:
 
         Parameters
         ----------
-        mask : boolean pandas.Series (aligned on the data index) or array
-            Rows in the domain. Missing values count as outside the domain.
+        mask : pandas.Series or numpy.ndarray of bool
+            Rows in the domain: a Series aligned on the data index, or an array as long as
+            the data. Missing values count as outside the domain.
 
         Returns
         -------
@@ -599,6 +615,14 @@ class SurveyDesign:
         ------
         nldtib_forecast.InputError
             If a stratum that is not take-all has a single PSU.
+
+        References
+        ----------
+        .. [1] Rao, J. N. K. and Wu, C. F. J. (1988). Resampling inference with complex
+           survey data. *Journal of the American Statistical Association*, 83(401),
+           231-241. doi:10.1080/01621459.1988.10478591
+        .. [2] Rao, J. N. K., Wu, C. F. J. and Yue, K. (1992). Some recent work on
+           resampling methods for complex surveys. *Survey Methodology*, 18(2), 209-217.
 
         Examples
         --------

@@ -82,6 +82,19 @@ class DisclosureRules:
         A parameter out of range (the problem names the field), or no rule active while
         enabled.
 
+    See Also
+    --------
+    cell_status : Applies the rules to the cells of a table.
+    tabulate : A protected table from the microdata.
+
+    References
+    ----------
+    .. [1] Hundepool, A., Domingo-Ferrer, J., Franconi, L., Giessing, S., Schulte Nordholt,
+       E., Spicer, K. and de Wolf, P.-P. (2012). *Statistical Disclosure Control*. Wiley,
+       chapter 4 (magnitude tables). doi:10.1002/9781118348239
+    .. [2] de Wolf, P.-P., Hundepool, A., Giessing, S., Salazar-González, J.-J. and
+       Castro, J. (2018). *tau-ARGUS User's Manual, Version 4.2*. Statistics Netherlands.
+
     Examples
     --------
     >>> DisclosureRules().describe()
@@ -152,6 +165,12 @@ class DisclosureRules:
     def off(cls) -> DisclosureRules:
         """Rules that switch disclosure control off: outputs are marked unprotected.
 
+        Returns
+        -------
+        DisclosureRules
+            Rules with ``enabled=False``: no cell is suppressed and every status is
+            ``"unprotected"``.
+
         Examples
         --------
         >>> rules = DisclosureRules.off()
@@ -162,6 +181,12 @@ class DisclosureRules:
 
     def labels(self) -> list[str]:
         """Labels of the active rules, as they appear in the ``rule`` column.
+
+        Returns
+        -------
+        list of str
+            E.g. ``"min_frequency(10)"``, ``"dominance(2,85%)"``, ``"p_percent(10%)"``, in
+            that order; empty when disclosure control is off.
 
         Examples
         --------
@@ -180,6 +205,13 @@ class DisclosureRules:
 
     def describe(self) -> str:
         """A short text of the active rules.
+
+        Returns
+        -------
+        str
+            The labels of the active rules and whether they apply to unweighted or weighted
+            contributions, joined by ``"; "``; ``"disclosure control off (unprotected)"``
+            when it is off.
 
         Examples
         --------
@@ -250,6 +282,26 @@ def cell_status(
         ``status`` (``"publish"`` or ``"primary"``; ``"unprotected"`` when the rules are off)
         and ``rule`` (the rules that fired, joined by ``"; "``, or ``""``). A magnitude cell
         whose contributions are all zero has 0 contributors and is published.
+
+    Raises
+    ------
+    nldtib_forecast.InputError
+        Bad ``rules``; ``cells`` empty, not a Series or DataFrame, or with missing labels;
+        ``contributions``, ``firm`` or ``weight`` not a Series on the index of ``cells``;
+        contributions absent, non-numeric or not finite in a magnitude table; no ``weight``
+        with ``rules.apply_to_weighted``; missing contributor ids.
+
+    See Also
+    --------
+    DisclosureRules : The rules.
+    suppress_secondary : Protects the primary cells against recovery from the margins.
+    tabulate : Primary and secondary suppression of a table from the microdata.
+
+    References
+    ----------
+    .. [1] Hundepool, A., Domingo-Ferrer, J., Franconi, L., Giessing, S., Schulte Nordholt,
+       E., Spicer, K. and de Wolf, P.-P. (2012). *Statistical Disclosure Control*. Wiley,
+       chapter 4 (magnitude tables). doi:10.1002/9781118348239
 
     Examples
     --------
@@ -534,6 +586,13 @@ def tabulate(
     InputError
         Unknown columns, a non-numeric value column, an unknown ``stat``, bad ``rules``, a
         year without data.
+
+    See Also
+    --------
+    cell_status : The primary suppression alone.
+    suppress_secondary : The secondary suppression it applies.
+    audit_tables : Audits the tables published together.
+    survey_total : Design-based totals with standard errors and the same protection.
 
     Examples
     --------

@@ -417,10 +417,22 @@ def survey_total(survey: SurveyDesign | pd.DataFrame, value: str | None = None, 
     Returns
     -------
     pandas.DataFrame
-        One row per domain (or a single row ``"all"``) with ``estimate, std_error, ci_lower,
-        ci_upper, n_respondents, n_missing, status, rule``. ``attrs`` records ``statistic``,
-        ``variance_method``, ``level``, ``year``, ``df``, ``ci_method``, ``synthetic``
-        (copied from the data), ``protected`` and the settings.
+        One row per domain, indexed by the domain's label (a MultiIndex for several ``by``
+        columns; the single row ``"all"`` without ``by``), with the columns
+
+        - ``estimate``: the total, in the unit of ``value`` (e.g. EUR), or the number of
+          firms;
+        - ``std_error``, ``ci_lower``, ``ci_upper``: its standard error and the ``level``
+          confidence interval;
+        - ``n_respondents`` (nullable int: missing for a suppressed cell), ``n_missing``
+          (item non-respondents in the domain);
+        - ``status``: ``"publish"``, ``"primary"``, ``"secondary"``, ``"not_available"`` (a
+          figure that is not a finite number) or ``"unprotected"`` (``protect=False``); the
+          figures of a suppressed cell are NaN;
+        - ``rule``: the disclosure rule a suppressed cell fails (``""`` otherwise).
+
+        ``attrs`` records ``statistic``, ``variance_method``, ``level``, ``year``, ``df``,
+        ``ci_method``, ``synthetic`` (copied from the data), ``protected`` and the settings.
 
     Raises
     ------
@@ -429,10 +441,26 @@ def survey_total(survey: SurveyDesign | pd.DataFrame, value: str | None = None, 
         method, a year not in the data, empty domains, or a design error (invalid weights,
         data failing schema validation, a single PSU in a stratum).
 
+    See Also
+    --------
+    survey_mean : The mean per firm (Hajek estimator), with the same arguments.
+    survey_ratio : The ratio of two totals, e.g. the D&S share of turnover.
+    survey_proportion : The share of firms with a property.
+    SurveyDesign : Strata, finite population correction and bootstrap replicates.
+    tabulate : Tables with primary and secondary suppression, margins included.
+
     Notes
     -----
     The disclosure status uses the unweighted contributions of ``value`` by domain (the
     frequency rule only for counts).
+
+    References
+    ----------
+    .. [1] Särndal, C.-E., Swensson, B. and Wretman, J. (1992). *Model Assisted Survey
+       Sampling*. Springer. doi:10.1007/978-1-4612-4378-6
+    .. [2] Rao, J. N. K. and Wu, C. F. J. (1988). Resampling inference with complex survey
+       data. *Journal of the American Statistical Association*, 83(401), 231-241.
+       doi:10.1080/01621459.1988.10478591
 
     Examples
     --------
@@ -470,8 +498,76 @@ def survey_mean(survey: SurveyDesign | pd.DataFrame, value: str, by=None,
 
     The mean is the ratio of the estimated total of ``value`` to the estimated number of
     firms (with a value); its variance is linearised (``z_i = (y_i - mean) / N``) or from the
-    bootstrap. Parameters, return value and errors as :func:`survey_total` (``value`` is
-    required).
+    bootstrap.
+
+    Parameters
+    ----------
+    survey : SurveyDesign or pandas.DataFrame
+        The design; a frame is turned into ``SurveyDesign(survey)`` (schema validation,
+        strata ``stratum``, PSU ``firm_id``, fpc ``"auto"``).
+    value : str
+        Numeric column to average (e.g. ``"expected_growth_ds"``, a fraction). Firms with a
+        missing value (item non-response) are left out of numerator and denominator and
+        counted in ``n_missing``.
+    by : str or list of str, optional
+        Domain column(s), as in :func:`survey_total` (``"entrant"`` is computed from
+        ``entry_year`` when the data have no such column). Rows with a missing label are left
+        out (counted in ``attrs["n_unclassified"]``).
+    year : int, optional
+        Reference year; default the last year in the data. Must be None when the data have
+        no ``year`` column.
+    level : float, default 0.95
+        Confidence level of the interval (a fraction: 0.95, not 95).
+    variance : {"linearization", "bootstrap"}, default "linearization"
+        Variance method: Taylor linearisation with the stratified variance and fpc, or the
+        Rao-Wu rescaling bootstrap.
+    n_replicates : int, default 500
+        Bootstrap replicates (``variance="bootstrap"``).
+    seed : int, numpy.random.Generator or None
+        Seed of the bootstrap replicates; the same seed gives the same result.
+    rules : DisclosureRules, optional
+        Disclosure rules (default ``DisclosureRules()``: at least 10 firms, (2, 85%)
+        dominance). ``DisclosureRules.off()`` disables them explicitly.
+    protect : bool, default True
+        Apply primary disclosure control (cells failing a rule get status ``"primary"`` and
+        NaN figures). ``False``: nothing is suppressed and the status is ``"unprotected"``
+        (for internal use only).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per domain (the single row ``"all"`` without ``by``) with the columns
+        ``estimate`` (the mean per firm, in the unit of ``value``), ``std_error``, ``ci_lower``, ``ci_upper``,
+        ``n_respondents``, ``n_missing``, ``status`` and ``rule``, as :func:`survey_total`
+        describes. ``attrs`` records ``statistic`` (``"mean"``), ``value``, ``variance_method``,
+        ``level``, ``year``, ``df``, ``ci_method``, ``synthetic`` and ``protected``.
+
+    Raises
+    ------
+    nldtib_forecast.InputError
+        An unknown or non-numeric ``value`` column, an unknown variance method, a level outside (0, 1), a year not in the data,
+        empty domains, or a design error (as :func:`survey_total`).
+
+    See Also
+    --------
+    survey_total : The total, and the description of the returned columns.
+    survey_ratio : A ratio of two totals (the mean is the ratio to the number of firms).
+    survey_proportion : The mean of a 0/1 indicator.
+    tabulate : Tables of means with disclosure control, margins included.
+
+    Notes
+    -----
+    Disclosure control uses the unweighted contributions of ``value``: a published mean
+    times the published count would otherwise reveal the total.
+
+    References
+    ----------
+    .. [1] Särndal, C.-E., Swensson, B. and Wretman, J. (1992). *Model Assisted Survey
+       Sampling*. Springer, sections 5.6-5.7 (ratio and mean estimators) and 5.5
+       (linearisation). doi:10.1007/978-1-4612-4378-6
+    .. [2] Rao, J. N. K. and Wu, C. F. J. (1988). Resampling inference with complex survey
+       data. *Journal of the American Statistical Association*, 83(401), 231-241.
+       doi:10.1080/01621459.1988.10478591
 
     Examples
     --------
@@ -497,8 +593,71 @@ def survey_ratio(survey: SurveyDesign | pd.DataFrame, numerator: str, denominato
 
     ``R = sum w y / sum w x`` over the firms with both values. The linearisation variance uses
     ``z_i = (y_i - R x_i) / X``; ``variance="bootstrap"`` recomputes the ratio on every
-    replicate. Disclosure control uses the numerator's contributions. Other parameters,
-    return value and errors as :func:`survey_total`.
+    replicate. Disclosure control uses the numerator's contributions.
+
+    Parameters
+    ----------
+    survey : SurveyDesign or pandas.DataFrame
+        The design; a frame is turned into ``SurveyDesign(survey)`` (schema validation,
+        strata ``stratum``, PSU ``firm_id``, fpc ``"auto"``).
+    numerator : str
+        Numeric column of the numerator ``y`` (e.g. ``"turnover_ds_eur"``, EUR).
+    denominator : str
+        Numeric column of the denominator ``x`` (e.g. ``"turnover_total_eur"``, EUR). Firms
+        missing either value are left out of both totals and counted in ``n_missing``.
+    by : str or list of str, optional
+        Domain column(s), as in :func:`survey_total` (``"entrant"`` is computed from
+        ``entry_year`` when the data have no such column). Rows with a missing label are left
+        out (counted in ``attrs["n_unclassified"]``).
+    year : int, optional
+        Reference year; default the last year in the data. Must be None when the data have
+        no ``year`` column.
+    level : float, default 0.95
+        Confidence level of the interval (a fraction: 0.95, not 95).
+    variance : {"linearization", "bootstrap"}, default "linearization"
+        Variance method: Taylor linearisation with the stratified variance and fpc, or the
+        Rao-Wu rescaling bootstrap.
+    n_replicates : int, default 500
+        Bootstrap replicates (``variance="bootstrap"``).
+    seed : int, numpy.random.Generator or None
+        Seed of the bootstrap replicates; the same seed gives the same result.
+    rules : DisclosureRules, optional
+        Disclosure rules (default ``DisclosureRules()``: at least 10 firms, (2, 85%)
+        dominance). ``DisclosureRules.off()`` disables them explicitly.
+    protect : bool, default True
+        Apply primary disclosure control (cells failing a rule get status ``"primary"`` and
+        NaN figures). ``False``: nothing is suppressed and the status is ``"unprotected"``
+        (for internal use only).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per domain (the single row ``"all"`` without ``by``) with the columns
+        ``estimate`` (the ratio: a fraction when both columns are in EUR), ``std_error``, ``ci_lower``, ``ci_upper``,
+        ``n_respondents``, ``n_missing``, ``status`` and ``rule``, as :func:`survey_total`
+        describes. ``attrs`` records ``statistic`` (``"ratio"``), ``numerator``, ``denominator``, ``variance_method``,
+        ``level``, ``year``, ``df``, ``ci_method``, ``synthetic`` and ``protected``.
+
+    Raises
+    ------
+    nldtib_forecast.InputError
+        An unknown or non-numeric ``numerator`` or ``denominator`` column, an unknown variance method, a level outside (0, 1), a year not in the data,
+        empty domains, or a design error (as :func:`survey_total`).
+
+    See Also
+    --------
+    survey_total : The totals of numerator and denominator, and the returned columns.
+    survey_mean : The ratio of a total to the number of firms.
+    survey_proportion : The share of firms with a property.
+
+    References
+    ----------
+    .. [1] Särndal, C.-E., Swensson, B. and Wretman, J. (1992). *Model Assisted Survey
+       Sampling*. Springer, sections 5.6-5.7 (ratio and mean estimators) and 5.5
+       (linearisation). doi:10.1007/978-1-4612-4378-6
+    .. [2] Rao, J. N. K. and Wu, C. F. J. (1988). Resampling inference with complex survey
+       data. *Journal of the American Statistical Association*, 83(401), 231-241.
+       doi:10.1080/01621459.1988.10478591
 
     Examples
     --------
@@ -526,18 +685,77 @@ def survey_proportion(survey: SurveyDesign | pd.DataFrame, condition, by=None,
 
     Parameters
     ----------
-    condition : str or boolean pandas.Series
+    survey : SurveyDesign or pandas.DataFrame
+        The design; a frame is turned into ``SurveyDesign(survey)`` (schema validation,
+        strata ``stratum``, PSU ``firm_id``, fpc ``"auto"``).
+    condition : str or pandas.Series of bool
         A boolean column (True/False, 1/0) or a boolean Series aligned with the data (e.g.
         ``df["chain_position"] == "oem"``). Missing values are item non-response: those firms
         are left out of numerator and denominator and counted in ``n_missing``.
+    by : str or list of str, optional
+        Domain column(s), as in :func:`survey_total` (``"entrant"`` is computed from
+        ``entry_year`` when the data have no such column). Rows with a missing label are left
+        out (counted in ``attrs["n_unclassified"]``).
+    year : int, optional
+        Reference year; default the last year in the data. Must be None when the data have
+        no ``year`` column.
+    level : float, default 0.95
+        Confidence level of the interval (a fraction: 0.95, not 95).
+    variance : {"linearization", "bootstrap"}, default "linearization"
+        Variance method: Taylor linearisation with the stratified variance and fpc, or the
+        Rao-Wu rescaling bootstrap.
+    n_replicates : int, default 500
+        Bootstrap replicates (``variance="bootstrap"``).
+    seed : int, numpy.random.Generator or None
+        Seed of the bootstrap replicates; the same seed gives the same result.
+    rules : DisclosureRules, optional
+        Disclosure rules (default ``DisclosureRules()``: at least 10 firms, (2, 85%)
+        dominance). ``DisclosureRules.off()`` disables them explicitly.
+    protect : bool, default True
+        Apply primary disclosure control (cells failing a rule get status ``"primary"`` and
+        NaN figures). ``False``: nothing is suppressed and the status is ``"unprotected"``
+        (for internal use only).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per domain (the single row ``"all"`` without ``by``) with the columns
+        ``estimate`` (the share of firms, a fraction in [0, 1]), ``std_error``, ``ci_lower``, ``ci_upper`` (logit interval, within [0, 1]),
+        ``n_respondents``, ``n_missing``, ``status`` and ``rule``, as :func:`survey_total`
+        describes. ``attrs`` records ``statistic`` (``"proportion"``), ``condition``, ``variance_method``,
+        ``level``, ``year``, ``df``, ``ci_method``, ``synthetic`` and ``protected``.
+
+    Raises
+    ------
+    nldtib_forecast.InputError
+        An unknown ``condition`` column, a column or Series that is not boolean, a Series whose index does not match the data's, an unknown variance method, a level outside (0, 1), a year not in the data,
+        empty domains, or a design error (as :func:`survey_total`).
+
+    See Also
+    --------
+    survey_mean : The proportion is the mean of the 0/1 indicator.
+    survey_total : The number of firms with the property is ``survey_total`` of the
+        indicator; the returned columns are described there.
+    tabulate : Tables of counts with disclosure control, margins included.
 
     Notes
     -----
     The proportion is the Hajek mean of the 0/1 indicator, with the mean's variance. The
     interval is computed on the logit scale, ``expit(logit(p) +/- t se / (p (1 - p)))``, so
-    it lies in [0, 1]; at ``p = 0`` or ``1`` it is the point. Disclosure control applies the
-    frequency rule to the firms in each domain. Other parameters, return value and errors
-    as :func:`survey_total`.
+    it lies in [0, 1]; at ``p = 0`` or ``1`` it is the point (as R's
+    ``svyciprop(method="logit")``). Disclosure control applies the frequency rule to the
+    firms in each domain and protects the counts of the firms with and without the property.
+
+    References
+    ----------
+    .. [1] Särndal, C.-E., Swensson, B. and Wretman, J. (1992). *Model Assisted Survey
+       Sampling*. Springer, sections 5.6-5.7 (ratio and mean estimators) and 5.5
+       (linearisation). doi:10.1007/978-1-4612-4378-6
+    .. [2] Rao, J. N. K. and Wu, C. F. J. (1988). Resampling inference with complex survey
+       data. *Journal of the American Statistical Association*, 83(401), 231-241.
+       doi:10.1080/01621459.1988.10478591
+    .. [3] Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley.
+       doi:10.1002/9780470580066
 
     Examples
     --------

@@ -169,6 +169,19 @@ def headline_figures(survey, year: int | None = None, level: float = 0.95, *,
         ``not_available`` for a question not asked in ``year``. ``attrs`` record the year,
         level, seed, synthetic flag and protection.
 
+    Raises
+    ------
+    nldtib_forecast.InputError
+        A bad ``year`` (or no rows for ``year - 1``), ``level``, ``variance``, ``seed`` or
+        ``rules``, a ``growth_by`` column not in the data, or survey data failing schema
+        validation.
+
+    See Also
+    --------
+    nldtib_forecast.data.load_published : The letter's published figures compared with.
+    survey_total, survey_ratio, survey_proportion : The estimators behind the figures.
+    pe_growth_premium : The PE growth premium.
+
     Notes
     -----
     Scale-up figures are D&S-turnover weighted: :math:`\\sum w_i Y_i u_i / \\sum w_i Y_i` over

@@ -58,11 +58,14 @@ _AGE_LABELS = ("0-1", "2-5", "6+")
 class PEPremiumResult:
     """Estimates of the PE growth premium with bootstrap intervals and overlap diagnostics.
 
+    Returned by :func:`pe_growth_premium` (read-only).
+
     Attributes
     ----------
     estimates : pandas.DataFrame
         Indexed by estimator (``raw, regression, ipw, aipw``) with ``estimate, std_error,
-        ci_lower, ci_upper``.
+        ci_lower, ci_upper``: differences in growth rates (fractions: 0.05 is 5 percentage
+        points).
     overlap : pandas.DataFrame
         Propensity score distribution by group (min, quantiles, max) and the share of firms with
         a score outside [0.05, 0.95].
@@ -73,6 +76,28 @@ class PEPremiumResult:
         Growth from ``year - 1`` to ``year``.
     n_treated, n_control : int
         Respondents (continuing firms) with and without PE backing.
+    level : float
+        Confidence level of the intervals.
+    covariates : tuple of str
+        The confounders adjusted for.
+    propensity_model : str
+        Description of the propensity score classifier.
+    n_replicates : int
+        Rao-Wu bootstrap replicates behind the intervals.
+    seed : int, numpy.random.Generator or None
+        Seed of the bootstrap.
+    trim : tuple of float
+        The interval the propensity scores were clipped to.
+    synthetic : bool
+        Whether the data were synthetic.
+    n_excluded : int
+        Continuing firms left out (no D&S turnover in ``year - 1``).
+    version : str
+        Version of nldtib_forecast that computed the result.
+
+    See Also
+    --------
+    pe_growth_premium : Computes it.
 
     Examples
     --------
@@ -111,6 +136,13 @@ class PEPremiumResult:
     def to_frame(self) -> pd.DataFrame:
         """Tidy long form: one row per estimator and statistic.
 
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``year``, ``estimator`` (``raw``, ``regression``, ``ipw``, ``aipw``),
+            ``statistic`` (``estimate``, ``std_error``, ``ci_lower``, ``ci_upper``) and
+            ``value`` (a difference in growth rates, as a fraction).
+
         Examples
         --------
         >>> from nldtib_forecast.data import synthetic_survey
@@ -129,6 +161,13 @@ class PEPremiumResult:
 
     def summary(self) -> str:
         """A text summary of the estimates, the design and the assumptions.
+
+        Returns
+        -------
+        str
+            Several lines: the comparison, the respondents in each group and those
+            excluded, the covariates and propensity model, what the intervals include, and
+            the table of estimates in percentage points.
 
         Examples
         --------
@@ -168,7 +207,17 @@ class PEPremiumResult:
                 + ("<p><b>Synthetic data.</b></p>" if self.synthetic else ""))
 
     def plot(self, ax=None):
-        """Forest plot of the four estimates with their intervals; returns the Axes.
+        """Forest plot of the four estimates with their intervals.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; by default a new 6 x 3 inch figure.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes drawn on: one row per estimator, the estimate with its interval.
 
         Examples
         --------
@@ -302,16 +351,16 @@ def pe_growth_premium(survey, year: int | None = None, *, treatment: str = "pe_b
     propensity_model : scikit-learn classifier, optional
         Any classifier with ``fit(X, y, sample_weight)`` and ``predict_proba``; default
         ``LogisticRegression(max_iter=1000)`` (L2-penalised, C=1).
-    trim : (float, float)
+    trim : (float, float), default (0.01, 0.99)
         Propensity scores are clipped to this interval before weighting.
-    level : float
+    level : float, default 0.95
         Confidence level of the intervals.
-    n_replicates : int
+    n_replicates : int, default 200
         Rao-Wu bootstrap replicates.
-    seed : int, optional
+    seed : int, numpy.random.Generator or None, default 0
         Seed of the bootstrap (an integer >= 0, or a numpy Generator); the same seed gives
         identical intervals.
-    ci : {"normal", "percentile"}
+    ci : {"normal", "percentile"}, default "normal"
         Normal intervals from the bootstrap standard error, or bootstrap percentiles.
     n_jobs : int, default 1
         Replicates refitted in parallel with joblib; the replicate weights are drawn before
@@ -320,6 +369,21 @@ def pe_growth_premium(survey, year: int | None = None, *, treatment: str = "pe_b
     Returns
     -------
     PEPremiumResult
+        The raw difference and the regression, IPW and AIPW estimates of the premium
+        (differences in growth rates, fractions) with bootstrap standard errors and
+        intervals, the overlap of the propensity scores and the covariate balance.
+
+    Raises
+    ------
+    nldtib_forecast.InputError
+        A column not in the data; bad ``trim``, ``covariates``, ``level``, ``seed`` or
+        ``ci``; a survey without rows for ``year - 1`` and ``year``; missing treatment values
+        among the continuing firms; fewer than 2 respondents in either group.
+
+    See Also
+    --------
+    survey_ratio : Design-based estimates of growth ratios without adjustment.
+    SurveyDesign.replicate_weights : The Rao-Wu bootstrap replicates.
 
     Notes
     -----
@@ -339,6 +403,20 @@ def pe_growth_premium(survey, year: int | None = None, *, treatment: str = "pe_b
     It is an *association* under unconfoundedness and overlap, not a causal proof. The
     bootstrap loops over replicates (models are refitted on each); its cost is linear in
     ``n_replicates``.
+
+    References
+    ----------
+    .. [1] Robins, J. M., Rotnitzky, A. and Zhao, L. P. (1994). Estimation of regression
+       coefficients when some regressors are not always observed. *Journal of the American
+       Statistical Association*, 89(427), 846-866.
+    .. [2] Hirano, K., Imbens, G. W. and Ridder, G. (2003). Efficient estimation of average
+       treatment effects using the estimated propensity score. *Econometrica*, 71(4),
+       1161-1189.
+    .. [3] Glynn, A. N. and Quinn, K. M. (2010). An introduction to the augmented inverse
+       propensity weighted estimator. *Political Analysis*, 18(1), 36-56.
+    .. [4] Rao, J. N. K. and Wu, C. F. J. (1988). Resampling inference with complex survey
+       data. *Journal of the American Statistical Association*, 83(401), 231-241.
+       doi:10.1080/01621459.1988.10478591
 
     Examples
     --------

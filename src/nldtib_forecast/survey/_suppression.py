@@ -376,7 +376,20 @@ def suppress_secondary(
 
     See Also
     --------
-    audit_suppression : the feasible interval of every suppressed cell.
+    audit_suppression : The feasible interval of every suppressed cell.
+    cell_status : The primary suppression this protects.
+    tabulate : Primary and secondary suppression of a table from the microdata.
+
+    References
+    ----------
+    .. [1] Cox, L. H. (1980). Suppression methodology and statistical disclosure control.
+       *Journal of the American Statistical Association*, 75(370), 377-385.
+       doi:10.1080/01621459.1980.10477481
+    .. [2] Kelly, J. P., Golden, B. L. and Assad, A. A. (1992). Cell suppression:
+       disclosure protection for sensitive tabular data. *Networks*, 22(4), 397-417.
+    .. [3] Hundepool, A., Domingo-Ferrer, J., Franconi, L., Giessing, S., Schulte Nordholt,
+       E., Spicer, K. and de Wolf, P.-P. (2012). *Statistical Disclosure Control*. Wiley,
+       section 4.4 (secondary cell suppression). doi:10.1002/9781118348239
 
     Examples
     --------
@@ -440,8 +453,22 @@ def audit_suppression(
     table : pandas.DataFrame, or a list or tuple of them
         One table in long format (as in :func:`suppress_secondary`), or the set of tables
         published together.
-    value, status, row, col, margins, nonnegative, tol
-        As in :func:`suppress_secondary`.
+    value : str, default "value"
+        Column with the cell values (additive: totals or counts). Values may be missing in
+        the suppressed cells.
+    status : str, default "status"
+        Column with ``"publish"``, ``"primary"``, ``"secondary"`` (or ``"not_available"``).
+    row, col : str, optional
+        Columns with the row and column labels; default the index (one level: 1-D; two
+        levels: 2-D).
+    margins : bool, default True
+        Whether the table holds its margins (labelled :data:`TOTAL`).
+    nonnegative : bool, optional
+        Use non-negativity in the linear programmes. Default: true when all published
+        values are >= 0.
+    tol : float, default 1e-6
+        A cell is exposed when its interval is narrower than ``tol`` times the largest
+        absolute published value.
 
     Returns
     -------
@@ -449,7 +476,25 @@ def audit_suppression(
         One row per suppressed cell, indexed by its label(s), with columns ``status``,
         ``lower``, ``upper`` (``inf`` when unbounded) and ``exposed`` (true when
         ``upper - lower`` is below ``tol`` times the largest absolute published value, i.e.
-        the cell is recovered exactly).
+        the cell is recovered exactly). For a list of tables, the result of
+        :func:`audit_tables`.
+
+    Raises
+    ------
+    nldtib_forecast.InputError
+        Missing columns, unknown statuses, duplicate cells, incomplete margins, or published
+        cells that do not add up to their margins.
+
+    See Also
+    --------
+    audit_tables : The audit of several tables published together.
+    suppress_secondary : Adds complementary suppressions until no cell is exposed.
+
+    References
+    ----------
+    .. [1] Fischetti, M. and Salazar-González, J.-J. (1999). Models and algorithms for the
+       2-dimensional cell suppression problem in statistical disclosure control.
+       *Mathematical Programming*, 84(2), 283-312.
 
     Examples
     --------
@@ -545,6 +590,24 @@ def audit_tables(tables, *, nonnegative: bool | None = None, tol: float = 1e-6
         ``tables``), ``cell`` (labels as text), ``status``, ``lower``, ``upper`` and
         ``exposed``. ``attrs["n_tables"]`` counts the additive tables audited,
         ``attrs["skipped"]`` the others.
+
+    Raises
+    ------
+    nldtib_forecast.InputError
+        If ``tables`` is not a sequence of DataFrames with the ``attrs`` of
+        :func:`tabulate` or of the estimators, or their cells are inconsistent.
+
+    See Also
+    --------
+    audit_suppression : The audit of one table.
+    tabulate : Protected tables from the microdata.
+    survey_total : Protected estimates by domain.
+
+    References
+    ----------
+    .. [1] Giessing, S. and Repsilber, D. (2002). Tools and strategies to protect multiple
+       tables with the GHQUAR cell suppression engine. In *Inference Control in Statistical
+       Databases*, Lecture Notes in Computer Science 2316, 181-192. Springer.
 
     Examples
     --------

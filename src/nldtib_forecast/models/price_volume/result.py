@@ -369,8 +369,11 @@ class TurnoverDecomposition:
         """Waterfall of the contributions to nominal growth for one year; returns the Axes.
 
         Bars start where the previous one ended: price, volume (interaction with
-        ``split="interaction"``), entry, minus exit, and the total (nominal growth). Error bars
-        show the intervals of each component when available.
+        ``split="interaction"``), entrants, exits and the total (nominal growth). Exits are
+        drawn as what they contribute to growth, a negative bar (the turnover of the firms that
+        left; :attr:`table` holds it as a positive ``exit``, subtracted). Error bars show the
+        intervals of each component when available; each value is written beyond the end of
+        its error bar.
 
         Examples
         --------
@@ -379,7 +382,9 @@ class TurnoverDecomposition:
         >>> res = decompose_turnover(synthetic_survey(seed=0), n_replicates=0)
         >>> ax = res.plot(2025)
         >>> ax.get_title()
-        'D&S turnover growth 2024-2025 (fisher index) - synthetic data'
+        'D&S turnover growth 2024-2025 (Fisher index) - synthetic data'
+        >>> [t.get_text() for t in ax.get_xticklabels()]
+        ['Price', 'Volume', 'Entrants', 'Exits', 'Nominal growth']
         >>> import matplotlib.pyplot as plt
         >>> plt.close(ax.figure)
         """
@@ -398,27 +403,37 @@ class TurnoverDecomposition:
         ax.bar(x[:-1], values, bottom=starts, color=colors, edgecolor="black", linewidth=0.5)
         total = float(row["nominal_growth"])
         ax.bar(x[-1], total, color="#444444", edgecolor="black", linewidth=0.5)
-        for i, n in enumerate([*names, "nominal_growth"]):
+        ends = []  # (low, high) of each bar and its error bar, where the value is written
+        for i, (n, v) in enumerate(zip([*names, "nominal_growth"], [*values, total],
+                                       strict=True)):
+            bottom = starts[i] if i < len(names) else 0.0
+            low, high = min(bottom, bottom + v), max(bottom, bottom + v)
             b = self._interval(key, n)
-            if b is None:  # no intervals (n_replicates=0)
-                break
-            est = float(row[n])
-            if n == "exit":
-                b, est = (-b[1], -b[0]), -est
-            top = (starts[i] if i < len(names) else 0.0) + est
-            ax.errorbar(x[i], top, yerr=[[est - b[0]], [b[1] - est]], fmt="none",
-                        ecolor="black", capsize=3, lw=0.8)
+            if b is not None and np.all(np.isfinite(b)):
+                est = float(row[n])
+                if n == "exit":
+                    b, est = (-b[1], -b[0]), -est
+                top = bottom + est
+                ax.errorbar(x[i], top, yerr=[[est - b[0]], [b[1] - est]], fmt="none",
+                            ecolor="black", capsize=3, lw=0.8)
+                low, high = min(low, bottom + b[0]), max(high, bottom + b[1])
+            ends.append((low, high))
         for i, v in enumerate([*values, total]):
-            top = (starts[i] if i < len(names) else 0.0) + v
-            ax.annotate(f"{v:+.1%}", (x[i], top), textcoords="offset points",
-                        xytext=(0, 4 if v >= 0 else -12), ha="center", fontsize=8)
+            low, high = ends[i]
+            ax.annotate(percent(v, signed=True), (x[i], high if v >= 0 else low),
+                        textcoords="offset points", xytext=(0, 3 if v >= 0 else -3),
+                        ha="center", va="bottom" if v >= 0 else "top", fontsize=9)
+        ax.margins(y=0.12)
         ax.axhline(0.0, color="grey", lw=0.8)
-        labels = [n if n != "exit" else "- exit" for n in names] + ["nominal"]
-        ax.set_xticks(x, labels)
-        ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
-        ax.set_ylabel("contribution to nominal growth")
+        labels = {"price": "Price", "volume": "Volume", "interaction": "Interaction",
+                  "entry": "Entrants", "exit": "Exits"}
+        ax.set_xticks(x, [labels[n] for n in names] + ["Nominal growth"])
+        ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: percent(v, decimals=0)))
+        ax.set_ylabel("Contribution to nominal growth")
         where = f"{key[0]}, " if isinstance(key, tuple) else ""
         yr = key[1] if isinstance(key, tuple) else key
-        ax.set_title(f"D&S turnover growth {where}{int(yr) - 1}-{int(yr)} ({self.index_label})"
+        index = (self.index_label if self.deflator is not None
+                 else f"{self.method[:1].upper()}{self.method[1:]} index")
+        ax.set_title(f"D&S turnover growth {where}{int(yr) - 1}-{int(yr)} ({index})"
                      + (" - synthetic data" if self.synthetic else ""))
         return ax
