@@ -19,6 +19,14 @@ Two sets of checks, each listing every failure it finds; the exit code is 1 if a
    otherwise); the same text checks on ``document.body.innerText``; and "print to PDF" gives
    a document of several A4 pages (``--pdf`` keeps it).
 
+A Dutch page (``<html lang="nl">``, ``nldtib-forecast report --lang nl``) is checked also for
+English left over (:func:`check_dutch`): no English word (:data:`ENGLISH_WORDS`) in a section
+heading, table header, caption or the navigation, no number written the English way
+(:data:`ENGLISH_NUMBERS`: ``9.86``, ``EUR``, ``bn``, ``pp``, ``n/a``) there or in a number
+cell, number cells with the Dutch decimal comma, and the synthetic-data banner in Dutch. Texts
+that come with the data in English (sources, the audit's notes) are in ordinary cells and
+folded lists, which these checks leave alone.
+
 The page is copied into a temporary directory with a small script appended that measures it
 and writes the result into the DOM, which ``--dump-dom`` returns; the report itself has no
 script. This script installs nothing: ``.ci/run`` installs Chromium with apt-get when it is
@@ -56,6 +64,26 @@ BAD_TEXT = re.compile(r"(?<![\w<])(nan|NaN|<NA>|None|NaT)(?![\w>])"
 #: A ``snake_case`` word (not part of a file name such as ``policy_effects.png``).
 SNAKE = re.compile(r"(?<![\w./-])[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+(?![\w/-]|\.\w)")
 
+#: Words that mark English in a heading, table header, caption or the navigation of a Dutch
+#: page; none is also a Dutch word (``of``, ``in``, ``per``, ``model``, ``interval``,
+#: ``scenario``, ``volume``, ``export`` and ``seed`` are, so they are not listed).
+ENGLISH_WORDS = frozenset({
+    "the", "and", "which", "what", "with", "from", "when", "binds", "limits", "median",
+    "policy", "policies", "future", "futures", "summary", "charts", "survey", "figures",
+    "published", "audit", "assumptions", "sources", "source", "reproducibility", "driver",
+    "drivers", "registry", "respondents", "disclosure", "growth", "turnover", "share",
+    "demand", "capacity", "conditions", "current", "improved", "year", "years", "estimate",
+    "category", "check", "difference", "unit", "value", "setting", "default", "group",
+    "version", "draws", "price", "entrants", "exits", "firms", "employment", "utilisation",
+    "unmet", "recomputed", "suppressed", "shown", "file", "only", "larger", "faster",
+    "baseline", "slower", "path", "constant", "shares"})
+#: Numbers written the English way: a decimal point (``9.86``, ``36.2%``; not the Dutch
+#: thousands point of ``1.050``, not a version ``0.1.0``), ``EUR``, ``bn``, ``pp``, ``n/a``.
+ENGLISH_NUMBERS = re.compile(r"(?<![\d.])\d+\.\d{1,2}(?![\d.])|\bEUR\b|\d ?bn\b|\d ?pp\b"
+                             r"|\bn/a\b")
+#: A number with the Dutch decimal comma (``9,86``, ``36,2%``).
+DUTCH_DECIMAL = re.compile(r"\d,\d")
+
 
 def identifiers() -> set[str]:
     """Identifiers a reader must not see: the outlook's output variables, the drivers, the
@@ -80,6 +108,28 @@ def find_identifiers(text: str, names: set[str]) -> list[str]:
     return sorted(set(found))
 
 
+def page_language(text: str) -> str:
+    """The language of a page: the ``lang`` of its ``<html>`` element (``""`` without)."""
+    found = re.search(r"<html\b[^>]*\blang=[\"']?([A-Za-z-]+)", text)
+    return found.group(1).lower() if found else ""
+
+
+def english_leftovers(labels: list[tuple[str, str]]) -> list[str]:
+    """English words and English number formats in the ``(tag, text)`` of a Dutch page's
+    headings, headers, captions and navigation (:data:`ENGLISH_WORDS`,
+    :data:`ENGLISH_NUMBERS`)."""
+    out = []
+    for tag, text in labels:
+        words = sorted(set(re.findall(r"[a-z]+", text.lower())) & ENGLISH_WORDS)
+        if words:
+            out.append(f"English in <{tag}> ({', '.join(words)}): {text[:90]!r}")
+        numbers = ENGLISH_NUMBERS.findall(text)
+        if numbers:
+            out.append(f"English number format in <{tag}> ({', '.join(numbers)}): "
+                       f"{text[:90]!r}")
+    return out
+
+
 def bad_numbers(text: str) -> list[str]:
     """``nan``, ``<NA>``, ``None`` and scientific notation in ``text``, with context."""
     out = []
@@ -100,6 +150,9 @@ class _ReportParser(HTMLParser):
         self.images: list[tuple[str, str]] = []  # (src, alt)
         self.text: list[str] = []
         self.h1 = 0
+        self.numbers: list[str] = []  # the text of each number cell (td.num, td.val)
+        self.nav: list[str] = []  # the text of the navigation
+        self.banner: list[str] = []  # the text of the synthetic-data banner
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -114,6 +167,12 @@ class _ReportParser(HTMLParser):
         self.stack.append(tag)
         if tag in LABEL_TAGS:
             self._open.append([tag, len(self.stack), []])
+        elif tag == "td" and set((attrs.get("class") or "").split()) & {"num", "val"}:
+            self._open.append(["td.num", len(self.stack), []])
+        elif tag == "nav":
+            self._open.append(["nav", len(self.stack), []])
+        elif attrs.get("id") == "synthetic-banner":
+            self._open.append(["banner", len(self.stack), []])
 
     def handle_endtag(self, tag):
         if tag in VOID or tag not in self.stack:
@@ -124,7 +183,10 @@ class _ReportParser(HTMLParser):
             top = self.stack.pop()
             if self._open and self._open[-1][1] > len(self.stack):
                 name, _depth, parts = self._open.pop()
-                self.labels.append((name, " ".join("".join(parts).split())))
+                text = " ".join("".join(parts).split())
+                {"td.num": self.numbers, "nav": self.nav, "banner": self.banner}.get(
+                    name, self.labels).append(text if name in ("td.num", "nav", "banner")
+                                              else (name, text))
             if top == tag:
                 break
 
@@ -156,6 +218,25 @@ def check_html(text: str, names: set[str] | None = None) -> list[str]:
         for ident in find_identifiers(alt, names):
             problems.append(f"raw identifier {ident!r} in the alt text {alt[:90]!r}")
     problems += [f"visible text: {p}" for p in bad_numbers("".join(parser.text))]
+    if page_language(text) == "nl":
+        problems += check_dutch(parser)
+    return problems
+
+
+def check_dutch(parser: _ReportParser) -> list[str]:
+    """English left on a Dutch page (after :meth:`_ReportParser.feed`): in the headings,
+    headers, captions and navigation, English words or number formats; in the number cells,
+    English number formats, and no Dutch decimal comma at all; the banner not in Dutch."""
+    problems = english_leftovers(parser.labels + [("nav", t) for t in parser.nav])
+    for cell in parser.numbers:
+        for found in ENGLISH_NUMBERS.findall(cell):
+            problems.append(f"English number format in a number cell ({found}): "
+                            f"{cell[:90]!r}")
+    if parser.numbers and not any(DUTCH_DECIMAL.search(c) for c in parser.numbers):
+        problems.append("no number cell has a Dutch decimal comma (e.g. 9,86)")
+    for banner in parser.banner:
+        if not banner.startswith("SYNTHETISCHE GEGEVENS"):
+            problems.append(f"the synthetic-data banner is not in Dutch: {banner[:60]!r}")
     return problems
 
 
@@ -186,7 +267,8 @@ window.addEventListener("load", () => {
   document.querySelectorAll("pre").forEach(p => p.remove());
   const out = document.createElement("output");
   out.id = "report-check";
-  out.textContent = JSON.stringify({scrollWidth: se.scrollWidth, innerWidth: innerWidth,
+  out.textContent = JSON.stringify({lang: document.documentElement.lang,
+    scrollWidth: se.scrollWidth, innerWidth: innerWidth,
     scrollHeight: se.scrollHeight, h1: document.querySelectorAll("h1").length, wide: wide,
     labels: labels, images: alts, text: document.body.innerText});
   document.documentElement.appendChild(out);
@@ -267,6 +349,9 @@ def check_browser(chromium: str, page: Path, pdf: Path | None = None,
         for ident in find_identifiers(alt, names):
             problems.append(f"raw identifier {ident!r} in the alt text {alt[:90]!r}")
     problems += [f"visible text: {p}" for p in bad_numbers(m["text"])]
+    if str(m.get("lang", "")).lower() == "nl":
+        problems += [f"in the browser: {p}" for p in english_leftovers(
+            [(tag, text) for tag, text in m["labels"]])]
     with tempfile.TemporaryDirectory(prefix="report-pdf-") as tmp:
         target = pdf or Path(tmp) / "report.pdf"
         pages, pdf_problems = print_pdf(chromium, page, target)

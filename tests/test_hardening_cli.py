@@ -185,7 +185,8 @@ def test_no_workbook_cell_of_a_run_is_a_formula(evil_run):
     assert kinds["n"] > 100 and kinds["s"] > 100
     scen = pd.read_excel(evil_run / "nldtib_report.xlsx", sheet_name="scenarios", header=3)
     # in the workbook the text is kept as it was: a text cell, never a formula
-    assert scen.loc[scen["scenario"] == "evil", "description"].iloc[0] == "=cmd|' /C calc'!A0"
+    assert scen.loc[scen["Scenario (code)"] == "evil", "Description"].iloc[0] == \
+        "=cmd|' /C calc'!A0"
 
 
 def _evil_frame() -> pd.DataFrame:

@@ -186,3 +186,140 @@ def test_run_of_plain_scenarios_passes_the_content_checks(checker, shared_run):
     page = (out / "nldtib_report.html").read_text(encoding="utf-8")
     assert checker.check_html(page) == []
     assert "one panel per scenario" in page and 'data-id="procurement_reform"' in page
+
+
+# ------------------------------------------------------------------------------------------
+# the page in Dutch (issue 15, item 1): ``report --lang nl``
+# ------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def nl_report_dir(tmp_path_factory) -> Path:
+    """``report --lang nl --seed 0 --draws 200``, the shared report's arguments in Dutch,
+    built once for this module; read-only."""
+    from nldtib_forecast.cli import main
+
+    out = tmp_path_factory.mktemp("nl_report") / "results"
+    out.mkdir()
+    assert main(["report", "--out", str(out), "--seed", "0", "--draws", "200", "--lang", "nl",
+                 "--quiet"]) == 0
+    for path in out.iterdir():
+        path.chmod(0o444)
+    return out
+
+
+@pytest.fixture(scope="module")
+def nl_page(nl_report_dir) -> str:
+    return (nl_report_dir / "nldtib_report.html").read_text(encoding="utf-8")
+
+
+def _section(page: str, start: str, end: str) -> str:
+    return _visible(page[page.index(f'id="{start}"'):page.index(f'id="{end}"')])
+
+
+def test_dutch_page_passes_the_content_checks(checker, nl_page):
+    """The checks of the English page, and those of a Dutch one: no English word or number
+    format in a heading, header, caption or the navigation, Dutch number cells, the banner
+    in Dutch."""
+    assert checker.page_language(nl_page) == "nl"
+    assert checker.check_html(nl_page) == []
+
+
+def test_the_dutch_checks_catch_english(checker, page):
+    """The English page marked as Dutch fails the Dutch checks, for the reasons expected."""
+    problems = "\n".join(checker.check_html(page.replace('<html lang="en">',
+                                                         '<html lang="nl">', 1)))
+    for text in ("English in <h2>", "English in <th>", "English in <nav>",
+                 "English number format in a number cell", "banner is not in Dutch"):
+        assert text in problems, text
+    assert checker.english_leftovers([("h2", "Samenvatting: mediaan en 90%-interval in "
+                                             "2030 en 2035")]) == []
+
+
+def test_dutch_page_is_written_in_dutch(nl_page, page):
+    assert '<html lang="nl">' in nl_page and "<title>NLDTIB-verkenning</title>" in nl_page
+    text = _visible(nl_page)
+    assert "SYNTHETISCHE GEGEVENS: de enquête in dit rapport is een synthetisch" in text
+    headings = re.findall(r"<h2[^>]*>(.*?)</h2>", nl_page)
+    english = set(re.findall(r"<h2[^>]*>(.*?)</h2>", page))
+    assert len(headings) == len(english) and not english & set(headings)
+    for words in ("Wat betere omstandigheden opleveren: beleidseffecten per "
+                  "omgevingsscenario", "Samenvatting: mediaan en 90%-interval in 2030 en 2035",
+                  "Waaiergrafieken", "Prijs, volume en netto toetreding", "Scenario's",
+                  "Aannames", "Reproduceerbaarheid"):
+        assert _html.escape(words) in nl_page or words in headings, words
+    # the terms of the letter to parliament and of the label registry
+    for term in ("D&S-omzet", "huidige omstandigheden", "Verbeterde omstandigheden",
+                 "Beleidsvariant", "Omgevingsscenario", "Basispad", "mediaan",
+                 "90%-interval", "trekkingen", "Exportaandeel", "afgeschermd"):
+        assert term in text, term
+    # identifiers stay for machines
+    assert 'data-id="turnover_nominal_eur"' in nl_page and 'title="baseline"' in nl_page
+
+
+def test_dutch_numbers(nl_page):
+    text = _visible(nl_page)
+    assert not re.search(r"\bn/a\b|\bEUR\b|\d bn\b", text.split("Toelichting (Engels)")[0])
+    # the audit of the published figures: Dutch percentages and percentage points
+    audit = _section(nl_page, "audit", "scenarios")
+    assert "21,5%" in audit and "27,5%" in audit and "-6,0%-punt" in audit
+    headline = _section(nl_page, "headline", "audit")
+    assert "€ 10,20 mld." in headline and "1.503" in headline
+    assert "tot" in headline and "geen waarde: niet van toepassing" in headline
+    # the note that explains +21.5% vs +27.5%, in Dutch
+    assert "Kamerbrief van 2026 noemt +21,5%" in text
+    # a path of a driver: a semicolon between the years, as the decimal mark is a comma
+    assert "2026: 2,77%; 2035: 3,5%" in _section(nl_page, "scenarios", "assumptions")
+
+
+def test_dutch_binding_constraint_sentences(nl_page):
+    section = _visible(nl_page[nl_page.index('id="binding"'):nl_page.index('id="effects"')])
+    section = section.replace(" :", ":")
+    assert "Wat begrenst de omzet in 2035: vraag of capaciteit" in section
+    assert "Basispad: de capaciteit begrenst de omzet bij elke beleidsvariant" in section
+    assert ("Gelijkblijvende bbp-aandelen: de vraag begrenst de omzet bij elke "
+            "beleidsvariant") in section
+    effects = _section(nl_page, "effects", "summary")
+    assert "in elk jaar van 2026 tot en met 2035 (in de meeste trekkingen)" in effects
+    assert "meer in " in effects and " van de trekkingen" in effects
+
+
+def test_dutch_charts_and_captions(nl_page, nl_report_dir, report_dir):
+    """The charts are drawn again in Dutch (other PNGs than the English report's), with
+    Dutch captions; the exit has one sign in the waterfall and its table."""
+    for name in ("policy_effects.png", "fan_outlook_turnover_nominal_eur.png",
+                 "ds_turnover.png", "export_share.png"):
+        assert (nl_report_dir / name).read_bytes() != (report_dir / name).read_bytes(), name
+    assert nl_page.count('data-file="fan_outlook_') == 7
+    assert "één paneel per omgevingsscenario" in nl_page
+    assert "(bestand <code>policy_effects.png</code>)" in nl_page
+    dec = pd.read_csv(nl_report_dir / "decomposition.csv", index_col=0, comment="#")
+    last = dec.index[-1]
+    if dec.loc[last, "status"] == "publish":
+        exit_text = f"-{100 * dec.loc[last, 'exit']:.1f}%".replace(".", ",")
+        waterfall = _section(nl_page, "waterfall", "headline")
+        assert exit_text in waterfall and "uittreders negatief" in waterfall
+
+
+def test_dutch_helpers():
+    """The Dutch constraint sentence, written from the years, and the tick labels of the
+    Dutch charts (the numbers of the axis's own formatter with a decimal comma)."""
+    from nldtib_forecast.report import run
+
+    years = list(range(2026, 2036))
+    assert report_html._constraint_sentence_nl(years, set()) == (
+        "de vraag begrenst de omzet in elk jaar van 2026 tot en met 2035 (in de meeste "
+        "trekkingen)")
+    assert report_html._constraint_sentence_nl(years, {2026, *range(2032, 2036)}) == (
+        "tot en met 2026 begrenst de capaciteit de omzet; in 2027-2031 de vraag; vanaf 2032 "
+        "de capaciteit (in de meeste trekkingen)")
+    assert report_html._setting_text({2026: 0.0277, 2035: 0.035}, "fraction", "nl") == \
+        "2026: 2,77%; 2035: 3,5%"
+    assert report_html._rule_text("entrants: dominance(2, 85%)", "nl") == \
+        "toetreders: 2 grootste bedrijven samen boven 85%"
+    fig = run._figure()
+    ax = fig.add_subplot()
+    ax.plot([0.0, 1.5], [1000.0, 2500.0])
+    run._dutch_ticks(ax.xaxis)
+    run._dutch_ticks(ax.xaxis)  # once only: a second call leaves the formatter alone
+    fig.canvas.draw()
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert "0,4" in ticks and not any("." in t for t in ticks)

@@ -76,11 +76,11 @@ def test_number_format_per_unit_kind():
 
 
 def test_headers_say_the_interval_level():
-    assert [T.header(c, bounds=0.9) for c in ("median", "lower", "upper")] == [
-        "median", "lower (5%)", "upper (95%)"]
-    assert T.header("export_share_ci_upper", bounds=0.95) == "export_share: upper (97.5%)"
-    assert T.header("lower", bounds="valid range") == "lower (valid range)"
-    assert T.header("lower", "nl", bounds=0.9) == "ondergrens (5%)"
+    assert [T.header(c, bounds=0.9) for c in ("median", "lower", "upper")] == [  # labels
+        "Median", "Lower (5%)", "Upper (95%)"]
+    assert T.header("export_share_ci_upper", bounds=0.95) == "Export share: upper (97.5%)"
+    assert T.header("lower", bounds="valid range") == "Lower (valid range)"
+    assert T.header("lower", "nl", bounds=0.9) == "Ondergrens (5%)"
     with pytest.raises(ValueError, match="lang"):
         T.header("lower", "fr", bounds=0.9)
 
@@ -116,8 +116,8 @@ def test_workbook_sheet_layout(tmp_path):
                                                        "SYNTHETIC DATA: x"]
     assert ws["A1"].font.b and ws["A3"].fill.fgColor.rgb.endswith("FFC7CE")
     assert ws["E3"].fill.fgColor.rgb.endswith("FFC7CE")  # the caveat spans the table
-    assert [c.value for c in ws[4]] == ["scenario", "unit", "median", "lower (5%)",
-                                        "description"]
+    assert [c.value for c in ws[4]] == ["Scenario", "Unit", "Median", "Lower (5%)",
+                                        "Description"]
     assert all(c.font.b for c in ws[4])
     assert ws.freeze_panes == "B5" and ws.print_title_rows == "$1:$4"
     (name, ref), = ws.tables.items()
@@ -167,7 +167,7 @@ def test_report_workbook_cover(book, shared_report):
     for sheet in book.sheetnames[1:]:  # one line per sheet
         assert cover[sheet]
     assert "results.csv" in cover
-    assert cover["lower (5%), upper (95%)"].startswith("the 5% and 95% quantiles")
+    assert cover["Lower (5%), Upper (95%)"].startswith("the 5% and 95% quantiles")
 
 
 def test_report_workbook_sheets(book, shared_report):
@@ -179,15 +179,17 @@ def test_report_workbook_sheets(book, shared_report):
         assert all(ws.column_dimensions[c].width <= 62 for c in ws.column_dimensions), ws.title
     summary = book["summary"]
     head = [c.value for c in summary[4]]
-    assert head[-3:] == ["median", "lower (5%)", "upper (95%)"]
+    assert head[-3:] == ["Median", "Lower (5%)", "Upper (95%)"]
     expected = {"EUR": _BN, "fraction": "0.0%", "fraction per year": "0.0%", "FTE": "#,##0",
                 "index": "0.000"}
-    unit = head.index("unit") + 1
+    unit = head.index("Unit") + 1
     for row in summary.iter_rows(min_row=5):
         assert {c.number_format for c in row[-3:]} == {expected[row[unit - 1].value]}
     text = _render(summary)
-    assert re.search(r"demand_domestic_eur \| EUR +\| 2030 \| \d+\.\d bn", text), text
-    assert "firms: lower (2.5%)" in [c.value for c in book["survey_summary"][4]]
+    assert re.search(r"demand_domestic_eur \| Domestic D&S demand +\| EUR +\| 2030 \| "
+                     r"\d+\.\d bn", text), text
+    assert "Number of NLDTIB firms: lower (2.5%)" in [c.value for c in
+                                                      book["survey_summary"][4]]
 
 
 def test_results_sheet_is_compact(book, shared_report):
@@ -201,16 +203,16 @@ def test_results_sheet_is_compact(book, shared_report):
     median = results[results["statistic"] == "q0.5"].set_index(
         ["scenario", "variable", "year"])["value"]
     row = sheet.iloc[0]
-    assert row["median"] == pytest.approx(median[(row["scenario"], row["variable"],
-                                                  row["year"])])
+    assert row["Median"] == pytest.approx(median[(row["Scenario (code)"],
+                                                  row["Variable (code)"], row["Year"])])
 
 
 def test_workbook_keeps_suppressed_cells_suppressed(shared_report):
     for name, value in (("headline", "estimate"), ("decomposition", "nominal_growth")):
         csv = pd.read_csv(shared_report / f"{name}.csv")
         sheet = pd.read_excel(shared_report / "nldtib_report.xlsx", sheet_name=name, header=3)
-        assert sheet[value].isna().tolist() == csv[value].isna().tolist(), name
-        assert sheet["status"].tolist() == csv["status"].tolist()
+        assert sheet[T.label(value)].isna().tolist() == csv[value].isna().tolist(), name
+        assert sheet[T.label("status")].tolist() == csv["status"].tolist()
 
 
 def test_report_csv_files_say_which_data(shared_report):
@@ -293,8 +295,8 @@ def test_dutch_workbook_formats(tmp_path):
     frame = pd.DataFrame({"model": ["outlook"], "unit": ["EUR"], "median": [1e9],
                           "lower": [0.5e9], "upper": [2e9]})
     (sheet,) = T.workbook_sheets({"summary": frame}, results, synthetic=True, lang="nl")
-    assert sheet.headers is not None and list(sheet.headers)[-2:] == ["ondergrens (5%)",
-                                                                    "bovengrens (95%)"]
+    assert sheet.headers is not None and list(sheet.headers)[-2:] == ["Ondergrens (5%)",
+                                                                    "Bovengrens (95%)"]
     assert sheet.formats["median"] == ['#,##0.0,,," mld."']
 
 
@@ -319,3 +321,27 @@ def test_a_survey_file_written_from_the_synthetic_survey_stays_synthetic(tmp_pat
     real = pd.read_csv(path).drop(columns="data")
     real.to_csv(tmp_path / "real.csv", index=False)
     assert not read_survey(tmp_path / "real.csv").attrs.get("synthetic", False)
+
+
+def test_dutch_workbook_is_written_in_dutch(tmp_path):
+    """``--lang nl``: cover, sheet titles, descriptions, caveats and headers in Dutch; the codes
+    stay in the "(code)" columns and the CSV files keep their machine names."""
+    from nldtib_forecast.cli import main
+
+    out = tmp_path / "nl"
+    assert main(["report", "--out", str(out), "--draws", "20", "--quiet", "--lang", "nl",
+                 "--futures", "baseline", "--policies", "improved_conditions"]) == 0
+    book = openpyxl.load_workbook(out / "nldtib_report.xlsx")
+    cover = book["cover"]
+    assert cover["A1"].value == "NLDTIB-vooruitblik" and cover["A2"].value == \
+        "SYNTHETISCHE GEGEVENS"
+    assert "--lang nl" in json.loads((out / "manifest.json").read_text())["reproduce"]
+    summary = book["summary"]
+    assert summary["A1"].value.startswith("Samenvatting")
+    assert summary["A3"].value.startswith("SYNTHETISCHE GEGEVENS")
+    head = [c.value for c in summary[4]]
+    assert {"Scenario (code)", "Variabele", "Mediaan", "Ondergrens (5%)",
+            "Bovengrens (95%)"} <= set(head)
+    labels = {c.value for c in summary["C"][4:]}
+    assert "Basispad, verbeterde omstandigheden" in labels
+    assert list(pd.read_csv(out / "summary.csv").columns[:3]) == ["model", "scenario", "variable"]

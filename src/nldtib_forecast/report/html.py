@@ -10,6 +10,15 @@ policy or future is shown by its label (:func:`_label`, the one place labels com
 kept for machines in the ``data-id`` and ``title`` attributes of its element; every number is
 formatted by its unit (:mod:`nldtib_forecast._format`); a missing value is an em dash, with a
 legend under the table.
+
+The page is written in English or in Dutch (``render_html(..., lang="nl")``, ``--lang nl``):
+labels come from the registry :mod:`nldtib_forecast.labels` in that language, numbers in its
+formats (``€ 9,86 mld.``, ``36,2%``), and the page's own sentences from :data:`_TEXT`, where
+both languages stand side by side. The Dutch is written for the ministry's own readers in the
+words of the letter to parliament of 21 May 2026 (*D&S-omzet*, *opschalen*, *huidige* and
+*verbeterde omstandigheden*), not translated word by word. Texts that come with the data in
+English (the sources of scenarios and drivers, the notes of the audit of published figures, a
+model's technical description) stay English on the Dutch page, folded or marked as such.
 """
 
 from __future__ import annotations
@@ -117,7 +126,301 @@ def _unit_label(unit: object, lang: str = "en") -> str:
         found = None
     if isinstance(found, str) and found:
         return found
-    return _UNITS.get(text.strip().lower(), text)
+    return _UNITS.get(text.strip().lower(), text) if lang == "en" else text
+
+
+# --------------------------------------------------------------------------------- wording
+#: The page's own sentences and headings, by key: ``{"en": ..., "nl": ...}``, formatted with
+#: :meth:`str.format` (:func:`_t`); the texts hold HTML where the page needs markup.
+_TEXT: dict[str, dict[str, str]] = {
+    # the page
+    "title_run": {"en": "NLDTIB scenario run", "nl": "NLDTIB-scenarioberekening"},
+    "title_report": {"en": "NLDTIB outlook report", "nl": "NLDTIB-verkenning"},
+    "banner": {
+        "en": "SYNTHETIC DATA: the survey in this report is a synthetic firm-level panel "
+              "calibrated to the published NLDTIB figures, not the confidential survey "
+              "microdata. Model results are illustrations of the method, not estimates.",
+        "nl": "SYNTHETISCHE GEGEVENS: de enquête in dit rapport is een synthetisch paneel van "
+              "bedrijven, afgestemd op de gepubliceerde NLDTIB-cijfers, en niet de "
+              "vertrouwelijke enquêtegegevens van de bedrijven zelf. De modeluitkomsten laten "
+              "zien hoe de methode werkt; het zijn geen ramingen."},
+    "nav_effects": {"en": "Policy effects", "nl": "Beleidseffecten"},
+    "nav_summary": {"en": "Summary", "nl": "Samenvatting"},
+    "nav_charts": {"en": "Fan charts", "nl": "Waaiergrafieken"},
+    "nav_waterfall": {"en": "Price, volume and net entry",
+                      "nl": "Prijs, volume en netto toetreding"},
+    "nav_headline": {"en": "Survey figures", "nl": "Enquêtecijfers"},
+    "nav_audit": {"en": "Published figures audit", "nl": "Controle gepubliceerde cijfers"},
+    "nav_scenarios": {"en": "Scenarios", "nl": "Scenario's"},
+    "nav_assumptions": {"en": "Assumptions", "nl": "Aannames"},
+    "nav_sources": {"en": "Data sources", "nl": "Bronnen"},
+    "nav_provenance": {"en": "Reproducibility", "nl": "Reproduceerbaarheid"},
+    # the run at a glance
+    "meta_library": {"en": "Library", "nl": "Programmatuur"},
+    "meta_policies": {"en": "Policies", "nl": "Beleidsvarianten"},
+    "meta_futures": {"en": "Futures", "nl": "Omgevingsscenario's"},
+    "meta_scenarios": {"en": "Scenarios", "nl": "Scenario's"},
+    "meta_scenario_file": {"en": "Scenario file", "nl": "Scenariobestand"},
+    "meta_builtin": {"en": "built-in scenarios", "nl": "ingebouwde scenario's"},
+    "meta_survey": {"en": "Survey data", "nl": "Enquêtegegevens"},
+    "meta_seed": {"en": "Seed", "nl": "Startwaarde (seed)"},
+    "meta_draws": {"en": "Monte Carlo draws", "nl": "Aantal trekkingen"},
+    "meta_draws_value": {"en": "{n} per scenario", "nl": "{n} per scenario"},
+    "meta_hash": {"en": "Survey data hash", "nl": "Vingerafdruk enquête"},
+    # which constraint binds
+    "binding_h2": {"en": "Which limit binds in {year}: demand or capacity",
+                   "nl": "Wat begrenst de omzet in {year}: vraag of capaciteit"},
+    "binding_intro": {
+        "en": "<p>In most of the simulated outcomes. Where <b>capacity</b> binds, firms could "
+              "sell more than they can make, so measures that raise capacity (order "
+              "certainty, faster procurement, more technical staff) add turnover. Where "
+              "<b>demand</b> binds, firms can make more than is ordered, and those measures "
+              "add little.</p><ul>",
+        "nl": "<p>Zo is het in de meeste gesimuleerde uitkomsten. Waar de <b>capaciteit</b> "
+              "knelt, kunnen bedrijven meer verkopen dan zij kunnen maken; maatregelen die "
+              "de capaciteit vergroten (orderzekerheid, snellere aanbesteding, meer "
+              "technisch personeel) leveren dan extra omzet op. Waar de <b>vraag</b> knelt, "
+              "kunnen bedrijven meer maken dan er besteld wordt en voegen die maatregelen "
+              "weinig toe.</p><ul>"},
+    "binding_all_capacity": {"en": "capacity limits turnover under every policy.",
+                             "nl": "de capaciteit begrenst de omzet bij elke "
+                                   "beleidsvariant."},
+    "binding_all_demand": {"en": "demand limits turnover under every policy.",
+                           "nl": "de vraag begrenst de omzet bij elke beleidsvariant."},
+    "binding_mixed": {"en": "capacity limits turnover under {cap}; demand under {dem}.",
+                      "nl": "de capaciteit begrenst de omzet bij {cap}; de vraag bij "
+                            "{dem}."},
+    "binding_capacity": {"en": "Capacity limits turnover under {names}.",
+                         "nl": "De capaciteit begrenst de omzet bij {names}."},
+    "binding_demand": {"en": "Demand limits turnover under {names}.",
+                       "nl": "De vraag begrenst de omzet bij {names}."},
+    "binding_more": {
+        "en": '<p class="legend">Year by year in <a href="#constraints">Which constraint '
+              "binds when</a> and <code>constraints.csv</code>.</p></section>",
+        "nl": '<p class="legend">Per jaar in <a href="#constraints">Vraag of capaciteit: '
+              "wat begrenst de omzet wanneer</a> en in <code>constraints.csv</code>.</p>"
+              "</section>"},
+    # policy effects
+    "effects_h2": {"en": "What better conditions add: policy effects per future",
+                   "nl": "Wat betere omstandigheden opleveren: beleidseffecten per "
+                         "omgevingsscenario"},
+    "effects_intro": {
+        "en": "<p>Each row: how much more <span{ids}>D&amp;S turnover, in constant base-year "
+              "prices,</span> a policy gives than current conditions, in the same future, "
+              "computed draw by draw on common random numbers: the median of the difference, "
+              "its {lv} interval in brackets, and the share of draws in which the policy "
+              "gives more. A future is a path of budgets, markets and prices the government "
+              "does not set; a policy moves the levers it does set (order certainty, "
+              "procurement lead time, labour supply). Every variable is in "
+              "<code>policy_effects.csv</code>.</p>",
+        "nl": "<p>Per rij: hoeveel meer <span{ids}>D&amp;S-omzet, in constante prijzen van "
+              "het basisjaar,</span> een beleidsvariant oplevert dan de huidige "
+              "omstandigheden, binnen hetzelfde omgevingsscenario. Het verschil is per "
+              "trekking berekend, met dezelfde toevalsgetallen voor beide: de mediaan van "
+              "het verschil, het {lv}-interval tussen haakjes en het aandeel van de "
+              "trekkingen waarin de beleidsvariant meer oplevert. Een omgevingsscenario is "
+              "een pad van begrotingen, markten en prijzen dat het beleid in "
+              "deze verkenning als gegeven neemt; een beleidsvariant verschuift de knoppen "
+              "waar dat beleid wél aan draait (orderzekerheid, doorlooptijd van "
+              "aanbestedingen, arbeidsaanbod). Alle variabelen staan in "
+              "<code>policy_effects.csv</code>.</p>"},
+    "effects_gain": {"en": "more in {p} of draws", "nl": "meer in {p} van de trekkingen"},
+    "col_future": {"en": "Future", "nl": "Omgevingsscenario"},
+    "col_policy": {"en": "Policy", "nl": "Beleidsvariant"},
+    "col_scenario": {"en": "Scenario", "nl": "Scenario"},
+    "col_year_median": {"en": "{y}: median ({lv} interval)",
+                        "nl": "{y}: mediaan ({lv}-interval)"},
+    "constraints_h3": {"en": "Which constraint binds when",
+                       "nl": "Vraag of capaciteit: wat begrenst de omzet wanneer"},
+    "constraints_intro": {
+        "en": "<p>Year by year, in most draws: <b>capacity</b> limits turnover when firms "
+              "cannot make all that is ordered, <b>demand</b> when they could make more.</p>",
+        "nl": "<p>Per jaar, in de meeste trekkingen: de <b>capaciteit</b> begrenst de omzet "
+              "als bedrijven niet alles kunnen maken wat besteld wordt, de <b>vraag</b> als "
+              "zij meer zouden kunnen maken.</p>"},
+    "col_binds": {"en": "Which limit binds", "nl": "Wat begrenst de omzet"},
+    "range": {"en": "{low} to {high}", "nl": "{low} tot {high}"},
+    # summary
+    "summary_h2": {"en": "Summary: median and {lv} interval in {years}",
+                   "nl": "Samenvatting: mediaan en {lv}-interval in {years}"},
+    "summary_intro": {
+        "en": "<p>Medians over the Monte Carlo draws with the central {lv} interval in "
+              "brackets. All variables are in <code>summary.csv</code> and "
+              "<code>results.csv</code>.</p>",
+        "nl": "<p>Medianen over de Monte-Carlotrekkingen, met het centrale {lv}-interval "
+              "tussen haakjes. Alle variabelen staan in <code>summary.csv</code> en "
+              "<code>results.csv</code>.</p>"},
+    "summary_none": {"en": "<p>The results do not reach the summary years.</p>",
+                     "nl": "<p>De uitkomsten reiken niet tot de jaren van de "
+                           "samenvatting.</p>"},
+    "summary_grid": {"en": "Median and {lv} interval in {years}, per policy (rows) and "
+                           "future (columns).",
+                     "nl": "Mediaan en {lv}-interval in {years}, per beleidsvariant (rijen) "
+                           "en omgevingsscenario (kolommen)."},
+    # charts
+    "charts_h2": {"en": "Fan charts", "nl": "Waaiergrafieken"},
+    "charts_intro": {
+        "en": "<p>Median (line) and 50%, 80% and 95% intervals (shaded, darker is more "
+              "likely), one panel per future or scenario, all panels of a chart on the same "
+              "scale.</p>",
+        "nl": "<p>Mediaan (lijn) en 50%-, 80%- en 95%-interval (gearceerd: hoe donkerder, "
+              "hoe waarschijnlijker), één paneel per omgevingsscenario of scenario, alle "
+              "panelen van een grafiek op dezelfde schaal.</p>"},
+    "file": {"en": "file", "nl": "bestand"},
+    # price, volume and net entry
+    "waterfall_h2": {"en": "Price, volume and net entry",
+                     "nl": "Prijs, volume en netto toetreding"},
+    "waterfall_intro": {
+        "en": "<p>Contributions to nominal growth of D&amp;S turnover per year. Cells with too "
+              "few firms or dominated by one or two firms are suppressed.</p>",
+        "nl": "<p>Bijdragen aan de nominale groei van de D&amp;S-omzet per jaar. Cellen met "
+              "te weinig bedrijven of waarin één of twee bedrijven de doorslag geven, zijn "
+              "afgeschermd.</p>"},
+    "waterfall_none": {"en": "<p>Not available for this survey (see the notes above).</p>",
+                       "nl": "<p>Niet beschikbaar voor deze enquête (zie de opmerkingen "
+                             "hierboven).</p>"},
+    "dec_legend": {
+        "en": '<p class="legend">Contributions in percentage points of the previous year\'s '
+              "turnover: price + volume + entrants + exits = nominal growth (exits are "
+              "negative: the turnover of firms that left). &mdash; no value.</p>",
+        "nl": '<p class="legend">Bijdragen in procentpunten van de omzet van het voorgaande '
+              "jaar: prijs + volume + toetreders + uittreders = nominale groei (uittreders "
+              "zijn negatief: de omzet van bedrijven die de NLDTIB hebben verlaten). "
+              "&mdash; geen waarde.</p>"},
+    "dec_h3": {"en": "Respondents and disclosure", "nl": "Respondenten en geheimhouding"},
+    "col_year": {"en": "Year", "nl": "Jaar"},
+    "col_disclosure": {"en": "Disclosure", "nl": "Geheimhouding"},
+    "suppressed": {"en": "suppressed", "nl": "afgeschermd"},
+    "missing_legend": {
+        "en": '<p class="legend">&mdash; no value: not applicable, not estimated or not '
+              "published; <em>suppressed</em>: withheld by the disclosure rules.</p>",
+        "nl": '<p class="legend">&mdash; geen waarde: niet van toepassing, niet geschat of '
+              "niet gepubliceerd; <em>afgeschermd</em>: niet getoond op grond van de "
+              "geheimhoudingsregels.</p>"},
+    # survey figures
+    "headline_h2": {"en": "Survey figures (disclosure-controlled)",
+                    "nl": "Enquêtecijfers (getoetst op geheimhouding)"},
+    "headline_intro": {
+        "en": "<p>The survey figures of the 2026 letter recomputed from the survey microdata, "
+              "with 95% intervals. Figures failing the disclosure rules (at least 10 firms, "
+              "no two firms above 85%) are suppressed.</p>",
+        "nl": "<p>De enquêtecijfers uit de Kamerbrief van 2026, opnieuw berekend uit de "
+              "microdata van de enquête, met 95%-intervallen. Cijfers die niet aan de "
+              "geheimhoudingsregels voldoen (ten minste 10 bedrijven, de twee grootste "
+              "bedrijven samen niet boven 85%) zijn afgeschermd.</p>"},
+    "col_figure": {"en": "Figure", "nl": "Cijfer"},
+    "col_category": {"en": "Category", "nl": "Categorie"},
+    "col_estimate": {"en": "Estimate", "nl": "Schatting"},
+    "col_interval95": {"en": "95% interval", "nl": "95%-interval"},
+    "col_published_l26": {"en": "Published (L26)", "nl": "Gepubliceerd (L26)"},
+    # audit
+    "audit_h2": {"en": "Published figures audit", "nl": "Controle van de gepubliceerde cijfers"},
+    "audit_counts": {
+        "en": "<p>{ok} checks consistent, {bad} inconsistent (the published figures do not "
+              "add up within the tolerance; all checks are in <code>audit.csv</code>).</p>",
+        "nl": "<p>{ok} controles kloppen, {bad} kloppen niet (de gepubliceerde cijfers tellen "
+              "binnen de afrondingsmarge niet op; alle controles staan in "
+              "<code>audit.csv</code>). De toelichting bij elke controle is in het Engels, "
+              "zoals in <code>audit.csv</code>.</p>"},
+    "col_check": {"en": "Check", "nl": "Controle"},
+    "col_published": {"en": "Published", "nl": "Gepubliceerd"},
+    "col_recomputed": {"en": "Recomputed", "nl": "Herberekend"},
+    "col_difference": {"en": "Difference", "nl": "Verschil"},
+    "col_meaning": {"en": "What it means", "nl": "Toelichting (Engels)"},
+    # scenarios
+    "scenarios_h2": {"en": "Scenarios", "nl": "Scenario's"},
+    "scenarios_intro": {
+        "en": "<p>Drivers a scenario does not set stay at their default (current "
+              "conditions). Paths are interpolated linearly between the given years.</p>",
+        "nl": "<p>Factoren die een scenario niet vastlegt, blijven op hun standaardwaarde "
+              "(huidige omstandigheden). Tussen de opgegeven jaren verlopen de paden "
+              "lineair. De bronvermeldingen zijn in het Engels, zoals in het "
+              "scenariobestand.</p>"},
+    "kind_policy": {"en": "Policies", "nl": "Beleidsvarianten"},
+    "kind_future": {"en": "Futures", "nl": "Omgevingsscenario's"},
+    "kind_scenario": {"en": "Scenarios", "nl": "Scenario's"},
+    "col_driver": {"en": "Driver", "nl": "Factor"},
+    "col_unit": {"en": "Unit", "nl": "Eenheid"},
+    "col_setting": {"en": "Setting (year: value)", "nl": "Instelling (jaar: waarde)"},
+    "col_default": {"en": "Default", "nl": "Standaard"},
+    "all_default": {"en": "<p><em>Every driver at its default (current conditions).</em></p>",
+                    "nl": "<p><em>Alle factoren op hun standaardwaarde (huidige "
+                          "omstandigheden).</em></p>"},
+    "sources": {"en": "Sources", "nl": "Bronnen"},
+    "source": {"en": "Source", "nl": "Bron (Engels)"},
+    "toml_run": {"en": "scenarios.toml (the scenario file run)",
+                 "nl": "scenarios.toml (het doorgerekende scenariobestand)"},
+    "toml_builtin": {"en": "scenarios.toml (the built-in scenarios as a scenario file)",
+                     "nl": "scenarios.toml (de ingebouwde scenario's als scenariobestand)"},
+    # assumptions
+    "assumptions_h2": {"en": "Assumptions", "nl": "Aannames"},
+    "models_h3": {"en": "Models", "nl": "Modellen"},
+    "drivers_h3": {"en": "Driver registry", "nl": "Factoren en hun waarden"},
+    "priors_h3": {"en": "Model priors and settings", "nl": "Modelaannames en -instellingen"},
+    "model_years": {"en": " to ", "nl": " tot en met "},
+    "method": {"en": "Method", "nl": "Methode"},
+    "intervals_include": {"en": "Intervals include", "nl": "Onzekerheid in de intervallen"},
+    "technical": {"en": "Technical description",
+                  "nl": "Technische beschrijving (Engels)"},
+    "used_by": {"en": "Used by the {model}.", "nl": "Gebruikt in het {model}."},
+    "col_what": {"en": "What it is", "nl": "Omschrijving"},
+    "col_range": {"en": "Valid range", "nl": "Toegestaan bereik"},
+    "col_default_current": {"en": "Default (current)", "nl": "Standaard (huidig)"},
+    "col_improved": {"en": "Improved", "nl": "Verbeterd"},
+    "col_group": {"en": "Group", "nl": "Groep"},
+    "col_setting_name": {"en": "Setting", "nl": "Instelling"},
+    "col_value": {"en": "Value", "nl": "Waarde"},
+    # data sources
+    "sources_h2": {"en": "Data sources", "nl": "Bronnen"},
+    "survey_line": {"en": "<p>Survey data: {name}{tail}</p>",
+                    "nl": "<p>Enquêtegegevens: {name}{tail}</p>"},
+    "survey_synthetic": {"en": " &mdash; synthetic, not real firms.",
+                         "nl": " &mdash; synthetisch, geen echte bedrijven."},
+    "survey_real": {"en": "; the microdata are not included in this report.",
+                    "nl": "; de microdata zijn niet in dit rapport opgenomen."},
+    # reproducibility
+    "provenance_h2": {"en": "Reproducibility", "nl": "Reproduceerbaarheid"},
+    "provenance_intro": {
+        "en": "<p>Reproduce with <code>{cmd}</code> (with <code>scenarios.toml</code> from "
+              "this directory). The same inputs and seed give identical files; "
+              "<code>manifest.json</code> lists them with their checksums, "
+              "<code>timing.json</code> the durations.</p>",
+        "nl": "<p>Opnieuw te berekenen met <code>{cmd}</code> (met "
+              "<code>scenarios.toml</code> uit deze map). Dezelfde invoer en seed geven "
+              "identieke bestanden; <code>manifest.json</code> somt ze op met hun "
+              "controlegetallen, <code>timing.json</code> de rekentijden.</p>"},
+    "col_model": {"en": "Model", "nl": "Model"},
+    "col_seed": {"en": "Seed", "nl": "Seed"},
+    "col_draws": {"en": "Draws", "nl": "Trekkingen"},
+    "col_data_hash": {"en": "Data hash", "nl": "Vingerafdruk gegevens"},
+    "col_version": {"en": "Version", "nl": "Versie"},
+    "published_hash": {"en": "<p>Published data hash: <code>{h}</code></p>",
+                       "nl": "<p>Vingerafdruk van de gepubliceerde cijfers: "
+                             "<code>{h}</code></p>"},
+}
+
+
+def _t(key: str, lang: str = "en", **values: object) -> str:
+    """The page's text ``key`` in ``lang`` (:data:`_TEXT`), formatted with ``values``."""
+    text = _TEXT[key]["nl" if lang == "nl" else "en"]
+    return text.format(**values) if values else text
+
+
+#: Words that keep their capital inside a Dutch sentence.
+_PROPER_NL = frozenset({"D&S", "D&S-omzet", "D&S-export", "D&S-vraag", "EU", "NAVO", "NATO",
+                        "NLD", "NLDTIB", "Nederland", "Nederlands", "Nederlandse", "Europa",
+                        "Europees", "Europese", "ReArm", "OEM", "R&D"})
+
+
+def _mid(text: str, lang: str) -> str:
+    """A label inside a Dutch sentence: its first letter in lower case, unless it is a name
+    or an abbreviation (English labels keep their capital, as they always did)."""
+    if lang != "nl" or not text:
+        return text
+    first = text.split(" ", 1)[0]
+    if first in _PROPER_NL or not text[1:2].islower():
+        return text
+    return text[:1].lower() + text[1:]
 
 
 # --------------------------------------------------------------------------------- HTML bits
@@ -175,9 +478,9 @@ def _id_attrs(identifier: object) -> str:
     return f' data-id="{ident}" title="{ident}"'
 
 
-def _named(identifier: object) -> str:
+def _named(identifier: object, lang: str = "en") -> str:
     """The label of an identifier as HTML, the identifier in the element's attributes."""
-    return f"<span{_id_attrs(identifier)}>{_e(_label(identifier))}</span>"
+    return f"<span{_id_attrs(identifier)}>{_e(_label(identifier, lang))}</span>"
 
 
 def _th(content: str, cls: str = "", row: bool = False, rowspan: int = 1,
@@ -201,13 +504,12 @@ def _table(head: Sequence[str], rows: Iterable[Sequence[str]], cls: str = "data"
     return f'<table class="{cls}"><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>'
 
 
-_MISSING_LEGEND = ('<p class="legend">&mdash; no value: not applicable, not estimated or not '
-                   "published; <em>suppressed</em>: withheld by the disclosure rules.</p>")
+_MISSING_LEGEND = _t("missing_legend")
 
 
-def _fmt(value: object, unit: str | None, signed: bool = False) -> str:
+def _fmt(value: object, unit: str | None, signed: bool = False, lang: str = "en") -> str:
     """A value formatted by its unit, an em dash when missing (escaped HTML)."""
-    return _e(format_value(value, unit, signed=signed, missing=DASH))
+    return _e(format_value(value, unit, signed=signed, missing=DASH, lang=lang))
 
 
 def _eur_scale(values: Iterable[object]) -> str:
@@ -217,41 +519,46 @@ def _eur_scale(values: Iterable[object]) -> str:
 
 
 def _interval_cell(median: object, lower: object, upper: object, unit: str,
-                   signed: bool = False, extra: str = "") -> str:
+                   signed: bool = False, extra: str = "", lang: str = "en") -> str:
     """``median`` over ``(lower to upper)`` in one cell, formatted by ``unit`` (EUR amounts on
     one scale, the unit written once); ``extra`` is a further line of text."""
     if unit_kind(unit) == "eur":
         scale = _eur_scale((median, lower, upper))
         zero = not is_missing(median) and float(median) == 0.0  # type: ignore[arg-type]
         head = eur(median, scale=scale, signed=signed and not zero,  # type: ignore[arg-type]
-                   missing=DASH)
-        low = eur(lower, scale=scale, symbol=False, missing=DASH)  # type: ignore[arg-type]
-        high = eur(upper, scale=scale, symbol=False, missing=DASH)  # type: ignore[arg-type]
+                   missing=DASH, lang=lang)
+        low = eur(lower, scale=scale, symbol=False, missing=DASH,  # type: ignore[arg-type]
+                  lang=lang)
+        high = eur(upper, scale=scale, symbol=False, missing=DASH,  # type: ignore[arg-type]
+                   lang=lang)
     else:
-        head = format_value(median, unit, signed=signed, missing=DASH)
-        low = format_value(lower, unit, missing=DASH)
-        high = format_value(upper, unit, missing=DASH)
+        head = format_value(median, unit, signed=signed, missing=DASH, lang=lang)
+        low = format_value(lower, unit, missing=DASH, lang=lang)
+        high = format_value(upper, unit, missing=DASH, lang=lang)
     sub = f'<span class="sub">{_e(extra)}</span>' if extra else ""
-    return f'{_e(head)}<span class="int">({_e(low)} to {_e(high)})</span>{sub}'
+    between = _e(_t("range", lang, low=low, high=high))
+    return f'{_e(head)}<span class="int">({between})</span>{sub}'
 
 
-def _img(png: bytes, caption: str, name: str, alt: str | None = None) -> str:
+def _img(png: bytes, caption: str, name: str, alt: str | None = None,
+         lang: str = "en") -> str:
     data = base64.b64encode(png).decode("ascii")
     return (f'<figure data-file="{_e(name)}"><img src="data:image/png;base64,{data}" '
             f'alt="{_e(alt or caption)}"><figcaption>{_e(caption)} '
-            f'<span class="file">(file <code>{_e(name)}</code>)</span></figcaption></figure>')
+            f'<span class="file">({_t("file", lang)} <code>{_e(name)}</code>)</span>'
+            "</figcaption></figure>")
 
 
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _join(words: Sequence[str]) -> str:
-    """``a``, ``a and b``, ``a, b and c``."""
+def _join(words: Sequence[str], lang: str = "en") -> str:
+    """``a``, ``a and b``, ``a, b and c`` (``en`` in Dutch)."""
     words = list(words)
     if len(words) < 2:
         return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
+    return ", ".join(words[:-1]) + (" en " if lang == "nl" else " and ") + words[-1]
 
 
 def _split(scenario: str) -> tuple[str, str]:
@@ -260,7 +567,8 @@ def _split(scenario: str) -> tuple[str, str]:
     return (future, policy) if sep else ("", str(scenario))
 
 
-def _grouped_rows(keys: Sequence[tuple[str, str]], cells: Sequence[list[str]]) -> list[list[str]]:
+def _grouped_rows(keys: Sequence[tuple[str, str]], cells: Sequence[list[str]],
+                  lang: str = "en") -> list[list[str]]:
     """Rows of ``cells`` led by a header cell per group (spanning its consecutive rows) and
     one per member; keys ``("", member)`` have no group cell."""
     rows: list[list[str]] = []
@@ -268,8 +576,8 @@ def _grouped_rows(keys: Sequence[tuple[str, str]], cells: Sequence[list[str]]) -
         row = []
         if group and (i == 0 or keys[i - 1][0] != group):
             span = next((j for j, (g, _m) in enumerate(keys[i:]) if g != group), len(keys) - i)
-            row.append(_th(_named(group), row=True, rowspan=span))
-        row.append(_th(_named(member), row=True))
+            row.append(_th(_named(group, lang), row=True, rowspan=span))
+        row.append(_th(_named(member, lang), row=True))
         rows.append(row + list(rest))
     return rows
 
@@ -284,73 +592,113 @@ def _target_year(results: Mapping, years: Sequence[int]) -> int | None:
     return max(inside) if inside else max(reached)
 
 
+def _bound_years(text: object) -> set[int]:
+    """The years of a ``capacity_bound_years`` cell (``"2026, 2027"``)."""
+    return {int(y) for y in re.findall(r"\d{4}", str(text or ""))}
+
+
 def _binding_by_scenario(constraints: pd.DataFrame, year: int) -> dict[str, str]:
     """``"capacity"`` or ``"demand"`` in ``year`` per scenario, from the constraints table."""
     out: dict[str, str] = {}
     for row in constraints.itertuples():
-        years_text = str(getattr(row, "capacity_bound_years", "") or "")
-        bound = {int(y) for y in re.findall(r"\d{4}", years_text)}
+        bound = _bound_years(getattr(row, "capacity_bound_years", "") or "")
         out[str(row.scenario)] = "capacity" if year in bound else "demand"
     return out
 
 
-def _binding_html(constraints: pd.DataFrame, year: int) -> str:
+def _constraint_sentence_nl(years: Sequence[int], bound: set[int]) -> str:
+    """In Dutch, which constraint limits turnover when (the sentence of
+    :func:`nldtib_forecast.models.outlook.binding_constraints`, written from the years)."""
+    runs: list[list] = []
+    for y in years:
+        what = "de capaciteit" if y in bound else "de vraag"
+        if runs and runs[-1][0] == what:
+            runs[-1][2] = y
+        else:
+            runs.append([what, y, y])
+    tail = " (in de meeste trekkingen)"
+    if len(runs) == 1:
+        return (f"{runs[0][0]} begrenst de omzet in elk jaar van {years[0]} tot en met "
+                f"{years[-1]}{tail}")
+    parts = []
+    for k, (what, a, b) in enumerate(runs):
+        if k == 0:
+            parts.append(f"tot en met {b} begrenst {what} de omzet")
+        elif k == len(runs) - 1:
+            parts.append(f"vanaf {a} {what}")
+        else:
+            parts.append(f"in {a}" + (f"-{b}" if b > a else "") + f" {what}")
+    return "; ".join(parts) + tail
+
+
+def _constraint_sentences(constraints: pd.DataFrame, results: Mapping,
+                          lang: str) -> list[str]:
+    """The sentence of each row of the constraints table, in ``lang`` (the table's own,
+    English, sentence when the years of its model are not known)."""
+    out = []
+    for row in constraints.itertuples():
+        result = results.get(str(getattr(row, "model", ""))) if lang == "nl" else None
+        if result is None:
+            out.append(str(row.sentence))
+            continue
+        years = [int(y) for y in result.years]
+        out.append(_constraint_sentence_nl(years, _bound_years(row.capacity_bound_years)))
+    return out
+
+
+def _binding_html(constraints: pd.DataFrame, year: int, lang: str = "en") -> str:
     """The sentences that say which constraint binds in ``year``, per future (or scenario)."""
     binding = _binding_by_scenario(constraints, year)
     if not binding:
         return ""
     out = ['<section class="key" id="binding">',
-           f"<h2>Which limit binds in {year}: demand or capacity</h2>",
-           "<p>In most of the simulated outcomes. Where <b>capacity</b> binds, firms could sell "
-           "more than they can make, so measures that raise capacity (order certainty, faster "
-           "procurement, more technical staff) add turnover. Where <b>demand</b> binds, firms "
-           "can make more than is ordered, and those measures add little.</p><ul>"]
+           f"<h2>{_e(_t('binding_h2', lang, year=year))}</h2>",
+           _t("binding_intro", lang)]
     futures = list(dict.fromkeys(_split(s)[0] for s in binding))
     for future in futures:
         members = [(p, b) for s, b in binding.items()
                    for f, p in [_split(s)] if f == future]
-        cap = [_label(p) for p, b in members if b == "capacity"]
-        dem = [_label(p) for p, b in members if b == "demand"]
+        cap = [_mid(_label(p, lang), lang) for p, b in members if b == "capacity"]
+        dem = [_mid(_label(p, lang), lang) for p, b in members if b == "demand"]
         if future:
-            head = f"<li><b{_id_attrs(future)}>{_e(_label(future))}</b>: "
+            head = f"<li><b{_id_attrs(future)}>{_e(_label(future, lang))}</b>: "
             if not dem:
-                text = "capacity limits turnover under every policy."
+                text = _t("binding_all_capacity", lang)
             elif not cap:
-                text = "demand limits turnover under every policy."
+                text = _t("binding_all_demand", lang)
             else:
-                text = (f"capacity limits turnover under {_join(cap)}; demand under "
-                        f"{_join(dem)}.")
+                text = _t("binding_mixed", lang, cap=_join(cap, lang), dem=_join(dem, lang))
             out.append(head + _e(text) + "</li>")
         else:
             if cap:
-                out.append(f"<li>Capacity limits turnover under {_e(_join(cap))}.</li>")
+                out.append(f"<li>{_e(_t('binding_capacity', lang, names=_join(cap, lang)))}"
+                           "</li>")
             if dem:
-                out.append(f"<li>Demand limits turnover under {_e(_join(dem))}.</li>")
+                out.append(f"<li>{_e(_t('binding_demand', lang, names=_join(dem, lang)))}"
+                           "</li>")
     out.append("</ul>")
-    out.append('<p class="legend">Year by year in <a href="#constraints">Which constraint binds '
-               "when</a> and <code>constraints.csv</code>.</p></section>")
+    out.append(_t("binding_more", lang))
     return "\n".join(out)
 
 
+def _lv(level: float, lang: str) -> str:
+    """The level of an interval: ``90%`` (``90%`` in Dutch too, before ``-interval``)."""
+    return percent(level, decimals=0, lang=lang)
+
+
 def _effects_html(tables: Mapping[str, pd.DataFrame],
-                  figures: Mapping[str, tuple[bytes, str]], level: float) -> str:
+                  figures: Mapping[str, tuple[bytes, str]], level: float,
+                  results: Mapping | None = None, lang: str = "en") -> str:
     """The first section: what each policy adds over current conditions, per future."""
     eff = tables["policy_effects"]
     main = str(eff["variable"].iloc[0])
     sub = eff[eff["variable"] == main]
     years = sorted(int(y) for y in sub["year"].unique())
-    lv = percent(level, decimals=0)
-    out = ['<h2 id="effects">What better conditions add: policy effects per future</h2>',
-           f"<p>Each row: how much more <span{_id_attrs(main)}>D&amp;S turnover, in "
-           "constant base-year prices,</span> a policy gives than current conditions, in the "
-           "same future, "
-           "computed draw by draw on common random numbers: the median of the difference, "
-           f"its {lv} interval in brackets, and the share of draws in which the policy gives "
-           "more. A future is a path of budgets, markets and prices the government does not "
-           "set; a policy moves the levers it does set (order certainty, procurement lead time, "
-           "labour supply). Every variable is in <code>policy_effects.csv</code>.</p>"]
+    lv = _lv(level, lang)
+    out = [f'<h2 id="effects">{_e(_t("effects_h2", lang))}</h2>',
+           _t("effects_intro", lang, ids=_id_attrs(main), lv=lv)]
     if "policy_effects.png" in figures:
-        out.append(_img(*figures["policy_effects.png"], "policy_effects.png"))
+        out.append(_img(*figures["policy_effects.png"], "policy_effects.png", lang=lang))
     keys = list(dict.fromkeys(zip(sub["future"].astype(str), sub["policy"].astype(str),
                                   strict=True)))
     by_key = {(str(r.future), str(r.policy), int(r.year)): r for r in sub.itertuples()}
@@ -362,45 +710,47 @@ def _effects_html(tables: Mapping[str, pd.DataFrame],
             if r is None:
                 row.append(_td(DASH, "val"))
                 continue
-            gain = f"more in {percent(r.share_positive, decimals=0)} of draws"
+            gain = _t("effects_gain", lang,
+                      p=percent(r.share_positive, decimals=0, lang=lang))
             row.append(_td(_interval_cell(r.median, r.lower, r.upper, str(r.unit),
-                                          signed=True, extra=gain), "val"))
+                                          signed=True, extra=gain, lang=lang), "val"))
         cells.append(row)
-    head = ["Future", "Policy", *[_th(f"{y}: median ({lv} interval)", "num") for y in years]]
-    out.append(_table(head, _grouped_rows(keys, cells), "data wide"))
+    head = [_t("col_future", lang), _t("col_policy", lang),
+            *[_th(_e(_t("col_year_median", lang, y=y, lv=lv)), "num") for y in years]]
+    out.append(_table(head, _grouped_rows(keys, cells, lang), "data wide"))
     constraints = tables.get("constraints")
     if constraints is not None and len(constraints):
-        out.append('<h3 id="constraints">Which constraint binds when</h3>')
-        out.append("<p>Year by year, in most draws: <b>capacity</b> limits turnover when "
-                   "firms cannot make all that is ordered, <b>demand</b> when they could make "
-                   "more.</p>")
+        out.append(f'<h3 id="constraints">{_e(_t("constraints_h3", lang))}</h3>')
+        out.append(_t("constraints_intro", lang))
         ckeys = [_split(s) for s in constraints["scenario"].astype(str)]
-        ccells = [[_td(_e(_cap(str(s))))] for s in constraints["sentence"]]
+        ccells = [[_td(_e(_cap(s)))]
+                  for s in _constraint_sentences(constraints, results or {}, lang)]
         grid = any(f for f, _p in ckeys)
-        chead = (["Future", "Policy"] if grid else ["Scenario"]) + ["Which limit binds"]
-        out.append(_table(chead, _grouped_rows(ckeys, ccells), "data wide"))
+        chead = ([_t("col_future", lang), _t("col_policy", lang)] if grid
+                 else [_t("col_scenario", lang)]) + [_t("col_binds", lang)]
+        out.append(_table(chead, _grouped_rows(ckeys, ccells, lang), "data wide"))
     return "\n".join(out)
 
 
-def _summary_html(results: Mapping, level: float, years) -> str:
+def _summary_html(results: Mapping, level: float, years, lang: str = "en") -> str:
     """Per key variable, median and interval in the summary years: a table with a column per
     future and a row per policy for a grid, else a row per scenario and a column per year."""
     from nldtib_forecast.report.tables import summary_table
 
     table = summary_table(results, years=years, level=level, key_only=True)
     if table.empty:
-        return "<p>The results do not reach the summary years.</p>"
-    lv = percent(level, decimals=0)
+        return _t("summary_none", lang)
+    lv = _lv(level, lang)
     out = []
     for (model, variable), part in table.groupby(["model", "variable"], sort=False):
         unit = str(part["unit"].iloc[0])
-        unit_text = _unit_label(unit)
-        shown = (f"{_named(variable)}" + (f", {_e(unit_text)}" if unit_text else "")
-                 + (f' <span class="kind">{_e(_model_name(model))}</span>'
+        unit_text = _unit_label(unit, lang)
+        shown = (f"{_named(variable, lang)}" + (f", {_e(unit_text)}" if unit_text else "")
+                 + (f' <span class="kind">{_e(_model_name(model, lang))}</span>'
 
                     if len(results) > 1 else ""))
         out.append(f"<h3{_id_attrs(variable)}>{shown}</h3>")
-        if definition := _definition(variable):
+        if definition := _definition(variable, lang):
             out.append(f'<p class="legend">{_e(definition)}</p>')
         keys = [_split(s) for s in part["scenario"].astype(str)]
         grid = all(f for f, _p in keys)
@@ -414,25 +764,27 @@ def _summary_html(results: Mapping, level: float, years) -> str:
                 r = by_key.get((scenario, y))
                 if r is None:
                     continue
-                body = _interval_cell(r.median, r.lower, r.upper, unit)
+                body = _interval_cell(r.median, r.lower, r.upper, unit, lang=lang)
                 lines.append((f'<b class="yr">{y}</b> ' if label_years else "") + body)
             return _td("".join(lines) or DASH, "val")
 
         if grid:
             futures = list(dict.fromkeys(f for f, _p in keys))
             policies = list(dict.fromkeys(p for _f, p in keys))
-            head = ["Policy", *[_th(_named(f), "num") for f in futures]]
-            rows = [[_th(_named(p), row=True),
+            head = [_t("col_policy", lang), *[_th(_named(f, lang), "num") for f in futures]]
+            rows = [[_th(_named(p, lang), row=True),
                      *[cell(f"{f}/{p}", part_years, True) for f in futures]]
                     for p in policies]
-            out.append(f'<p class="legend">Median and {lv} interval in '
-                       f"{_e(_join([str(y) for y in part_years]))}, per policy (rows) and "
-                       "future (columns).</p>")
+            years_text = _join([str(y) for y in part_years], lang)
+            out.append(f'<p class="legend">{_e(_t("summary_grid", lang, lv=lv, years=years_text))}'
+                       "</p>")
         else:
             scenarios = list(dict.fromkeys(part["scenario"].astype(str)))
-            head = ["Scenario", *[_th(f"{y}: median ({lv} interval)", "num")
-                                  for y in part_years]]
-            rows = [[_th(_named(s), row=True), *[cell(s, [y], False) for y in part_years]]
+            head = [_t("col_scenario", lang),
+                    *[_th(_e(_t("col_year_median", lang, y=y, lv=lv)), "num")
+                      for y in part_years]]
+            rows = [[_th(_named(s, lang), row=True),
+                     *[cell(s, [y], False) for y in part_years]]
                     for s in scenarios]
         out.append(_table(head, rows, "data wide"))
     return "\n".join(out)
@@ -440,14 +792,30 @@ def _summary_html(results: Mapping, level: float, years) -> str:
 
 _STATUS = {"publish": "shown", "unprotected": "shown (no disclosure rule applies)",
            "primary": "suppressed", "secondary": "suppressed", "suppressed": "suppressed"}
+_STATUS_NL = {"publish": "getoond", "unprotected": "getoond (geen geheimhoudingsregel van "
+              "toepassing)", "primary": "afgeschermd", "secondary": "afgeschermd",
+              "suppressed": "afgeschermd", "not_available": "niet beschikbaar"}
 
 
+def _status_text(status: str, lang: str = "en") -> str:
+    """A disclosure status in words."""
+    return (_STATUS_NL if lang == "nl" else _STATUS).get(status, status)
 
-def _rule_text(rule: object) -> str:
+
+def _rule_text(rule: object, lang: str = "en") -> str:
     """A disclosure rule in words: ``min_frequency(10)`` -> ``fewer than 10 firms``."""
     if is_missing(rule) or not str(rule).strip():
         return ""
     text = str(rule)
+    if lang == "nl":
+        text = re.sub(r"min_frequency\((\d+)\)", r"minder dan \1 bedrijven", text)
+        text = re.sub(r"dominance\((\d+),\s*([\d.]+)%\)", lambda m: (
+            f"{m.group(1)} grootste bedrijven samen boven {m.group(2).replace('.', ',')}%"),
+            text)
+        text = re.sub(r"(\d{4}): complementary", r"beschermt een ander cijfer (\1)", text)
+        return re.sub(r"\b(entrants|exiters|continuing): ", lambda m: {
+            "entrants": "toetreders: ", "exiters": "vertrokken bedrijven: ",
+            "continuing": "blijvende bedrijven: "}[m.group(1)], text)
     text = re.sub(r"min_frequency\((\d+)\)", r"fewer than \1 firms", text)
     text = re.sub(r"dominance\((\d+),\s*([\d.]+%)\)", r"\1 largest firms above \2", text)
     text = re.sub(r"(\d{4}): complementary", r"protects another figure (\1)", text)
@@ -462,8 +830,36 @@ def _headline_unit(indicator: str) -> str:
             else "fraction")
 
 
-def _headline_html(headline: pd.DataFrame) -> str:
+#: Dutch of the notes the survey's headline figures carry (``headline.csv``, ``note``).
+_NOTES_NL = {
+    "the 2026 letter states +21.5%, but its levels 8.0 -> 10.2 bn give +27.5%; see "
+    "audit_published()":
+        "de Kamerbrief van 2026 noemt +21,5%, maar de niveaus in de brief (€ 8,0 mld. naar "
+        "€ 10,2 mld.) geven +27,5%; zie de controle van de gepubliceerde cijfers hieronder",
+    "association under unconfoundedness, not causation; the letter says PE-backed firms "
+    "grow faster (no number)":
+        "samenhang, geen oorzakelijk verband (onder de aanname dat er geen verstorende "
+        "factoren buiten het model zijn); de Kamerbrief stelt dat bedrijven met private "
+        "equity sneller groeien (zonder getal)",
+}
+
+
+def _note_text(note: str, lang: str = "en") -> str:
+    """A note of the headline figures in ``lang`` (as written when no Dutch is known)."""
+    if lang != "nl":
+        return note
+    text = " ".join(note.split())
+    if text in _NOTES_NL:
+        return _NOTES_NL[text]
+    found = re.fullmatch(r"'(\w+)' not answered in (\d{4})", text)
+    if found:
+        return f"{_label(found.group(1), lang)}: niet gevraagd in {found.group(2)}"
+    return note
+
+
+def _headline_html(headline: pd.DataFrame, lang: str = "en") -> str:
     rows, notes = [], []
+    suppressed = f"<em>{_t('suppressed', lang)}</em>"
     for r in headline.itertuples():
         ind = str(r.indicator)
         unit = _headline_unit(ind)
@@ -473,46 +869,54 @@ def _headline_html(headline: pd.DataFrame) -> str:
         note = getattr(r, "note", None)
         mark = ""
         if not is_missing(note) and str(note).strip():
-            notes.append(str(note))
+            notes.append(_note_text(str(note), lang))
             mark = f'<sup><a href="#hn{len(notes)}">{len(notes)}</a></sup>'
-        rule = _rule_text(r.rule)
+        rule = _rule_text(r.rule, lang)
+        between = _t("range", lang, low=_fmt(r.ci_lower, unit, lang=lang),
+                     high=_fmt(r.ci_upper, unit, lang=lang))
         rows.append([
-            _th(_named(ind) + mark, row=True),
-            _td(_named(category) if category else DASH),
-            _td(_fmt(r.estimate, unit) if shown else "<em>suppressed</em>", "num"),
-            _td(f"{_fmt(r.ci_lower, unit)} to {_fmt(r.ci_upper, unit)}" if shown else DASH,
-                "num"),
-            _td(_fmt(r.published, unit), "num"),
-            _td(_e(_STATUS.get(status, status)) + (f"<br><small>{_e(rule)}</small>"
-                                                     if rule else "")),
+            _th(_named(ind, lang) + mark, row=True),
+            _td(_named(category, lang) if category else DASH),
+            _td(_fmt(r.estimate, unit, lang=lang) if shown else suppressed, "num"),
+            _td(between if shown else DASH, "num"),
+            _td(_fmt(r.published, unit, lang=lang), "num"),
+            _td(_e(_status_text(status, lang)) + (f"<br><small>{_e(rule)}</small>"
+                                                   if rule else "")),
         ])
-    head = ["Figure", "Category", _th("Estimate", "num"), _th("95% interval", "num"),
-            _th("Published (L26)", "num"), "Disclosure"]
-    out = [_table(head, rows, "data wide"), _MISSING_LEGEND]
+    head = [_t("col_figure", lang), _t("col_category", lang),
+            _th(_t("col_estimate", lang), "num"), _th(_t("col_interval95", lang), "num"),
+            _th(_e(_t("col_published_l26", lang)), "num"), _t("col_disclosure", lang)]
+    out = [_table(head, rows, "data wide"), _t("missing_legend", lang)]
     if notes:
         out.append('<ol class="fn">' + "".join(f'<li id="hn{i}">{_e(_cap(n))}</li>'
                                               for i, n in enumerate(notes, 1)) + "</ol>")
     return "\n".join(out)
 
 
-#: Columns of the decomposition table: (column, header).
-_DEC_COLUMNS = (("nominal_growth", "Nominal growth"), ("price", "Price"),
-                ("volume", "Volume"), ("interaction", "Interaction"),
-                ("entry", "Entrants"), ("exit", "Exits"),
-                ("price_growth", "Prices of continuing firms"),
-                ("volume_growth", "Volume of continuing firms"))
-_DEC_COUNTS = (("n_continuing", "Continuing firms"),
-               ("n_price_missing", "of which without a price change"),
-               ("n_entrants", "Entrants"), ("n_exiters", "Firms that left"))
+#: Columns of the decomposition table: (column, header, Dutch header).
+_DEC_COLUMNS = (("nominal_growth", "Nominal growth", "Nominale groei"),
+                ("price", "Price", "Prijs"), ("volume", "Volume", "Volume"),
+                ("interaction", "Interaction", "Wisselwerking prijs en volume"),
+                ("entry", "Entrants", "Toetreders"), ("exit", "Exits", "Uittreders"),
+                ("price_growth", "Prices of continuing firms", "Prijzen blijvende bedrijven"),
+                ("volume_growth", "Volume of continuing firms", "Volume blijvende bedrijven"))
+_DEC_COUNTS = (("n_continuing", "Continuing firms", "Blijvende bedrijven"),
+               ("n_price_missing", "of which without a price change",
+                "waarvan zonder prijsverandering"),
+               ("n_entrants", "Entrants", "Toetreders"),
+               ("n_exiters", "Firms that left", "Vertrokken bedrijven"))
 
 
-def _decomposition_html(table: pd.DataFrame) -> str:
+def _decomposition_html(table: pd.DataFrame, lang: str = "en") -> str:
     """Two tables that fit the page: the contributions, and the respondents and disclosure."""
     shown = table.reset_index()
     year_col = shown.columns[0]
-    cols = [(c, h) for c, h in _DEC_COLUMNS if c in shown]
+    pick = 2 if lang == "nl" else 1
+    cols = [(c[0], c[pick]) for c in _DEC_COLUMNS if c[0] in shown]
     if "interaction" in shown and (shown["interaction"].fillna(0.0) == 0.0).all():
         cols = [(c, h) for c, h in cols if c != "interaction"]  # the log split has none
+    counted = [(c[0], c[pick]) for c in _DEC_COUNTS]
+    suppressed = f"<em>{_t('suppressed', lang)}</em>"
     rows, rows2 = [], []
     for r in shown.to_dict("records"):
         published = str(r.get("status", "publish")) == "publish"
@@ -521,24 +925,24 @@ def _decomposition_html(table: pd.DataFrame) -> str:
             value = r[c]
             if c == "exit" and not is_missing(value):
                 value = -float(value)  # a contribution to growth: turnover lost with exits
-            text = percent(value, signed=True, missing=DASH if published else "")
-            cells.append(_td(_e(text) if text else "<em>suppressed</em>", "num"))
+            text = percent(value, signed=True, missing=DASH if published else "", lang=lang)
+            cells.append(_td(_e(text) if text else suppressed, "num"))
         rows.append(cells)
-        counts = [_td(_e(count(r[c], missing=DASH)) if published or not is_missing(r[c])
-                      else "<em>suppressed</em>", "num") for c, _h in _DEC_COUNTS if c in r]
-        status = _STATUS.get(str(r.get("status", "")), str(r.get("status", "")))
-        rule = _rule_text(r.get("rule"))
+        counts = [_td(_e(count(r[c], missing=DASH, lang=lang))
+                      if published or not is_missing(r[c]) else suppressed, "num")
+                  for c, _h in counted if c in r]
+        status = _status_text(str(r.get("status", "")), lang)
+        rule = _rule_text(r.get("rule"), lang)
         rows2.append([_th(_e(r[year_col]), row=True), *counts,
                       _td(_e(status) + (f"<br><small>{_e(rule)}</small>" if rule else ""))])
-    head = ["Year", *[_th(h, "num") for _c, h in cols]]
-    head2 = ["Year", *[_th(h, "num") for c, h in _DEC_COUNTS if c in shown], "Disclosure"]
+    head = [_t("col_year", lang), *[_th(h, "num") for _c, h in cols]]
+    head2 = [_t("col_year", lang), *[_th(h, "num") for c, h in counted if c in shown],
+             _t("col_disclosure", lang)]
     return "\n".join([
         _table(head, rows, "data wide"),
-        '<p class="legend">Contributions in percentage points of the previous year\'s '
-        "turnover: price + volume + entrants + exits = nominal growth (exits are negative: "
-        "the turnover of firms that left). &mdash; no value.</p>",
-        "<h3>Respondents and disclosure</h3>",
-        _table(head2, rows2, "data wide"), _MISSING_LEGEND])
+        _t("dec_legend", lang),
+        f"<h3>{_e(_t('dec_h3', lang))}</h3>",
+        _table(head2, rows2, "data wide"), _t("missing_legend", lang)])
 
 
 #: An identifier in running text (``size_class``; not a file name such as ``audit.csv``).
@@ -550,15 +954,17 @@ _PROPER = frozenset({"Dutch", "European", "Europe", "Netherlands", "NATO", "EU",
                      "D&S", "GDP", "FTE", "EUR", "NLDTIB", "Fisher"})
 
 
-def _relabel_words(text: str) -> str:
+def _relabel_words(text: str, lang: str = "en") -> str:
 
     """``text`` with each identifier in it that the label registry knows replaced by its
     label (every identifier, without the registry)."""
     def one(match: re.Match) -> str:
         word = match.group(0)
-        found = _label(word) if _REGISTRY is None else _registry_text(word, "en")
+        found = _label(word, lang) if _REGISTRY is None else _registry_text(word, lang)
         if not found:
             return word
+        if lang == "nl":
+            return _mid(found, lang)
         first = found.split(" ", 1)[0]
         if first not in _PROPER and found[1:2].islower():  # inside a sentence
             found = found[:1].lower() + found[1:]
@@ -567,28 +973,52 @@ def _relabel_words(text: str) -> str:
     return _WORD_ID.sub(one, text)
 
 
-def _check_label(check: str) -> str:
+#: Words of the names of the audit's checks, in Dutch (after the indicators are labelled).
+_CHECK_WORDS_NL = (
+    (r"(\d{4})->(\d{4})", r"\1-\2"), (r"\s*->\s*", " naar "),
+    (r": series break", ": trendbreuk"), (r"\bvs mean of\b", "tegenover het gemiddelde van"),
+    (r"\bexpected vs\b", "verwacht tegenover"), (r"\bvs\b", "tegenover"),
+    (r"\bimplied total turnover\b", "afgeleide totale omzet"),
+    (r"\bsum of categories\b", "som van de categorieën"), (r"\(proxy\)", "(benadering)"),
+    (r"\bNL share of EU equipment procurement\b",
+     "Nederlands aandeel in de Europese materieelaanschaf"),
+    (r"\bfirms < 250 employees\b", "bedrijven < 250 werknemers"),
+    (r"\bsurvey\b", "enquête"), (r"\bmultiplier\b", "multiplier"),
+)
+
+
+def _check_label(check: str, lang: str = "en") -> str:
     """An audit check's name with the indicator labelled: ``ds_turnover_growth 2024->2025``
     -> ``Growth of D&S turnover 2024 to 2025``."""
     first, sep, rest = check.partition(" ")
-    if sep and "_" not in first and (found := _registry_text(first, "en")):
+    if sep and "_" not in first and (found := _registry_text(first, lang)):
         check = f"{found} {rest}"
-    return _relabel_words(check).replace("->", " to ")
+    if lang != "nl":
+        return _relabel_words(check).replace("->", " to ")
+    text = _relabel_words(check, lang)
+    for pattern, words in _CHECK_WORDS_NL:
+        text = re.sub(pattern, words, text)
+    return _cap(text)
 
 
-def _model_name(model: object) -> str:
+#: Dutch names of models whose label does not say *model*.
+_MODEL_NL = {"outlook": "verkenningsmodel"}
+
+
+def _model_name(model: object, lang: str = "en") -> str:
     """``Outlook model``: the label of a model, with the word *model* once."""
+    if lang == "nl":
+        return _cap(_MODEL_NL.get(str(model), _label(model, lang)))
     text = _label(model)
     return text if text.lower().endswith("model") else f"{text} model"
 
 
 
-def _audit_html(audit: pd.DataFrame, published: pd.DataFrame | None) -> str:
+def _audit_html(audit: pd.DataFrame, published: pd.DataFrame | None,
+                lang: str = "en") -> str:
     counts = audit["status"].value_counts()
-    parts = [f"<p>{int(counts.get('ok', 0))} checks consistent, "
-             f"{int(counts.get('inconsistent', 0))} inconsistent (the published figures "
-             "do not add up within the tolerance; all checks are in "
-             "<code>audit.csv</code>).</p>"]
+    parts = [_t("audit_counts", lang, ok=int(counts.get("ok", 0)),
+                bad=int(counts.get("inconsistent", 0)))]
     bad = audit[audit["status"] == "inconsistent"]
     if not len(bad):
         return "".join(parts)
@@ -601,33 +1031,38 @@ def _audit_html(audit: pd.DataFrame, published: pd.DataFrame | None) -> str:
         ind = str(r.get("indicator", ""))
         unit = units.get(ind, _headline_unit(ind))
         diff = r.get("difference")
-        diff_text = (percentage_points(diff, missing=DASH) if unit_kind(unit) == "percent"
-                     else format_value(diff, unit, signed=True, missing=DASH))
+        diff_text = (percentage_points(diff, missing=DASH, lang=lang)
+                     if unit_kind(unit) == "percent"
+                     else format_value(diff, unit, signed=True, missing=DASH, lang=lang))
         year = r.get("year")
         rows.append([
             _th(f"<span{_id_attrs(r.get('check', ''))}>"
-                f"{_e(_check_label(str(r.get('check', ''))))}</span>", row=True),
+                f"{_e(_check_label(str(r.get('check', '')), lang))}</span>", row=True),
             _td(_e(DASH if is_missing(year) else int(year)), "num"),
-            _td(_fmt(r.get("published"), unit), "num"),
-            _td(_fmt(r.get("recomputed"), unit), "num"),
+            _td(_fmt(r.get("published"), unit, lang=lang), "num"),
+            _td(_fmt(r.get("recomputed"), unit, lang=lang), "num"),
             _td(_e(diff_text), "num"),
             _td(_e(_cap(str(r.get("note", ""))))),
         ])
-    head = ["Check", _th("Year", "num"), _th("Published", "num"), _th("Recomputed", "num"),
-            _th("Difference", "num"), "What it means"]
+    head = [_t("col_check", lang), _th(_t("col_year", lang), "num"),
+            _th(_t("col_published", lang), "num"), _th(_t("col_recomputed", lang), "num"),
+            _th(_t("col_difference", lang), "num"), _t("col_meaning", lang)]
     parts.append(_table(head, rows, "data wide"))
     return "".join(parts)
 
 
-def _setting_text(value: object, unit: str) -> str:
-    """A driver's setting by its unit: ``30%``, or a path ``2026: 30%, 2028: 65%``."""
+def _setting_text(value: object, unit: str, lang: str = "en") -> str:
+    """A driver's setting by its unit: ``30%``, or a path ``2026: 30%, 2028: 65%`` (in
+    Dutch ``2026: 30%; 2028: 65%``, as the decimal mark is a comma)."""
     if isinstance(value, Mapping):
-        return ", ".join(f"{y}: {_setting_text(v, unit)}" for y, v in value.items())
+        return ("; " if lang == "nl" else ", ").join(
+            f"{y}: {_setting_text(v, unit, lang)}" for y, v in value.items())
     if unit_kind(unit) == "percent":
         if is_missing(value):
             return DASH
-        return number(100 * float(value), significant=3) + "%"  # type: ignore[arg-type]
-    return format_value(value, unit, missing=DASH)
+        return number(100 * float(value), significant=3,  # type: ignore[arg-type]
+                      lang=lang) + "%"
+    return format_value(value, unit, missing=DASH, lang=lang)
 
 
 def _sources_html(sources: Sequence[str], what: str = "Sources") -> str:
@@ -638,244 +1073,352 @@ def _sources_html(sources: Sequence[str], what: str = "Sources") -> str:
             f"<ul>{items}</ul></details>")
 
 
-_KINDS = {"policy": ("Policies", "policy"), "future": ("Futures", "future"),
-          "scenario": ("Scenarios", "scenario")}
+def _builtin_descriptions() -> dict[str, str]:
+    """The descriptions of the built-in scenarios, policies and futures, by name."""
+    try:
+        from nldtib_forecast.scenarios import builtin
+
+        return {str(n): str(s.description) for n, s in builtin().items()}
+    except (ImportError, AttributeError):  # pragma: no cover - the package has them
+        return {}
 
 
-def _scenarios_html(scenarios: Mapping) -> str:
+def _scenario_description(name: str, scen, builtins: Mapping[str, str], lang: str) -> str:
+    """What a scenario is, in ``lang``: in Dutch the registry's definition of a built-in
+    scenario (unless the scenario file changed its description), else its own text."""
+    if lang == "nl" and builtins.get(name) == scen.description:
+        found = _definition(name, lang)
+        if found:
+            return found
+    return _relabel_words(scen.description, lang)
+
+
+def _scenarios_html(scenarios: Mapping, lang: str = "en") -> str:
     """Each scenario once: its description, the drivers it sets and its sources (folded)."""
     from nldtib_forecast.scenarios import get_driver
 
     out = []
+    builtins = _builtin_descriptions() if lang == "nl" else {}
     groups: dict[str, list[str]] = {}
     for name, scen in scenarios.items():
         groups.setdefault(str(getattr(scen, "kind", "scenario")), []).append(name)
     for kind, names in groups.items():
         if len(groups) > 1:
-            out.append(f"<h3>{_e(_KINDS.get(kind, (_cap(kind),))[0])}</h3>")
+            heading = (_t(f"kind_{kind}", lang) if f"kind_{kind}" in _TEXT else _cap(kind))
+            out.append(f"<h3>{_e(heading)}</h3>")
         for name in names:
             scen = scenarios[name]
-            out.append(f'<div class="scenario"><h4{_id_attrs(name)}>{_e(_label(name))}</h4>')
+            out.append(f'<div class="scenario"><h4{_id_attrs(name)}>'
+                       f"{_e(_label(name, lang))}</h4>")
             if scen.description:
-                out.append(f"<p>{_e(_relabel_words(scen.description))}</p>")
+                out.append(f"<p>{_e(_scenario_description(name, scen, builtins, lang))}</p>")
             rows = []
             for driver, value in scen.drivers.items():
                 spec = get_driver(driver)
-                rows.append([_th(_named(driver), row=True), _td(_e(_unit_label(spec.unit))),
-                             _td(_e(_setting_text(value, spec.unit))),
-                             _td(_e(_setting_text(spec.default, spec.unit)), "num")])
+                rows.append([_th(_named(driver, lang), row=True),
+                             _td(_e(_unit_label(spec.unit, lang))),
+                             _td(_e(_setting_text(value, spec.unit, lang))),
+                             _td(_e(_setting_text(spec.default, spec.unit, lang)), "num")])
             if rows:
-                out.append(_table(["Driver", "Unit", "Setting (year: value)",
-                                   _th("Default", "num")], rows, "data wide"))
+                out.append(_table([_t("col_driver", lang), _t("col_unit", lang),
+                                   _t("col_setting", lang),
+                                   _th(_t("col_default", lang), "num")], rows, "data wide"))
             else:
-                out.append("<p><em>Every driver at its default (current conditions).</em></p>")
-            out.append(_sources_html(list(scen.sources)) + "</div>")
+                out.append(_t("all_default", lang))
+            out.append(_sources_html(list(scen.sources), _t("sources", lang)) + "</div>")
     return "\n".join(out)
 
 
-def _models_html(models: pd.DataFrame) -> str:
+def _models_html(models: pd.DataFrame, lang: str = "en") -> str:
     out = []
     for r in models.to_dict("records"):
+        years = str(r.get("years", "")).replace("-", _t("model_years", lang))
+        method = _e(_relabel_words(str(r.get("method", ""))))
+        intervals = _e(_relabel_words(str(r.get("intervals_include", ""))))
+        if lang == "nl":  # the registry's description; the model's own words folded
+            summary = _definition(r["model"], lang) or _label(r["model"], lang)
+            out.append(f"<h4{_id_attrs(r['model'])}>{_e(_model_name(r['model'], lang))} "
+                       f"({_e(years)})</h4>"
+                       f'<dl class="meta"><dt>{_t("method", lang)}</dt>'
+                       f"<dd>{_e(summary)}</dd></dl>"
+                       f'<details><summary>{_e(_t("technical", lang))}</summary>'
+                       f'<dl class="meta"><dt>{_t("method", lang)}</dt><dd>{method}</dd>'
+                       f"<dt>{_t('intervals_include', lang)}</dt><dd>{intervals}</dd></dl>"
+                       "</details>")
+            continue
         out.append(f"<h4{_id_attrs(r['model'])}>{_e(_model_name(r['model']))} "
-                   f"({_e(str(r.get('years', '')).replace('-', ' to '))})</h4>"
+                   f"({_e(years)})</h4>"
                    f'<dl class="meta"><dt>Method</dt>'
-                   f'<dd>{_e(_relabel_words(str(r.get("method", ""))))}</dd>'
+                   f'<dd>{method}</dd>'
                    "<dt>Intervals include</dt>"
-                   f"<dd>{_e(_relabel_words(str(r.get('intervals_include', ''))))}</dd>"
+                   f"<dd>{intervals}</dd>"
 
                    "</dl>")
     return "\n".join(out)
 
 
-def _drivers_html(drivers: pd.DataFrame) -> str:
+def _drivers_html(drivers: pd.DataFrame, lang: str = "en") -> str:
     rows = []
     for r in drivers.to_dict("records"):
         unit = str(r.get("unit", ""))
 
         def val(key: str, r: dict = r, unit: str = unit) -> str:
-            return _e(_setting_text(r.get(key), unit))
+            return _e(_setting_text(r.get(key), unit, lang))
 
         src = r.get("source")
+        what = _t("source", lang)
         src_html = ("" if is_missing(src) or not str(src) else
-                    _sources_html([str(src)], "Source").replace("Source (1)", "Source"))
+                    _sources_html([str(src)], what).replace(f"{what} (1)", what))
         model = r.get("model")
         used = ("" if is_missing(model) or not str(model) else
-                f'<span class="sub">Used by the <span{_id_attrs(model)}>'
-                f"{_e(_model_name(model))}</span>.</span>")
-        rows.append([_th(_named(r["driver"]), row=True),
-                     _td(_e(_relabel_words(str(r.get("description", "")))) + used + src_html),
-                     _td(_e(_unit_label(unit))),
-                     _td(f"{val('lower')} to {val('upper')}", "num"),
+                '<span class="sub">' + _e(_t("used_by", lang, model="\0")).replace(
+                    "\0", f"<span{_id_attrs(model)}>"
+                          f"{_e(_mid(_model_name(model, lang), lang))}</span>")
+                + "</span>")
+        description = _relabel_words(str(r.get("description", "")), lang)
+        if lang == "nl":
+            description = _definition(r["driver"], lang) or description
+        rows.append([_th(_named(r["driver"], lang), row=True),
+                     _td(_e(description) + used + src_html),
+                     _td(_e(_unit_label(unit, lang))),
+                     _td(_e(_t("range", lang, low="\0", high="\1")).replace(
+                         "\0", val("lower")).replace("\1", val("upper")), "num"),
                      _td(val("default"), "num"), _td(val("improved"), "num")])
-    head = ["Driver", "What it is", "Unit", _th("Valid range", "num"),
-            _th("Default (current)", "num"), _th("Improved", "num")]
-    return _table(head, rows, "data wide") + _MISSING_LEGEND
+    head = [_t("col_driver", lang), _t("col_what", lang), _t("col_unit", lang),
+            _th(_t("col_range", lang), "num"), _th(_t("col_default_current", lang), "num"),
+            _th(_t("col_improved", lang), "num")]
+    return _table(head, rows, "data wide") + _t("missing_legend", lang)
 
 
-def _prior_value(name: str, value: object) -> str:
+#: Dutch of the structural settings of the models (``priors``: text values).
+_SETTINGS_NL = {"min": "minimum (de sterkst knellende belemmering)", "mean": "gemiddelde",
+                "gamma": "gammacurve", "logistic": "logistische curve",
+                "pool": "gedeeld arbeidsaanbod", "none": "geen", "rao_wu": "Rao-Wu",
+                "bayesian": "Bayesiaanse bootstrap"}
+
+
+def _prior_value(name: str, value: object, lang: str = "en") -> str:
     """A prior or setting of a model for display: numbers by what the name says they are."""
     text = str(value)
     try:
         v = float(text)
     except ValueError:
-        return _label(text) if re.fullmatch(r"[a-z]+(_[a-z]+)+", text) else text
+        if lang == "nl":
+            found = re.fullmatch(r"estimated: pooled survey-weighted regression, (\d{4}), "
+                                 r"HC1 s\.e\.", text)
+            if found:
+                return (f"geschat: gepoolde regressie met enquêtegewichten, {found.group(1)}, "
+                        "HC1-standaardfouten")
+            if text in _SETTINGS_NL:
+                return _SETTINGS_NL[text]
+        return (_label(text, lang) if re.fullmatch(r"[a-z]+(_[a-z]+)+", text)
+                else text)
     if name.endswith("_eur"):
-        return eur(v)
+        return eur(v, lang=lang)
     if name.startswith("fte") or name.endswith("_fte"):
-        return count(v)
+        return count(v, lang=lang)
     if "share" in name:
-        return percent(v)
-    return number(v)
+        return percent(v, lang=lang)
+    return number(v, lang=lang)
 
 
-def _priors_html(priors: pd.DataFrame) -> str:
+def _priors_html(priors: pd.DataFrame, lang: str = "en") -> str:
     shown = priors[priors["kind"].astype(str) != "grid"]  # the grid is under Scenarios
     if not len(shown):
         return ""
-    rows = [[_th(_named(r["kind"]), row=True), _th(_named(r["name"]), row=True),
-             _td(_e(_prior_value(str(r["name"]), r["value"])), "num")]
+    rows = [[_th(_named(r["kind"], lang), row=True), _th(_named(r["name"], lang), row=True),
+             _td(_e(_prior_value(str(r["name"]), r["value"], lang)), "num")]
             for r in shown.to_dict("records")]
-    return _table(["Group", "Setting", _th("Value", "num")], rows)
+    return _table([_t("col_group", lang), _t("col_setting_name", lang),
+                   _th(_t("col_value", lang), "num")], rows)
 
 
-def _data_sources_html(sources: pd.DataFrame) -> str:
+#: Dutch headers of the data sources table.
+_SOURCE_COLUMNS_NL = {"key": "Afkorting", "citation": "Bronvermelding",
+                      "note": "Toelichting (Engels)"}
+
+
+def _data_sources_html(sources: pd.DataFrame, lang: str = "en") -> str:
     cols = [c for c in ("key", "citation", "note") if c in sources]
     rows = [[_th(_e(r[cols[0]]), row=True),
              *[_td(DASH if is_missing(r[c]) or not str(r[c]) else _e(r[c])) for c in cols[1:]]]
             for r in sources.to_dict("records")]
-    return _table([_cap(c) for c in cols], rows, "data wide")
+    head = [_SOURCE_COLUMNS_NL.get(c, _cap(c)) if lang == "nl" else _cap(c) for c in cols]
+    return _table(head, rows, "data wide")
+
+
+def _survey_text(spec, lang: str = "en") -> str:
+    """The survey data and their weights in words (:meth:`RunSpec.survey_description`, in
+    Dutch written here from the same facts)."""
+    if lang != "nl":
+        return _relabel_words(spec.survey_description())
+    attrs = spec.survey.attrs
+    recipe = attrs.get("weighting")
+
+    def by(columns) -> str:
+        return _join([_mid(_label(c, lang), lang) for c in columns], lang)
+
+    if not spec.survey_file:
+        if not isinstance(recipe, Mapping):
+            return f"synthetische enquête (seed {spec.seed})"
+        n = int(sum(recipe.get("respondents", ())))
+        total = int(sum(recipe.get("counts", ())))
+        return (f"synthetische enquête (seed {spec.seed}): een integrale uitvraag met "
+                f"non-respons; {count(n, lang=lang)} van de {count(total, lang=lang)} "
+                "bedrijven in het steekproefkader hebben gerespondeerd, gewogen naar "
+                f"responsgroepen op {by(recipe.get('by', ()))}")
+    text = f"enquêtebestand {Path(spec.survey_file).name}"
+    if spec.population_file is None:
+        return text + ", met de eigen weegfactoren van het bestand"
+    w = spec.weights_source()
+    how = ("responshomogeniteitsgroepen" if w["method"] == "cells"
+           else "een model voor de responskans")
+    return (text + f", gewogen naar de populatieaantallen in {w['file']} ({how} op "
+            f"{by(w['by'])}: {count(w['responding_firms'], lang=lang)} van de "
+            f"{count(w['frame_firms'], lang=lang)} bedrijven in het steekproefkader hebben "
+            f"gerespondeerd, {w['strata']} responsgroepen als strata)")
+
+
+def _note_line(note: str, lang: str = "en") -> str:
+    """A note of the run (a part not computed, a chart suppressed) in ``lang``."""
+    if lang != "nl":
+        return _cap(note)
+    found = re.fullmatch(r"turnover waterfall (\d{4}): suppressed by the disclosure rules "
+                         r"\((.*)\)", note, re.S)
+    if found:
+        return (f"Watervaldiagram van de omzetgroei in {found.group(1)}: afgeschermd op grond "
+                f"van de geheimhoudingsregels ({_rule_text(found.group(2), lang)})")
+    found = re.fullmatch(r"(headline figures|turnover decomposition): not computed "
+                         r"\((.*)\)", note, re.S)
+    if found:
+        what = {"headline figures": "Kerncijfers uit de enquête",
+                "turnover decomposition": "Uitsplitsing van de omzetgroei"}[found.group(1)]
+        return f"{what}: niet berekend ({found.group(2)})"
+    return _cap(note)
 
 
 # --------------------------------------------------------------------------------- the page
 def render_html(*, spec, results: Mapping, tables: Mapping[str, pd.DataFrame],
                 figures: Mapping[str, tuple[bytes, str]], notes: list[str],
-                waterfall_year: int | None, hashes: Mapping[str, str]) -> str:
-    """The report as one HTML document (str)."""
+                waterfall_year: int | None, hashes: Mapping[str, str],
+                lang: str = "en") -> str:
+    """The report as one HTML document (str), in English or (``lang="nl"``) Dutch; the
+    figures' captions are expected in the same language."""
     from nldtib_forecast.report.tables import SUMMARY_LEVEL, SUMMARY_YEARS
 
-    title = ("NLDTIB scenario run" if spec.command == "run" else "NLDTIB outlook report")
-    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+    lang = "nl" if lang == "nl" else "en"
+    title = _t("title_run" if spec.command == "run" else "title_report", lang)
+    out = ["<!DOCTYPE html>", f'<html lang="{lang}"><head><meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
            f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
            f"<h1>{_e(title)}</h1>"]
     if spec.synthetic:
-        out.append('<div class="banner" id="synthetic-banner">SYNTHETIC DATA: the survey in '
-                   "this report is a synthetic firm-level panel calibrated to the published "
-                   "NLDTIB figures, not the confidential survey microdata. Model results are "
-                   "illustrations of the method, not estimates.</div>")
-    sections = [("effects", "Policy effects"), ("summary", "Summary"), ("charts", "Fan charts"),
-                ("waterfall", "Price, volume and net entry"), ("headline", "Survey figures"),
-                ("audit", "Published figures audit"), ("scenarios", "Scenarios"),
-                ("assumptions", "Assumptions"), ("sources", "Data sources"),
-                ("provenance", "Reproducibility")]
+        out.append(f'<div class="banner" id="synthetic-banner">{_e(_t("banner", lang))}'
+                   "</div>")
+    sections = [(k, _t(f"nav_{k}", lang)) for k in (
+        "effects", "summary", "charts", "waterfall", "headline", "audit", "scenarios",
+        "assumptions", "sources", "provenance")]
     if "policy_effects" not in tables:
         sections = sections[1:]
     out.append("<nav>" + " ".join(f'<a href="#{k}">{_e(t)}</a>' for k, t in sections)
                + "</nav>")
-    survey_name = _relabel_words(spec.survey_description())
+    survey_name = _survey_text(spec, lang)
     policies = [s for s in spec.scenarios
                 if getattr(spec.scenarios[s], "kind", "") == "policy"]
     futures = [s for s in spec.scenarios
                if getattr(spec.scenarios[s], "kind", "") == "future"]
     others = [s for s in spec.scenarios if s not in policies and s not in futures]
-    listed = "".join(f"<dt>{what}</dt><dd>{', '.join(_named(n) for n in names)}</dd>"
-                     for what, names in (("Policies", policies), ("Futures", futures),
-                                         ("Scenarios", others)) if names)
+    listed = "".join(f"<dt>{_t(what, lang)}</dt>"
+                     f"<dd>{', '.join(_named(n, lang) for n in names)}</dd>"
+                     for what, names in (("meta_policies", policies),
+                                         ("meta_futures", futures),
+                                         ("meta_scenarios", others)) if names)
     scenario_file = (_e(Path(spec.scenario_file).name) if spec.scenario_file
-                     else "built-in scenarios")
+                     else _e(_t("meta_builtin", lang)))
+    draws = _t("meta_draws_value", lang, n=count(spec.n_draws, lang=lang))
     out.append('<dl class="meta">'
-               f"<dt>Library</dt><dd>nldtib_forecast {_e(__version__)}</dd>{listed}"
-               f"<dt>Scenario file</dt><dd>{scenario_file}</dd>"
-               f"<dt>Survey data</dt><dd>{_e(survey_name)}</dd>"
-               f"<dt>Seed</dt><dd>{_e(spec.seed)}</dd>"
-               f"<dt>Monte Carlo draws</dt><dd>{_e(count(spec.n_draws))} per scenario</dd>"
-               f"<dt>Survey data hash</dt><dd><code>{_e(hashes['survey'])}</code></dd></dl>")
+               f"<dt>{_t('meta_library', lang)}</dt><dd>nldtib_forecast {_e(__version__)}</dd>"
+               f"{listed}"
+               f"<dt>{_t('meta_scenario_file', lang)}</dt><dd>{scenario_file}</dd>"
+               f"<dt>{_t('meta_survey', lang)}</dt><dd>{_e(survey_name)}</dd>"
+               f"<dt>{_e(_t('meta_seed', lang))}</dt><dd>{_e(spec.seed)}</dd>"
+               f"<dt>{_t('meta_draws', lang)}</dt><dd>{_e(draws)}</dd>"
+               f"<dt>{_t('meta_hash', lang)}</dt><dd><code>{_e(hashes['survey'])}</code>"
+               "</dd></dl>")
     for note in notes:
-        out.append(f'<p class="note">{_e(_cap(note))}</p>')
+        out.append(f'<p class="note">{_e(_note_line(note, lang))}</p>')
 
     target = _target_year(results, SUMMARY_YEARS)
     constraints = tables.get("constraints")
     if target is not None and constraints is not None and len(constraints):
-        out.append(_binding_html(constraints, target))
+        out.append(_binding_html(constraints, target, lang))
 
     if "policy_effects" in tables:
-        out.append(_effects_html(tables, figures, SUMMARY_LEVEL))
+        out.append(_effects_html(tables, figures, SUMMARY_LEVEL, results, lang))
 
-    years = _join([str(y) for y in SUMMARY_YEARS])
-    level = percent(SUMMARY_LEVEL, decimals=0)
-    out.append(f'<h2 id="summary">Summary: median and {level} interval in '
-               f"{_e(years)}</h2>")
-    out.append("<p>Medians over the Monte Carlo draws with the central "
-               f"{level} interval in brackets. All variables are in "
-               "<code>summary.csv</code> and <code>results.csv</code>.</p>")
-    out.append(_summary_html(results, SUMMARY_LEVEL, SUMMARY_YEARS))
+    years = _join([str(y) for y in SUMMARY_YEARS], lang)
+    level = _lv(SUMMARY_LEVEL, lang)
+    out.append(f'<h2 id="summary">{_e(_t("summary_h2", lang, lv=level, years=years))}</h2>')
+    out.append(_t("summary_intro", lang, lv=level))
+    out.append(_summary_html(results, SUMMARY_LEVEL, SUMMARY_YEARS, lang))
 
-    out.append('<h2 id="charts">Fan charts</h2>')
-    out.append("<p>Median (line) and 50%, 80% and 95% intervals (shaded, darker is more "
-               "likely), one panel per future or scenario, all panels of a chart on the same "
-               "scale.</p>")
+    out.append(f'<h2 id="charts">{_e(_t("charts_h2", lang))}</h2>')
+    out.append(_t("charts_intro", lang))
     for name, (png, caption) in figures.items():
         if name.startswith("fan_"):
-            out.append(_img(png, caption, name))
+            out.append(_img(png, caption, name, lang=lang))
 
-    out.append('<h2 id="waterfall">Price, volume and net entry</h2>')
+    out.append(f'<h2 id="waterfall">{_e(_t("waterfall_h2", lang))}</h2>')
     if waterfall_year is not None:
         out.append(_img(*figures[f"waterfall_{waterfall_year}.png"],
-                        f"waterfall_{waterfall_year}.png"))
+                        f"waterfall_{waterfall_year}.png", lang=lang))
     if "decomposition" in tables:
-        out.append("<p>Contributions to nominal growth of D&amp;S turnover per year. Cells "
-                   "with too few firms or dominated by one or two firms are suppressed.</p>")
-        out.append(_decomposition_html(tables["decomposition"]))
+        out.append(_t("waterfall_intro", lang))
+        out.append(_decomposition_html(tables["decomposition"], lang))
     else:
-        out.append("<p>Not available for this survey (see the notes above).</p>")
+        out.append(_t("waterfall_none", lang))
 
-    out.append('<h2 id="headline">Survey figures (disclosure-controlled)</h2>')
+    out.append(f'<h2 id="headline">{_e(_t("headline_h2", lang))}</h2>')
     for name in ("ds_turnover.png", "export_share.png"):
         if name in figures:
-            out.append(_img(*figures[name], name))
+            out.append(_img(*figures[name], name, lang=lang))
     if "headline" in tables:
-        out.append("<p>The survey figures of the 2026 letter recomputed from the survey "
-                   "microdata, with 95% intervals. Figures failing the disclosure rules (at "
-                   "least 10 firms, no two firms above 85%) are suppressed.</p>")
-        out.append(_headline_html(tables["headline"]))
+        out.append(_t("headline_intro", lang))
+        out.append(_headline_html(tables["headline"], lang))
 
-    out.append('<h2 id="audit">Published figures audit</h2>')
-    out.append(_audit_html(tables["audit"], tables.get("published")))
+    out.append(f'<h2 id="audit">{_e(_t("audit_h2", lang))}</h2>')
+    out.append(_audit_html(tables["audit"], tables.get("published"), lang))
 
-    out.append('<h2 id="scenarios">Scenarios</h2>')
-    out.append("<p>Drivers a scenario does not set stay at their default (current "
-               "conditions). Paths are interpolated linearly between the given years.</p>")
-    out.append(_scenarios_html(spec.scenarios))
-    label = "scenarios.toml (the scenario file run)" if spec.scenario_file else \
-        "scenarios.toml (the built-in scenarios as a scenario file)"
+    out.append(f'<h2 id="scenarios">{_e(_t("scenarios_h2", lang))}</h2>')
+    out.append(_t("scenarios_intro", lang))
+    out.append(_scenarios_html(spec.scenarios, lang))
+    label = _t("toml_run" if spec.scenario_file else "toml_builtin", lang)
     out.append(f"<details><summary>{_e(label)}</summary><pre>{_e(spec.scenario_text)}</pre>"
                "</details>")
 
-    out.append('<h2 id="assumptions">Assumptions</h2>')
-    out.append("<h3>Models</h3>")
-    out.append(_models_html(tables["models"]))
-    out.append("<h3>Driver registry</h3>")
-    out.append(_drivers_html(tables["drivers"]))
+    out.append(f'<h2 id="assumptions">{_e(_t("assumptions_h2", lang))}</h2>')
+    out.append(f"<h3>{_e(_t('models_h3', lang))}</h3>")
+    out.append(_models_html(tables["models"], lang))
+    out.append(f"<h3>{_e(_t('drivers_h3', lang))}</h3>")
+    out.append(_drivers_html(tables["drivers"], lang))
     if len(tables.get("priors", ())):
-        out.append("<h3>Model priors and settings</h3>")
-        out.append(_priors_html(tables["priors"]))
+        out.append(f"<h3>{_e(_t('priors_h3', lang))}</h3>")
+        out.append(_priors_html(tables["priors"], lang))
 
-    out.append('<h2 id="sources">Data sources</h2>')
-    out.append(_data_sources_html(tables["sources"]))
-    out.append(f"<p>Survey data: {_e(survey_name)}"
-               + (" &mdash; synthetic, not real firms." if spec.synthetic else
-                  "; the microdata are not included in this report.") + "</p>")
+    out.append(f'<h2 id="sources">{_e(_t("sources_h2", lang))}</h2>')
+    out.append(_data_sources_html(tables["sources"], lang))
+    out.append(_t("survey_line", lang, name=_e(survey_name),
+                  tail=_t("survey_synthetic" if spec.synthetic else "survey_real", lang)))
 
-    out.append('<h2 id="provenance">Reproducibility</h2>')
-    out.append(f"<p>Reproduce with <code>{_e(spec.command_line())}</code> (with "
-               "<code>scenarios.toml</code> from this directory). The same inputs and seed "
-               "give identical files; <code>manifest.json</code> lists them with their "
-               "checksums, <code>timing.json</code> the durations.</p>")
-    rows = [[_th(_named(m), row=True), _td(_e(r.metadata.seed), "num"),
-             _td(_e(count(r.n_draws)), "num"), _td(f"<code>{_e(r.metadata.data_hash)}</code>"),
+    out.append(f'<h2 id="provenance">{_e(_t("provenance_h2", lang))}</h2>')
+    out.append(_t("provenance_intro", lang, cmd=_e(spec.command_line())))
+    rows = [[_th(_named(m, lang), row=True), _td(_e(r.metadata.seed), "num"),
+             _td(_e(count(r.n_draws, lang=lang)), "num"),
+             _td(f"<code>{_e(r.metadata.data_hash)}</code>"),
              _td(_e(r.metadata.version))] for m, r in results.items()]
-    out.append(_table(["Model", _th("Seed", "num"), _th("Draws", "num"), "Data hash",
-                       "Version"], rows))
-    out.append(f"<p>Published data hash: <code>{_e(hashes['published'])}</code></p>")
+    out.append(_table([_t("col_model", lang), _th(_t("col_seed", lang), "num"),
+                       _th(_t("col_draws", lang), "num"), _t("col_data_hash", lang),
+                       _t("col_version", lang)], rows))
+    out.append(_t("published_hash", lang, h=_e(hashes["published"])))
     out.append("</body></html>")
     return "\n".join(out) + "\n"

@@ -17,6 +17,7 @@ from :meth:`~nldtib_forecast.results.ScenarioResult.to_frame` and
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -453,33 +454,142 @@ _TICK_CHARS = 28
 _MAX_PANELS = 6
 
 
-def _label(text: object, width: int = _LABEL_CHARS) -> str:
+def _label(text: object, width: int = _LABEL_CHARS, lang: str = "en") -> str:
     """The label of an identifier for a chart (:func:`nldtib_forecast.report.html._label`),
-    cut to ``width`` characters with an ellipsis (the tables have the full names)."""
+    in ``lang``, cut to ``width`` characters with an ellipsis (the tables have the full
+    names)."""
     from nldtib_forecast.report.html import _label as label
 
-    text = label(text)
+    text = label(text, lang)
     return text if len(text) <= width else text[:width - 1] + "\u2026"
 
 
-def _unit_axis(unit: str) -> str:
-    """The axis label of a unit as the charts' ticks show it."""
+def _unit_axis(unit: str, lang: str = "en") -> str:
+    """The axis label of a unit as the charts' ticks show it (``EUR bn``; ``mld. euro``)."""
     from nldtib_forecast.report.html import _unit_label
 
     kind = unit_kind(unit)
-    return "EUR bn" if kind == "eur" else "%" if kind == "percent" else _unit_label(unit)
+    if kind == "eur":
+        return "mld. euro" if lang == "nl" else "EUR bn"
+    return "%" if kind == "percent" else _unit_label(unit, lang)
 
 
-def _published_png(published, indicator: str, estimates: pd.Series, label: str) -> bytes:
+#: The decimal mark and the thousands separator swapped: English tick text to Dutch.
+_NL_MARKS = str.maketrans({",": ".", ".": ","})
+
+
+@functools.cache
+def _dutch_formatter() -> type:
+    """The class of :func:`_dutch_ticks` (matplotlib is imported when a chart is drawn)."""
+    from matplotlib.ticker import Formatter
+
+    class DutchMarks(Formatter):
+        """A tick formatter writing the numbers of another with a decimal comma and a
+        point between thousands (``1.050``, ``14,5``)."""
+
+        def __init__(self, inner) -> None:
+            self.inner = inner
+
+        def set_axis(self, axis) -> None:
+            super().set_axis(axis)
+            self.inner.set_axis(axis)
+
+        def set_locs(self, locs) -> None:
+            self.inner.set_locs(locs)
+
+        def __call__(self, x, pos=None) -> str:
+            return str(self.inner(x, pos)).translate(_NL_MARKS)
+
+        def format_ticks(self, values) -> list[str]:
+            return [str(t).translate(_NL_MARKS) for t in self.inner.format_ticks(values)]
+
+        def get_offset(self) -> str:
+            return str(self.inner.get_offset()).translate(_NL_MARKS)
+
+        def format_data_short(self, value) -> str:
+            return str(self.inner.format_data_short(value)).translate(_NL_MARKS)
+
+    return DutchMarks
+
+
+def _dutch_ticks(*axes) -> None:
+    """Dutch numbers on the tick labels of the (numeric) ``axes``: each axis keeps its
+    formatter, whose text gets a decimal comma; an axis shared with one already done (they
+    share the formatter) is left alone."""
+    marks = _dutch_formatter()
+    for axis in axes:
+        current = axis.get_major_formatter()
+        if not isinstance(current, marks):
+            axis.set_major_formatter(marks(current))
+
+
+#: The published series' titles in Dutch (English: :data:`nldtib_forecast.plotting.
+#: INDICATOR_LABELS`), and the legend entries :func:`plot_published_series` writes itself.
+_PUBLISHED_TITLES_NL = {"ds_turnover_eur": "D&S-omzet",
+                        "export_share": "Exportaandeel van de D&S-omzet"}
+_PUBLISHED_LEGEND_NL = {"Approximate": "Bij benadering",
+                        "Average over a period": "Gemiddelde over een periode"}
+
+
+def _published_png(published, indicator: str, estimates: pd.Series, label: str,
+                   lang: str = "en") -> bytes:
     from nldtib_forecast import plotting
 
     fig = _figure(8.0, 4.2)
     ax = fig.add_subplot()
+    if lang != "nl":
+        plotting.plot_published_series(published, indicator, ax=ax, estimates=estimates,
+                                       estimates_label=_label(label[:1].upper() + label[1:]),
+                                       label="Published", break_label="Trend break")
+        ax.set_xlabel("Year")
+        return _png(fig)
+    title = _PUBLISHED_TITLES_NL.get(indicator) or _label(indicator, 60, lang)
     plotting.plot_published_series(published, indicator, ax=ax, estimates=estimates,
-                                   estimates_label=_label(label[:1].upper() + label[1:]),
-                                   label="Published", break_label="Trend break")
-    ax.set_xlabel("Year")
+                                   estimates_label=label[:1].upper() + label[1:],
+                                   label="Gepubliceerd", break_label="Trendbreuk",
+                                   title=title)
+    ax.set_xlabel("Jaar")
+    unit = str(published.loc[published["indicator"] == indicator, "unit"].iloc[0]) \
+        if "unit" in published else ""
+    ax.set_ylabel(_unit_axis(unit, lang) if unit else "")
+    _dutch_ticks(ax.yaxis)
+    handles, names = ax.get_legend_handles_labels()
+    ax.legend(handles, [_PUBLISHED_LEGEND_NL.get(n, n) for n in names], loc="best",
+              frameon=False)
     return _png(fig)
+
+
+#: The captions of the charts of a report (and the legend entry of the survey's estimates),
+#: in English and Dutch.
+_CAPTIONS: dict[str, dict[str, str]] = {
+    "en": {
+        "who_synthetic": "synthetic survey, weighted", "who_survey": "survey, weighted",
+        "policy_effects": "What each policy adds to D&S turnover (constant {base} prices, "
+                          "EUR bn) over {reference}, per future, in {years}: median and "
+                          "{level} interval of the draw-by-draw difference",
+        "ds_turnover": "D&S-related turnover: published series with trend breaks, and the "
+                       "survey's weighted estimate",
+        "export_share": "Export share of D&S turnover: published series with trend breaks, "
+                        "and the survey's weighted estimate",
+        "waterfall": "D&S turnover growth {first}-{last}: price, volume and net entry "
+                     "(survey-weighted, 95% bootstrap intervals); each bar is a contribution "
+                     "to nominal growth, exits negative (the turnover of firms that left), as "
+                     "in the table"},
+    "nl": {
+        "who_synthetic": "synthetische enquête, gewogen", "who_survey": "enquête, gewogen",
+        "policy_effects": "Wat elke beleidsvariant toevoegt aan de D&S-omzet (constante "
+                          "prijzen van {base}, mld. euro) ten opzichte van {reference}, per "
+                          "omgevingsscenario, in {years}: mediaan en {level}-interval van het "
+                          "verschil, per trekking berekend",
+        "ds_turnover": "D&S-omzet: de gepubliceerde reeks met trendbreuken en de gewogen "
+                       "schatting uit de enquête",
+        "export_share": "Exportaandeel van de D&S-omzet: de gepubliceerde reeks met "
+                        "trendbreuken en de gewogen schatting uit de enquête",
+        "waterfall": "Groei van de D&S-omzet {first}-{last}: prijs, volume en netto "
+                     "toetreding (gewogen enquêteschatting, 95%-bootstrapintervallen); elke "
+                     "staaf is een bijdrage aan de nominale groei, uittreders negatief (de "
+                     "omzet van bedrijven die de NLDTIB hebben verlaten), zoals in de tabel"},
+}
 
 
 def fan_scenarios(result) -> list[str]:
@@ -499,10 +609,11 @@ def _panels(n: int) -> tuple[int, int]:
     return -(-n // cols), cols
 
 
-def _fan_png(result, variable: str) -> tuple[bytes, str]:
+def _fan_png(result, variable: str, lang: str = "en") -> tuple[bytes, str]:
     """Small multiples of one variable, on shared axes: with a grid one panel per future
     (the reference policy as a fan, the other policy as its median and 80% interval in
-    lines), else one panel per scenario (the first scenario's median repeated in grey)."""
+    lines), else one panel per scenario (the first scenario's median repeated in grey).
+    The chart and its caption are in ``lang``."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -525,7 +636,7 @@ def _fan_png(result, variable: str) -> tuple[bytes, str]:
         ax = axes[k]
         fan = f"{panel}/{REFERENCE_POLICY}" if grid else panel
         result.plot(variable, scenarios=[fan], ax=ax, levels=levels,
-                    title=_label(panel, _TICK_CHARS + 10))
+                    title=_label(panel, _TICK_CHARS + 10, lang))
         ax.get_legend().remove()
         if grid and compared is not None and f"{panel}/{compared}" in result.scenarios:
             q = result.quantiles((0.1, 0.5, 0.9), variable, f"{panel}/{compared}")
@@ -535,13 +646,23 @@ def _fan_png(result, variable: str) -> tuple[bytes, str]:
         elif first is not None and k > 0:
             ax.plot(years, first, color="0.35", lw=1.2, ls=":")
         ax.set_xlabel("")
-        ax.set_ylabel(_unit_axis(unit) if k % cols == 0 else "")
+        ax.set_ylabel(_unit_axis(unit, lang) if k % cols == 0 else "")
         ax.grid(color="0.92")
         ax.title.set_fontsize("medium")
     for k in range(len(panels), rows * cols):
         axes[k].set_visible(False)
         axes[k - cols].xaxis.set_tick_params(labelbottom=True)  # the panel above: years
     stacked = band_alphas(np.linspace(0.15, 0.4, len(levels)))
+    if lang == "nl":  # the y axis is shared by every panel: its formatter once
+        if unit_kind(unit) == "count":  # whole numbers with a point between thousands
+            from matplotlib.ticker import FuncFormatter
+
+            axes[0].yaxis.set_major_formatter(
+                FuncFormatter(lambda v, _pos: count(v, lang="nl")))
+        else:
+            _dutch_ticks(axes[0].yaxis)
+        return _fan_legend_nl(fig, result, variable, unit, levels, stacked, grid, compared,
+                              first is not None and len(panels) > 1, shown)
     who = _label(REFERENCE_POLICY) + ": " if grid else ""
     handles: list = [Line2D([], [], color="C0")]
     names = [f"{who}median" if who else "Median"]
@@ -566,18 +687,58 @@ def _fan_png(result, variable: str) -> tuple[bytes, str]:
     return _png(fig), what + "; all panels on the same scale."
 
 
-def fan_charts(results: Mapping) -> dict[str, tuple[bytes, str]]:
-    """``fan_<model>_<variable>.png`` -> (PNG bytes, caption) for every key variable."""
+def _fan_legend_nl(fig, result, variable: str, unit: str, levels, stacked, grid: bool,
+                   compared: str | None, dotted: bool, shown: list[str]) -> tuple[bytes, str]:
+    """The legend, title and caption of a fan chart in Dutch (:func:`_fan_png`)."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    from nldtib_forecast.report.html import _mid
+
+    lang = "nl"
+    reference = _label(REFERENCE_POLICY, lang=lang)
+    who = reference + ": " if grid else ""
+    handles: list = [Line2D([], [], color="C0")]
+    names = [f"{who}mediaan" if who else "Mediaan"]
+    for lv, a in sorted(zip(levels, stacked, strict=True)):  # 50% first
+        handles.append(Patch(facecolor="C0", alpha=a))
+        names.append(f"{who}{round(lv * 100)}%-interval")
+    other = _label(compared, lang=lang) if compared is not None else ""
+    if compared is not None:
+        handles += [Line2D([], [], color="C1", lw=2.0), Line2D([], [], color="C1", ls="--")]
+        names += [f"{other}: mediaan", f"{other}: 80%-interval"]
+    elif dotted:
+        handles.append(Line2D([], [], color="0.35", ls=":"))
+        names.append(f"{_label(shown[0], lang=lang)}: mediaan")
+    # the Dutch entries are longer: two columns fit the width of the chart
+    fig.legend(handles, names, loc="outside lower center", ncols=2, frameon=False)
+    title = _label(variable, 60, lang)
+    fig.suptitle(title + (f", {_unit_axis(unit, lang)}" if unit else ""), fontsize="large")
+    bands = "50%-, 80%- en 95%-interval"
+    if grid:
+        what = (f"{title}: {_mid(reference, lang)} (gearceerd: mediaan en {bands})"
+                + (f" en {_mid(other, lang)} (lijnen: mediaan en 80%-interval)"
+                   if compared else "") + ", één paneel per omgevingsscenario")
+    else:
+        what = (f"{title}: mediaan en {bands}, één paneel per scenario"
+                + (f"; gestippeld: de mediaan van {_mid(_label(shown[0], lang=lang), lang)}"
+                   if dotted else ""))
+    return _png(fig), what + "; alle panelen op dezelfde schaal."
+
+
+def fan_charts(results: Mapping, lang: str = "en") -> dict[str, tuple[bytes, str]]:
+    """``fan_<model>_<variable>.png`` -> (PNG bytes, caption) for every key variable, in
+    ``lang``."""
     out = {}
     for model, result in results.items():
         for var in key_variables(model, result):
-            out[f"fan_{model}_{var}.png"] = _fan_png(result, var)
+            out[f"fan_{model}_{var}.png"] = _fan_png(result, var, lang)
     return out
 
 
-def _policy_effects_png(effects: pd.DataFrame, variable: str) -> bytes:
+def _policy_effects_png(effects: pd.DataFrame, variable: str, lang: str = "en") -> bytes:
     """One panel per future: each policy's effect on ``variable`` in the summary years, with
-    the interval as an error bar; all panels on one scale."""
+    the interval as an error bar; all panels on one scale; in ``lang``."""
     sub = effects[effects["variable"] == variable]
     futures = list(dict.fromkeys(sub["future"]))
     years = sorted(sub["year"].unique())
@@ -599,23 +760,29 @@ def _policy_effects_png(effects: pd.DataFrame, variable: str) -> bytes:
                               (pts["upper"] - pts["median"]) / scale],
                         fmt="o", ms=5, capsize=3, color=f"C{j}", label=str(year))
         ax.axvline(0.0, color="0.5", lw=0.8)
-        ax.set_yticks(y, [_label(p, _TICK_CHARS) for p in policies])
-        ax.set_title(_label(future, _TICK_CHARS + 10), fontsize="medium")
+        ax.set_yticks(y, [_label(p, _TICK_CHARS, lang) for p in policies])
+        ax.set_title(_label(future, _TICK_CHARS + 10, lang), fontsize="medium")
         ax.grid(axis="x", color="0.9")
     axes[0][0].invert_yaxis()  # shared: once
-    unit = "EUR bn" if in_eur else _unit_axis(str(sub["unit"].iloc[0]))
+    unit = _unit_axis("EUR", lang) if in_eur else _unit_axis(str(sub["unit"].iloc[0]), lang)
+    xlabel = (f"Verschil met {_label(REFERENCE_POLICY, lang=lang).lower()}, {unit}"
+              if lang == "nl" else f"More than {_label(REFERENCE_POLICY).lower()}, {unit}")
     for k in range(len(futures), rows * cols):
         axes[k // cols][k % cols].set_visible(False)
         above = axes[k // cols - 1][k % cols]
         above.xaxis.set_tick_params(labelbottom=True)
-        above.set_xlabel(f"More than {_label(REFERENCE_POLICY).lower()}, {unit}")
+        above.set_xlabel(xlabel)
     for ax in axes[-1]:
 
-        ax.set_xlabel(f"More than {_label(REFERENCE_POLICY).lower()}, {unit}")
+        ax.set_xlabel(xlabel)
     handles, names = axes[0][0].get_legend_handles_labels()
     level = percent(SUMMARY_LEVEL, decimals=0)
-    fig.legend(handles, [f"{n}: median and {level} interval" for n in names],
-               loc="outside lower center", ncols=len(names), frameon=False)
+    if lang == "nl":
+        _dutch_ticks(axes[0][0].xaxis)  # shared by every panel
+        names = [f"{n}: mediaan en {level}-interval" for n in names]
+    else:
+        names = [f"{n}: median and {level} interval" for n in names]
+    fig.legend(handles, names, loc="outside lower center", ncols=len(names), frameon=False)
     return _png(fig)
 
 
@@ -688,39 +855,37 @@ def build_report(directory: Path, spec: RunSpec) -> list[str]:
 
     t0 = clock()
     spec.steps("drawing the charts")
-    who = ("synthetic survey" if spec.synthetic else "survey") + ", weighted" + (
+    lang = spec.lang  # the charts and their captions: English or Dutch
+    who = _CAPTIONS[lang]["who_synthetic" if spec.synthetic else "who_survey"] + (
         f" (seed {spec.seed})" if spec.survey_file is None else "")
     figures: dict[str, tuple[bytes, str]] = {}
     if effects is not None:
+        effect_years = [str(y) for y in sorted(effects["year"].unique())]
         figures["policy_effects.png"] = (
-            _policy_effects_png(effects, EFFECT_VARIABLES[0]),
-            f"What each policy adds to D&S turnover (constant {results['outlook'].years[0] - 1} "
-            f"prices, EUR bn) over {_label(REFERENCE_POLICY).lower()}, per future, in "
-            f"{', '.join(str(y) for y in sorted(effects['year'].unique()))}: median and "
-            f"{percent(SUMMARY_LEVEL, decimals=0)} interval of the draw-by-draw difference")
+            _policy_effects_png(effects, EFFECT_VARIABLES[0], lang),
+            _CAPTIONS[lang]["policy_effects"].format(
+                base=results["outlook"].years[0] - 1,
+                reference=_label(REFERENCE_POLICY, lang=lang).lower(),
+                years=(" en ".join(effect_years) if lang == "nl" else ", ".join(effect_years)),
+                level=percent(SUMMARY_LEVEL, decimals=0, lang=lang)))
     figures |= {
         "ds_turnover.png": (_published_png(published, "ds_turnover_eur",
-                                           summary["ds_turnover_eur"], who),
-                            "D&S-related turnover: published series with trend breaks, and "
-                            "the survey's weighted estimate"),
+                                           summary["ds_turnover_eur"], who, lang),
+                            _CAPTIONS[lang]["ds_turnover"]),
         "export_share.png": (_published_png(published, "export_share",
-                                            summary["export_share"], who),
-                             "Export share of D&S turnover: published series with trend "
-                             "breaks, and the survey's weighted estimate"),
+                                            summary["export_share"], who, lang),
+                             _CAPTIONS[lang]["export_share"]),
     }
-    figures |= fan_charts(results)
+    figures |= fan_charts(results, lang)
     waterfall_year = None
     if decomposition is not None:
         table, dec = decomposition
         last = int(table.index[-1])
         if table.loc[last, "status"] == "publish":
             fig = _figure(8.0, 4.5)
-            dec.plot(year=last, ax=fig.add_subplot())
+            dec.plot(year=last, ax=fig.add_subplot(), lang=lang)
             figures[f"waterfall_{last}.png"] = (
-                _png(fig), f"D&S turnover growth {last - 1}-{last}: price, volume and net "
-                           "entry (survey-weighted, 95% bootstrap intervals); each bar is a "
-                           "contribution to nominal growth, exits negative (the turnover of "
-                           "firms that left), as in the table")
+                _png(fig), _CAPTIONS[lang]["waterfall"].format(first=last - 1, last=last))
             waterfall_year = last
         else:
             notes.append(f"turnover waterfall {last}: suppressed by the disclosure rules "
@@ -741,7 +906,7 @@ def build_report(directory: Path, spec: RunSpec) -> list[str]:
     t1 = clock()
     sheets = workbook_sheets(tables, results, synthetic=spec.synthetic, lang=spec.lang,
                              seed=spec.seed if spec.survey_file is None else None)
-    write_workbook([cover_sheet(spec, sheets, results), *sheets],
+    write_workbook([cover_sheet(spec, sheets, results, lang=spec.lang), *sheets],
                    directory / "nldtib_report.xlsx")
     spec.timing["workbook"] = clock() - t1
     for name, (png, _caption) in figures.items():
@@ -755,7 +920,8 @@ def build_report(directory: Path, spec: RunSpec) -> list[str]:
 
     hashes = {"survey": data_hash(survey), "published": data_hash(published)}
     html = render_html(spec=spec, results=results, tables=tables, figures=figures,
-                       notes=notes, waterfall_year=waterfall_year, hashes=hashes)
+                       notes=notes, waterfall_year=waterfall_year, hashes=hashes,
+                       lang=spec.lang)
     (directory / "nldtib_report.html").write_text(html, encoding="utf-8", newline="\n")
     spec.timing["html"] = clock() - t0
 

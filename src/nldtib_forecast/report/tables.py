@@ -7,7 +7,7 @@ to result), plus the disclosure-controlled survey tables.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -361,13 +361,15 @@ def label(identifier: object, lang: str = "en") -> str:
     place; until then the identifier itself. The identifiers stay in the CSV files and in the
     identifier columns of the sheets.
 
-    >>> label("turnover_nominal_eur")
-    'turnover_nominal_eur'
+    >>> label("turnover_nominal_eur"), label("turnover_nominal_eur", "nl")
+    ('D&S turnover (nominal)', 'D&S-omzet (nominaal)')
     """
     if lang not in LANGUAGES:
         raise ValueError(f"argument 'lang': unknown value {lang!r}; valid values: "
                          f"{', '.join(map(repr, LANGUAGES))}")
-    return str(identifier)
+    from nldtib_forecast.labels import label as registry_label
+
+    return registry_label(str(identifier), lang, kind="column", strict=False)
 
 
 def header(column: object, lang: str = "en", *, bounds: float | str | None = None) -> str:
@@ -380,28 +382,30 @@ def header(column: object, lang: str = "en", *, bounds: float | str | None = Non
     ``"valid range"``); None: the column's label.
 
     >>> header("lower", bounds=0.9), header("upper", bounds=0.9)
-    ('lower (5%)', 'upper (95%)')
+    ('Lower (5%)', 'Upper (95%)')
     >>> header("firms_ci_lower", bounds=0.95), header("ci_upper", bounds=0.95)
-    ('firms: lower (2.5%)', 'upper (97.5%)')
+    ('Number of NLDTIB firms: lower (2.5%)', 'Upper (97.5%)')
     >>> header("lower", bounds="valid range"), header("median", bounds=0.9)
-    ('lower (valid range)', 'median')
-    >>> header("upper", "nl", bounds=0.9)
-    'bovengrens (95%)'
+    ('Lower (valid range)', 'Median')
+    >>> header("upper", "nl", bounds=0.9), header("lower", "nl", bounds="valid range")
+    ('Bovengrens (95%)', 'Ondergrens (toegestaan bereik)')
     """
-    name = label(column, lang)  # checks lang
-    if bounds is None:
-        return name
-    for i, end in enumerate(("lower", "upper")):
-        if name in (end, f"ci_{end}") or name.endswith(f"_ci_{end}"):
-            base = name[:-len(f"_ci_{end}")] if name.endswith(f"_ci_{end}") else ""
-            if isinstance(bounds, str):
-                what = bounds
-            else:
-                q = (1 - bounds) / 2 if i == 0 else (1 + bounds) / 2
-                what = percent(q, decimals=None, lang=lang)
-            text = f"{_BOUND_WORDS[lang][i]} ({what})"
-            return f"{label(base, lang)}: {text}" if base else text
-    return name
+    name = str(column)
+    words = {"valid range": "toegestaan bereik", "rounding range": "afrondingsbereik"}
+    if bounds is not None:
+        for i, end in enumerate(("lower", "upper")):
+            if name in (end, f"ci_{end}") or name.endswith(f"_ci_{end}"):
+                base = name[:-len(f"_ci_{end}")] if name.endswith(f"_ci_{end}") else ""
+                if isinstance(bounds, str):
+                    what = words.get(bounds, bounds) if lang == "nl" else bounds
+                else:
+                    q = (1 - bounds) / 2 if i == 0 else (1 + bounds) / 2
+                    what = percent(q, decimals=None, lang=lang)
+                text = f"{_BOUND_WORDS[lang][i]} ({what})"
+                if base:
+                    return f"{label(base, lang)}: {text}"
+                return text[0].upper() + text[1:]
+    return label(name, lang)
 
 
 def column_unit(name: object) -> str | None:
@@ -495,7 +499,61 @@ _GROWTH_PARTS = ("nominal_growth", "price", "volume", "interaction", "entry", "e
                  "price_growth", "volume_growth")
 
 
-def _sheet_specs(level: float, survey_level: float) -> dict[str, _SheetSpec]:
+def _sheet_texts_nl(level: float, survey_level: float) -> dict[str, tuple[str, str]]:
+    """The Dutch title and description of every sheet (written, not translated by machine)."""
+    interval = f"mediaan en {percent(level, decimals=0, lang='nl')}-interval"
+    ci = f"{percent(survey_level, decimals=0, lang='nl')}-betrouwbaarheidsintervallen"
+    years = " en ".join(map(str, SUMMARY_YEARS))
+    return {
+        "policy_effects": ("Effect van het beleid", "Wat elke beleidsvariant toevoegt ten "
+                           "opzichte van de huidige omstandigheden, per omgevingsscenario, "
+                           f"grootheid en jaar: {interval} van het verschil per trekking, en "
+                           "het aandeel trekkingen met winst"),
+        "constraints": ("Bindende beperkingen", "Welke beperking (vraag of capaciteit) de omzet "
+                        "in welke jaren begrenst, per scenario, in woorden"),
+        "summary": (f"Samenvatting {years}", f"{interval.capitalize()} in {years}, per scenario "
+                    "en grootheid"),
+        "results": ("Resultaten per jaar", f"{interval.capitalize()} per scenario, grootheid en "
+                    "jaar (alle statistieken en kwantielen van de trekkingen, voor verdere "
+                    "verwerking: results.csv)"),
+        "scenarios": ("Omschrijving van de scenario's", "De doorgerekende scenario's: elke "
+                      "factor die een scenario vastlegt, met pad en standaardwaarde, de "
+                      "omschrijving en de bronnen"),
+        "drivers": ("Factoren en aannames", "Het register van factoren: eenheid, toegestaan "
+                    "bereik, standaardwaarde, verbeterd niveau en bron van elke factor"),
+        "models": ("Modellen", "Wat elk modelresultaat is: methode, wat de intervallen omvatten, "
+                   "seed, aantal trekkingen, kenmerk (hash) van de invoergegevens"),
+        "priors": ("Aannames van de modellen", "A-prioriverdelingen, aannames en niveaus in het "
+                   "basisjaar zoals vastgelegd bij de resultaten"),
+        "survey_summary": ("Schattingen uit de enquête per jaar", "Schattingen per jaar volgens "
+                           f"het steekproefontwerp, met {ci} en de status voor "
+                           "onthullingsbeheersing"),
+        "headline": ("Kerncijfers uit de Kamerbrief van 2026", "De enquêtecijfers uit de "
+                     f"Kamerbrief van 2026 opnieuw berekend uit de enquête, met {ci}, de "
+                     "gepubliceerde waarden en de status voor onthullingsbeheersing"),
+        "decomposition": ("Prijs, volume en netto toetreding", "De groei van de D&S-omzet "
+                          "gesplitst in prijs, volume en netto toetreding per jaar (bijdragen "
+                          "aan de groei), getoetst op onthulling"),
+        "published": ("Gepubliceerde cijfers", "Gepubliceerde NLDTIB-cijfers, één regel per "
+                      "indicator, jaar en editie, met hun bronnen"),
+        "audit": ("Controle van de gepubliceerde cijfers", "Rekenkundige controle van de "
+                  "gepubliceerde cijfers: opnieuw berekend uit de gepubliceerde niveaus, met het "
+                  "bereik dat de afronding van de invoer toelaat"),
+        "sources": ("Bronnen", "De publicaties waar de cijfers uit komen"),
+    }
+
+
+def _sheet_specs(level: float, survey_level: float, lang: str = "en"
+                 ) -> dict[str, _SheetSpec]:
+    specs = _sheet_specs_en(level, survey_level)
+    if lang == "nl":
+        texts = _sheet_texts_nl(level, survey_level)
+        specs = {key: replace(spec, title=texts[key][0], about=texts[key][1])
+                 if key in texts else spec for key, spec in specs.items()}
+    return specs
+
+
+def _sheet_specs_en(level: float, survey_level: float) -> dict[str, _SheetSpec]:
     interval = f"median and {percent(level, decimals=0)} interval"
     years = " and ".join(map(str, SUMMARY_YEARS))
     return {
@@ -625,7 +683,7 @@ def workbook_sheets(tables: Mapping[str, pd.DataFrame], results: Mapping, *,
     The ``results`` sheet holds the median and interval per scenario, variable and year
     (:func:`results_by_year`) instead of every statistic of ``results.csv``.
     """
-    specs = _sheet_specs(level, survey_level)
+    specs = _sheet_specs(level, survey_level, lang)
     indicator_units = _indicator_units()
     seeded = f" (seed {seed})" if seed is not None else ""
     sheets = []
@@ -638,20 +696,54 @@ def workbook_sheets(tables: Mapping[str, pd.DataFrame], results: Mapping, *,
             frame = frame.assign(value=_numbers_where_possible(frame["value"]))
         if not synthetic:
             caveat = ("", "")
+        elif key in SURVEY_TABLES and lang == "nl":
+            caveat = ("warning", "SYNTHETISCHE GEGEVENS: de cijfers op dit blad zijn berekend "
+                      f"uit een synthetische enquête{seeded}, "
+                      "afgestemd op de gepubliceerde cijfers, niet uit de vertrouwelijke "
+                      "enquêtegegevens: ze illustreren de methode en zijn geen schattingen.")
         elif key in SURVEY_TABLES:
             caveat = ("warning", f"SYNTHETIC DATA: the figures on this sheet are computed from "
                       f"a synthetic survey{seeded}, calibrated to the published figures, not "
                       "from the confidential survey microdata: they illustrate the method and "
                       "are not estimates.")
+        elif lang == "nl":
+            caveat = ("warning", "SYNTHETISCHE GEGEVENS in dit rapport (zie het voorblad): de "
+                      "enquête is synthetisch; dit blad hangt er niet van af.")
         else:
             caveat = ("warning", "SYNTHETIC DATA in this report (see the cover sheet): the "
                       "survey is synthetic; this sheet does not depend on it.")
+        frame, headers = _with_label_columns(frame, lang, spec.bounds)
         sheets.append(Sheet(
             key, frame, preface=[("title", spec.title), ("note", spec.about), caveat],
-            headers=[header(c, lang, bounds=spec.bounds) for c in frame.columns],
+            headers=headers,
             formats=sheet_formats(frame, spec, lang, indicator_units),
             freeze_columns=spec.freeze))
     return sheets
+
+
+#: Identifier columns that get a column of labels next to them in the workbook (people read
+#: the label; the code stays for filters and formulas).
+_LABELLED = ("future", "policy", "scenario", "variable", "driver", "indicator")
+
+
+def _with_label_columns(frame: pd.DataFrame, lang: str, bounds: float | str | None
+                        ) -> tuple[pd.DataFrame, list[str]]:
+    """``frame`` with a label column after each identifier column of :data:`_LABELLED`, and
+    the headers: ``Scenario (code)`` and ``Scenario`` for such a pair, :func:`header` else."""
+    from nldtib_forecast.labels import column_labels, relabel
+
+    ids = [c for c in _LABELLED if c in frame.columns]
+    if ids:
+        frame = relabel(frame, lang, ids, strict=False)
+    headers = []
+    for column in frame.columns:
+        if column in ids:
+            headers.append(column_labels([column, f"{column}_label"], lang)[0])
+        elif isinstance(column, str) and column.removesuffix("_label") in ids:
+            headers.append(column_labels([column.removesuffix("_label"), column], lang)[1])
+        else:
+            headers.append(header(column, lang, bounds=bounds))
+    return frame, headers
 
 
 def _cover_rows_data(spec) -> list[tuple[str, str, str]]:
@@ -680,11 +772,14 @@ def _cover_rows_data(spec) -> list[tuple[str, str, str]]:
 
 
 def cover_sheet(spec, sheets: list[Sheet], results: Mapping, *, level: float = SUMMARY_LEVEL,
-                survey_level: float = SURVEY_LEVEL) -> TextSheet:
+                survey_level: float = SURVEY_LEVEL, lang: str = "en") -> TextSheet:
     """The cover of the report workbook: what it is, the data used (synthetic or real, said
     first), how to reproduce it, what each sheet holds and how to read the intervals.
 
-    ``spec`` is the run's :class:`~nldtib_forecast.report.run.RunSpec`."""
+    ``spec`` is the run's :class:`~nldtib_forecast.report.run.RunSpec`; ``lang`` the language
+    (``"nl"``: Dutch)."""
+    if lang == "nl":
+        return _cover_sheet_nl(spec, sheets, results, level=level, survey_level=survey_level)
     from nldtib_forecast._version import __version__
 
     n_scen = sum(len(r.scenarios) for r in results.values())
@@ -750,5 +845,110 @@ def cover_sheet(spec, sheets: list[Sheet], results: Mapping, *, level: float = S
          "those computed from the survey have a last column 'data' ('synthetic' for the "
          "synthetic survey, 'survey' for a survey file), those with intervals a column "
          "'level' (0.9: lower and upper are the 5% and 95% quantiles)"),
+    ]
+    return TextSheet("cover", rows)
+
+
+def _cover_sheet_nl(spec, sheets: list[Sheet], results: Mapping, *, level: float,
+                    survey_level: float) -> TextSheet:
+    """The Dutch cover (:func:`cover_sheet`), for the ministry's own readers."""
+    from nldtib_forecast._version import __version__
+
+    def pct(value: float) -> str:
+        return percent(value, decimals=None, lang="nl")
+
+    n_scen = sum(len(r.scenarios) for r in results.values())
+    first = min((int(r.years[0]) for r in results.values()), default=None)
+    survey = spec.survey
+    years = sorted(int(y) for y in pd.unique(survey["year"]))
+    rows: list[tuple[str, str, str]] = [("title", "NLDTIB-vooruitblik", "")]
+    if spec.synthetic:
+        rows.append(("warning", "SYNTHETISCHE GEGEVENS", "De enquête in dit rapport is "
+                     f"synthetisch: een panel van bedrijven getrokken met seed {spec.seed} en "
+                     "afgestemd op de gepubliceerde cijfers, niet de vertrouwelijke "
+                     "enquêtegegevens. Elk cijfer dat eruit is berekend (modeluitkomsten, "
+                     "schattingen uit de enquête) illustreert de methode en is geen schatting "
+                     "voor de echte NLDTIB."))
+    else:
+        rows.append(("notice", "Echte enquêtegegevens", "De enquête is het bestand "
+                     f"{Path(spec.survey_file or '').name}; tabellen uit de microdata voldoen "
+                     "aan de regels voor onthullingsbeheersing (onderdrukte cijfers zijn lege "
+                     "cellen, met hun status); de microdata zelf staan niet in deze werkmap."))
+    data_rows = [("", "Enquête", spec.survey_description()),
+                 ("", "Regels in de enquête", f"{count(len(survey), lang='nl')} "
+                  f"bedrijfsjaren, {years[0]}-{years[-1]}" if years
+                  else count(len(survey), lang="nl"))]
+    if spec.survey_file:
+        data_rows.append(("", "SHA-256 van het enquêtebestand", str(spec.survey_sha256)))
+    if spec.population_file:
+        w = spec.weights_source()
+        data_rows += [("", "Populatietellingen", f"{w['file']}: "
+                       f"{count(w['frame_firms'], lang='nl')} bedrijven in het kader, "
+                       f"{count(w['responding_firms'], lang='nl')} hebben gerespondeerd, "
+                       f"{w['strata']} responsgroepen"),
+                      ("", "SHA-256 van de populatietellingen", str(spec.population_sha256))]
+    data_rows.append(("", "Gepubliceerde cijfers", "de Kamerbrieven en rapporten over de NLDTIB "
+                      "(bladen 'published' en 'sources'), gecontroleerd op het blad 'audit'"))
+    if spec.disclosure is not None:
+        d = spec.disclosure
+        data_rows.append(("", "Onthullingsbeheersing", f"{d['additive_tables']} gepubliceerde "
+                          "optelbare cijfer(s) uit de microdata samen gecontroleerd; "
+                          f"{d['suppressed_cells']} onderdrukt (lege cellen, met hun status), "
+                          "geen enkele af te leiden uit de andere"))
+    lower, upper = header("lower", "nl", bounds=level), header("upper", "nl", bounds=level)
+    s_lower = header("lower", "nl", bounds=survey_level)
+    s_upper = header("upper", "nl", bounds=survey_level)
+    rows += [
+        ("", "", ""), ("heading", "Wat dit is", ""),
+        ("", "Rapport", "Vooruitblik op de Nederlandse defensie- en veiligheidsgerelateerde "
+         f"technologische industriële basis (NLDTIB): {count(n_scen, lang='nl')} scenario's "
+         "doorgerekend " + (f"voor {first}-{spec.horizon} " if first else "")
+         + f"met elk {count(spec.n_draws, lang='nl')} Monte-Carlotrekkingen, de kerncijfers "
+         "uit de enquête en de splitsing van de omzetgroei, en de gepubliceerde cijfers met "
+         "hun controle"),
+        ("", "Bibliotheek", f"nldtib_forecast {__version__}"),
+        ("", "Opdrachtregel", spec.command_line()),
+        ("", "Datum", "staat hier niet, zodat dezelfde invoer en seed identieke bestanden "
+         "geven: timing.json in de rapportmap vermeldt wanneer de run klaar was"),
+        ("", "", ""), ("heading", "Gebruikte gegevens", ""), *data_rows,
+        ("", "", ""), ("heading", "Zo herhaalt u de berekening", ""),
+        ("", "Opdracht", f"{spec.command_line()}  (DIR: een nieuwe map)"),
+        ("", "Controle", "manifest.json in de rapportmap bevat de versie, de seed, het aantal "
+         "trekkingen, het scenariobestand, de kenmerken (hashes) van de invoergegevens en de "
+         "SHA-256 van elk bestand: dezelfde opdracht geeft byte voor byte dezelfde bestanden "
+         "(behalve timing.json)"),
+        ("", "", ""), ("heading", "Bladen", ""),
+        *[("", sh.name, sh.preface[1][1] if len(sh.preface) > 1 else "") for sh in sheets],
+        ("", "results.csv", "alle statistieken van de trekkingen (gemiddelde, standaardafwijking, "
+         "kwantielen) per model, scenario, jaar en grootheid: het bestand voor verdere "
+         "verwerking"),
+        ("", "", ""), ("heading", "Intervallen", ""),
+        ("", f"{lower}, {upper}", f"het {pct((1 - level) / 2)}- en {pct((1 + level) / 2)}-"
+         "kwantiel van de Monte-Carlotrekkingen: een centraal "
+         f"{percent(level, decimals=0, lang='nl')}-interval rond de mediaan (bladen "
+         "policy_effects, summary, results; bij de beleidseffecten van het verschil per "
+         "trekking). Wat ze omvatten en weglaten: blad 'models', kolom 'Wat de intervallen "
+         "omvatten'"),
+        ("", f"{s_lower}, {s_upper}", f"{percent(survey_level, decimals=0, lang='nl')}-"
+         "betrouwbaarheidsintervallen van de schattingen uit de enquête volgens het "
+         "steekproefontwerp (steekproefonzekerheid; bladen survey_summary, headline)"),
+        ("", "Ondergrens en bovengrens (toegestaan bereik)", "de waarden die een factor mag "
+         "aannemen (blad drivers)"),
+        ("", "Ondergrens en bovengrens (afrondingsbereik)", "wat de afgeronde gepubliceerde "
+         "invoer toelaat (blad audit)"),
+        ("", "", ""), ("heading", "Zo leest u de bladen", ""),
+        ("", "Opbouw", "elk blad: de titel (rij 1), wat het bevat (rij 2), de waarschuwing voor "
+         f"synthetische gegevens (rij 3, bij een run op synthetische gegevens), de tabel vanaf "
+         f"rij {HEADER_ROW} met filters. pandas: pd.read_excel(pad, sheet_name=NAAM, "
+         f"header={HEADER_ROW - 1}); de CSV-bestanden bevatten dezelfde tabellen met "
+         "kolomnamen voor verdere verwerking"),
+        ("", "Eenheden", "bedragen zijn opgeslagen in euro en worden getoond in miljarden euro "
+         "met één decimaal; aandelen als percentages; aantallen met scheidingstekens voor "
+         "duizendtallen; indexcijfers met drie decimalen. Een lege cel is een ontbrekend of "
+         "onderdrukt cijfer (zie de statuskolommen)"),
+        ("", "CSV-bestanden", "dezelfde tabellen met de codes als kolomnamen, voor verdere "
+         "verwerking: de tabellen uit de enquête hebben als laatste kolom 'data' ('synthetic' "
+         "voor de synthetische enquête, 'survey' voor een enquêtebestand), die met intervallen "
+         "een kolom 'level' (0.9: lower en upper zijn het 5%- en 95%-kwantiel)"),
     ]
     return TextSheet("cover", rows)

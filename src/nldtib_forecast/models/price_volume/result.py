@@ -365,7 +365,7 @@ class TurnoverDecomposition:
                 f"{body}<p>nominal = price + volume + interaction + entry &minus; exit</p>"
                 + ("<p><b>Synthetic data.</b></p>" if self.synthetic else ""))
 
-    def plot(self, year: int | None = None, domain=None, ax=None):
+    def plot(self, year: int | None = None, domain=None, ax=None, lang: str = "en"):
         """Waterfall of the contributions to nominal growth for one year; returns the Axes.
 
         Bars start where the previous one ended: price, volume (interaction with
@@ -373,7 +373,8 @@ class TurnoverDecomposition:
         drawn as what they contribute to growth, a negative bar (the turnover of the firms that
         left; :attr:`table` holds it as a positive ``exit``, subtracted). Error bars show the
         intervals of each component when available; each value is written beyond the end of
-        its error bar.
+        its error bar. ``lang="nl"`` writes the title, labels and numbers in Dutch
+        (``Prijs``, ``+22,4%``).
 
         Examples
         --------
@@ -387,9 +388,19 @@ class TurnoverDecomposition:
         ['Price', 'Volume', 'Entrants', 'Exits', 'Nominal growth']
         >>> import matplotlib.pyplot as plt
         >>> plt.close(ax.figure)
+        >>> ax = res.plot(2025, lang="nl")
+        >>> ax.get_title()
+        'Groei D&S-omzet 2024-2025 (Fisher-index) – synthetische gegevens'
+        >>> [t.get_text() for t in ax.get_xticklabels()][-1]
+        'Nominale groei'
+        >>> plt.close(ax.figure)
         """
         import matplotlib.pyplot as plt
 
+        from nldtib_forecast.labels import check_language
+
+        lang = check_language(lang)
+        dutch = lang == "nl"
         row, key = self._row(year, domain)
         names = ["price", "volume"] + (["interaction"] if self.split == "interaction" else [])
         names += ["entry", "exit"]
@@ -420,20 +431,30 @@ class TurnoverDecomposition:
             ends.append((low, high))
         for i, v in enumerate([*values, total]):
             low, high = ends[i]
-            ax.annotate(percent(v, signed=True), (x[i], high if v >= 0 else low),
+            ax.annotate(percent(v, signed=True, lang=lang), (x[i], high if v >= 0 else low),
                         textcoords="offset points", xytext=(0, 3 if v >= 0 else -3),
                         ha="center", va="bottom" if v >= 0 else "top", fontsize=9)
         ax.margins(y=0.12)
         ax.axhline(0.0, color="grey", lw=0.8)
-        labels = {"price": "Price", "volume": "Volume", "interaction": "Interaction",
-                  "entry": "Entrants", "exit": "Exits"}
-        ax.set_xticks(x, [labels[n] for n in names] + ["Nominal growth"])
-        ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: percent(v, decimals=0)))
-        ax.set_ylabel("Contribution to nominal growth")
+        labels = ({"price": "Prijs", "volume": "Volume", "interaction": "Wisselwerking",
+                   "entry": "Toetreders", "exit": "Uittreders"} if dutch else
+                  {"price": "Price", "volume": "Volume", "interaction": "Interaction",
+                   "entry": "Entrants", "exit": "Exits"})
+        ax.set_xticks(x, [labels[n] for n in names]
+                      + ["Nominale groei" if dutch else "Nominal growth"])
+        ax.yaxis.set_major_formatter(plt.FuncFormatter(
+            lambda v, _: percent(v, decimals=0, lang=lang)))
+        ax.set_ylabel("Bijdrage aan de nominale groei" if dutch
+                      else "Contribution to nominal growth")
         where = f"{key[0]}, " if isinstance(key, tuple) else ""
         yr = key[1] if isinstance(key, tuple) else key
-        index = (self.index_label if self.deflator is not None
-                 else f"{self.method[:1].upper()}{self.method[1:]} index")
+        method = f"{self.method[:1].upper()}{self.method[1:]}"
+        if dutch:
+            index = "externe deflator" if self.deflator is not None else f"{method}-index"
+            ax.set_title(f"Groei D&S-omzet {where}{int(yr) - 1}-{int(yr)} ({index})"
+                         + (" \u2013 synthetische gegevens" if self.synthetic else ""))
+            return ax
+        index = (self.index_label if self.deflator is not None else f"{method} index")
         ax.set_title(f"D&S turnover growth {where}{int(yr) - 1}-{int(yr)} ({index})"
                      + (" - synthetic data" if self.synthetic else ""))
         return ax
