@@ -333,7 +333,7 @@ def test_dutch_workbook_is_written_in_dutch(tmp_path):
                  "--futures", "baseline", "--policies", "improved_conditions"]) == 0
     book = openpyxl.load_workbook(out / "nldtib_report.xlsx")
     cover = book["cover"]
-    assert cover["A1"].value == "NLDTIB-vooruitblik" and cover["A2"].value == \
+    assert cover["A1"].value == "NLDTIB-verkenning" and cover["A2"].value == \
         "SYNTHETISCHE GEGEVENS"
     assert "--lang nl" in json.loads((out / "manifest.json").read_text())["reproduce"]
     summary = book["summary"]

@@ -861,7 +861,7 @@ def _cover_sheet_nl(spec, sheets: list[Sheet], results: Mapping, *, level: float
     first = min((int(r.years[0]) for r in results.values()), default=None)
     survey = spec.survey
     years = sorted(int(y) for y in pd.unique(survey["year"]))
-    rows: list[tuple[str, str, str]] = [("title", "NLDTIB-vooruitblik", "")]
+    rows: list[tuple[str, str, str]] = [("title", "NLDTIB-verkenning", "")]
     if spec.synthetic:
         rows.append(("warning", "SYNTHETISCHE GEGEVENS", "De enquête in dit rapport is "
                      f"synthetisch: een panel van bedrijven getrokken met seed {spec.seed} en "
@@ -900,7 +900,7 @@ def _cover_sheet_nl(spec, sheets: list[Sheet], results: Mapping, *, level: float
     s_upper = header("upper", "nl", bounds=survey_level)
     rows += [
         ("", "", ""), ("heading", "Wat dit is", ""),
-        ("", "Rapport", "Vooruitblik op de Nederlandse defensie- en veiligheidsgerelateerde "
+        ("", "Rapport", "Verkenning van de Nederlandse defensie- en veiligheidsgerelateerde "
          f"technologische industriële basis (NLDTIB): {count(n_scen, lang='nl')} scenario's "
          "doorgerekend " + (f"voor {first}-{spec.horizon} " if first else "")
          + f"met elk {count(spec.n_draws, lang='nl')} Monte-Carlotrekkingen, de kerncijfers "
