@@ -60,7 +60,24 @@ autodoc_typehints = "none"
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 numpydoc_xref_param_type = False
-numpydoc_validation_checks: set[str] = set()
+# numpydoc's validation of every docstring autodoc renders: a missing or wrong section is a
+# warning, so the -W build fails. Parameters documented (PR01), none unknown (PR02), in the
+# signature's order (PR03), each with a type (PR04) written without a final period (PR05) and
+# as int/bool/str (PR06), "name : type" (PR10); a Returns section when the function returns
+# something (RT01) whose first line is the type (RT02) followed by a description (RT03); a
+# Yields section for a generator (YD01). tests/test_docstrings.py runs the same checks.
+numpydoc_validation_checks = {"PR01", "PR02", "PR03", "PR04", "PR05", "PR06", "PR10", "RT01",
+                              "RT02", "RT03", "YD01"}
+# Left out of the validation (regular expressions on the documented name):
+numpydoc_validation_exclude = {
+    # Classes (CamelCase names; the ALL-CAPS constants have no parameters): numpydoc wants
+    # every constructor argument under Parameters, but a read-only result (e.g.
+    # PassThroughResult) documents its fields under Attributes, since a function builds it,
+    # and a constructor's private fields (CapacityModel's calibrated state, ScenarioResult's
+    # _copy) are not documented. _check_class (below) checks the classes instead: every
+    # public constructor argument under Parameters or Attributes, and the other checks.
+    r"\.[A-Z]\w*[a-z]\w*$",
+}
 
 # Constants whose value is too long to print in the signature line of their page
 # (docs/_templates/autosummary/data.rst); the doc comment says what they hold.
@@ -173,8 +190,77 @@ def _constant_doc(app, what, name, obj, options, lines):
         lines.clear()
 
 
+def _check_class(app, what, name, obj, options, lines):
+    """numpydoc's validation of a class, with PR01 replaced (see numpydoc_validation_exclude).
+
+    Every public constructor argument must be documented under Parameters or Attributes
+    (private ones, ``_state``, are not); the other checks of numpydoc_validation_checks apply
+    as they are. A problem is a warning, so the -W build fails.
+    """
+    if what not in ("class", "exception") or not name.startswith("nldtib_forecast."):
+        return
+    import inspect
+
+    from numpydoc.docscrape import get_doc_object
+    from numpydoc.validate import validate
+    from sphinx.util import logging
+
+    doc = get_doc_object(obj, "class", config={"show_class_members": False})
+    checks = set(app.config.numpydoc_validation_checks) - {"PR01"}
+    errors = [f"{code}: {text}" for code, text in validate(doc)["errors"] if code in checks]
+    try:
+        params = inspect.signature(obj).parameters.values()
+    except (TypeError, ValueError):
+        params = []
+    documented = {n.strip() for section in ("Parameters", "Other Parameters", "Attributes")
+                  for p in doc[section] for n in p.name.split(",")}
+    missing = sorted(p.name for p in params if not p.name.startswith("_")
+                     and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+                     and p.name not in documented)
+    if missing:
+        errors.append(f"constructor arguments {missing} documented neither under Parameters "
+                      "nor under Attributes")
+    if errors:
+        logging.getLogger(__name__).warning(
+            "[numpydoc] class %r:\n  %s", name, "\n  ".join(errors))
+
+
+def _public_signature(app, what, name, obj, options, signature, return_annotation):
+    """Leave a constructor's private arguments out of a class's signature line.
+
+    A frozen dataclass whose fields hold private state (``CapacityModel``, ``Outlook``, built
+    with ``from_survey``; the results of ``calibrate_weights`` and ``weight_respondents``) gets
+    a generated constructor with those fields as arguments. If a private argument is required,
+    the constructor is not public and no signature is shown (the class docstring says how the
+    objects are built); otherwise the optional private arguments (``ScenarioResult``'s
+    ``_copy``) are left out.
+    """
+    if what not in ("class", "exception") or not signature:
+        return None
+    import inspect
+
+    from sphinx.util.inspect import stringify_signature
+
+    try:
+        sig = inspect.signature(obj)
+    except (TypeError, ValueError):
+        return None
+    params = list(sig.parameters.values())
+    private = [p for p in params if p.name.startswith("_")]
+    if not private:
+        return None
+    if any(p.default is p.empty for p in private):
+        return "", return_annotation
+    public = sig.replace(parameters=[p for p in params if not p.name.startswith("_")],
+                         return_annotation=inspect.Signature.empty)
+    return stringify_signature(public, show_annotation=False), return_annotation
+
+
 def setup(app):
     app.connect("autodoc-process-docstring", _constant_doc)
+    app.connect("autodoc-process-docstring", _check_class)
+    # before numpydoc's handler of the same event (priority 500): the first result is used
+    app.connect("autodoc-process-signature", _public_signature, priority=400)
     from docutils import nodes
     from sphinx.util.docutils import SphinxDirective
 

@@ -42,6 +42,10 @@ class Problem:
         What ``column`` names, as the message says it: ``"column"`` for a data column,
         ``"key"`` for a key of a scenario file or mapping.
 
+    See Also
+    --------
+    InputError : The error that carries the problems.
+
     Examples
     --------
     >>> from nldtib_forecast import InputError, Problem
@@ -92,6 +96,10 @@ class InputError(ValueError):
         Summary of what went wrong.
     problems : sequence of Problem, optional
         Every individual problem found. They are listed in ``str(error)``.
+
+    See Also
+    --------
+    Problem : One rule broken, with the offending rows.
 
     Examples
     --------
@@ -151,7 +159,7 @@ def check_option(name: str, value: object, valid: Iterable[str]) -> str:
     >>> check_option("method", "fischer", ["fisher", "laspeyres"])
     Traceback (most recent call last):
     ...
-    nldtib_forecast._errors.InputError: argument 'method': ...(did you mean 'fisher'?)
+    nldtib_forecast.InputError: argument 'method': ...(did you mean 'fisher'?)
     """
     valid = list(valid)
     if isinstance(value, str) and value in valid:
@@ -209,12 +217,12 @@ def check_year(value: object, name: str = "year", *, optional: bool = False,
     >>> check_year(2024.5)
     Traceback (most recent call last):
     ...
-    nldtib_forecast._errors.InputError: argument 'year': a year must be a whole number such as \
+    nldtib_forecast.InputError: argument 'year': a year must be a whole number such as \
 2024, got 2024.5 (float)
     >>> check_year([2024])  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    nldtib_forecast._errors.InputError: argument 'year': ... one year, not a list: year=2024
+    nldtib_forecast.InputError: argument 'year': ... one year, not a list: year=2024
     """
     if value is None:
         if optional:
@@ -256,7 +264,7 @@ def check_seed(value: object, name: str = "seed") -> int | np.random.Generator |
     >>> check_seed(-1)
     Traceback (most recent call last):
     ...
-    nldtib_forecast._errors.InputError: argument 'seed': must be None, an integer >= 0 or a \
+    nldtib_forecast.InputError: argument 'seed': must be None, an integer >= 0 or a \
 numpy.random.Generator, got -1 (int)
     """
     if value is None or isinstance(value, np.random.Generator):
@@ -281,7 +289,7 @@ def check_level(value: object, name: str = "level") -> float:
     >>> check_level(95)
     Traceback (most recent call last):
     ...
-    nldtib_forecast._errors.InputError: argument 'level': must be a number ... write 0.95, not 95
+    nldtib_forecast.InputError: argument 'level': must be a number ... write 0.95, not 95
     """
     hint = ""
     if isinstance(value, Real) and not isinstance(value, bool | np.bool_):
@@ -307,7 +315,7 @@ def check_int(value: object, name: str, minimum: int) -> int:
     >>> check_int(1.5, "n_replicates", 2)
     Traceback (most recent call last):
     ...
-    nldtib_forecast._errors.InputError: argument 'n_replicates': must be an integer >= 2, got ...
+    nldtib_forecast.InputError: argument 'n_replicates': must be an integer >= 2, got ...
     """
     if isinstance(value, Integral) and not isinstance(value, bool | np.bool_) \
             and int(value) >= minimum:
@@ -353,3 +361,10 @@ def check_n_jobs(n_jobs: object, name: str = "argument 'n_jobs'",
     raise InputError(f"{name}: {rule}" if name else rule)
 
 
+
+
+# The public path of the error is the package (``nldtib_forecast.InputError``): tracebacks, and
+# the examples on the API pages that show them, name it rather than this private module.
+# Pickling resolves it there. (Problem keeps its module: autosummary finds the documentation of
+# its dataclass fields in the module that defines them.)
+InputError.__module__ = "nldtib_forecast"

@@ -386,10 +386,19 @@ def _signal_name(signum: int) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``nldtib-forecast`` command.
 
+    The entry point of the console script (``[project.scripts]``) and of ``python -m
+    nldtib_forecast``: parses ``argv`` and runs the subcommand. ``data`` writes the published
+    figures, their audit or the synthetic survey; ``run`` simulates the scenarios of a TOML
+    file and ``report`` the built-in ones, each writing tables, a workbook, charts, an HTML
+    report and a manifest to ``--out DIR`` (atomically: an error or an interruption leaves
+    the previous output). Errors are printed to standard error, one problem a line; the
+    function does not raise for them but returns the exit status.
+
     Parameters
     ----------
     argv : sequence of str, optional
-        Arguments without the program name (default: ``sys.argv[1:]``).
+        Arguments without the program name (default: ``sys.argv[1:]``), e.g.
+        ``["report", "--out", "results", "--draws", "1000"]``.
 
     Returns
     -------
@@ -398,6 +407,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         output directory another run is writing, or a file system error, 2 for bad
         command-line arguments, 128 + the signal number when interrupted (130 for Ctrl-C,
         143 for SIGTERM, 129 for SIGHUP; nothing is written).
+
+    See Also
+    --------
+    nldtib_forecast.scenarios.load_scenarios : Reads the scenario file of ``run``.
+    nldtib_forecast.data.read_survey : Reads the ``--survey`` file.
+
+    Notes
+    -----
+    The options of every subcommand, with their defaults, are on the page
+    :doc:`/cli`, generated from the parser (``nldtib-forecast <command> --help``).
+
+    Examples
+    --------
+    >>> from nldtib_forecast.cli import main
+    >>> main(["--version"])
+    nldtib-forecast ...
+    0
+    >>> main(["report", "--draws", "ten"])  # the one-line error goes to standard error
+    2
     """
     parser = build_parser()
     try:

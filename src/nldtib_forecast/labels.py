@@ -226,6 +226,10 @@ def check_language(lang: object) -> str:
     nldtib_forecast.InputError
         If ``lang`` is not one of the languages.
 
+    See Also
+    --------
+    label : Labels in the language checked.
+
     Examples
     --------
     >>> check_language("nl"), check_language("NL-nl"), check_language(" en ")
@@ -233,7 +237,7 @@ def check_language(lang: object) -> str:
     >>> check_language("Dutch")
     Traceback (most recent call last):
     ...
-    nldtib_forecast._errors.InputError: argument 'lang': unknown language 'Dutch'; valid \
+    nldtib_forecast.InputError: argument 'lang': unknown language 'Dutch'; valid \
 values: 'en' (English), 'nl' (Dutch); write lang='nl'
     """
     hint = ""
@@ -388,12 +392,19 @@ def label(identifier: str, lang: str = "en", *, kind: str | None = None, long: b
     Returns
     -------
     str
+        The label (or definition), with the interval level and the unit when asked for.
 
     Raises
     ------
     nldtib_forecast.InputError
         If the identifier is unknown (the message names close matches), or ``lang``,
         ``kind`` or ``level`` is invalid.
+
+    See Also
+    --------
+    unit_label : The label of a unit.
+    relabel : Labels next to the identifier columns of a table.
+    labels : The whole registry.
 
     Examples
     --------
@@ -413,7 +424,7 @@ omzet met 33% te kunnen opschalen (Kamerbrief van 21 mei 2026).'
     >>> label("turnover_nominal")
     Traceback (most recent call last):
     ...
-    nldtib_forecast._errors.InputError: argument 'identifier': no label for 'turnover_nominal' \
+    nldtib_forecast.InputError: argument 'identifier': no label for 'turnover_nominal' \
 (did you mean 'turnover_nominal_eur', ...?)...
     """
     lang = check_language(lang)
@@ -455,12 +466,18 @@ def unit_label(unit: str | None, lang: str = "en", *, scale: str = "bn") -> str:
     Returns
     -------
     str
+        The unit as shown (e.g. ``"EUR bn"``, ``"%"``, ``"maanden"``), ``""`` for no unit.
 
     Raises
     ------
     nldtib_forecast.InputError
         If the unit is unknown (the message names the known units), or ``lang`` or ``scale``
         is invalid.
+
+    See Also
+    --------
+    label : The label of an identifier.
+    nldtib_forecast.labels.labels : The registry of labels and units.
 
     Examples
     --------
@@ -473,7 +490,7 @@ def unit_label(unit: str | None, lang: str = "en", *, scale: str = "bn") -> str:
     >>> unit_label("percent")
     Traceback (most recent call last):
     ...
-    nldtib_forecast._errors.InputError: argument 'unit': unknown unit 'percent'...
+    nldtib_forecast.InputError: argument 'unit': unknown unit 'percent'...
     """
     lang = check_language(lang)
     scale = check_option("scale", scale, _SCALES)
@@ -509,6 +526,11 @@ def labels(lang: str | None = "en", kind: str | None = None) -> pd.DataFrame:
     pandas.DataFrame
         Indexed by ``(kind, id)``, in the order of ``labels.csv``, with columns ``label,
         long, unit`` (``long`` is ``""`` where the registry has no definition).
+
+    See Also
+    --------
+    label : The label of one identifier.
+    unlabelled : The identifiers of a table that have no label.
 
     Examples
     --------
@@ -607,11 +629,18 @@ def relabel(frame: pd.DataFrame, lang: str = "en",
     Returns
     -------
     pandas.DataFrame
+        A copy of ``frame`` with a column ``<column><suffix>`` after each identifier column
+        (its labels), and the headers replaced by their labels with ``headers=True``.
 
     Raises
     ------
     nldtib_forecast.InputError
         If a column is not in ``frame``, or an identifier has no label (with ``strict``).
+
+    See Also
+    --------
+    label : The label of one identifier.
+    column_labels : The labels of the headers.
 
     Examples
     --------
@@ -680,6 +709,16 @@ def column_labels(columns: Iterable[object], lang: str = "en", *, level: float |
     Returns
     -------
     list of str
+        One label per header, in order.
+
+    Raises
+    ------
+    nldtib_forecast.InputError
+        A header without a label (with ``strict``), or an invalid ``lang`` or ``level``.
+
+    See Also
+    --------
+    relabel : Adds the label columns these headers describe.
 
     Examples
     --------
@@ -721,6 +760,11 @@ def unlabelled(frame: pd.DataFrame,
     list of (str or None, str)
         ``(None, header)`` for a header and ``(column, identifier)`` for a value of an
         identifier column, each once, in order; empty when everything has a label.
+
+    See Also
+    --------
+    relabel : Adds the labels to a table.
+    nldtib_forecast.labels.labels : The registry.
 
     Examples
     --------

@@ -1,4 +1,4 @@
-"""Scenario discovery, shared by the models (private; re-exported by ``_sensitivity``).
+"""Scenario discovery, shared by the models (public through :mod:`nldtib_forecast.analysis`).
 
 :func:`discover_rules`
     Which input ranges lead to an outcome of interest, as readable box rules with coverage and
@@ -127,13 +127,73 @@ def discover_rules(x: np.ndarray, y: np.ndarray, names: Sequence[str], limits: n
     Coverage is the share of all target cases inside the box, density the share of the cases
     in the box that are target cases, mass the share of all cases in the box.
 
+    Parameters
+    ----------
+    x : array_like of float, shape (n_cases, n_inputs)
+        The sampled inputs (e.g. driver levels), one row per case.
+    y : array_like of bool, shape (n_cases,)
+        Whether each case reaches the target.
+    names : sequence of str
+        Name of every input (column of ``x``), used in the rules.
+    limits : array_like of float, shape (n_inputs, 2)
+        The sampled range ``(lower, upper)`` of every input: a bound equal to its limit is
+        not a restriction and is left out of the rule.
+    method : {"prim", "tree"}, default "prim"
+        PRIM peeling or the leaves of a decision tree.
+    alpha : float, default 0.05
+        PRIM's peeling fraction: the share of the box's cases removed at every step
+        (``0 < alpha < 0.5``).
+    min_mass : float, default 0.05
+        Smallest share of all cases a box may hold (PRIM's stopping rule; the tree's
+        smallest leaf), ``0 < min_mass < 1``.
+    min_density : float, default 0.8
+        PRIM: the chosen box is the one with the highest coverage among the boxes at least
+        this dense (``0 <= min_density <= 1``).
+    max_depth : int, default 3
+        Depth of the decision tree (``method="tree"``).
+    seed : int, default 0
+        Random state of the decision tree (ties between splits).
+
     Returns
     -------
     boxes : pandas.DataFrame
         ``rule, coverage, density, mass, n_cases, n_target, n_restricted`` and the bounds
-        ``<name>_lower`` / ``<name>_upper`` of every input.
+        ``<name>_lower`` / ``<name>_upper`` of every input, indexed by ``box``.
     chosen : int or None
         Row of the chosen box (None if no box predicts the target).
+
+    Raises
+    ------
+    nldtib_forecast.InputError
+        An unknown method, or ``alpha``, ``min_mass`` or ``min_density`` out of range.
+
+    See Also
+    --------
+    nldtib_forecast.models.capacity.DiscoveryResult : The result type the models wrap the
+        boxes in.
+    nldtib_forecast.models.capacity.CapacityModel.discover : Discovery on the capacity model.
+
+    References
+    ----------
+    .. [1] Friedman, J. H. and Fisher, N. I. (1999). Bump hunting in high-dimensional data.
+       *Statistics and Computing*, 9(2), 123-143. doi:10.1023/A:1008894516817
+    .. [2] Bryant, B. P. and Lempert, R. J. (2010). Thinking inside the box: a
+       participatory, computer-assisted approach to scenario discovery. *Technological
+       Forecasting and Social Change*, 77(1), 34-49. doi:10.1016/j.techfore.2009.08.002
+
+    Examples
+    --------
+    The target is reached when the first input exceeds 0.7, whatever the second:
+
+    >>> import numpy as np
+    >>> from nldtib_forecast.analysis import discover_rules
+    >>> x = np.random.default_rng(0).random((2000, 2))
+    >>> boxes, chosen = discover_rules(x, x[:, 0] > 0.7, ["a", "b"], [[0, 1], [0, 1]],
+    ...                                min_density=0.95)
+    >>> boxes.loc[chosen, "rule"]
+    'a >= 0.686'
+    >>> boxes.loc[chosen, ["coverage", "density"]].round(2).tolist()
+    [1.0, 0.96]
     """
     method = check_option("method", method, ["prim", "tree"])
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=bool)
@@ -157,6 +217,9 @@ def discover_rules(x: np.ndarray, y: np.ndarray, names: Sequence[str], limits: n
 class DiscoveryResult:
     """Scenario discovery: which input ranges reach a target.
 
+    Returned by :meth:`CapacityModel.discover
+    <nldtib_forecast.models.capacity.CapacityModel.discover>` (read-only).
+
     Attributes
     ----------
     boxes : pandas.DataFrame
@@ -166,6 +229,34 @@ class DiscoveryResult:
         Row of the chosen box.
     limits : pandas.DataFrame
         The sampled range of every input (``lower, upper``).
+    target_description : str
+        The target, e.g. ``"aggregate uplift in 2030 >= 50.0%"``.
+    method : str
+        ``"PRIM (peeling)"`` or ``"tree (depth <d>)"``.
+    n : int
+        Number of sampled cases.
+    seed : object
+        The seed recorded (an int, the fresh entropy of ``seed=None``, or ``"generator"``).
+    base_rate : float
+        Share of all cases that reach the target.
+    description : str
+        How the cases were sampled.
+    synthetic : bool
+        Whether the model was calibrated on synthetic data.
+    version : str
+        Version of nldtib_forecast that computed the result.
+
+    See Also
+    --------
+    nldtib_forecast.analysis.discover_rules : The PRIM and tree algorithms.
+
+    References
+    ----------
+    .. [1] Friedman, J. H. and Fisher, N. I. (1999). Bump hunting in high-dimensional data.
+       *Statistics and Computing*, 9(2), 123-143. doi:10.1023/A:1008894516817
+    .. [2] Bryant, B. P. and Lempert, R. J. (2010). Thinking inside the box: a
+       participatory, computer-assisted approach to scenario discovery. *Technological
+       Forecasting and Social Change*, 77(1), 34-49. doi:10.1016/j.techfore.2009.08.002
 
     Examples
     --------
@@ -199,6 +290,12 @@ class DiscoveryResult:
     def to_frame(self) -> pd.DataFrame:
         """The boxes with a ``chosen`` flag (one row per box).
 
+        Returns
+        -------
+        pandas.DataFrame
+            :attr:`boxes` with a boolean column ``chosen``; ``attrs`` holds the method,
+            ``n``, the seed, the target and the base rate.
+
         Examples
         --------
         >>> from nldtib_forecast.data import synthetic_survey
@@ -217,6 +314,13 @@ class DiscoveryResult:
 
     def summary(self) -> str:
         """Text: the target, the design and the chosen rule with its coverage and density.
+
+        Returns
+        -------
+        str
+            Several lines: the method and target, the sampling design, the number of cases
+            and the base rate, the chosen box's rule, coverage, density and mass (and, for a
+            tree, the other boxes).
 
         Examples
         --------
@@ -260,8 +364,20 @@ class DiscoveryResult:
                     float_format=lambda v: f"{v:.3f}"))
 
     def plot(self, ax=None):
-        """Coverage against density of every box (the PRIM peeling trajectory), the chosen
-        box marked (gid ``"chosen"``). Returns the Axes.
+        """Coverage against density of every box (the PRIM peeling trajectory).
+
+        The chosen box is circled (artist gid ``"chosen"``); the colour is the number of
+        inputs the box restricts.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; by default a new 5.5 x 4 inch figure.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes drawn on (coverage on x, density on y, both from 0 to 1).
 
         Examples
         --------

@@ -1,4 +1,5 @@
-"""Global sensitivity analysis and scenario discovery, shared by the models (private).
+"""Global sensitivity analysis and scenario discovery, shared by the models (public through
+:mod:`nldtib_forecast.analysis`).
 
 :func:`sobol_indices`
     Sobol' first-order and total indices of a vectorised function of (groups of) inputs on
@@ -36,7 +37,41 @@ __all__ = ["sobol_indices", "sobol_estimates", "SensitivityResult", "discover_ru
 
 
 def resolve_seed(seed: object) -> tuple[np.random.Generator, object]:
-    """A generator and the value to record as the seed (fresh entropy for ``None``)."""
+    """A generator and the value to record as the seed (fresh entropy for ``None``).
+
+    Parameters
+    ----------
+    seed : int, numpy.random.Generator or None
+        A non-negative integer, a generator (used as it is) or None (fresh entropy from the
+        operating system).
+
+    Returns
+    -------
+    rng : numpy.random.Generator
+        The generator to draw from.
+    recorded : int or str
+        What a result records as its seed: the integer, the fresh entropy (an int, so that
+        the run can be repeated) or ``"generator"``.
+
+    Raises
+    ------
+    nldtib_forecast.InputError
+        A negative integer, or a value that is neither an int, a Generator nor None.
+
+    See Also
+    --------
+    sobol_indices : Records the seed it resolves this way.
+
+    Examples
+    --------
+    >>> from nldtib_forecast.analysis import resolve_seed
+    >>> rng, recorded = resolve_seed(7)
+    >>> again, _ = resolve_seed(7)
+    >>> recorded, rng.integers(10, size=3).tolist() == again.integers(10, size=3).tolist()
+    (7, True)
+    >>> isinstance(resolve_seed(None)[1], int)
+    True
+    """
     if seed is None:
         entropy = np.random.SeedSequence().entropy
         return np.random.default_rng(entropy), entropy
@@ -95,14 +130,47 @@ def sobol_estimates(f_a: np.ndarray, f_b: np.ndarray, f_ab: np.ndarray
 
     Returns
     -------
-    first, total : ndarray
-        ``(k,)`` or ``(k, K)``. NaN where the output has no variance.
+    first : numpy.ndarray
+        First-order indices ``S_i``, shape ``(k,)`` or ``(k, K)``; NaN where the output has
+        no variance.
+    total : numpy.ndarray
+        Total indices ``ST_i``, of the same shape.
+
+    See Also
+    --------
+    sobol_indices : The design, the evaluations and bootstrap intervals around these
+        estimators.
 
     Notes
     -----
     With ``f`` centred on the mean ``f0`` of ``f(A)`` and ``f(B)`` and ``V`` their variance,
     ``S_i = mean(f(B) (f(AB_i) - f(A))) / V`` and ``ST_i = mean((f(A) - f(AB_i))^2) / (2 V)``,
     as in :func:`scipy.stats.sobol_indices` (``method="saltelli_2010"``).
+
+    References
+    ----------
+    .. [1] Saltelli, A., Annoni, P., Azzini, I., Campolongo, F., Ratto, M. and Tarantola, S.
+       (2010). Variance based sensitivity analysis of model output. Design and estimator for
+       the total sensitivity index. *Computer Physics Communications*, 181(2), 259-270.
+       doi:10.1016/j.cpc.2009.09.018
+    .. [2] Jansen, M. J. W. (1999). Analysis of variance designs for model output. *Computer
+       Physics Communications*, 117(1-2), 35-43. doi:10.1016/S0010-4655(98)00154-4
+
+    Examples
+    --------
+    ``y = x1 + 2 x2`` on the unit square: the variances are 1/12 and 4/12, so
+    ``S = ST = (0.2, 0.8)``:
+
+    >>> import numpy as np
+    >>> from nldtib_forecast.analysis import sobol_estimates
+    >>> rng = np.random.default_rng(0)
+    >>> a, b = rng.random((2, 100_000, 2))
+    >>> def f(u):
+    ...     return u[:, 0] + 2 * u[:, 1]
+    >>> ab = np.stack([np.column_stack([b[:, 0], a[:, 1]]), np.column_stack([a[:, 0], b[:, 1]])])
+    >>> first, total = sobol_estimates(f(a), f(b), np.stack([f(m) for m in ab]))
+    >>> first.round(2).tolist(), total.round(2).tolist()
+    ([0.2, 0.8], [0.2, 0.8])
     """
     f_a, f_b, f_ab = (np.asarray(v, dtype=float) for v in (f_a, f_b, f_ab))
     vector = f_a.ndim == 1
@@ -119,6 +187,10 @@ def sobol_estimates(f_a: np.ndarray, f_b: np.ndarray, f_ab: np.ndarray
 class SensitivityResult:
     """Sobol' indices of one or more outputs, with bootstrap intervals.
 
+    Returned by :func:`~nldtib_forecast.analysis.sobol_indices` and
+    :meth:`CapacityModel.sensitivity
+    <nldtib_forecast.models.capacity.CapacityModel.sensitivity>` (read-only).
+
     Attributes
     ----------
     indices : pandas.DataFrame
@@ -129,6 +201,39 @@ class SensitivityResult:
     factors : pandas.DataFrame
         One row per factor: ``dims`` (inputs in the group) and ``description`` (its range or
         distribution).
+    n : int
+        Base sample size (rows of each of the matrices ``A`` and ``B``).
+    n_evaluations : int
+        Model evaluations, ``n (k + 2)`` for ``k`` factors.
+    seed : object
+        The seed recorded (an int, the fresh entropy of ``seed=None``, or ``"generator"``).
+    level : float
+        Level of the bootstrap percentile intervals.
+    n_bootstrap : int
+        Bootstrap resamples of the rows (0: no intervals).
+    output_name : str
+        Name of the outputs' index (e.g. ``"year"``).
+    description : str
+        What the output is (e.g. ``"aggregate uplift"``).
+    synthetic : bool
+        Whether the model was calibrated on synthetic data.
+    method : str
+        The design and the estimators, in words.
+    version : str
+        Version of nldtib_forecast that computed the result.
+
+    See Also
+    --------
+    nldtib_forecast.analysis.sobol_indices : Computes it for any vectorised function.
+
+    References
+    ----------
+    .. [1] Saltelli, A., Annoni, P., Azzini, I., Campolongo, F., Ratto, M. and Tarantola, S.
+       (2010). Variance based sensitivity analysis of model output. Design and estimator for
+       the total sensitivity index. *Computer Physics Communications*, 181(2), 259-270.
+       doi:10.1016/j.cpc.2009.09.018
+    .. [2] Jansen, M. J. W. (1999). Analysis of variance designs for model output. *Computer
+       Physics Communications*, 117(1-2), 35-43. doi:10.1016/S0010-4655(98)00154-4
 
     Examples
     --------
@@ -174,6 +279,22 @@ class SensitivityResult:
     def table(self, output=None) -> pd.DataFrame:
         """Indices of one output (default: the last), sorted by total index.
 
+        Parameters
+        ----------
+        output : object, optional
+            Label of the output (e.g. a year); default the last output.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per factor, sorted by decreasing ``ST``: ``S1, S1_lower, S1_upper, ST,
+            ST_lower, ST_upper`` (fractions of the output's variance).
+
+        Raises
+        ------
+        nldtib_forecast.InputError
+            If ``output`` is not one of :attr:`outputs`.
+
         Examples
         --------
         >>> from nldtib_forecast.data import synthetic_survey
@@ -190,6 +311,14 @@ class SensitivityResult:
 
     def to_frame(self) -> pd.DataFrame:
         """Tidy long form: columns ``<output>, factor, index, statistic, value``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per output, factor, index (``S1`` or ``ST``) and statistic
+            (``estimate``, ``lower``, ``upper``); the first column is named after the
+            outputs (e.g. ``year``). ``attrs`` holds the level, ``n``, the seed and the
+            method.
 
         Examples
         --------
@@ -214,6 +343,23 @@ class SensitivityResult:
 
     def summary(self, output=None) -> str:
         """Text: the design, then the indices of one output (default: the last).
+
+        Parameters
+        ----------
+        output : object, optional
+            Label of the output (e.g. a year); default the last output.
+
+        Returns
+        -------
+        str
+            Several lines: what the output is, the method, ``n``, evaluations, seed and
+            intervals, and one line per factor with its first-order and total index and their
+            intervals.
+
+        Raises
+        ------
+        nldtib_forecast.InputError
+            If ``output`` is not one of :attr:`outputs`.
 
         Examples
         --------
@@ -253,9 +399,28 @@ class SensitivityResult:
                 + self.table(key).to_html(float_format=lambda v: f"{v:.3f}"))
 
     def plot(self, output=None, ax=None):
-        """Tornado chart of one output: total (light) and first-order (dark) indices with
-        their intervals, factors sorted by total index. Returns the Axes; bars have gids
-        ``"ST-<factor>"`` and ``"S1-<factor>"``.
+        """Tornado chart of one output: total and first-order indices with their intervals.
+
+        Factors are sorted by total index; the bars have gids ``"ST-<factor>"`` and
+        ``"S1-<factor>"``.
+
+        Parameters
+        ----------
+        output : object, optional
+            Label of the output (e.g. a year); default the last output.
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; by default a new figure, its height growing with the number of
+            factors.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes drawn on (share of the output variance on x, one row per factor).
+
+        Raises
+        ------
+        nldtib_forecast.InputError
+            If ``output`` is not one of :attr:`outputs`.
 
         Examples
         --------
@@ -326,10 +491,56 @@ def sobol_indices(func: Callable[[np.ndarray], np.ndarray],
         Labels of the ``K`` outputs (default ``0..K-1``, named ``"output"``).
     chunk_rows : int, optional
         Evaluate ``func`` on at most this many rows at a time (bounds memory).
+    description : str, optional
+        What the output is, for the result's summary and plot (e.g. ``"aggregate uplift"``).
+    factor_descriptions : mapping of str to str, optional
+        The range or distribution of each factor, for the result's ``factors`` table.
+    synthetic : bool, default False
+        Whether the model behind ``func`` was calibrated on synthetic data (results say so).
 
     Returns
     -------
     SensitivityResult
+        First-order and total indices of every output and factor with percentile
+        intervals, the output variances and the design.
+
+    Raises
+    ------
+    nldtib_forecast.InputError
+        Factor names that are not unique (or a group of no inputs), ``n`` not a power of 2,
+        a bad ``seed`` or ``level``, ``func`` returning values that are not finite, or
+        ``outputs`` of the wrong length.
+
+    See Also
+    --------
+    sobol_estimates : The estimators from given evaluations.
+    nldtib_forecast.models.capacity.CapacityModel.sensitivity : The indices of the capacity
+        model's uplift.
+    scipy.stats.sobol_indices : SciPy's implementation of the same estimators.
+
+    Notes
+    -----
+    The points are a scrambled Sobol' sequence of ``2 D`` dimensions split into ``A`` and
+    ``B``; ``AB_i`` is ``A`` with the columns of factor ``i`` from ``B`` (the radial design
+    of Saltelli et al., 2010). The outputs are centred on the mean of ``f(A)`` and ``f(B)``
+    (Sobol' and Levitan, 1999). The intervals are percentiles of the indices over bootstrap
+    resamples of the ``n`` rows.
+
+    References
+    ----------
+    .. [1] Saltelli, A., Annoni, P., Azzini, I., Campolongo, F., Ratto, M. and Tarantola, S.
+       (2010). Variance based sensitivity analysis of model output. Design and estimator for
+       the total sensitivity index. *Computer Physics Communications*, 181(2), 259-270.
+       doi:10.1016/j.cpc.2009.09.018
+    .. [2] Jansen, M. J. W. (1999). Analysis of variance designs for model output. *Computer
+       Physics Communications*, 117(1-2), 35-43. doi:10.1016/S0010-4655(98)00154-4
+    .. [3] Sobol', I. M. and Levitan, Yu. L. (1999). On the use of variance reducing
+       multipliers in Monte Carlo computations of a global sensitivity index. *Computer
+       Physics Communications*, 117(1-2), 52-61. doi:10.1016/S0010-4655(98)00156-8
+    .. [4] Ishigami, T. and Homma, T. (1990). An importance quantification technique in
+       uncertainty analysis for computer models. *Proceedings of the First International
+       Symposium on Uncertainty Modeling and Analysis*, 398-403.
+       doi:10.1109/ISUMA.1990.151285
 
     Examples
     --------

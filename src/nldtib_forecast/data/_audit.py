@@ -472,6 +472,11 @@ def audit_published(published: pd.DataFrame | None = None,
     nldtib_forecast.InputError
         If required columns are missing or a figure appears twice.
 
+    See Also
+    --------
+    load_published : The figures audited.
+    AUDIT_TOLERANCES : The rounding tolerances of the checks.
+
     Notes
     -----
     Tolerance (:data:`AUDIT_TOLERANCES`): a figure published with resolution ``r`` (the unit of

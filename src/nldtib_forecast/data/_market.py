@@ -131,6 +131,14 @@ def load_european_market(*, long: bool = False) -> pd.DataFrame:
         one row per published value. The first word of ``source`` is a key of
         :func:`~nldtib_forecast.data.load_sources`.
 
+    See Also
+    --------
+    load_nl_defence : Dutch defence spending.
+    load_policy_targets : Defence spending and industrial policy targets (NATO, ReArm
+        Europe, EDIS).
+    nldtib_forecast.models.trade.calibration_history : The series the export share model is fitted
+        on.
+
     Notes
     -----
     Money in EUR (USD series end in ``_usd`` and have unit ``"USD"``), shares and growth rates
@@ -195,6 +203,12 @@ def load_nl_defence(*, long: bool = False) -> pd.DataFrame:
         one row per published value. The first word of ``source`` is a key of
         :func:`~nldtib_forecast.data.load_sources`.
 
+    See Also
+    --------
+    load_european_market : European defence spending and procurement.
+    load_nl_macro : Dutch GDP and prices.
+    nldtib_forecast.models.trade.nl_budget_2026 : The adopted 2026 budget in the model's terms.
+
     Notes
     -----
     Series: ``nato_defence_gdp_share`` (NATO definition, 2016, 2017 and 2025 estimates from a
@@ -244,6 +258,11 @@ def load_nl_macro(*, long: bool = False) -> pd.DataFrame:
         one row per published value. The first word of ``source`` is a key of
         :func:`~nldtib_forecast.data.load_sources`.
 
+    See Also
+    --------
+    load_nl_defence : Dutch defence spending.
+    load_european_market : European defence spending and procurement.
+
     Notes
     -----
     Series: ``cpi_inflation`` and ``real_gdp_growth`` 2014-2025 (fractions, year on year),
@@ -254,7 +273,7 @@ def load_nl_macro(*, long: bool = False) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from nldtib_forecast.data._market import load_nl_macro
+    >>> from nldtib_forecast.data import load_nl_macro
     >>> macro = load_nl_macro()
     >>> float(macro.loc[2022, "cpi_inflation"])
     0.1
@@ -280,6 +299,12 @@ def load_policy_targets() -> pd.DataFrame:
         one row per target and target year (EDIS's European-procurement share has rows for
         2030 and 2035). ``year`` (int) is the year by which the target applies; ``value`` is
         a fraction or an amount in EUR.
+
+    See Also
+    --------
+    load_nl_defence : Dutch defence spending.
+    nldtib_forecast.models.trade.builtin_futures : The outlook's futures, which follow these
+        targets.
 
     Notes
     -----

@@ -201,6 +201,13 @@ def load_published(
     nldtib_forecast.InputError
         If an indicator or edition is unknown.
 
+    See Also
+    --------
+    load_sources : The sources the figures cite.
+    audit_published : Checks the figures against each other.
+    SERIES_BREAKS : The trend breaks between editions.
+    nldtib_forecast.plotting.plot_published_series : Charts of the series.
+
     Notes
     -----
     Trend breaks: B24's time series has a method change between 2017 and 2019 (segments 0
@@ -270,9 +277,13 @@ def load_sources() -> pd.DataFrame:
         one row per source. The first word of every ``source`` value in
         :func:`load_published` and in the market tables is one of these keys.
 
+    See Also
+    --------
+    load_published : The figures, each with its source key.
+
     Examples
     --------
-    >>> from nldtib_forecast.data._published import load_sources
+    >>> from nldtib_forecast.data import load_sources
     >>> sources = load_sources().set_index("key")
     >>> "Kamerstuk 31 125 nr. 131" in sources.loc["B24", "citation"]
     True

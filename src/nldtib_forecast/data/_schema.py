@@ -83,6 +83,12 @@ class ColumnSpec:
         ``lower``/``upper`` (rules every value must follow) it is a judgement; see
         :ref:`plausibility-bounds` for the reasons.
 
+    See Also
+    --------
+    SCHEMA : The specification of every column.
+    schema_table : The schema as a table.
+    validate_survey : Checks a frame against the schema.
+
     Examples
     --------
     >>> from nldtib_forecast.data import SCHEMA
@@ -104,6 +110,12 @@ class ColumnSpec:
 
     def rule(self) -> str:
         """The range rule in words, e.g. ``'0 <= x'`` or ``'1990 <= x <= 2100'``.
+
+        Returns
+        -------
+        str
+            The bounds around ``x`` (``<`` for an open lower bound); ``""`` for an unbounded
+            column.
 
         Examples
         --------
@@ -224,6 +236,11 @@ def schema_table() -> pd.DataFrame:
         Indexed by column name with ``kind, unit, rule, plausible_upper, nullable,
         edition_question, categories, description`` (``plausible_upper``: the plausibility
         bound, NaN where there is none).
+
+    See Also
+    --------
+    SCHEMA : The column specifications.
+    validate_survey : Checks a frame against the schema.
 
     Examples
     --------

@@ -197,6 +197,11 @@ def calibration_targets() -> pd.DataFrame:
         ``"interpolated"`` (between published figures) or ``"assumption"``.
         ``tolerance_type`` is ``"relative"`` or ``"absolute"``; the tests check every row.
 
+    See Also
+    --------
+    synthetic_survey : The survey calibrated to these targets.
+    load_published : The published figures behind them.
+
     Examples
     --------
     >>> from nldtib_forecast.data import calibration_targets
@@ -576,6 +581,16 @@ def draw_sample(population: pd.DataFrame, fractions: dict[str, float] | None = N
         The sampled firm-years with design weights in ``weight``; ``attrs["kind"] ==
         "sample"`` and ``attrs["population_firms"]`` holds the frame size per stratum.
 
+    See Also
+    --------
+    draw_respondents : Census respondents with non-response instead of a sample.
+    synthetic_survey : The synthetic population and survey.
+    nldtib_forecast.survey.SurveyDesign : Reads the sample's strata and fpc.
+
+    References
+    ----------
+    .. [1] Cochran, W. G. (1977). *Sampling Techniques*, 3rd edition. Wiley.
+
     Examples
     --------
     >>> from nldtib_forecast.data import synthetic_survey, draw_sample
@@ -639,6 +654,11 @@ def response_probability(population: pd.DataFrame) -> pd.Series:
     pandas.Series
         Indexed by ``firm_id`` (sorted); the mean is the model's rate (27.2%).
 
+    See Also
+    --------
+    draw_respondents : Draws the respondents with these probabilities.
+    RESPONSE_MODEL : The coefficients of the response model.
+
     Examples
     --------
     >>> from nldtib_forecast.data import response_probability, synthetic_survey
@@ -677,6 +697,12 @@ def draw_respondents(population: pd.DataFrame, seed: int | np.random.Generator |
     pandas.DataFrame
         The respondents' firm-years without ``weight`` and ``stratum`` (as real microdata
         arrive); ``attrs["kind"] == "respondents"``.
+
+    See Also
+    --------
+    response_probability : Each firm's probability of responding.
+    draw_sample : A stratified sample instead of census respondents.
+    nldtib_forecast.survey.weight_respondents : Weights the respondents from the frame's counts.
 
     Examples
     --------
@@ -741,6 +767,12 @@ def synthetic_survey(seed: int = 0, population: bool = False,
         ``attrs`` records ``synthetic=True``, ``kind``, ``seed``, and the true values of the
         parameters estimators should recover (``true_pe_premium`` per year,
         ``true_pass_through``).
+
+    See Also
+    --------
+    calibration_targets : The published figures the survey is calibrated to.
+    draw_respondents : The respondents of a census with non-response.
+    read_survey : Reads real survey microdata in the same schema.
 
     Notes
     -----

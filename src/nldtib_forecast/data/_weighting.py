@@ -806,6 +806,11 @@ class WeightingReport:
     min_respondents : int
         The minimum applied.
 
+    See Also
+    --------
+    weighting_report : Builds it from a weighted frame.
+    weight_respondents : The weighting it reports.
+
     Examples
     --------
     >>> from nldtib_forecast.data import synthetic_survey

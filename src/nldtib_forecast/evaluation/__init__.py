@@ -64,6 +64,10 @@ _SCORE_COLUMNS = ("n", "mae", "mase", "crps", "coverage", "mean_width", "n_fallb
 class BacktestWarning(UserWarning):
     """A forecasting method failed on a training window and the naive forecast replaced it.
 
+    See Also
+    --------
+    backtest : Warns with it when ``ets`` or ``arima`` fall back to the naive forecast.
+
     Examples
     --------
     >>> import warnings
@@ -257,6 +261,23 @@ def backtest(
     BacktestWarning
         When ``ets`` or ``arima`` fell back to the naive forecast on some windows.
 
+    See Also
+    --------
+    backtest_published : The backtest of the published indicators.
+    crps_normal, crps_lognormal, crps_sample : The CRPS of the predictive distributions.
+    nldtib_forecast.models.outlook.hindcast : The outlook's own hindcast.
+
+    References
+    ----------
+    .. [1] Hyndman, R. J. and Koehler, A. B. (2006). Another look at measures of forecast
+       accuracy. *International Journal of Forecasting*, 22(4), 679-688.
+       doi:10.1016/j.ijforecast.2006.03.001
+    .. [2] Gneiting, T. and Raftery, A. E. (2007). Strictly proper scoring rules,
+       prediction, and estimation. *Journal of the American Statistical Association*,
+       102(477), 359-378. doi:10.1198/016214506000001437
+    .. [3] Hyndman, R. J. and Athanasopoulos, G. (2021). *Forecasting: Principles and
+       Practice*, 3rd edition. OTexts, section 5.5.
+
     Examples
     --------
     >>> import pandas as pd
@@ -273,7 +294,7 @@ def backtest(
     >>> backtest(y, ["naïve"])
     Traceback (most recent call last):
     ...
-    nldtib_forecast._errors.InputError: argument 'methods': unknown value 'naïve'; ...
+    nldtib_forecast.InputError: argument 'methods': unknown value 'naïve'; ...
     """
     methods, custom, order = _check_args(methods, horizon, min_train, level, gaps, custom,
                                          arima_order)
@@ -416,6 +437,11 @@ class BacktestResult:
     data : dict
         The series backtested, by name.
 
+    See Also
+    --------
+    backtest : Computes it.
+    backtest_published : Computes it for the published indicators.
+
     Examples
     --------
     >>> import pandas as pd
@@ -436,6 +462,13 @@ class BacktestResult:
 
     def to_frame(self) -> pd.DataFrame:
         """The forecasts as a tidy table (a copy of :attr:`forecasts`).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per series, method, origin and target year, with the columns of
+            :attr:`forecasts` (``series``, ``method``, ``origin``, ``year``, ``horizon``,
+            ``actual``, ``forecast``, ``lower``, ``upper``, the errors and the CRPS).
 
         Examples
         --------
@@ -468,6 +501,13 @@ class BacktestResult:
     def summary(self) -> str:
         """The scores as text, with the settings and a caution for few forecasts.
 
+        Returns
+        -------
+        str
+            The series, methods, window, horizon, interval level and scale; the segments
+            used; a caution when scores rest on fewer than 20 forecasts; the table of
+            scores (coverage in percent).
+
         Examples
         --------
         >>> import pandas as pd
@@ -491,9 +531,27 @@ class BacktestResult:
              horizon: int = 1, ax=None):
         """Plot the series with each method's forecasts and intervals at one horizon.
 
+        Parameters
+        ----------
+        series : str, optional
+            The series (default: the first backtested).
+        methods : str or sequence of str, optional
+            Methods shown (default: all of the backtest).
+        horizon : int, default 1
+            The forecast horizon shown, in years.
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; by default a new 8 x 4 inch figure.
+
         Returns
         -------
         matplotlib.axes.Axes
+            The axes drawn on: the series by comparable segment and, per method, the
+            forecasts with their intervals (offset slightly per method).
+
+        Raises
+        ------
+        nldtib_forecast.InputError
+            An unknown series or method.
 
         Examples
         --------
@@ -541,15 +599,28 @@ def backtest_published(indicators: str | Sequence[str] = ("ds_turnover_eur", "ex
 
     Parameters
     ----------
-    indicators : str or sequence of str
+    indicators : str or sequence of str, default ("ds_turnover_eur", "export_share")
         Indicators of :func:`~nldtib_forecast.data.load_published` with yearly levels.
-    methods, **kwargs
-        As in :func:`backtest` (``log``, ``horizon``, ``min_train``, ``custom``, ...).
+    methods : str or sequence of str, default all of METHODS
+        Built-in methods, as in :func:`backtest`.
+    **kwargs
+        Other arguments of :func:`backtest` (``log``, ``horizon``, ``min_train``,
+        ``custom``, ...), except ``name``.
 
     Returns
     -------
     BacktestResult
         All indicators in one result (the ``series`` column and index level).
+
+    Raises
+    ------
+    nldtib_forecast.InputError
+        No indicator, ``name`` given, or the errors of :func:`backtest`.
+
+    See Also
+    --------
+    backtest : The backtest of one series.
+    nldtib_forecast.data.SERIES_BREAKS : The trend breaks that delimit the segments.
 
     Examples
     --------

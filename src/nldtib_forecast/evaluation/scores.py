@@ -34,6 +34,17 @@ def crps_normal(y, mu, sigma) -> np.ndarray:
     numpy.ndarray
         The CRPS, in the unit of ``y`` (lower is better).
 
+    See Also
+    --------
+    crps_lognormal : The CRPS of a log-normal distribution.
+    crps_sample : The CRPS of an empirical distribution.
+
+    References
+    ----------
+    .. [1] Gneiting, T. and Raftery, A. E. (2007). Strictly proper scoring rules, prediction,
+       and estimation. *Journal of the American Statistical Association*, 102(477),
+       359-378. doi:10.1198/016214506000001437
+
     Examples
     --------
     >>> float(crps_normal(0.0, 0.0, 1.0))  # (sqrt(2) - 1) / sqrt(pi)
@@ -57,6 +68,29 @@ def crps_lognormal(y, mu, sigma) -> np.ndarray:
         CRPS = y (2 Phi(z) - 1) - 2 exp(mu + sigma^2/2) (Phi(z - sigma) + Phi(sigma/sqrt 2) - 1)
 
     with ``z = (log y - mu) / sigma``; ``|y - exp(mu)|`` when ``sigma = 0``.
+
+    Parameters
+    ----------
+    y : array_like
+        Outcome, > 0.
+    mu, sigma : array_like
+        Mean and standard deviation of ``log X`` (``sigma >= 0``); broadcast with ``y``.
+
+    Returns
+    -------
+    numpy.ndarray
+        The CRPS, in the unit of ``y`` (lower is better).
+
+    See Also
+    --------
+    crps_normal : The CRPS of a normal distribution.
+    crps_sample : The CRPS of an empirical distribution.
+
+    References
+    ----------
+    .. [1] Baran, S. and Lerch, S. (2015). Log-normal distribution based ensemble model
+       output statistics models for probabilistic wind-speed forecasting. *Quarterly Journal
+       of the Royal Meteorological Society*, 141(691), 2289-2299. doi:10.1002/qj.2521
 
     Examples
     --------
@@ -87,6 +121,23 @@ def crps_sample(y, samples) -> np.ndarray:
         Outcomes, shape ``(k,)`` (or a scalar).
     samples : array_like
         Samples, shape ``(m, k)`` (or ``(m,)`` for a scalar ``y``).
+
+    Returns
+    -------
+    numpy.ndarray
+        The CRPS of every outcome, shape ``(k,)`` (0-d for a scalar ``y``), in the unit of
+        ``y`` (lower is better).
+
+    See Also
+    --------
+    crps_normal : The closed form for a normal distribution.
+    crps_lognormal : The closed form for a log-normal distribution.
+
+    References
+    ----------
+    .. [1] Gneiting, T. and Raftery, A. E. (2007). Strictly proper scoring rules, prediction,
+       and estimation. *Journal of the American Statistical Association*, 102(477),
+       359-378. doi:10.1198/016214506000001437
 
     Examples
     --------

@@ -400,11 +400,35 @@ def decompose_dynamics(panel: pd.DataFrame, value: str, weight: str | None,
         period are named); for ``melitz_polanec`` and ``diewert_fox``, a transition without
         continuing firms (their aggregate is undefined).
 
+    See Also
+    --------
+    nldtib_forecast.models.price_volume.decompose_turnover : Turnover growth split into
+        price, volume and net entry.
+
     Notes
     -----
     ``cross`` is 0 for every method but ``fhk``. For ``melitz_polanec`` the survivors' term is
     reported as ``within`` (change of their unweighted mean) and ``between`` (change of their
     Olley-Pakes covariance between shares and values).
+
+    References
+    ----------
+    .. [1] Baily, M. N., Hulten, C. and Campbell, D. (1992). Productivity dynamics in
+       manufacturing plants. *Brookings Papers on Economic Activity. Microeconomics*, 1992,
+       187-267. doi:10.2307/2534764
+    .. [2] Griliches, Z. and Regev, H. (1995). Firm productivity in Israeli industry
+       1979-1988. *Journal of Econometrics*, 65(1), 175-203.
+       doi:10.1016/0304-4076(94)01601-U
+    .. [3] Foster, L., Haltiwanger, J. C. and Krizan, C. J. (2001). Aggregate productivity
+       growth: lessons from microeconomic evidence. In *New Developments in Productivity
+       Analysis*, NBER Studies in Income and Wealth 63, 303-372. University of Chicago
+       Press.
+    .. [4] Melitz, M. J. and Polanec, S. (2015). Dynamic Olley-Pakes productivity
+       decomposition with entry and exit. *The RAND Journal of Economics*, 46(2), 362-375.
+       doi:10.1111/1756-2171.12088
+    .. [5] Diewert, W. E. and Fox, K. J. (2010). On measuring the contribution of entering
+       and exiting firms to aggregate productivity growth. In *Price and Productivity
+       Measurement: Volume 6 -- Index Number Theory*, 41-66. Trafford Press.
 
     Examples
     --------

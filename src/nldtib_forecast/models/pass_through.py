@@ -46,6 +46,8 @@ _NONE = "none"  # the answer "does not pass cost increases on"
 class PassThroughResult:
     """Cost pass-through estimates for one survey year.
 
+    Returned by :func:`estimate_pass_through` (read-only).
+
     Attributes
     ----------
     no_pass_share : pandas.DataFrame
@@ -68,6 +70,27 @@ class PassThroughResult:
         The survey year.
     n : int
         Respondents in the regression (with price change, cost change and controls).
+    controls : tuple of str
+        The control columns of the regression.
+    group : str or None
+        The column classifying firms by pass-through behaviour (None: not used).
+    cov_type : str
+        The heteroskedasticity-robust covariance (``"HC0"`` to ``"HC3"``).
+    level : float
+        Confidence level of the intervals.
+    synthetic : bool
+        Whether the data were synthetic.
+    price, cost : str
+        The price change and unit-cost change columns.
+    n_excluded : int
+        Respondents left out of the regression (a missing price change, cost change or
+        control).
+    version : str
+        Version of nldtib_forecast that computed the result.
+
+    See Also
+    --------
+    estimate_pass_through : Computes it.
 
     Examples
     --------
@@ -120,9 +143,15 @@ class PassThroughResult:
     def to_frame(self) -> pd.DataFrame:
         """Tidy long form: one row per quantity and statistic.
 
-        Columns ``year, part, label, statistic, value`` where ``part`` is ``no_pass_share``,
-        ``pass_through`` (the slopes; every coefficient is in :attr:`coefficients`) or
-        ``margin_test``.
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``year, part, label, statistic, value`` where ``part`` is
+            ``no_pass_share`` (label ``"all"`` or ``"<by>=<domain>"``), ``pass_through``
+            (the slopes, label ``"pooled"`` or the group; every coefficient is in
+            :attr:`coefficients`) or ``margin_test`` (label ``"price_minus_cost"``), and
+            ``statistic`` is ``estimate``, ``std_error``, ``ci_lower``, ``ci_upper`` and, for
+            the tests, ``p_value`` (and ``t_statistic``, ``df``).
 
         Examples
         --------
@@ -154,6 +183,13 @@ class PassThroughResult:
 
     def summary(self) -> str:
         """A text summary of the three results, the sample and what the intervals include.
+
+        Returns
+        -------
+        str
+            Several lines: the year, the respondents and controls, the share of firms not
+            passing costs on (overall and by domain), the pass-through coefficients with
+            their intervals, the one-sided margin test and what the intervals include.
 
         Examples
         --------
@@ -206,11 +242,21 @@ class PassThroughResult:
                 + "<h4>One-sided test: mean(price - cost change) &gt; 0</h4>" + margin)
 
     def plot(self, ax=None):
-        """Binned scatter of price against cost change with the pooled fit; returns the Axes.
+        """Binned scatter of price against cost change with the pooled fit.
 
         Points are survey-weighted means in equal-weight bins of the cost change; the solid line
         has the pooled pass-through slope through the weighted means, the dashed line is full
         pass-through (slope 1).
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; by default a new 5 x 4 inch figure.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes drawn on (unit-cost change on x, price change on y, fractions).
 
         Examples
         --------
@@ -348,26 +394,37 @@ def estimate_pass_through(survey, year: int | None = None,
         Domain column(s) for the share of firms not passing costs on (in addition to the
         overall share), e.g. ``"nld_area"``.
     price, cost : str
-        Columns of the price change and the unit-cost change (fractions).
+        Columns of the price change and the unit-cost change (fractions); default
+        ``"price_change_ds"`` and ``"cost_change_ds"``.
     cov_type : {"HC0", "HC1", "HC2", "HC3"}, default "HC1"
         Heteroskedasticity-robust covariance of the regression (statsmodels ``WLS``).
     level : float, default 0.95
         Confidence level of all intervals.
-    protect, rules
+    protect : bool, default True
         Disclosure control of the shares and the margin mean, as
         :func:`~nldtib_forecast.survey.survey_proportion`.
+    rules : DisclosureRules, optional
+        Disclosure rules (default ``DisclosureRules()``).
     n_bins : int, default 10
         Bins of the binned scatter (at least 10 respondents per bin on average).
 
     Returns
     -------
     PassThroughResult
+        The share of firms not passing costs on, every regression coefficient (pooled and
+        by group), the one-sided margin test and the binned means for the plot.
 
     Raises
     ------
     nldtib_forecast.InputError
         Unknown columns or covariance type, a year without price and cost changes, fewer
         respondents than regression terms, or a design error.
+
+    See Also
+    --------
+    nldtib_forecast.survey.survey_proportion : The share not passing costs on.
+    nldtib_forecast.models.price_volume.decompose_turnover : Price and volume in turnover
+        growth, from the same price changes.
 
     Notes
     -----
@@ -382,6 +439,20 @@ def estimate_pass_through(survey, year: int | None = None,
     (usually conservative). Intervals and p-values use the t distribution with the residual
     degrees of freedom. The margin test uses the design degrees of freedom
     ``n_psu - n_strata``.
+
+    References
+    ----------
+    .. [1] White, H. (1980). A heteroskedasticity-consistent covariance matrix estimator and
+       a direct test for heteroskedasticity. *Econometrica*, 48(4), 817-838.
+       doi:10.2307/1912934
+    .. [2] MacKinnon, J. G. and White, H. (1985). Some heteroskedasticity-consistent
+       covariance matrix estimators with improved finite sample properties. *Journal of
+       Econometrics*, 29(3), 305-325. doi:10.1016/0304-4076(85)90158-7
+    .. [3] Binder, D. A. (1983). On the variances of asymptotically normal estimators from
+       complex surveys. *International Statistical Review*, 51(3), 279-292.
+       doi:10.2307/1402588
+    .. [4] Solon, G., Haider, S. J. and Wooldridge, J. M. (2015). What are we weighting
+       for? *Journal of Human Resources*, 50(2), 301-316. doi:10.3368/jhr.50.2.301
 
     Examples
     --------

@@ -157,6 +157,13 @@ class Scenario:
         driver whose kind does not fit the scenario's kind, a level driver whose path gives a
         base-year value other than the observed one.
 
+    See Also
+    --------
+    builtin : The built-in scenarios.
+    load_scenarios : Scenarios from TOML files.
+    drivers : The registered drivers with their units, defaults and ranges.
+    nldtib_forecast.simulation.simulate : Runs a model under scenarios.
+
     Notes
     -----
     Scenarios compare and hash by value (name, kind, drivers, description, sources); a
@@ -261,6 +268,12 @@ class Scenario:
     def to_dict(self) -> dict[str, object]:
         """Plain ``{"description", "sources", "drivers"}`` dict (the TOML table's content).
 
+        Returns
+        -------
+        dict
+            ``description`` (str), ``sources`` (list of str), ``drivers`` (driver name to a
+            float or a ``{year: value}`` dict) and, for a policy or a future, ``kind``.
+
         Examples
         --------
         >>> s = Scenario("reform", {"order_certainty": 0.6}, description="Framework contracts")
@@ -279,10 +292,27 @@ class Scenario:
     def path(self, driver: str, years: Iterable[int]) -> pd.Series:
         """Values of one driver in ``years`` (the default if the scenario does not set it).
 
+        Parameters
+        ----------
+        driver : str
+            A registered driver name.
+        years : iterable of int
+            The years, e.g. ``range(2025, 2036)``.
+
         Returns
         -------
         pandas.Series
-            Float values indexed by ``year``, named after the driver.
+            Float values indexed by ``year`` (in the driver's unit), named after the driver.
+
+        Raises
+        ------
+        nldtib_forecast.InputError
+            An unknown driver (with the nearest known name), or years that are not whole
+            numbers.
+
+        See Also
+        --------
+        values : The values of several drivers.
 
         Examples
         --------
@@ -298,11 +328,27 @@ class Scenario:
     def values(self, years: Iterable[int], drivers: Sequence[str] | None = None) -> pd.DataFrame:
         """Values of all registered drivers (or of ``drivers``) in ``years``.
 
+        Parameters
+        ----------
+        years : iterable of int
+            The years.
+        drivers : sequence of str, optional
+            Driver names (default: every registered driver).
+
         Returns
         -------
         pandas.DataFrame
             Indexed by ``year``, one float column per driver (registry order), defaults for the
             drivers the scenario does not set.
+
+        Raises
+        ------
+        nldtib_forecast.InputError
+            An unknown driver, or years that are not whole numbers.
+
+        See Also
+        --------
+        path : The values of one driver.
 
         Examples
         --------
@@ -326,6 +372,33 @@ class Scenario:
                 kind: str | None = None) -> Scenario:
         """A new scenario with the given fields replaced (``drivers`` replaced as a whole).
 
+        Parameters
+        ----------
+        name : str, optional
+            New name.
+        drivers : mapping, optional
+            New driver specifications (replacing all of them).
+        description : str, optional
+            New description.
+        sources : sequence of str, optional
+            New sources.
+        kind : {"scenario", "policy", "future"}, optional
+            New kind.
+
+        Returns
+        -------
+        Scenario
+            The new scenario; fields not given are those of this one.
+
+        Raises
+        ------
+        nldtib_forecast.InputError
+            As the constructor, for an invalid combination.
+
+        See Also
+        --------
+        with_drivers : Change some drivers and keep the others.
+
         Examples
         --------
         >>> s = Scenario("reform", {"order_certainty": 0.6}, description="Framework contracts")
@@ -342,9 +415,29 @@ class Scenario:
                      name: str | None = None, **more: object) -> Scenario:
         """A new scenario with some drivers changed; a value of ``None`` unsets a driver.
 
-        >>> base = Scenario("base")
-        >>> base.with_drivers(order_certainty=0.5, name="orders").drivers["order_certainty"]
-        0.5
+        Parameters
+        ----------
+        drivers : mapping, optional
+            Driver name to a constant, a path ``{year: value}`` or ``None`` (positional
+            only).
+        name : str, optional
+            Name of the new scenario (default: this one's).
+        **more
+            More drivers as keyword arguments (``order_certainty=0.5``).
+
+        Returns
+        -------
+        Scenario
+            The new scenario: this one's drivers updated, other fields unchanged.
+
+        Raises
+        ------
+        nldtib_forecast.InputError
+            As the constructor, for unknown drivers or invalid values.
+
+        See Also
+        --------
+        replace : Replace fields as a whole.
 
         Examples
         --------
@@ -373,6 +466,29 @@ class Scenario:
         ``[policies.<name>]`` tables, and is checked as by :func:`load_scenarios` (a table
         named after a built-in must equal it or say ``replace = true``).
 
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The TOML file.
+        name : str, optional
+            The scenario to read; required when the file holds several.
+
+        Returns
+        -------
+        Scenario
+            The scenario.
+
+        Raises
+        ------
+        nldtib_forecast.InputError
+            An unreadable or invalid file, several scenarios and no ``name``, or an unknown
+            ``name``.
+
+        See Also
+        --------
+        load_scenarios : All scenarios of one or more files.
+        to_toml : Writes a scenario.
+
         Examples
         --------
         >>> import tempfile, pathlib
@@ -394,11 +510,26 @@ class Scenario:
         return found[check_option("name", name, list(found))]
 
     def to_toml(self, path: str | PathLike) -> Path:
-        """Write this scenario to a TOML file (overwritten); returns the path.
+        """Write this scenario to a TOML file (overwritten).
 
         The table goes into the section of the scenario's kind: ``[policies.<name>]``,
         ``[futures.<name>]`` or ``[scenarios.<name>]`` (see :func:`save_scenarios`, which
         also marks a changed built-in with ``replace = true``).
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The file to write (UTF-8).
+
+        Returns
+        -------
+        pathlib.Path
+            The path written.
+
+        See Also
+        --------
+        from_toml : Reads it back.
+        save_scenarios : Writes several scenarios to one file.
 
         Examples
         --------
@@ -548,6 +679,32 @@ def _from_document(doc: Mapping, source: str,
 def parse_scenarios(text: str, source: str = "<string>") -> dict[str, Scenario]:
     """Scenarios from TOML text, by name in file order (see :func:`load_scenarios`).
 
+    Parameters
+    ----------
+    text : str
+        TOML text with ``[scenarios.<name>]``, ``[futures.<name>]`` and
+        ``[policies.<name>]`` tables, as in a scenario file.
+    source : str, optional
+        Name of the text in error messages, e.g. a file name (default ``"<string>"``).
+
+    Returns
+    -------
+    dict of str to Scenario
+        The scenarios, futures and policies by name, in the order of the text.
+
+    Raises
+    ------
+    nldtib_forecast.InputError
+        Malformed TOML or invalid tables, as :func:`load_scenarios` lists; every problem is
+        named by its dotted key.
+
+    See Also
+    --------
+    load_scenarios : The same from files.
+    save_scenarios : Writes scenarios in this format.
+
+    Examples
+    --------
     >>> parse_scenarios('''
     ... [scenarios.fast]
     ... description = "Faster procurement"
@@ -556,8 +713,6 @@ def parse_scenarios(text: str, source: str = "<string>") -> dict[str, Scenario]:
     ... ''')
     {'fast': Scenario('fast', drivers={'procurement_lead_time_months': {2026: 24.0, 2028: 12.0}})}
 
-    Examples
-    --------
     >>> text = '''
     ... [scenarios.reform.drivers]
     ... procurement_lead_time_months = { 2026 = 24, 2028 = 12 }
@@ -586,7 +741,7 @@ def parse_scenarios(text: str, source: str = "<string>") -> dict[str, Scenario]:
     ... ''', "mine.toml")
     Traceback (most recent call last):
     ...
-    nldtib_forecast._errors.InputError: mine.toml: invalid scenario file
+    nldtib_forecast.InputError: mine.toml: invalid scenario file
       - key 'scenarios.bad.drivers.order_certainty': ... must be a number, got str '0.6'
       - key 'policies.improved_conditions': 'improved_conditions' is the name of a built-in \
 policy ... add 'replace = true' ...
@@ -628,6 +783,12 @@ def load_scenarios(paths: str | PathLike | Sequence[str | PathLike]) -> dict[str
     A table identical to the built-in of its name (same kind, drivers, description and
     sources) is accepted as it is, so the file :func:`save_scenarios` writes for built-ins
     loads back; ``replace = true`` uses the table's definition in place of the built-in's.
+
+    See Also
+    --------
+    parse_scenarios : The same from TOML text.
+    save_scenarios : Writes scenarios to a file.
+    Scenario.from_toml : One scenario from a file.
 
     Examples
     --------
@@ -712,13 +873,35 @@ def _file_tables(scenarios: Mapping[str, Scenario]) -> dict[str, dict[str, objec
 
 def save_scenarios(scenarios: Scenario | Iterable[Scenario] | Mapping[str, Scenario],
                    path: str | PathLike) -> Path:
-    """Write scenarios to one TOML file (overwritten); returns the path.
+    """Write scenarios to one TOML file (overwritten).
 
     Each scenario goes into the section of its kind: ``[futures.<name>]``,
     ``[policies.<name>]`` or ``[scenarios.<name>]``, in the order given. A scenario that has
     the name of a built-in (:func:`builtin`) but a different definition is written with
     ``replace = true``. Reading the file back with :func:`load_scenarios` gives equal
     scenarios.
+
+    Parameters
+    ----------
+    scenarios : Scenario, iterable of Scenario or mapping of str to Scenario
+        The scenarios to write (names must be unique).
+    path : str or os.PathLike
+        The file to write (UTF-8).
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+
+    Raises
+    ------
+    nldtib_forecast.InputError
+        If ``scenarios`` holds something other than scenarios, or a name twice.
+
+    See Also
+    --------
+    load_scenarios : Reads the file back.
+    Scenario.to_toml : Writes one scenario.
 
     Examples
     --------
@@ -793,6 +976,7 @@ def register_builtin(scenario: Scenario, *, model: str | None = None,
     Parameters
     ----------
     scenario : Scenario
+        The scenario (a policy, a future or a scenario).
     model : str, optional
         The model family that registers it (listings order the families as the providers,
         alphabetically; unknown families come last).
@@ -806,6 +990,11 @@ def register_builtin(scenario: Scenario, *, model: str | None = None,
         If ``scenario`` is not a :class:`Scenario`, takes the name ``current_conditions`` or
         the name of a different built-in, or is put in the default grid without being a
         policy or a future.
+
+    See Also
+    --------
+    builtin : The registered built-in scenarios.
+    register_driver : Registers a driver.
 
     Examples
     --------
@@ -848,6 +1037,17 @@ def builtin() -> dict[str, Scenario]:
     scenarios, and the export share model's scenarios and the outlook's futures
     (:mod:`nldtib_forecast.models.trade`).
 
+    Returns
+    -------
+    dict of str to Scenario
+        Every built-in scenario, policy and future by name, in the order above.
+
+    See Also
+    --------
+    policies : The built-in policies only.
+    futures : The built-in futures only.
+    register_builtin : How a model adds its built-ins.
+
     Examples
     --------
     >>> scenarios = builtin()
@@ -870,6 +1070,16 @@ def policies() -> dict[str, Scenario]:
     ``current_conditions`` (every lever at its current level) comes first; it is the
     reference of :meth:`~nldtib_forecast.results.ScenarioResult.policy_effects`.
 
+    Returns
+    -------
+    dict of str to Scenario
+        The policies by name, in the order of :func:`builtin`.
+
+    See Also
+    --------
+    futures : The built-in futures.
+    nldtib_forecast.models.outlook.grid_scenarios : Every policy under every future.
+
     Examples
     --------
     >>> list(policies())
@@ -885,6 +1095,16 @@ def futures() -> dict[str, Scenario]:
     The futures of the default grid, :data:`FUTURE_NAMES` (``baseline`` = committed policy
     first), come first, then the others (the export share model's ``eu_rearm``,
     ``eu_nato_35``, ...).
+
+    Returns
+    -------
+    dict of str to Scenario
+        The futures by name, in the order above.
+
+    See Also
+    --------
+    policies : The built-in policies.
+    nldtib_forecast.models.outlook.grid_scenarios : Every policy under every future.
 
     Examples
     --------

@@ -70,6 +70,18 @@ class Driver:
         this driver moves it, linearly from ``default`` to ``improved``
         (:meth:`improved_path`). Needs ``improved``.
 
+    Raises
+    ------
+    nldtib_forecast.InputError
+        An invalid name, kind or phase-in, a range with ``lower > upper``, a default or
+        improved level outside the range.
+
+    See Also
+    --------
+    register_driver : Adds a driver to the registry.
+    get_driver : A registered driver by name.
+    drivers : The registry as a table.
+
     Examples
     --------
     >>> d = get_driver("order_certainty")
@@ -100,6 +112,12 @@ class Driver:
     def improved_path(self) -> dict[int, float]:
         """The path ``{first year: default, last year: improved}`` of :attr:`phase_in`.
 
+        Returns
+        -------
+        dict of int to float
+            Two points, ``{first year: default, year reached: improved}``; a scenario
+            interpolates linearly between them (:meth:`Scenario.path`).
+
         Raises
         ------
         nldtib_forecast.InputError
@@ -125,10 +143,25 @@ def register_driver(driver: Driver) -> Driver:
     Models call this at import. Registering a driver equal to one already registered is a
     no-op; registering a *different* driver under a name already taken is an error.
 
+    Parameters
+    ----------
+    driver : Driver
+        The driver to register.
+
+    Returns
+    -------
+    Driver
+        The registered driver (the one already registered, if equal).
+
     Raises
     ------
     nldtib_forecast.InputError
         If ``driver`` is not a :class:`Driver` or conflicts with a registered one.
+
+    See Also
+    --------
+    get_driver : A registered driver by name.
+    register_builtin : Registers a built-in scenario.
 
     Examples
     --------
@@ -195,6 +228,26 @@ def _lookup(name: object) -> Driver | None:
 def get_driver(name: str) -> Driver:
     """The registered :class:`Driver` called ``name``.
 
+    Parameters
+    ----------
+    name : str
+        The driver's name, e.g. ``"order_certainty"``.
+
+    Returns
+    -------
+    Driver
+        Its unit, range, default and improved levels, kind and source.
+
+    Raises
+    ------
+    nldtib_forecast.InputError
+        If no driver has that name (the message suggests the nearest one).
+
+    See Also
+    --------
+    drivers : Every driver as a table.
+    driver_names : The names of the registered drivers.
+
     Examples
     --------
     >>> get_driver("procurement_lead_time_months").unit
@@ -202,7 +255,7 @@ def get_driver(name: str) -> Driver:
     >>> get_driver("order_certanty")
     Traceback (most recent call last):
     ...
-    nldtib_forecast._errors.InputError: argument 'driver': ...(did you mean 'order_certainty'?)
+    nldtib_forecast.InputError: argument 'driver': ...(did you mean 'order_certainty'?)
     """
     driver = _lookup(name)
     if driver is None:
@@ -214,6 +267,21 @@ def driver_names(model: str | None = None) -> tuple[str, ...]:
     """Names of the registered drivers (of one ``model`` if given), in registration order.
 
     The listing is complete: model modules that register drivers are imported first.
+
+    Parameters
+    ----------
+    model : str, optional
+        Only the drivers of this model family (``"capacity"``, ``"trade"``, ``"outlook"``);
+        an unknown family gives an empty tuple.
+
+    Returns
+    -------
+    tuple of str
+        The names, by model family, each family's drivers in registration order.
+
+    See Also
+    --------
+    drivers : The registry as a table.
 
     Examples
     --------
@@ -240,6 +308,16 @@ def drivers(model: str | None = None) -> pd.DataFrame:
     pandas.DataFrame
         Indexed by ``driver``, with ``kind`` (``"lever"`` or ``"external"``), ``unit, lower,
         upper, default, improved, model, assumed, level, description, source``.
+
+    Raises
+    ------
+    nldtib_forecast.InputError
+        An unknown model family.
+
+    See Also
+    --------
+    get_driver : One driver.
+    Scenario.values : A scenario's driver values by year.
 
     Examples
     --------

@@ -239,12 +239,12 @@ def loads(text: str, source: str = "<string>") -> dict:
     >>> loads("[scenarios.a.drivers]\\norder_certainty = \\n", source="s.toml")
     Traceback (most recent call last):
     ...
-    nldtib_forecast._errors.InputError: s.toml: malformed TOML
+    nldtib_forecast.InputError: s.toml: malformed TOML
       - key 'scenarios.a.drivers.order_certainty': line 2, column 19: Invalid value
     >>> loads("[futures.surge.drivers]\\neu_procurement_growth = 0.1.\\n", source="f.toml")
     Traceback (most recent call last):
     ...
-    nldtib_forecast._errors.InputError: f.toml: malformed TOML
+    nldtib_forecast.InputError: f.toml: malformed TOML
       - key 'futures.surge.drivers.eu_procurement_growth': line 2, column 28: ...
     """
     if not isinstance(text, str):

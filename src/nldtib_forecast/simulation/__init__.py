@@ -103,6 +103,11 @@ class SimulationContext:
     first_draw : int
         Index of the block's first draw.
 
+    See Also
+    --------
+    simulate : Builds one context per block and calls the model with it.
+    block_rng : The block's generator.
+
     Examples
     --------
     >>> seen = []
@@ -138,6 +143,25 @@ class SimulationContext:
         With ``extra_axes=0`` the array broadcasts against outputs ``(n_scenarios, n, years)``;
         with ``extra_axes=1`` against firm-level arrays ``(n_scenarios, n, n_firms, years)``.
 
+        Parameters
+        ----------
+        name : str
+            A driver passed to the model (see ``drivers`` of :func:`simulate`).
+        extra_axes : int, default 0
+            Number of length-1 axes inserted between the draw axis and the year axis.
+
+        Returns
+        -------
+        numpy.ndarray
+            Read-only view of the driver's values (in its unit), shape
+            ``(n_scenarios, 1, [1] * extra_axes, n_years)``.
+
+        Raises
+        ------
+        nldtib_forecast.InputError
+            If the driver was not passed to the model (the message suggests the nearest
+            one).
+
         Examples
         --------
         >>> def model(ctx):
@@ -160,6 +184,24 @@ def block_rng(entropy: int | Sequence[int], block: int,
     ``numpy.random.default_rng(SeedSequence(entropy, spawn_key=spawn_key + (block,)))``: the
     ``block``-th child of the root seed sequence (what ``SeedSequence(entropy).spawn`` gives),
     built directly so that any worker can make it without the others.
+
+    Parameters
+    ----------
+    entropy : int or sequence of int
+        Entropy of the root :class:`numpy.random.SeedSequence` (the recorded seed of a run).
+    block : int
+        Block index (0-based).
+    spawn_key : sequence of int, default ()
+        Spawn key of the root seed sequence, when the root is itself a child.
+
+    Returns
+    -------
+    numpy.random.Generator
+        A PCG64 generator, the same in any process.
+
+    See Also
+    --------
+    simulate : Gives block ``b`` this generator, whatever ``n_jobs`` and ``chunk_size``.
 
     Examples
     --------
@@ -361,6 +403,16 @@ def single_threaded_blas():
     under this limit, which keeps results bit-identical for any ``n_jobs`` (the parallelism is
     over chunks of draws instead).
 
+    Returns
+    -------
+    contextlib.AbstractContextManager
+        threadpoolctl's limiter: it sets the BLAS thread pools to one thread on entry and
+        restores them on exit.
+
+    See Also
+    --------
+    simulate : Runs every model call under this limit.
+
     Examples
     --------
     >>> import numpy as np
@@ -498,8 +550,21 @@ def simulate(
         than a second, ``False`` never, ``True`` always.
     drivers : sequence of str, optional
         Drivers passed to the model (default: every registered driver).
-    method, units, interval_contents, data_hash, synthetic, created_by, extra
-        Recorded in :class:`~nldtib_forecast.results.ResultMetadata`.
+    method : str, default "Monte Carlo simulation"
+        The model and method, recorded in the result's metadata.
+    units : mapping of str to str, optional
+        Unit of every output variable (``"EUR"``, ``"fraction"``, ...); the variables named
+        here also count in the memory check.
+    interval_contents : str, default ""
+        What the spread of the draws includes and what it does not.
+    data_hash : str, optional
+        Content hash of the model's input data (:func:`~nldtib_forecast.results.data_hash`).
+    synthetic : bool, default False
+        Whether the input data are synthetic.
+    created_by : str, default "nldtib_forecast.simulation.simulate"
+        The function that made the result.
+    extra : mapping, optional
+        Model-specific metadata.
 
     Returns
     -------
@@ -512,6 +577,19 @@ def simulate(
         Invalid arguments, a model output of the wrong shape or not finite, or a run whose
         draws (``n_draws x scenarios x years x`` the variables in ``units``, 8 bytes each)
         would not fit in the available memory.
+
+    See Also
+    --------
+    SimulationContext : What the model receives.
+    nldtib_forecast.results.ScenarioResult : What it returns.
+    nldtib_forecast.scenarios.Scenario : The scenarios.
+
+    Notes
+    -----
+    Draws are split into blocks of ``block_size``; block ``b`` draws its random numbers from
+    :func:`block_rng` ``(entropy, b)``, and every scenario of a block uses the same
+    generator, so scenarios are compared on common random numbers and the results do not
+    depend on ``n_jobs`` or ``chunk_size``.
 
     Examples
     --------

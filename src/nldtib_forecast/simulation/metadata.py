@@ -53,6 +53,11 @@ class ResultMetadata:
     extra : mapping
         Model-specific metadata.
 
+    See Also
+    --------
+    ScenarioResult.metadata : The metadata of a result.
+    data_hash : The content hash recorded in ``data_hash``.
+
     Examples
     --------
     >>> meta = ResultMetadata(n_draws=500, seed=1, method="example", units={"x": "EUR"})
@@ -80,6 +85,12 @@ class ResultMetadata:
     def to_dict(self) -> dict[str, object]:
         """Plain dict of the fields (mappings as dicts).
 
+        Returns
+        -------
+        dict
+            Field name to value, in field order; ``units`` and ``extra`` as plain dicts (what
+            the report's manifest and :meth:`ScenarioResult.to_frame` record).
+
         Examples
         --------
         >>> meta = ResultMetadata(n_draws=500, seed=1, method="example")
@@ -106,10 +117,25 @@ def data_hash(obj: object) -> str:
     index) together with their column names, dtypes and index names; arrays through their dtype,
     shape and bytes; mappings (sorted by key), sequences and scalars recursively.
 
+    Parameters
+    ----------
+    obj : object
+        A DataFrame, Series, numpy array, mapping, list, tuple, str, bytes, number, bool or
+        None, or a nesting of them.
+
     Returns
     -------
     str
         ``"sha256:<hex digest>"``.
+
+    Raises
+    ------
+    nldtib_forecast.InputError
+        If ``obj`` holds a value of another type.
+
+    See Also
+    --------
+    ResultMetadata : Records the hash as ``data_hash``.
 
     Examples
     --------

@@ -57,6 +57,25 @@ def interval_tails(level: float) -> tuple[float, float]:
     Rounded to 12 decimals, so that a 90% interval is bounded by the 0.05 and 0.95 quantiles
     exactly (not 0.04999999999999999).
 
+    Parameters
+    ----------
+    level : float
+        Central interval level, a fraction in (0, 1) (0.9, not 90).
+
+    Returns
+    -------
+    tuple of float
+        ``((1 - level) / 2, (1 + level) / 2)``.
+
+    Raises
+    ------
+    nldtib_forecast.InputError
+        If ``level`` is not a number in (0, 1).
+
+    See Also
+    --------
+    ScenarioResult.summary_frame : Central intervals of a variable.
+
     Examples
     --------
     >>> interval_tails(0.9)
@@ -93,6 +112,18 @@ class ScenarioResult:
         Provenance; by default only ``n_draws`` is filled in.
     definitions : mapping of str to Scenario, optional
         The scenarios the draws were computed under.
+
+    Raises
+    ------
+    nldtib_forecast.InputError
+        Scenario names that are not unique non-empty strings, years that are not strictly
+        increasing ints, arrays of the wrong shape, variables with different numbers of
+        draws, or metadata whose ``n_draws`` differs from the draws'.
+
+    See Also
+    --------
+    nldtib_forecast.simulation.simulate : Returns one.
+    ResultMetadata : Its provenance.
 
     Notes
     -----
@@ -265,6 +296,12 @@ class ScenarioResult:
         nldtib_forecast.InputError
             No grid in the result, an unknown variable, reference or year.
 
+        See Also
+        --------
+        difference : Draw-by-draw differences from any base scenario.
+        futures, policies : The grid's futures and policies.
+        nldtib_forecast.models.outlook.Outlook.simulate : Simulates a policies x futures grid.
+
         Examples
         --------
         >>> import numpy as np
@@ -337,6 +374,26 @@ class ScenarioResult:
         :attr:`scenarios`, the draws and :attr:`years`; :meth:`draws` gives the same values as
         a labelled frame.
 
+        Parameters
+        ----------
+        variable : str
+            One of :attr:`variables`.
+
+        Returns
+        -------
+        numpy.ndarray
+            Read-only float64 array of shape ``(n_scenarios, n_draws, n_years)``, in the
+            variable's unit (:attr:`units`).
+
+        Raises
+        ------
+        nldtib_forecast.InputError
+            An unknown variable (the message suggests the nearest one).
+
+        See Also
+        --------
+        draws : The same values as a labelled table.
+
         Examples
         --------
         >>> result = ScenarioResult({"x": np.zeros((1, 4, 2))}, ["s"], [2026, 2027])
@@ -349,6 +406,32 @@ class ScenarioResult:
                variables: str | Sequence[str] | None = None,
                years: Iterable[int] | None = None) -> ScenarioResult:
         """A result restricted to some scenarios, variables and years.
+
+        Parameters
+        ----------
+        scenarios : str or sequence of str, optional
+            Scenarios to keep, in the order given (default: all).
+        variables : str or sequence of str, optional
+            Variables to keep (default: all).
+        years : iterable of int, optional
+            Years to keep, strictly increasing (default: all).
+
+        Returns
+        -------
+        ScenarioResult
+            A new result with the selected draws, the same metadata and the definitions of
+            the selected scenarios.
+
+        Raises
+        ------
+        nldtib_forecast.InputError
+            An unknown scenario or variable, or a year not in the result (the message lists
+            the result's years).
+
+        See Also
+        --------
+        array : The draws of one variable as an array.
+        difference : Differences from a base scenario.
 
         Examples
         --------
@@ -400,6 +483,23 @@ class ScenarioResult:
             Long form (default): columns ``scenario, draw, year, variable, value``. Wide form
             (one variable only): indexed by ``(scenario, draw)``, one column per year.
 
+        Returns
+        -------
+        pandas.DataFrame
+            Long: one row per scenario, draw, year and variable with columns ``scenario``,
+            ``draw`` (0-based), ``year``, ``variable``, ``value``. Wide: indexed by
+            ``(scenario, draw)``, one column per year.
+
+        Raises
+        ------
+        nldtib_forecast.InputError
+            An unknown variable or scenario, or ``wide=True`` with more than one variable.
+
+        See Also
+        --------
+        array : The draws of one variable as an array, without a copy.
+        to_frame : Statistics over the draws rather than the draws.
+
         Examples
         --------
         >>> import numpy as np
@@ -440,10 +540,31 @@ class ScenarioResult:
                   scenario: str | Sequence[str] | None = None) -> pd.DataFrame:
         """Quantiles over draws.
 
+        Parameters
+        ----------
+        q : float or sequence of float
+            Quantile levels in [0, 1] (0.5 is the median). Computed with
+            :func:`numpy.quantile` (linear interpolation).
+        variable : str or sequence of str, optional
+            Variables (default: all).
+        scenario : str or sequence of str, optional
+            Scenarios (default: all).
+
         Returns
         -------
         pandas.DataFrame
-            Indexed by ``(scenario, variable, year)``, one column per quantile level.
+            Indexed by ``(scenario, variable, year)``, one column per quantile level (the
+            columns are named ``quantile``), in the variables' units.
+
+        Raises
+        ------
+        nldtib_forecast.InputError
+            Levels outside [0, 1], or an unknown variable or scenario.
+
+        See Also
+        --------
+        summary_frame : Mean, standard deviation, median and a central interval.
+        to_frame : Every statistic of every variable in one tidy table.
 
         Examples
         --------
@@ -480,11 +601,35 @@ class ScenarioResult:
                       year: int | Sequence[int] | None = None) -> pd.DataFrame:
         """Mean, standard deviation, median and a central interval of one variable.
 
+        Parameters
+        ----------
+        variable : str
+            One of :attr:`variables`.
+        level : float, default 0.9
+            Central interval level (a fraction: 0.9 for the 5% and 95% quantiles).
+        scenario : str or sequence of str, optional
+            Scenarios (default: all).
+        year : int or sequence of int, optional
+            Years (default: all).
+
         Returns
         -------
         pandas.DataFrame
             Indexed by ``(scenario, year)``, columns ``mean, std, median, lower, upper`` where
-            ``lower``/``upper`` are the ``(1 - level)/2`` and ``(1 + level)/2`` quantiles.
+            ``lower``/``upper`` are the ``(1 - level)/2`` and ``(1 + level)/2`` quantiles
+            (in the variable's unit; ``std`` over draws, NaN for a single draw).
+
+        Raises
+        ------
+        nldtib_forecast.InputError
+            An unknown variable or scenario, a year not in the result, or ``level`` not in
+            (0, 1).
+
+        See Also
+        --------
+        quantiles : Any quantile levels.
+        summary : The same statistics as text, for every variable.
+        nldtib_forecast.models.outlook.summary_table : A tidy table of several variables.
 
         Examples
         --------
@@ -517,9 +662,28 @@ class ScenarioResult:
     def to_frame(self, quantiles: Sequence[float] = DEFAULT_QUANTILES) -> pd.DataFrame:
         """Tidy long table: one row per scenario, year, variable and statistic.
 
-        Columns ``scenario, year, variable, statistic, value``; statistics ``mean``, ``std``
-        (over draws) and ``q<level>`` for every quantile level (e.g. ``q0.025``, ``q0.5``).
-        ``attrs["metadata"]`` holds :meth:`ResultMetadata.to_dict`.
+        Parameters
+        ----------
+        quantiles : sequence of float, default DEFAULT_QUANTILES
+            Quantile levels in [0, 1] (:data:`DEFAULT_QUANTILES`: 0.025, 0.1, 0.25, 0.5,
+            0.75, 0.9, 0.975).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``scenario, year, variable, statistic, value``; statistics ``mean``,
+            ``std`` (over draws) and ``q<level>`` for every quantile level (e.g. ``q0.025``,
+            ``q0.5``). ``attrs["metadata"]`` holds :meth:`ResultMetadata.to_dict`.
+
+        Raises
+        ------
+        nldtib_forecast.InputError
+            Quantile levels outside [0, 1].
+
+        See Also
+        --------
+        draws : The draws themselves.
+        quantiles : Quantiles indexed by scenario, variable and year.
 
         Examples
         --------
@@ -578,6 +742,15 @@ class ScenarioResult:
             Same scenario names, draws replaced by differences; ``metadata.baseline`` is
             ``base``. The difference of a scenario with itself is exactly 0.
 
+        Raises
+        ------
+        nldtib_forecast.InputError
+            An unknown scenario or base.
+
+        See Also
+        --------
+        policy_effects : Differences between policies within each future of a grid.
+
         Examples
         --------
         >>> import numpy as np
@@ -611,6 +784,17 @@ class ScenarioResult:
 
     def equals(self, other: object) -> bool:
         """Same scenarios, years, metadata and bit-identical draws.
+
+        Parameters
+        ----------
+        other : object
+            The object compared with.
+
+        Returns
+        -------
+        bool
+            True if ``other`` is a ScenarioResult with the same scenarios, years, variables
+            and metadata and bit-identical draws.
 
         Examples
         --------
@@ -664,8 +848,30 @@ class ScenarioResult:
         return pd.DataFrame(rows).set_index(["variable", "scenario"])
 
     def summary(self, year: int | None = None, level: float = 0.9) -> str:
-        """Text summary: provenance, then the median and a central interval in ``year``
-        (default: the last year) for every variable and scenario.
+        """Text summary: provenance, then the median and a central interval in one year.
+
+        Parameters
+        ----------
+        year : int, optional
+            The year shown (default: the last year).
+        level : float, default 0.9
+            Central interval level.
+
+        Returns
+        -------
+        str
+            The method, dimensions, seed, block size and version; what the intervals
+            include; the input data hash; then a table of the median and the interval of
+            every variable (with its unit) and scenario, formatted for reading.
+
+        Raises
+        ------
+        nldtib_forecast.InputError
+            A year not in the result, or ``level`` not in (0, 1).
+
+        See Also
+        --------
+        summary_frame : The same statistics as numbers.
 
         Examples
         --------
@@ -713,12 +919,36 @@ class ScenarioResult:
              title: str | None = None) -> Axes:
         """Fan chart of one variable: central bands at ``levels`` and the median, per scenario.
 
+        Parameters
+        ----------
+        variable : str
+            One of :attr:`variables`.
+        scenarios : str or sequence of str, optional
+            Scenarios drawn, each in its own colour (default: all).
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; by default a new 7 x 4 inch figure.
+        levels : sequence of float, default FAN_LEVELS
+            Central interval levels of the bands, in (0, 1) (:data:`FAN_LEVELS`: 0.5, 0.8,
+            0.95).
+        title : str, optional
+            Title (default: the variable, with the baseline of a difference and a note on
+            synthetic data).
+
         Returns
         -------
         matplotlib.axes.Axes
             Bands are ``PolyCollection`` objects with gid ``"band-<level %>-<scenario>"``
             (e.g. ``"band-95-current_conditions"``), medians ``Line2D`` with gid
             ``"median-<scenario>"``.
+
+        Raises
+        ------
+        nldtib_forecast.InputError
+            An unknown variable or scenario, or levels outside (0, 1).
+
+        See Also
+        --------
+        summary_frame : The median and an interval as numbers.
 
         Examples
         --------
@@ -737,8 +967,13 @@ class ScenarioResult:
         return _fan_chart(self, variable, scenarios, ax, levels, title)
 
     def to_xarray(self):
-        """An :class:`xarray.Dataset` with dims ``(scenario, draw, year)``, one data variable
-        per output variable (``attrs["units"]``) and the metadata in ``attrs``.
+        """The draws as an :class:`xarray.Dataset`.
+
+        Returns
+        -------
+        xarray.Dataset
+            Dimensions ``(scenario, draw, year)``, one data variable per output variable
+            (with its unit in ``attrs["units"]``) and the metadata in ``attrs``.
 
         Raises
         ------

@@ -395,9 +395,29 @@ def calibrate_weights(survey: SurveyDesign | pd.DataFrame, margins: Mapping,
         totals (inconsistent); bad bounds; non-convergence with ``strict=True`` (typically
         bounds too tight for the margins).
 
+    See Also
+    --------
+    CalibrationResult : The result and its design.
+    weight_respondents : Non-response weights from the frame's counts (before calibration).
+    SurveyDesign.replicate_weights : Bootstrap replicates, re-calibrated to the same margins.
+
     Notes
     -----
     A warning is given when unbounded linear calibration produces weights <= 0.
+
+    References
+    ----------
+    .. [1] Deville, J.-C. and Särndal, C.-E. (1992). Calibration estimators in survey
+       sampling. *Journal of the American Statistical Association*, 87(418), 376-382.
+       doi:10.1080/01621459.1992.10475217
+    .. [2] Deville, J.-C., Särndal, C.-E. and Sautory, O. (1993). Generalized raking
+       procedures in survey sampling. *Journal of the American Statistical Association*,
+       88(423), 1013-1020. doi:10.1080/01621459.1993.10476369
+    .. [3] Deming, W. E. and Stephan, F. F. (1940). On a least squares adjustment of a sampled
+       frequency table when the expected marginal totals are known. *The Annals of
+       Mathematical Statistics*, 11(4), 427-444. doi:10.1214/aoms/1177731829
+    .. [4] Lumley, T. (2010). *Complex Surveys: A Guide to Analysis Using R*. Wiley.
+       doi:10.1002/9780470580066
 
     Examples
     --------

@@ -356,6 +356,10 @@ class SurveyDesign:
             (``f_h``; 0 without fpc), ``n_rows``, ``weight_sum``, ``take_all``
             (``f_h == 1``) and ``single_psu`` (one PSU and not take-all: no variance).
 
+        See Also
+        --------
+        replicate_weights : Bootstrap replicates within these strata.
+
         Examples
         --------
         >>> from nldtib_forecast.data import synthetic_survey
@@ -396,6 +400,10 @@ class SurveyDesign:
         SurveyDesign
             A design whose estimators only use the domain's rows; the strata, PSUs and fpc
             are those of the full design (domain estimation, not a new sample).
+
+        See Also
+        --------
+        survey_total : Estimates over the domain with the full design's variance.
 
         Examples
         --------

@@ -537,16 +537,18 @@ def survey_mean(survey: SurveyDesign | pd.DataFrame, value: str, by=None,
     -------
     pandas.DataFrame
         One row per domain (the single row ``"all"`` without ``by``) with the columns
-        ``estimate`` (the mean per firm, in the unit of ``value``), ``std_error``, ``ci_lower``, ``ci_upper``,
-        ``n_respondents``, ``n_missing``, ``status`` and ``rule``, as :func:`survey_total`
-        describes. ``attrs`` records ``statistic`` (``"mean"``), ``value``, ``variance_method``,
-        ``level``, ``year``, ``df``, ``ci_method``, ``synthetic`` and ``protected``.
+        ``estimate`` (the mean per firm, in the unit of ``value``), ``std_error``,
+        ``ci_lower``, ``ci_upper``, ``n_respondents``, ``n_missing``, ``status`` and
+        ``rule``, as :func:`survey_total` describes. ``attrs`` records ``statistic``
+        (``"mean"``), ``value``, ``variance_method``, ``level``, ``year``, ``df``,
+        ``ci_method``, ``synthetic`` and ``protected``.
 
     Raises
     ------
     nldtib_forecast.InputError
-        An unknown or non-numeric ``value`` column, an unknown variance method, a level outside (0, 1), a year not in the data,
-        empty domains, or a design error (as :func:`survey_total`).
+        An unknown or non-numeric ``value`` column, an unknown variance method, a level
+        outside (0, 1), a year not in the data, empty domains, or a design error (as
+        :func:`survey_total`).
 
     See Also
     --------
@@ -633,16 +635,18 @@ def survey_ratio(survey: SurveyDesign | pd.DataFrame, numerator: str, denominato
     -------
     pandas.DataFrame
         One row per domain (the single row ``"all"`` without ``by``) with the columns
-        ``estimate`` (the ratio: a fraction when both columns are in EUR), ``std_error``, ``ci_lower``, ``ci_upper``,
-        ``n_respondents``, ``n_missing``, ``status`` and ``rule``, as :func:`survey_total`
-        describes. ``attrs`` records ``statistic`` (``"ratio"``), ``numerator``, ``denominator``, ``variance_method``,
-        ``level``, ``year``, ``df``, ``ci_method``, ``synthetic`` and ``protected``.
+        ``estimate`` (the ratio: a fraction when both columns are in EUR), ``std_error``,
+        ``ci_lower``, ``ci_upper``, ``n_respondents``, ``n_missing``, ``status`` and
+        ``rule``, as :func:`survey_total` describes. ``attrs`` records ``statistic``
+        (``"ratio"``), ``numerator``, ``denominator``, ``variance_method``, ``level``,
+        ``year``, ``df``, ``ci_method``, ``synthetic`` and ``protected``.
 
     Raises
     ------
     nldtib_forecast.InputError
-        An unknown or non-numeric ``numerator`` or ``denominator`` column, an unknown variance method, a level outside (0, 1), a year not in the data,
-        empty domains, or a design error (as :func:`survey_total`).
+        An unknown or non-numeric ``numerator`` or ``denominator`` column, an unknown
+        variance method, a level outside (0, 1), a year not in the data, empty domains, or a
+        design error (as :func:`survey_total`).
 
     See Also
     --------
@@ -720,16 +724,19 @@ def survey_proportion(survey: SurveyDesign | pd.DataFrame, condition, by=None,
     -------
     pandas.DataFrame
         One row per domain (the single row ``"all"`` without ``by``) with the columns
-        ``estimate`` (the share of firms, a fraction in [0, 1]), ``std_error``, ``ci_lower``, ``ci_upper`` (logit interval, within [0, 1]),
-        ``n_respondents``, ``n_missing``, ``status`` and ``rule``, as :func:`survey_total`
-        describes. ``attrs`` records ``statistic`` (``"proportion"``), ``condition``, ``variance_method``,
+        ``estimate`` (the share of firms, a fraction in [0, 1]), ``std_error``,
+        ``ci_lower``, ``ci_upper`` (logit interval, within [0, 1]), ``n_respondents``,
+        ``n_missing``, ``status`` and ``rule``, as :func:`survey_total` describes. ``attrs``
+        records ``statistic`` (``"proportion"``), ``condition``, ``variance_method``,
         ``level``, ``year``, ``df``, ``ci_method``, ``synthetic`` and ``protected``.
 
     Raises
     ------
     nldtib_forecast.InputError
-        An unknown ``condition`` column, a column or Series that is not boolean, a Series whose index does not match the data's, an unknown variance method, a level outside (0, 1), a year not in the data,
-        empty domains, or a design error (as :func:`survey_total`).
+        An unknown ``condition`` column, a column or Series that is not boolean, a Series
+        whose index does not match the data's, an unknown variance method, a level outside
+        (0, 1), a year not in the data, empty domains, or a design error (as
+        :func:`survey_total`).
 
     See Also
     --------

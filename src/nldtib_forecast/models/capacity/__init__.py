@@ -156,6 +156,19 @@ class CapacityModel:
     :meth:`driver_ranges` describe it; :meth:`long_run_uplift`, :meth:`simulate`,
     :meth:`sensitivity` and :meth:`discover` use it. See :doc:`/methodology/capacity`.
 
+    See Also
+    --------
+    nldtib_forecast.models.outlook.Outlook : Joins this model with export demand.
+    nldtib_forecast.scenarios.builtin : The built-in scenarios it simulates.
+
+    References
+    ----------
+    .. [1] Rao, J. N. K. and Wu, C. F. J. (1988). Resampling inference with complex survey
+       data. *Journal of the American Statistical Association*, 83(401), 231-241.
+       doi:10.1080/01621459.1988.10478591
+    .. [2] Rubin, D. B. (1981). The Bayesian bootstrap. *The Annals of Statistics*, 9(1),
+       130-134. doi:10.1214/aos/1176345338
+
     Examples
     --------
     >>> from nldtib_forecast.data import synthetic_survey
@@ -219,12 +232,21 @@ class CapacityModel:
         Returns
         -------
         CapacityModel
+            The model calibrated to the base year's firms: their weights, D&S turnover,
+            scale-up answers and barriers, with the priors, structural assumptions and the
+            survey bootstrap plan.
 
         Raises
         ------
         nldtib_forecast.InputError
             Unknown assumptions (with the nearest valid name), invalid values, a survey that
             fails validation or lacks scale-up answers in ``year``.
+
+        See Also
+        --------
+        nldtib_forecast.data.synthetic_survey : The default survey.
+        nldtib_forecast.models.outlook.Outlook.from_survey : The outlook, calibrated on the
+            same survey.
 
         Notes
         -----
@@ -389,8 +411,29 @@ class CapacityModel:
         return out
 
     def driver_ranges(self, margin: float = 0.5) -> pd.DataFrame:
-        """Plausible driver ranges for sensitivity and discovery: current to improved level,
-        widened by ``margin`` times their distance on both sides, clipped to the registry.
+        """Plausible driver ranges for sensitivity and discovery.
+
+        The range runs from the current to the improved level, widened by ``margin`` times
+        their distance on both sides and clipped to the driver's bounds in the registry.
+
+        Parameters
+        ----------
+        margin : float, default 0.5
+            Widening on each side, as a fraction of the distance between the current and the
+            improved level (0: from current to improved exactly).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by ``driver`` (``order_certainty``, ``procurement_lead_time_months``,
+            ``labour_supply_growth``), with columns ``current``, ``improved``, ``lower``,
+            ``upper`` (in the driver's unit) and ``unit``.
+
+        See Also
+        --------
+        sensitivity : Samples the drivers uniformly over these ranges.
+        discover : Samples the drivers by a Latin hypercube over these ranges.
+        nldtib_forecast.scenarios.get_driver : A driver's unit, bounds and levels.
 
         Examples
         --------
@@ -447,7 +490,19 @@ class CapacityModel:
         Returns
         -------
         float or pandas.Series
-            A float for one scenario, a Series indexed by scenario name for several.
+            The uplift as a fraction of base-year D&S turnover: a float for one scenario, a
+            Series indexed by scenario name for several.
+
+        Raises
+        ------
+        nldtib_forecast.InputError
+            Unknown scenarios, or a ``year`` that is not a whole number.
+
+        See Also
+        --------
+        simulate : The uplift paths over time, with uncertainty.
+        calibration : The survey's scale-up, which the current and improved conditions
+            reproduce.
 
         Examples
         --------
@@ -524,6 +579,14 @@ class CapacityModel:
         Returns
         -------
         CapacityKernel
+            The vectorised model function (a :class:`CapacitySimulation`), the segments it
+            reports (the aggregate ``uplift`` first, then one per category of ``by``), the
+            drivers it reads and the base-year D&S turnover (EUR).
+
+        Raises
+        ------
+        nldtib_forecast.InputError
+            A ``by`` column that is not a firm column of the model.
 
         Examples
         --------
@@ -575,14 +638,22 @@ class CapacityModel:
             Last simulated year; years run from ``base_year + 1``.
         n_draws : int, default 1000
             Monte Carlo draws (parameters from their priors, survey bootstrap replicate).
-        seed, n_jobs, progress, chunk_size, block_size
-            As in :func:`nldtib_forecast.simulation.simulate`: the default seed 0 gives the
-            same numbers for the same call (``None``: fresh entropy, recorded); results are
-            bit-identical for any ``n_jobs`` and ``chunk_size``; ``block_size`` is part of
-            the method.
+        seed : int, numpy.random.Generator or None, default 0
+            Seed of the draws: the default gives the same numbers for the same call
+            (``None``: fresh entropy, recorded in the result's metadata).
+        n_jobs : int or None, default 1
+            Worker processes (as in :func:`nldtib_forecast.simulation.simulate`); results are
+            bit-identical for any ``n_jobs``.
+        progress : bool or None, optional
+            Show a progress bar (default: only for long runs in a terminal).
         by : str or sequence of str, optional
             Also report the uplift by these firm columns (e.g. ``"nld_area"``,
             ``"size_class"``), as variables ``uplift[<column>=<category>]``.
+        chunk_size : int, optional
+            Draws per task sent to a worker; results do not depend on it.
+        block_size : int, default 250
+            Draws per random-number block (:data:`BLOCK_SIZE`): part of the method, so
+            changing it changes the draws.
 
         Returns
         -------
@@ -590,6 +661,19 @@ class CapacityModel:
             Variables ``uplift`` (fraction of base-year D&S turnover, D&S-turnover weighted),
             ``capacity_eur`` (EUR, base-year prices) and the ``by`` breakdowns, per scenario,
             draw and year.
+
+        Raises
+        ------
+        nldtib_forecast.InputError
+            Unknown scenarios or drivers, a horizon before ``base_year + 1``, a bad
+            ``n_draws``, ``seed``, ``n_jobs`` or ``by``.
+
+        See Also
+        --------
+        long_run_uplift : The uplift once conditions have fully worked through.
+        sensitivity : Which drivers and parameters the uplift is sensitive to.
+        discover : Which driver ranges reach a target uplift.
+        nldtib_forecast.simulation.simulate : The engine.
 
         Examples
         --------
@@ -699,11 +783,41 @@ class CapacityModel:
         seed : int, Generator or None, default 0
             Seed of the design, the bootstrap replicates and the intervals (the same seed gives
             the same numbers; ``None``: fresh entropy, recorded in the result).
+        n_bootstrap : int, default 200
+            Bootstrap resamples of the design's rows for the percentile intervals (0: none).
+        level : float, default 0.95
+            Level of the intervals.
+        margin : float, default 0.5
+            Widening of the driver ranges (:meth:`driver_ranges`).
+        n_replicates : int, default 256
+            Survey bootstrap replicates the ``sampling`` factor draws from.
 
         Returns
         -------
         SensitivityResult
             ``indices`` by (year, factor); ``plot(year)`` draws a tornado chart.
+
+        Raises
+        ------
+        nldtib_forecast.InputError
+            No horizon year, a year before ``base_year + 1``, ``n`` not a power of 2, a bad
+            ``seed`` or ``level``.
+
+        See Also
+        --------
+        discover : Which driver ranges reach a target.
+        driver_ranges : The ranges the drivers are sampled over.
+        nldtib_forecast.analysis.sobol_indices : The design and the estimators.
+
+        References
+        ----------
+        .. [1] Saltelli, A., Annoni, P., Azzini, I., Campolongo, F., Ratto, M. and
+           Tarantola, S. (2010). Variance based sensitivity analysis of model output. Design
+           and estimator for the total sensitivity index. *Computer Physics Communications*,
+           181(2), 259-270. doi:10.1016/j.cpc.2009.09.018
+        .. [2] Jansen, M. J. W. (1999). Analysis of variance designs for model output.
+           *Computer Physics Communications*, 117(1-2), 35-43.
+           doi:10.1016/S0010-4655(98)00154-4
 
         Examples
         --------
@@ -753,7 +867,65 @@ class CapacityModel:
         bootstrap replicate are drawn too (so a box's density is the probability of reaching
         the target inside it), with ``"central"`` they are fixed at their medians and the full
         sample. Boxes are found by PRIM peeling or a decision tree
-        (``nldtib_forecast.analysis.sensitivity.discover_rules``).
+        (:func:`~nldtib_forecast.analysis.discover_rules`).
+
+        Parameters
+        ----------
+        target : float, default 0.5
+            The aggregate uplift to reach, a fraction of base-year D&S turnover (0.5: 50%
+            more).
+        year : int, default 2030
+            The year in which the uplift must reach ``target`` (after the base year).
+        n : int, default 4096
+            Sampled cases (at least 16).
+        seed : int, numpy.random.Generator or None, default 0
+            Seed of the sample and of the bootstrap replicates (``None``: fresh entropy,
+            recorded in the result).
+        method : {"prim", "tree"}, default "prim"
+            PRIM peeling or the leaves of a decision tree.
+        parameters : {"prior", "central"}, default "prior"
+            Draw the parameters from their priors and a survey bootstrap replicate with each
+            case, or fix them at their medians and the full sample.
+        margin : float, default 0.5
+            Widening of the driver ranges (:meth:`driver_ranges`).
+        alpha : float, default 0.05
+            PRIM's peeling fraction: the share of the box's cases removed at each step.
+        min_mass : float, default 0.05
+            Smallest share of the cases a box may hold (PRIM's stopping rule, the tree's
+            smallest leaf).
+        min_density : float, default 0.8
+            PRIM chooses the box with the highest coverage among those at least this dense
+            (the share of its cases that reach the target).
+        max_depth : int, default 3
+            Depth of the decision tree (``method="tree"``).
+
+        Returns
+        -------
+        DiscoveryResult
+            The boxes (every peeling step, or every leaf predicting the target) with their
+            rule, coverage, density and mass, the chosen box (:attr:`DiscoveryResult.rule`)
+            and the sampling design.
+
+        Raises
+        ------
+        nldtib_forecast.InputError
+            A ``year`` before ``base_year + 1``, a ``target`` that is not a finite number, an
+            unknown ``method`` or ``parameters``, ``n`` below 16, a bad ``seed``, or
+            ``alpha``, ``min_mass`` or ``min_density`` out of range.
+
+        See Also
+        --------
+        sensitivity : Which drivers the uplift is most sensitive to.
+        simulate : The uplift paths under given scenarios.
+        nldtib_forecast.analysis.discover_rules : The PRIM and tree algorithms.
+
+        References
+        ----------
+        .. [1] Friedman, J. H. and Fisher, N. I. (1999). Bump hunting in high-dimensional
+           data. *Statistics and Computing*, 9(2), 123-143. doi:10.1023/A:1008894516817
+        .. [2] Bryant, B. P. and Lempert, R. J. (2010). Thinking inside the box: a
+           participatory, computer-assisted approach to scenario discovery. *Technological
+           Forecasting and Social Change*, 77(1), 34-49. doi:10.1016/j.techfore.2009.08.002
 
         Examples
         --------

@@ -162,6 +162,20 @@ class CapacitySimulation:
     def parameters(self, rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
         """Draws of every parameter, ``(1, n, 1)`` each (``(1, 1, 1)`` for a fixed one).
 
+        Parameters
+        ----------
+        rng : numpy.random.Generator
+            The block's generator; one uniform draw per uncertain parameter and draw, in the
+            order of :data:`PRIORS`.
+        n : int
+            Number of draws.
+
+        Returns
+        -------
+        dict of str to numpy.ndarray
+            Parameter name to its values: drawn from the prior by its quantile function
+            (:meth:`Prior.ppf`), or the fixed value.
+
         Examples
         --------
         >>> from nldtib_forecast.data import synthetic_survey
@@ -182,6 +196,19 @@ class CapacitySimulation:
 
         Column 0 is the weighted D&S turnover; a census (no sampling variance) gives the
         full-sample sums ``(1, K)``.
+
+        Parameters
+        ----------
+        rng : numpy.random.Generator
+            The block's generator, for the bootstrap replicates.
+        n : int
+            Number of replicates (one per draw).
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(n, K)``, or ``(1, K)`` without sampling uncertainty: the features
+            summed with the replicate weights.
 
         Examples
         --------
@@ -206,8 +233,24 @@ class CapacitySimulation:
         return self.run(ctx)[0]
 
     def run(self, ctx: SimulationContext) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-        """The outputs of one block and the parameters drawn for it (for models built on
-        this one, e.g. the outlook, which reuses the productivity growth draws).
+        """The outputs of one block and the parameters drawn for it.
+
+        Models built on this one (the outlook) reuse the parameter draws, e.g. the
+        productivity growth.
+
+        Parameters
+        ----------
+        ctx : SimulationContext
+            The block: scenarios, years, driver paths, number of draws and generator.
+
+        Returns
+        -------
+        outputs : dict of str to numpy.ndarray
+            Variable to its values, shape ``(n_scenarios, n, n_years)``: every label of
+            :attr:`labels` (uplift, a fraction of base-year D&S turnover) and
+            ``capacity_eur`` (EUR, base-year prices).
+        drawn : dict of str to numpy.ndarray
+            The parameters drawn for the block, as :meth:`parameters` returns them.
 
         Examples
         --------

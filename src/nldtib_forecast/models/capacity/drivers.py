@@ -69,8 +69,18 @@ _SOURCES = (
 
 
 def improved_paths() -> dict[str, dict[int, float]]:
-    """The paths of the three levers in ``improved_conditions``
-    (:meth:`Driver.improved_path <nldtib_forecast.scenarios.Driver.improved_path>`).
+    """The paths of the three levers in ``improved_conditions``.
+
+    Returns
+    -------
+    dict of str to dict of int to float
+        Driver name (``order_certainty``, ``procurement_lead_time_months``,
+        ``labour_supply_growth``) to its path ``{year: value}`` (in the driver's unit), from
+        :meth:`Driver.improved_path <nldtib_forecast.scenarios.Driver.improved_path>`.
+
+    See Also
+    --------
+    capacity_policies : The built-in policies built from these paths.
 
     Examples
     --------
@@ -91,6 +101,16 @@ def capacity_policies() -> dict[str, Scenario]:
     ``labour_squeeze``
         downside: technical labour supply shrinks by 1% a year from 2027 (e.g. ageing and
         competition for technicians from the energy transition), other drivers current.
+
+    Returns
+    -------
+    dict of str to Scenario
+        The policies by name, in the order above (``kind="policy"``, with their sources).
+
+    See Also
+    --------
+    improved_paths : The driver paths of ``improved_conditions``.
+    nldtib_forecast.scenarios.policies : Every registered policy, of every model.
 
     Examples
     --------

@@ -62,6 +62,17 @@ class Prior:
     source : str
         Where the prior comes from (evidence or assumption).
 
+    Raises
+    ------
+    nldtib_forecast.InputError
+        An unknown distribution, parameters that are not finite, or invalid for the
+        distribution (a lognormal median <= 0, a negative spread, ``b < a`` for a uniform).
+
+    See Also
+    --------
+    PRIORS : The priors of the capacity model's parameters, with their sources.
+    CapacityModel.from_survey : Replaces a prior with ``<parameter>=Prior(...)``.
+
     Examples
     --------
     >>> from nldtib_forecast.models.capacity import PRIORS
@@ -105,6 +116,17 @@ class Prior:
     def ppf(self, u: np.ndarray) -> np.ndarray:
         """Quantile function (maps uniform draws on (0, 1) to the prior).
 
+        Parameters
+        ----------
+        u : array_like of float
+            Probabilities in (0, 1) (clipped to ``[1e-12, 1 - 1e-12]`` for the normal and
+            lognormal).
+
+        Returns
+        -------
+        numpy.ndarray
+            The quantiles, of the shape of ``u``, in the parameter's unit.
+
         Examples
         --------
         >>> import numpy as np
@@ -125,6 +147,12 @@ class Prior:
 
     def describe(self) -> str:
         """A short text such as ``"lognormal(median 1, sd log 0.35)"``.
+
+        Returns
+        -------
+        str
+            ``"fixed at <a>"``, ``"uniform(<a>, <b>)"``, ``"normal(mean <a>, sd <b>)"`` or
+            ``"lognormal(median <a>, sd log <b>)"``.
 
         Examples
         --------

@@ -137,6 +137,14 @@ class Outlook:
     benchmark_source : str
         Where the base-year totals come from.
 
+    See Also
+    --------
+    summary_table : Medians and intervals of the key variables.
+    binding_constraints : Whether demand or capacity limits turnover.
+    grid_scenarios : Every policy under every future.
+    nldtib_forecast.models.capacity.CapacityModel : The capacity side.
+    nldtib_forecast.models.trade.ExportShareModel : The demand side.
+
     Examples
     --------
     >>> from nldtib_forecast.models.outlook import Outlook, summary_table
@@ -198,12 +206,22 @@ class Outlook:
         Returns
         -------
         Outlook
+            The outlook with its calibrated capacity and export share models, the base-year
+            levels (:attr:`base`) and the pass-through of cost inflation to prices.
 
         Raises
         ------
         nldtib_forecast.InputError
             Unknown or invalid assumptions (every problem listed, with the nearest valid
             name), or a survey the sub-models cannot use.
+
+        See Also
+        --------
+        simulate : Simulates the calibrated outlook.
+        nldtib_forecast.models.capacity.CapacityModel.from_survey : The capacity model's
+            calibration and its assumptions.
+        nldtib_forecast.models.trade.ExportShareModel.from_survey : The export share model's
+            calibration.
 
         Examples
         --------
@@ -337,6 +355,11 @@ class Outlook:
             2024), ``turnover_ds_model_eur`` and ``export_share_model`` (the base year's
             survey estimates, NaN in other years), and the gaps ``*_gap``.
 
+        See Also
+        --------
+        hindcast : Projections from past years against what happened.
+        summary_table : Medians and intervals of the simulated years.
+
         Examples
         --------
         >>> from nldtib_forecast.models.outlook import Outlook
@@ -381,6 +404,17 @@ class Outlook:
         firms in categories without respondents (no uplift of their own) go with the
         aggregate.
 
+        Returns
+        -------
+        OutlookKernel
+            A picklable callable ``model(ctx) -> {variable: array}`` (arrays of shape
+            ``(n_scenarios, n_draws, n_years)``, the years starting at the base year) that
+            runs the capacity and trade kernels and joins them.
+
+        See Also
+        --------
+        simulate : Runs this function with the engine.
+
         Examples
         --------
         >>> kernel = Outlook.from_survey().kernel()
@@ -423,11 +457,14 @@ class Outlook:
             Last simulated year; years run from ``base_year + 1``.
         n_draws : int, default 1000
             Monte Carlo draws per scenario.
-        seed, n_jobs, progress, chunk_size, block_size
-            As in :func:`nldtib_forecast.simulation.simulate`: the default seed 0 gives the
-            same numbers for the same call (``None``: fresh entropy, recorded); results are
-            bit-identical for any ``n_jobs`` and ``chunk_size``. ``block_size`` (default 250,
-            the capacity model's) is part of the method.
+        seed : int, numpy.random.Generator or None, default 0
+            Root seed: the default gives the same numbers for the same call (``None``: fresh
+            entropy, recorded in the result).
+        n_jobs : int or None, default 1
+            Worker processes (as in :func:`nldtib_forecast.simulation.simulate`); results
+            are bit-identical for any ``n_jobs``.
+        progress : bool or None, optional
+            Show a progress bar (default: only for long runs in a terminal).
         policies, futures : sequence of Scenario or str, optional
             Run the grid: every policy (levers only: built-in names from
             :func:`nldtib_forecast.scenarios.policies`, or scenarios of kind ``"policy"``)
@@ -442,6 +479,11 @@ class Outlook:
             ``scenarios``, if also given, are appended. All scenarios share the random numbers
             (common random numbers), so within a future the differences between policies are
             free of Monte Carlo noise in the parameters.
+        chunk_size : int, optional
+            Draws per task sent to a worker; results do not depend on it.
+        block_size : int, default 250
+            Draws per random-number block (the capacity model's
+            :data:`~nldtib_forecast.models.capacity.BLOCK_SIZE`): part of the method.
 
         Returns
         -------
@@ -454,6 +496,14 @@ class Outlook:
         nldtib_forecast.InputError
             Unknown scenarios or drivers, a policy that sets an external driver or a future
             that sets a lever, a horizon not after the base year, invalid draws.
+
+        See Also
+        --------
+        summary_table : Medians and intervals of the key variables.
+        binding_constraints : Whether demand or capacity limits turnover.
+        hindcast : The model's projections from past years against what happened.
+        nldtib_forecast.results.ScenarioResult.policy_effects : Differences between
+            policies within each future.
 
         Examples
         --------
@@ -550,6 +600,17 @@ class Outlook:
             ``ds_turnover_eur`` (nominal EUR) and ``export_share`` (fraction) in the years
             ``start + 1 .. end``; ``covered`` is whether the published value lies in the
             interval (``<NA>`` where nothing is published: the export share of 2024).
+
+        Raises
+        ------
+        nldtib_forecast.InputError
+            ``start`` or ``end`` not int years with ``2021 <= start < end <= 2025``, or a bad
+            ``n_draws``, ``seed`` or ``level``.
+
+        See Also
+        --------
+        nldtib_forecast.evaluation.backtest_published : Rolling-origin backtests of simple
+            forecasting methods on the published series.
 
         Notes
         -----
@@ -648,8 +709,20 @@ def grid_scenarios(policies=None, futures=None) -> dict[tuple[str, str], Scenari
 
     Returns
     -------
-    dict
-        In future-major order.
+    dict of (str, str) to Scenario
+        Keyed by ``(future, policy)`` names, in future-major order.
+
+    Raises
+    ------
+    nldtib_forecast.InputError
+        Unknown names, a policy that sets an external driver, or a future that sets a
+        lever.
+
+    See Also
+    --------
+    Outlook.simulate : Runs the grid with ``policies=`` and ``futures=``.
+    nldtib_forecast.scenarios.policies : The built-in policies.
+    nldtib_forecast.scenarios.futures : The built-in futures.
 
     Examples
     --------
@@ -711,6 +784,16 @@ def binding_constraints(result: ScenarioResult, threshold: float = 0.01,
         ``binding`` (``"demand"`` or ``"capacity"``) and ``sentence`` (the same text in every
         year of a scenario, e.g. ``"demand limits turnover until 2028; capacity from 2029"``).
 
+    Raises
+    ------
+    nldtib_forecast.InputError
+        If ``result`` is not a ScenarioResult with the outlook's ``unmet_demand_eur`` and
+        ``demand_eur``.
+
+    See Also
+    --------
+    summary_table : Medians and intervals of the key variables.
+
     Examples
     --------
     >>> res = Outlook.from_survey().simulate(policies=["current_conditions"],
@@ -764,7 +847,49 @@ def hindcast(start: int = 2021, end: int = 2025, *, n_draws: int = DEFAULT_N_DRA
              seed: int | np.random.Generator | None = DEFAULT_SEED, level: float = 0.9,
              market_response: str = "elasticity", other_destinations: float = 0.0,
              other_growth: float = 0.035) -> pd.DataFrame:
-    """The hindcast of :meth:`Outlook.hindcast` (documented there).
+    """Project from ``start`` with what was known then, and compare with what happened.
+
+    The function behind :meth:`Outlook.hindcast`, which passes its trade model's settings;
+    see there for the method.
+
+    Parameters
+    ----------
+    start : int, default 2021
+        Last year known to the hindcast (at least three years of history up to it).
+    end : int, default 2025
+        Last year compared (up to 2025).
+    n_draws : int, default 1000
+        Monte Carlo draws.
+    seed : int, numpy.random.Generator or None, default 0
+        Root seed (the same seed gives the same numbers; ``None``: fresh entropy).
+    level : float, default 0.9
+        Central interval level.
+    market_response : {"elasticity", "trend"}, default "elasticity"
+        The export share model's market response (see
+        :meth:`~nldtib_forecast.models.trade.ExportShareModel.from_published`).
+    other_destinations : float, default 0.0
+        Fraction of exports outside the European procurement market.
+    other_growth : float, default 0.035
+        Annual growth of those exports.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Tidy: ``year, variable, published, median, lower, upper, covered`` for
+        ``ds_turnover_eur`` (nominal EUR) and ``export_share`` (fraction) in the years
+        ``start + 1 .. end``; ``covered`` says whether the published value lies in the
+        interval (``<NA>`` where nothing is published). ``attrs`` describe the interval and
+        the model.
+
+    Raises
+    ------
+    nldtib_forecast.InputError
+        ``start`` or ``end`` not int years with ``2021 <= start < end <= 2025``, or invalid
+        trade model settings.
+
+    See Also
+    --------
+    Outlook.hindcast : The same, with an outlook's trade model settings.
 
     Examples
     --------
@@ -843,6 +968,18 @@ def summary_table(result: ScenarioResult, years: Sequence[int] | int = (2030, 20
     pandas.DataFrame
         Columns ``scenario, year, variable, unit, median, lower, upper``; one row per
         scenario, year and variable (money in EUR, shares as fractions).
+
+    Raises
+    ------
+    nldtib_forecast.InputError
+        If ``result`` is not a ScenarioResult, or a year or variable is not in it, or
+        ``level`` is not in (0, 1).
+
+    See Also
+    --------
+    binding_constraints : Whether demand or capacity limits turnover.
+    nldtib_forecast.results.ScenarioResult.summary_frame : The same statistics for one
+        variable.
 
     Examples
     --------

@@ -76,6 +76,16 @@ def outlook_builtins() -> dict[str, Scenario]:
         the Dutch path to 3.5% of GDP (``nl_path_35``) with the capacity drivers of
         ``improved_conditions``.
 
+    Returns
+    -------
+    dict of str to Scenario
+        The two scenarios by name, with their descriptions and sources.
+
+    See Also
+    --------
+    OUTLOOK_SCENARIOS : The outlook's default scenarios.
+    grid_scenarios : Every policy under every future.
+
     Examples
     --------
     >>> from nldtib_forecast.models.outlook.drivers import outlook_builtins

@@ -141,7 +141,10 @@ def price_index(prices: pd.DataFrame, quantities: pd.DataFrame, method: str = "f
 
     See Also
     --------
-    quantity_index, index_contributions, decompose_growth
+    quantity_index : The volume index, with the same formulas.
+    index_contributions : Each item's additive contribution to the index's change.
+    decompose_growth : Value growth split into price and volume growth.
+    value_change_decomposition : The same split in money (indicators).
 
     Notes
     -----
@@ -151,6 +154,20 @@ def price_index(prices: pd.DataFrame, quantities: pd.DataFrame, method: str = "f
     ``exp(sum L(v_i^0, v_i^1) ln r_i / L(V^0, V^1))``; Sato-Vartia ``exp(sum w_i ln r_i)`` with
     ``w_i`` proportional to ``L(s_i^0, s_i^1)``; geometric Laspeyres ``prod r_i^(s_i^0)``;
     ``L`` is the logarithmic mean (Balk 2008, chapter 3).
+
+    References
+    ----------
+    .. [1] Balk, B. M. (2008). *Price and Quantity Index Numbers: Models for Measuring
+       Aggregate Change and Difference*. Cambridge University Press.
+       doi:10.1017/CBO9780511720758
+    .. [2] Diewert, W. E. (1976). Exact and superlative index numbers. *Journal of
+       Econometrics*, 4(2), 115-145. doi:10.1016/0304-4076(76)90009-9
+    .. [3] Vartia, Y. O. (1976). Ideal log-change index numbers. *Scandinavian Journal of
+       Statistics*, 3(3), 121-126.
+    .. [4] Sato, K. (1976). The ideal log-change index number. *The Review of Economics and
+       Statistics*, 58(2), 223-228.
+    .. [5] IMF, ILO, OECD, UNECE and World Bank (2004). *Producer Price Index Manual:
+       Theory and Practice*. International Monetary Fund.
 
     Examples
     --------
@@ -181,13 +198,37 @@ def quantity_index(prices: pd.DataFrame, quantities: pd.DataFrame, method: str =
     prices, quantities : pandas.DataFrame
         As for :func:`price_index`. The logarithmic formulas (``tornqvist``,
         ``montgomery_vartia``, ``sato_vartia``, ``geometric_*``) need quantities > 0.
-    method, chained, base, missing
-        As for :func:`price_index`.
+    method : str, default "fisher"
+        One of :data:`INDEX_METHODS`.
+    chained : bool, default False
+        ``False``: every period compared directly with the base period; ``True``: the
+        product of the period-on-period links.
+    base : period label, optional
+        The period where the index equals 1 (default: the first).
+    missing : {"error", "matched"}, default "error"
+        Missing values raise, or each pair of periods is compared over the items observed in
+        both (as for :func:`price_index`).
 
     Returns
     -------
     pandas.Series
         The index by period, 1 in the base period, named ``"quantity_index"``.
+
+    Raises
+    ------
+    nldtib_forecast.InputError
+        As :func:`price_index`; also quantities <= 0 with a logarithmic formula.
+
+    See Also
+    --------
+    price_index : The price index; Fisher price x Fisher quantity = value ratio.
+    decompose_growth : Value growth split into price and volume growth.
+
+    References
+    ----------
+    .. [1] Balk, B. M. (2008). *Price and Quantity Index Numbers: Models for Measuring
+       Aggregate Change and Difference*. Cambridge University Press.
+       doi:10.1017/CBO9780511720758
 
     Examples
     --------
@@ -230,7 +271,26 @@ def index_contributions(prices: pd.DataFrame, quantities: pd.DataFrame,
     Returns
     -------
     pandas.DataFrame
-        Indexed by the second period of each link, one column per item.
+        Indexed by the second period of each link, one column per item; each row adds up
+        to the link's index minus 1 (a fraction).
+
+    Raises
+    ------
+    nldtib_forecast.InputError
+        As :func:`price_index`, an unknown ``kind``, or fewer than two periods.
+
+    See Also
+    --------
+    price_index, quantity_index : The indexes decomposed.
+
+    References
+    ----------
+    .. [1] Balk, B. M. (2008). *Price and Quantity Index Numbers: Models for Measuring
+       Aggregate Change and Difference*. Cambridge University Press.
+       doi:10.1017/CBO9780511720758
+    .. [2] Reinsdorf, M. B., Diewert, W. E. and Ehemann, C. (2002). Additive decompositions
+       for Fisher, Törnqvist and geometric mean indexes. *Journal of Economic and Social
+       Measurement*, 28(1-2), 51-61.
 
     Examples
     --------
@@ -307,13 +367,40 @@ def decompose_growth(values: pd.Series | None = None, price_index: pd.Series | N
         ``sum p q`` and the price index is :func:`price_index` with ``method``, ``chained``
         and ``missing``. With ``missing="matched"`` the values include every observed item,
         so items entering or leaving count as volume.
+    method : str, default "fisher"
+        Index formula (one of :data:`INDEX_METHODS`) when ``prices`` and ``quantities`` are
+        given.
+    chained : bool, default True
+        Chained or direct price index, when ``prices`` and ``quantities`` are given.
+    missing : {"error", "matched"}, default "error"
+        Treatment of missing prices or quantities (as for :func:`price_index`).
 
     Returns
     -------
     pandas.DataFrame
         Indexed by period with columns ``value, price_index, volume`` (levels; ``volume`` in the
         money of the price index's base period) and ``value_growth, price_growth,
-        volume_growth, interaction, price_log, volume_log`` (NaN in the first period).
+        volume_growth, interaction, price_log, volume_log`` (fractions; NaN in the first
+        period).
+
+    Raises
+    ------
+    nldtib_forecast.InputError
+        Both or neither of the pairs (``values``, ``price_index``) and (``prices``,
+        ``quantities``); values or index levels that are not finite and > 0; different
+        periods in ``values`` and ``price_index``; or the errors of :func:`price_index`.
+
+    See Also
+    --------
+    price_index : The price index used to deflate.
+    value_change_decomposition : The split in money rather than in growth rates.
+    implied_price_change : The price change implied by a nominal and a volume growth.
+
+    References
+    ----------
+    .. [1] Balk, B. M. (2008). *Price and Quantity Index Numbers: Models for Measuring
+       Aggregate Change and Difference*. Cambridge University Press.
+       doi:10.1017/CBO9780511720758
 
     Examples
     --------
@@ -402,7 +489,28 @@ def value_change_decomposition(prices: pd.DataFrame, quantities: pd.DataFrame,
     -------
     pandas.DataFrame
         Indexed by the second period of each pair (and item with ``by_item``), columns
-        ``value_change, price_effect, volume_effect`` in the units of ``p q``.
+        ``value_change, price_effect, volume_effect`` in the units of ``p q`` (e.g. EUR).
+
+    Raises
+    ------
+    nldtib_forecast.InputError
+        An unknown method, fewer than two periods, or the errors of :func:`price_index`
+        (``montgomery`` also needs quantities > 0).
+
+    See Also
+    --------
+    decompose_growth : The split in growth rates.
+    index_contributions : Each item's contribution to an index's change.
+
+    References
+    ----------
+    .. [1] Diewert, W. E. (2005). Index number theory using differences rather than
+       ratios. *American Journal of Economics and Sociology*, 64(1), 311-360.
+       doi:10.1111/j.1536-7150.2005.00365.x
+    .. [2] Bennet, T. L. (1920). The theory of measurement of changes in cost of living.
+       *Journal of the Royal Statistical Society*, 83(3), 455-462.
+    .. [3] Montgomery, J. K. (1937). *The Mathematical Problem of the Price Index*. P. S.
+       King and Son.
 
     Examples
     --------
@@ -457,6 +565,10 @@ def implied_price_change(nominal_growth, volume_growth):
     nldtib_forecast.InputError
         If a growth rate is not a number, or is <= -1 (a fall of 100% or more), or the arrays'
         shapes do not match. NaN passes through.
+
+    See Also
+    --------
+    decompose_growth : Price and volume growth from values and a price index.
 
     Examples
     --------

@@ -337,18 +337,20 @@ def decompose_turnover(survey, by: str | None = None, method: str = "fisher", de
         sampling error).
     level : float, default 0.95
         Confidence level of the intervals.
-    split : {"log", "interaction"}
+    split : {"log", "interaction"}, default "log"
         Additive form of the continuing firms' price/volume split (see above).
     n_replicates : int, default 200
         Rao-Wu bootstrap replicates of the survey design; ``0`` for point estimates only.
-    seed : int, optional
+    seed : int or None, default 0
         Seed of the replicates (same seed, same intervals).
-    ci : {"normal", "percentile"}
+    ci : {"normal", "percentile"}, default "normal"
         Intervals ``estimate +/- z SE`` with the bootstrap standard error, or bootstrap
         percentiles.
-    value, price_change : str
-        Turnover (EUR) and price change (fraction, vs the previous year) columns.
-    missing_price : {"impute", "error"}
+    value : str, default "turnover_ds_eur"
+        Turnover column (EUR).
+    price_change : str, default "price_change_ds"
+        Price change column (a fraction, against the previous year).
+    missing_price : {"impute", "error"}, default "impute"
         Continuing firms without a price change: ``"impute"`` computes the index over the firms
         that report one and applies it to all continuing turnover (their turnover stays in the
         value ratio, so it is deflated as if their prices moved like the others'). For
@@ -360,12 +362,39 @@ def decompose_turnover(survey, by: str | None = None, method: str = "fisher", de
     Returns
     -------
     TurnoverDecomposition
+        The components of nominal growth by year (and domain) with bootstrap intervals in
+        ``table`` (fractions of the previous year's turnover), the totals in EUR
+        (:meth:`TurnoverDecomposition.in_euros`) and the settings.
+
+    Raises
+    ------
+    nldtib_forecast.InputError
+        Missing columns, an unknown ``method``, ``split``, ``ci`` or ``missing_price``, a bad
+        ``level``, ``n_replicates`` or ``deflator`` (years missing, levels not > 0),
+        invalid or duplicate firm-years, no pair of consecutive years, or continuing firms
+        without a price change with ``missing_price="error"``.
+
+    See Also
+    --------
+    decompose_growth : The same split of an aggregate value and a price index.
+    price_index : The index formulas.
+    nldtib_forecast.models.dynamics.decompose_dynamics : Productivity growth split into
+        within-firm, reallocation, entry and exit terms.
 
     Notes
     -----
     Turnover and weights are taken from each year's own row. The bootstrap recomputes every
     total, index and component with each replicate weight column (one matrix product for all
     replicates). Memory grows with rows x replicates.
+
+    References
+    ----------
+    .. [1] Balk, B. M. (2008). *Price and Quantity Index Numbers: Models for Measuring
+       Aggregate Change and Difference*. Cambridge University Press.
+       doi:10.1017/CBO9780511720758
+    .. [2] Rao, J. N. K. and Wu, C. F. J. (1988). Resampling inference with complex survey
+       data. *Journal of the American Statistical Association*, 83(401), 231-241.
+       doi:10.1080/01621459.1988.10478591
 
     Examples
     --------

@@ -231,6 +231,16 @@ class TurnoverDecomposition:
         The columns ``price, volume, interaction, entry, exit`` then add up to the change in
         turnover ``turnover_eur - turnover_prev_eur`` (column ``change_eur``).
 
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed as :attr:`table` (year, and domain with ``by``): the components in EUR,
+            ``change_eur`` and the two years' turnover.
+
+        See Also
+        --------
+        summary : the components as growth points, with their intervals.
+
         Examples
         --------
         >>> from nldtib_forecast.data import synthetic_survey
@@ -305,6 +315,16 @@ class TurnoverDecomposition:
     def summary(self) -> str:
         """A text summary: per year (and domain) the components with their intervals.
 
+        Returns
+        -------
+        str
+            One block per year (and domain): the index method, the split, the identity, and
+            every component in growth points of the previous year's turnover with its interval.
+
+        See Also
+        --------
+        plot : the same components as a waterfall chart.
+
         Examples
         --------
         >>> from nldtib_forecast.data import synthetic_survey
@@ -375,6 +395,26 @@ class TurnoverDecomposition:
         intervals of each component when available; each value is written beyond the end of
         its error bar. ``lang="nl"`` writes the title, labels and numbers in Dutch
         (``Prijs``, ``+22,4%``).
+
+        Parameters
+        ----------
+        year : int, optional
+            The later year of the growth shown (default: the last year of :attr:`table`).
+        domain : str, optional
+            With a decomposition ``by`` a column, the category shown (required then).
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on (default: a new figure).
+        lang : {"en", "nl"}, default "en"
+            Language of the title, the labels and the numbers.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes with the waterfall.
+
+        See Also
+        --------
+        summary : the same components as text.
 
         Examples
         --------

@@ -57,6 +57,10 @@ _CASE_TEXT = {
 class ShortSampleWarning(UserWarning):
     """The sample is too short for (part of) the inference asked for.
 
+    See Also
+    --------
+    fit_export_demand : Warns with it below :data:`SMALL_SAMPLE` observations.
+
     Examples
     --------
     >>> import warnings
@@ -114,6 +118,18 @@ class BoundsTest:
     k : int or None
         Regressors in levels, excluding the dependent variable (the ``k`` of PSS's tables).
 
+    See Also
+    --------
+    fit_export_demand : Fits the model and runs the test.
+
+    References
+    ----------
+    .. [1] Pesaran, M. H., Shin, Y. and Smith, R. J. (2001). Bounds testing approaches to
+       the analysis of level relationships. *Journal of Applied Econometrics*, 16(3),
+       289-326. doi:10.1002/jae.616
+    .. [2] Narayan, P. K. (2005). The saving and investment nexus for China: evidence from
+       cointegration tests. *Applied Economics*, 37(17), 1979-1990.
+
     Examples
     --------
     >>> from statsmodels.datasets import danish_data
@@ -136,8 +152,25 @@ class BoundsTest:
     k: int | None = None
 
     def conclusion(self, level: float = 0.05) -> str:
-        """``"level relationship"`` if the statistic exceeds the upper bound at ``level``,
-        ``"no level relationship"`` if below the lower bound, ``"inconclusive"`` between.
+        """The test's verdict at a significance level.
+
+        Parameters
+        ----------
+        level : float, default 0.05
+            Significance level: 0.1, 0.05, 0.01 or 0.001 (the percentiles of
+            :attr:`critical_values`).
+
+        Returns
+        -------
+        str
+            ``"level relationship"`` if the statistic exceeds the upper bound at ``level``,
+            ``"no level relationship"`` if it is below the lower bound, ``"inconclusive"``
+            between the bounds.
+
+        Raises
+        ------
+        nldtib_forecast.InputError
+            If ``level`` is not one of the tabulated significance levels.
 
         Examples
         --------
@@ -161,6 +194,13 @@ class BoundsTest:
 
     def to_frame(self) -> pd.DataFrame:
         """Critical values with the statistic and p-values: one row per percentile.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by percentile (90, 95, 99, 99.9), with the bounds ``lower`` (all
+            regressors I(0)) and ``upper`` (all I(1)), the ``statistic`` and its p-values
+            ``p_lower`` and ``p_upper`` (repeated on every row).
 
         Examples
         --------
@@ -305,6 +345,12 @@ class ExportDemandResult:
         The underlying statsmodels results (``UECMResults``, ``ARDLResults``).
     ic : str
         Information criterion of the order selection.
+    version : str
+        Version of nldtib_forecast that computed the result.
+
+    See Also
+    --------
+    fit_export_demand : Fits the model.
 
     Examples
     --------
@@ -343,8 +389,15 @@ class ExportDemandResult:
         return self.uecm_results.params  # type: ignore[attr-defined]
 
     def to_frame(self) -> pd.DataFrame:
-        """Tidy long form: ``part, term, statistic, value`` for the long-run coefficients,
-        the speed of adjustment and the bounds test.
+        """Tidy long form of the long-run coefficients, the adjustment and the bounds test.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``part`` (``long_run``, ``long_run_deterministic``,
+            ``speed_of_adjustment``, ``bounds_test``), ``term`` (the regressor, ``<y>.L1`` or
+            ``case <c>``), ``statistic`` (e.g. ``coefficient``, ``std_error``, ``p_value``,
+            ``cv95_upper``) and ``value``.
 
         Examples
         --------
@@ -379,6 +432,13 @@ class ExportDemandResult:
 
     def summary(self) -> str:
         """Text summary: specification, long run, adjustment, bounds test, warnings.
+
+        Returns
+        -------
+        str
+            Several lines: the ARDL orders, trend and sample; the long-run coefficients; the
+            speed of adjustment with its half-life; the bounds test with its critical values
+            and verdicts; the short-sample warnings.
 
         Examples
         --------
@@ -427,6 +487,17 @@ class ExportDemandResult:
 
     def plot(self, ax=None):
         """The equilibrium error (deviation from the long-run relation) over time.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; by default a new 7 x 3.5 inch figure.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes drawn on: the UECM's equilibrium error by period (gid
+            ``"equilibrium-error"``) and the zero line.
 
         Examples
         --------
@@ -564,6 +635,9 @@ def fit_export_demand(data: pd.DataFrame, y: str, x: str | Sequence[str],
     Returns
     -------
     ExportDemandResult
+        The ARDL orders, the long-run coefficients (elasticities for data in logs) with
+        delta-method intervals, the speed of adjustment, the bounds test and the
+        statsmodels results.
 
     Raises
     ------
@@ -583,6 +657,23 @@ def fit_export_demand(data: pd.DataFrame, y: str, x: str | Sequence[str],
     The long-run coefficient of regressor ``k`` is ``-pi_k / pi_y`` from the UECM
     ``dy_t = c + pi_y y_{t-1} + sum_k pi_k x_{k,t-1} + short-run terms``; its standard error
     is statsmodels' delta-method ``ci_bse``. The speed of adjustment is ``pi_y``.
+
+    See Also
+    --------
+    ExportShareModel : The projection model of the export share.
+    cms_decomposition : Constant-market-share decomposition of export growth.
+    statsmodels.tsa.ardl.UECM : The statsmodels model fitted.
+
+    References
+    ----------
+    .. [1] Pesaran, M. H., Shin, Y. and Smith, R. J. (2001). Bounds testing approaches to
+       the analysis of level relationships. *Journal of Applied Econometrics*, 16(3),
+       289-326. doi:10.1002/jae.616
+    .. [2] Natsiopoulos, K. and Tzeremes, N. G. (2022). ARDL bounds test for cointegration:
+       replicating the Pesaran et al. (2001) results for the UK earnings equation using R.
+       *Journal of Applied Econometrics*, 37(5), 1079-1090. doi:10.1002/jae.2919
+    .. [3] Seabold, S. and Perktold, J. (2010). Statsmodels: econometric and statistical
+       modeling with Python. *Proceedings of the 9th Python in Science Conference*, 92-96.
 
     Examples
     --------

@@ -90,6 +90,12 @@ class CMSResult:
         industry mix and competitive effect), the aggregate shares ``S0`` and ``S1``.
     shape : tuple of int
         ``(rows, columns)`` of the input (a Series is one column, a scalar ``(1, 1)``).
+    version : str
+        Version of nldtib_forecast that computed the result.
+
+    See Also
+    --------
+    cms_decomposition : Computes it.
 
     Examples
     --------
@@ -127,8 +133,13 @@ class CMSResult:
     def to_frame(self) -> pd.DataFrame:
         """Tidy long form: one row per component, plus the total.
 
-        Columns ``method, component, value, share_of_total`` (``share_of_total`` is NaN when
-        the total is zero).
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``method``, ``component`` (the components in the method's order, then
+            ``total``), ``value`` (in the unit of the exports, or a fraction for
+            ``fagerberg_sollie`` and ``milana``) and ``share_of_total`` (NaN when the total
+            is zero).
 
         Examples
         --------
@@ -154,6 +165,13 @@ class CMSResult:
 
     def summary(self) -> str:
         """Text summary: method, reference, every component and the total.
+
+        Returns
+        -------
+        str
+            Several lines: the method and its reference, the input's shape, what the total
+            is, every component with its share of the total, the total and the
+            supplementary figures.
 
         Examples
         --------
@@ -188,9 +206,22 @@ class CMSResult:
                 + frame.to_html(float_format=lambda v: f"{v:,.6g}"))
 
     def plot(self, ax=None, *, title: str | None = None):
-        """Waterfall chart of the components ending in the total; returns the Axes.
+        """Waterfall chart of the components ending in the total.
 
         Bars carry gids ``"component-<name>"`` and ``"total"``.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; by default a new 7 x 3.8 inch figure.
+        title : str, optional
+            Title of the chart.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes drawn on: one bar per component (green if positive, red if negative)
+            and the total.
 
         Examples
         --------
@@ -373,6 +404,11 @@ def cms_decomposition(X0, X1, M0, M1, method: str = "leamer_stern") -> CMSResult
         values, a market is empty where there are exports, the total market is zero, or the
         method is unknown.
 
+    See Also
+    --------
+    CMSResult : The result, with ``summary()``, ``to_frame()`` and ``plot()``.
+    fit_export_demand : Export demand elasticities from time series.
+
     Notes
     -----
     With ``r`` the growth of the total market, ``r_i`` of product ``i``'s market (summed over
@@ -389,6 +425,17 @@ def cms_decomposition(X0, X1, M0, M1, method: str = "leamer_stern") -> CMSResult
       ``sum w_ij0 (s_ij1 - s_ij0)``, market structure ``sum s_ij0 (w_ij1 - w_ij0)``, market
       adaptation ``sum (s_ij1 - s_ij0)(w_ij1 - w_ij0)`` (Fagerberg-Sollie); Milana's
       symmetric form weighs with the mean of both periods, so there is no adaptation term.
+
+    References
+    ----------
+    .. [1] Leamer, E. E. and Stern, R. M. (1970). *Quantitative International Economics*.
+       Allyn and Bacon, chapter 7.
+    .. [2] Fagerberg, J. and Sollie, G. (1987). The method of constant market shares
+       analysis reconsidered. *Applied Economics*, 19(12), 1571-1583.
+    .. [3] Milana, C. (1988). Constant-market-shares analysis and index number theory.
+       *European Journal of Political Economy*, 4(4), 453-478.
+    .. [4] Dunn, E. S., Jr. (1960). A statistical and analytical technique for regional
+       analysis. *Papers and Proceedings of the Regional Science Association*, 6, 97-112.
 
     Examples
     --------

@@ -206,6 +206,11 @@ def nl_budget_2026() -> pd.Series:
         (the materiel share that, with the 2026 GDP share and GDP growth, gives that
         expenditure).
 
+    See Also
+    --------
+    builtin_futures : The futures that start from this budget.
+    nldtib_forecast.data.load_nl_defence : The Dutch defence budget data.
+
     Examples
     --------
     >>> from nldtib_forecast.models.trade.drivers import nl_budget_2026
@@ -279,6 +284,17 @@ def builtin_scenarios() -> dict[str, Scenario]:
     outlook's futures (:func:`builtin_futures`) combine these paths with the adopted 2026
     budget.
 
+    Returns
+    -------
+    dict of str to Scenario
+        The scenarios by name, in the order above (``kind="future"``, with their sources).
+
+    See Also
+    --------
+    builtin_futures : The outlook's futures.
+    ExportShareModel.simulate : Simulates them (the default scenarios).
+    nldtib_forecast.scenarios.futures : Every registered future, of every model.
+
     Examples
     --------
     >>> from nldtib_forecast.models.trade import builtin_scenarios
@@ -340,6 +356,17 @@ def builtin_futures() -> dict[str, Scenario]:
 
     Nominal GDP grows 3.5% a year, cost inflation is 2.5% a year and the Dutch share of the
     European market follows the estimated market response (no extra trend) in every future.
+
+    Returns
+    -------
+    dict of str to Scenario
+        The futures by name, in the order above (``kind="future"``, with their sources).
+
+    See Also
+    --------
+    builtin_scenarios : The export share model's scenarios.
+    nl_budget_2026 : The adopted 2026 budget behind ``baseline``.
+    nldtib_forecast.models.outlook.outlook_builtins : The outlook's policies and futures.
 
     Examples
     --------

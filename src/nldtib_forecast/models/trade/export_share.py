@@ -64,6 +64,36 @@ class TradeKernel:
     log deviations ``e_t ~ N(0, sigma2)`` of both equations (0 in the base year). Built by
     :meth:`ExportShareModel.kernel`.
 
+    Parameters
+    ----------
+    slope : float
+        Posterior mean of the slope of ``ln m`` on the regressor (the export elasticity
+        minus 1 for ``"log_market"``).
+    slope_se : float
+        Its standard error.
+    regressor : {"log_market", "year"}
+        The regressor of the market-share equation: the log European market (elasticity) or
+        the year (trend).
+    s2 : numpy.ndarray
+        Residual variances of the equations ``m`` and ``d``, shape ``(2,)``.
+    df : numpy.ndarray
+        Their residual degrees of freedom, shape ``(2,)``.
+    level_se : numpy.ndarray or None
+        Survey standard errors of the base-year log levels of exports and domestic turnover
+        (None: published levels, no sampling error).
+    base : tuple of float
+        Base-year exports, domestic turnover, European market and Dutch materiel spending
+        (EUR).
+    other_share : float
+        Fraction of exports to destinations outside the European market.
+    other_growth : float
+        Annual growth of those exports (a fraction).
+
+    See Also
+    --------
+    ExportShareModel.kernel : Builds it from the calibration.
+    nldtib_forecast.simulation.simulate : Runs it.
+
     Examples
     --------
     >>> from nldtib_forecast.simulation import simulate
@@ -171,6 +201,23 @@ class ExportShareModel:
         ``materiel_spending_eur``.
     level_source : str
         ``"published"`` or ``"survey"``: where the base-year levels come from.
+    other_destinations : float
+        Fraction of exports going to destinations outside the European procurement market.
+    other_growth : float
+        Annual growth of those exports (a fraction).
+    synthetic : bool
+        Whether the base-year levels come from synthetic survey data.
+    data_hash : str
+        Content hash of the calibration data (recorded in every result).
+    market_response : {"elasticity", "trend"}
+        How the market share responds: to the market size, or along a trend.
+    version : str
+        Version of nldtib_forecast that calibrated the model.
+
+    See Also
+    --------
+    fit_export_demand : Export demand elasticities from longer time series.
+    nldtib_forecast.models.outlook.Outlook : Joins this model with the capacity model.
 
     Examples
     --------
@@ -233,6 +280,21 @@ class ExportShareModel:
         Returns
         -------
         ExportShareModel
+            The model with the equations fitted on ``fit_years`` and the published
+            base-year levels.
+
+        Raises
+        ------
+        nldtib_forecast.InputError
+            A base year outside 2019-2025, fewer than 3 fit years within them, an unknown
+            ``market_response``, ``other_destinations`` outside [0, 1), ``other_growth``
+            outside [-0.5, 1], a bad ``elasticity_prior``, or a bad ``market`` or
+            ``materiel`` series.
+
+        See Also
+        --------
+        from_survey : Base-year levels from survey microdata.
+        calibration_history : The published history it is fitted on.
 
         Examples
         --------
@@ -270,9 +332,21 @@ class ExportShareModel:
             (:func:`~nldtib_forecast.data.synthetic_survey`, seed 0).
         year : int, optional
             Base year (default: the last year in the survey; 2019-2025).
-        fit_years, market, materiel, other_destinations, other_growth, market_response, \
-elasticity_prior
-            As in :meth:`from_published`.
+        fit_years : sequence of int, optional
+            Years of the regressions (default 2019 up to the base year; at least 3).
+        market, materiel : pandas.Series, optional
+            Replace the European market proxy or the Dutch materiel spending (EUR by year,
+            2019-2025).
+        other_destinations : float, default 0.0
+            Fraction of exports going to destinations outside the European procurement
+            market.
+        other_growth : float, default 0.035
+            Annual growth of the other-destination exports.
+        market_response : {"elasticity", "trend"}, default "elasticity"
+            Market share regressed on the log market size, or on the year.
+        elasticity_prior : (float, float) or None, default (1.0, 0.5)
+            Mean and standard deviation of a normal prior of the export elasticity
+            (``market_response="elasticity"``); ``None``: the OLS estimate alone.
 
         Returns
         -------
@@ -280,6 +354,18 @@ elasticity_prior
             Its base-year exports and domestic turnover are the survey's weighted totals
             (:func:`~nldtib_forecast.survey.survey_total`); their sampling standard errors
             enter the projection as uncertainty of the levels.
+
+        Raises
+        ------
+        nldtib_forecast.InputError
+            A survey that is not a DataFrame, is empty or lacks ``year``,
+            ``turnover_ds_eur`` or ``export_ds_eur``; weighted exports or domestic turnover
+            that are not > 0; or the errors of :meth:`from_published`.
+
+        See Also
+        --------
+        from_published : Levels and responses from the published history.
+        nldtib_forecast.survey.survey_total : The weighted totals of the base year.
 
         Examples
         --------
@@ -438,9 +524,15 @@ elasticity_prior
         return 1.0 + float(self.params.loc["m", "slope"])
 
     def kernel(self) -> TradeKernel:
-        """The model function of :meth:`simulate`, also run inside the outlook's
-        (:class:`~nldtib_forecast.models.outlook.Outlook`): the calibrated equations as a
-        :class:`TradeKernel`.
+        """The model function of :meth:`simulate`, also run inside the outlook's.
+
+        Returns
+        -------
+        TradeKernel
+            The calibrated equations: slope, residual variances, base-year levels and the
+            other destinations, as a picklable function of a
+            :class:`~nldtib_forecast.simulation.SimulationContext` (also run inside
+            :class:`~nldtib_forecast.models.outlook.Outlook`).
 
         Examples
         --------
@@ -474,6 +566,12 @@ elasticity_prior
             (d) with their trend values (``*_on_trend``), the money series (EUR), ``in_fit``
             (year used by the trend regressions) and the ``filled`` and ``sources`` notes.
 
+        See Also
+        --------
+        fit_statistics : The fit to the published export shares in numbers.
+        plot_history : The same history as a chart.
+        calibration_history : The published series behind it.
+
         Examples
         --------
         >>> from nldtib_forecast.models.trade import ExportShareModel
@@ -501,6 +599,10 @@ elasticity_prior
             and the published export share), ``rmse_trend_pp`` and ``max_abs_trend_pp`` (the
             path of the fitted equations against the published shares), and the R-squared
             and residual standard deviation of the two equations.
+
+        See Also
+        --------
+        history : The calibrated history year by year.
 
         Examples
         --------
@@ -588,6 +690,17 @@ elasticity_prior
             ``domestic_eur``, ``ds_turnover_eur``, ``nl_market_share`` (m),
             ``eu_market_eur`` (M), ``materiel_spending_eur`` (P), ``domestic_share`` (d).
 
+        Raises
+        ------
+        nldtib_forecast.InputError
+            A horizon not after the base year (or after 2100), unknown scenarios or
+            drivers, a bad ``n_draws``, ``seed`` or ``n_jobs``.
+
+        See Also
+        --------
+        builtin_scenarios : The built-in trade scenarios.
+        nldtib_forecast.simulation.simulate : The engine.
+
         Examples
         --------
         >>> from nldtib_forecast.models.trade import ExportShareModel
@@ -630,6 +743,16 @@ elasticity_prior
     def project(self, *args: Any, **kwargs: Any) -> ScenarioResult:
         """Deprecated name of :meth:`simulate` (same arguments), kept for one release.
 
+        Parameters
+        ----------
+        *args, **kwargs
+            The arguments of :meth:`simulate`.
+
+        Returns
+        -------
+        ScenarioResult
+            The result of :meth:`simulate`; a ``DeprecationWarning`` is issued.
+
         Examples
         --------
         >>> import warnings
@@ -647,6 +770,13 @@ elasticity_prior
     # -- display ------------------------------------------------------------------------------
     def summary(self) -> str:
         """Text summary: calibration, trends with standard errors, fit.
+
+        Returns
+        -------
+        str
+            Several lines: the model and base year, the base-year levels (EUR), each
+            equation's estimates with standard errors and residual spread, and the fit to
+            the published export shares.
 
         Examples
         --------
@@ -708,7 +838,18 @@ elasticity_prior
                 + table.to_html(float_format=lambda v: f"{v:.3f}"))
 
     def plot_history(self, ax=None):
-        """Published, fitted and trend export shares 2019-2025; returns the Axes.
+        """Published, fitted and trend export shares 2019-2025.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on; by default a new 7 x 3.8 inch figure.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes drawn on: the published shares (points, gid ``"published"``), the
+            fitted shares (gid ``"fitted"``) and the trend (line, gid ``"trend"``).
 
         Examples
         --------

@@ -144,6 +144,18 @@ def calibration_history(market: pd.Series | None = None,
         fractions; ``export_share_published`` NaN for 2024). ``filled`` names the inputs of
         a row that are interpolated or derived, ``sources`` where each value comes from.
 
+    Raises
+    ------
+    nldtib_forecast.InputError
+        A replacement that is not a Series, misses a year of 2019-2025, or holds values
+        that are not finite and > 0.
+
+    See Also
+    --------
+    ExportShareModel.from_published : Calibrates the export share model on it.
+    nldtib_forecast.data.load_published : The published figures it draws on.
+    nldtib_forecast.data.load_european_market : The European market data.
+
     Examples
     --------
     >>> from nldtib_forecast.models.trade.history import calibration_history
