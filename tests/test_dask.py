@@ -16,8 +16,6 @@ import joblib
 import numpy as np
 import pytest
 
-from nldtib_forecast.data import synthetic_survey
-from nldtib_forecast.models.capacity import CapacityModel
 from nldtib_forecast.simulation import simulate
 
 SCENARIOS = ["current_conditions", "improved_conditions"]
@@ -33,11 +31,6 @@ def client():
                                   dashboard_address=None) as cluster, \
             distributed.Client(cluster) as dask_client:
         yield dask_client
-
-
-@pytest.fixture(scope="module")
-def capacity_model():
-    return CapacityModel.from_survey(synthetic_survey())
 
 
 def _toy_model(ctx):

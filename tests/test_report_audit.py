@@ -47,11 +47,8 @@ def test_the_report_audits_what_it_publishes():
     assert disclosure_audit(tables)["exposed_cells"] == 0
 
 
-def test_manifest_records_the_audit(tmp_path):
-    from nldtib_forecast.cli import main
-
-    out = tmp_path / "out"
-    assert main(["report", "--out", str(out), "--draws", "200", "--quiet"]) == 0
+def test_manifest_records_the_audit(shared_report):
+    out = shared_report  # report --seed 0 --draws 200, built once per session (conftest.py)
     manifest = json.loads((out / "manifest.json").read_text())
     d = manifest["disclosure"]
     assert d["exposed_cells"] == 0 and d["additive_tables"] > 0

@@ -192,18 +192,10 @@ def test_run_of_plain_scenarios_passes_the_content_checks(checker, shared_run):
 # the page in Dutch (issue 15, item 1): ``report --lang nl``
 # ------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def nl_report_dir(tmp_path_factory) -> Path:
+def nl_report_dir(shared_report_nl) -> Path:
     """``report --lang nl --seed 0 --draws 200``, the shared report's arguments in Dutch,
-    built once for this module; read-only."""
-    from nldtib_forecast.cli import main
-
-    out = tmp_path_factory.mktemp("nl_report") / "results"
-    out.mkdir()
-    assert main(["report", "--out", str(out), "--seed", "0", "--draws", "200", "--lang", "nl",
-                 "--quiet"]) == 0
-    for path in out.iterdir():
-        path.chmod(0o444)
-    return out
+    built once per session (tests/conftest.py); read-only."""
+    return shared_report_nl
 
 
 @pytest.fixture(scope="module")

@@ -323,14 +323,10 @@ def test_a_survey_file_written_from_the_synthetic_survey_stays_synthetic(tmp_pat
     assert not read_survey(tmp_path / "real.csv").attrs.get("synthetic", False)
 
 
-def test_dutch_workbook_is_written_in_dutch(tmp_path):
+def test_dutch_workbook_is_written_in_dutch(shared_report_nl):
     """``--lang nl``: cover, sheet titles, descriptions, caveats and headers in Dutch; the codes
     stay in the "(code)" columns and the CSV files keep their machine names."""
-    from nldtib_forecast.cli import main
-
-    out = tmp_path / "nl"
-    assert main(["report", "--out", str(out), "--draws", "20", "--quiet", "--lang", "nl",
-                 "--futures", "baseline", "--policies", "improved_conditions"]) == 0
+    out = shared_report_nl  # report --seed 0 --draws 200 --lang nl, once per session
     book = openpyxl.load_workbook(out / "nldtib_report.xlsx")
     cover = book["cover"]
     assert cover["A1"].value == "NLDTIB-verkenning" and cover["A2"].value == \

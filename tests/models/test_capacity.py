@@ -32,8 +32,8 @@ def population():
 
 
 @pytest.fixture(scope="module")
-def sample():
-    return synthetic_survey()
+def sample(synthetic_sample):
+    return synthetic_sample.copy()  # synthetic_survey(), built once per session (conftest.py)
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +42,8 @@ def pop_model(population):
 
 
 @pytest.fixture(scope="module")
-def model(sample):
-    return CapacityModel.from_survey(sample)
+def model(capacity_model):
+    return capacity_model  # CapacityModel.from_survey(synthetic_survey()), once per session
 
 
 # --------------------------------------------------------------------------------------------

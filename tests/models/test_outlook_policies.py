@@ -63,8 +63,8 @@ def _free(res, rtol=1e-9):
 
 # -- fixtures (module scope: one calibration, a few small runs) -----------------------------
 @pytest.fixture(scope="module")
-def outlook():
-    return Outlook.from_survey()
+def outlook(default_outlook):
+    return default_outlook  # Outlook.from_survey(), calibrated once per session (conftest.py)
 
 
 @pytest.fixture(scope="module")

@@ -187,8 +187,28 @@ def _unregister_driver(name: str) -> None:
 
 
 def providers() -> tuple[tuple[str, str], ...]:
-    """``(model, module)`` of every installed provider, ordered by model family."""
-    return tuple((ep.name, ep.value) for ep in entry_points(group=PROVIDER_GROUP))
+    """``(model, module)`` of every installed provider, ordered by model family.
+
+    Read from the package metadata once per process (a scan of every installed distribution
+    costs milliseconds, and the listings ask for the order of every built-in).
+
+    Returns
+    -------
+    tuple of (str, str)
+        The entry-point name (the model family) and the provider module of each provider.
+
+    Examples
+    --------
+    >>> providers()[0]
+    ('capacity', 'nldtib_forecast.models.capacity.drivers')
+    """
+    if _PROVIDERS[0] is None:
+        _PROVIDERS[0] = tuple((ep.name, ep.value)
+                              for ep in entry_points(group=PROVIDER_GROUP))
+    return _PROVIDERS[0]
+
+
+_PROVIDERS: list[tuple[tuple[str, str], ...] | None] = [None]
 
 
 _LOADED: dict[str, bool] = {}

@@ -1,0 +1,175 @@
+"""Shared fixtures of the test suite and its CPU-time report (see tests/README.md).
+
+The suite's budget is CPU time (user + system, child processes included), not wall time: the
+README's ``python -m pytest`` should stay under 90 s of CPU on a quiet 2-core machine
+(``benchmarks/bench_suite.py`` checks it). ``--cpu-durations=N`` lists the N tests that cost the
+most CPU, with the cost of collection and of the whole session. A session-scoped fixture is
+paid by the first test that uses it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import time
+from pathlib import Path
+
+import pytest
+
+try:  # POSIX: the CPU of this process and of the child processes it has waited for
+    import resource
+
+    def cpu_seconds() -> float:
+        """CPU seconds (user + system) of this process and its waited-for children."""
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+except ImportError:  # pragma: no cover - Windows: this process only
+    def cpu_seconds() -> float:
+        """CPU seconds (user + system) of this process."""
+        return time.process_time()
+
+
+# ------------------------------------------------------------------------ CPU-time report
+def pytest_addoption(parser):
+    group = parser.getgroup("cpu-durations", "CPU time per test")
+    group.addoption("--cpu-durations", type=int, default=None, metavar="N",
+                    help="show the N tests with the most CPU time (user + system, child "
+                         "processes included; 0 for all), and the CPU of collection and of "
+                         "the session")
+
+
+class CpuDurations:
+    """Registered as a plugin (not a conftest hook), so it also times the doctests in src/."""
+
+    def __init__(self, n: int):
+        self.n = n
+        self.start = cpu_seconds()
+        self.wall = time.perf_counter()
+        self.collected = self.start
+        self.times: dict[str, float] = {}
+
+    def pytest_collection_finish(self, session):
+        self.collected = cpu_seconds()
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_protocol(self, item, nextitem):
+        t0 = cpu_seconds()
+        yield
+        self.times[item.nodeid] = cpu_seconds() - t0
+
+    def pytest_terminal_summary(self, terminalreporter):
+        tr = terminalreporter
+        total = cpu_seconds() - self.start
+        ranked = sorted(self.times.items(), key=lambda kv: kv[1], reverse=True)
+        shown = ranked if self.n == 0 else ranked[:self.n]
+        tr.write_sep("=", f"CPU time of the {len(shown)} costliest tests (setup + call + "
+                          f"teardown, child processes included)")
+        for nodeid, seconds in shown:
+            tr.write_line(f"{seconds:8.2f}s  {nodeid}")
+        tests = sum(self.times.values())
+        tr.write_line(f"CPU: collection {self.collected - self.start:.1f} s, "
+                      f"{len(self.times)} tests {tests:.1f} s, session {total:.1f} s "
+                      f"(wall {time.perf_counter() - self.wall:.1f} s)")
+
+
+def pytest_configure(config):
+    n = config.getoption("cpu_durations", None)
+    if n is not None and not config.pluginmanager.has_plugin("cpu-durations"):
+        config.pluginmanager.register(CpuDurations(n), "cpu-durations")
+
+
+# ------------------------------------------------------------------------ shared objects
+#: Arguments of the shared report (``shared_report``).
+SHARED_REPORT_ARGS = ("--seed", "0", "--draws", "200")
+
+
+@pytest.fixture(scope="session")
+def shared_report(tmp_path_factory):
+    """``nldtib-forecast report --seed 0 --draws 200``, built once per session for the tests
+    that only read a report (about 10 s of CPU per build).
+
+    It is written into a directory that exists and is empty (a target ``report`` must accept),
+    the only entry of its parent. Its files are made read-only, so that a test that writes
+    into it fails instead of changing what the other tests read; a test that needs a report
+    to change copies it first (``shutil.copytree(..., copy_function=shutil.copyfile)``).
+    Tests of failure modes, locks, signals and clean-up run their own commands.
+    """
+    from nldtib_forecast.cli import main
+
+    out = tmp_path_factory.mktemp("shared_report") / "results"
+    out.mkdir()
+    assert main(["report", "--out", str(out), *SHARED_REPORT_ARGS, "--quiet"]) == 0
+    for path in out.iterdir():
+        path.chmod(0o444)
+    return out
+
+
+@pytest.fixture(scope="session")
+def shared_report_nl(tmp_path_factory):
+    """``nldtib-forecast report --seed 0 --draws 200 --lang nl``: the shared report in Dutch,
+    built once per session for the tests that only read it; read-only, as ``shared_report``."""
+    from nldtib_forecast.cli import main
+
+    out = tmp_path_factory.mktemp("shared_report_nl") / "results"
+    out.mkdir()
+    assert main(["report", "--out", str(out), *SHARED_REPORT_ARGS, "--lang", "nl",
+                 "--quiet"]) == 0
+    for path in out.iterdir():
+        path.chmod(0o444)
+    return out
+
+
+#: The example scenario file of the repository.
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "scenarios" / "example.toml"
+#: Arguments of the shared run (``shared_run``).
+SHARED_RUN_ARGS = ("--seed", "7", "--draws", "200")
+
+
+@pytest.fixture(scope="session")
+def shared_run(tmp_path_factory):
+    """``nldtib-forecast run examples/scenarios/example.toml --seed 7 --draws 200 --jobs 2
+    --quiet``, in this process, once per session: ``(directory, exit code, stdout, stderr)``.
+
+    Two workers, so that ``test_cli`` can compare it with a one-worker run in a subprocess
+    (identical files). Its files are read-only, as those of ``shared_report``.
+    """
+    from nldtib_forecast.cli import main
+
+    out = tmp_path_factory.mktemp("shared_run") / "run"
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        code = main(["run", str(EXAMPLE), "--out", str(out), *SHARED_RUN_ARGS, "--jobs", "2",
+                     "--quiet"])
+    if out.is_dir():
+        for path in out.iterdir():
+            path.chmod(0o444)
+    return out, code, stdout.getvalue(), stderr.getvalue()
+
+
+# ----------------------------------------------------------- survey and calibrated models
+@pytest.fixture(scope="session")
+def synthetic_sample():
+    """``synthetic_survey(seed=0)``, the default sample, built once per session. A pandas
+    frame is mutable: a module fixture hands its tests ``synthetic_sample.copy()``."""
+    from nldtib_forecast.data import synthetic_survey
+
+    return synthetic_survey(seed=0)
+
+
+@pytest.fixture(scope="session")
+def default_outlook():
+    """``Outlook.from_survey()`` (the synthetic sample, published benchmark), calibrated once
+    per session; an immutable (frozen) object."""
+    from nldtib_forecast.models.outlook import Outlook
+
+    return Outlook.from_survey()
+
+
+@pytest.fixture(scope="session")
+def capacity_model(synthetic_sample):
+    """``CapacityModel.from_survey(synthetic_survey())``, calibrated once per session; an
+    immutable (frozen) object."""
+    from nldtib_forecast.models.capacity import CapacityModel
+
+    return CapacityModel.from_survey(synthetic_sample.copy())
