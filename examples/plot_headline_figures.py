@@ -19,6 +19,7 @@ from nldtib_forecast.survey import headline_figures
 
 survey = synthetic_survey(seed=0)
 table = headline_figures(survey, n_replicates=300, pe_replicates=50, seed=1)
+table = table.set_index(["indicator", "category"])  # keyed by indicator and category
 shown = table[["estimate", "ci_lower", "ci_upper", "published", "covers_published", "status"]]
 shown.style.format("{:,.3f}", subset=["estimate", "ci_lower", "ci_upper", "published"],
                    na_rep="")

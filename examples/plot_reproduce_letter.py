@@ -21,6 +21,7 @@ from nldtib_forecast.survey import headline_figures, survey_ratio, survey_total
 
 survey = synthetic_survey(seed=0)  # ~27% of firms, design weights, 2019-2025
 headline = headline_figures(survey, n_replicates=300, pe_replicates=50, seed=1)
+headline = headline.set_index(["indicator", "category"])  # keyed by indicator and category
 
 
 def show(indicator, category=""):

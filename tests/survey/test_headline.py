@@ -16,9 +16,28 @@ def sample():
     return synthetic_survey(seed=0)
 
 
+def _keyed(frame):
+    """The figures keyed by (indicator, category)."""
+    return frame.set_index(["indicator", "category"])
+
+
 @pytest.fixture(scope="module")
-def table(sample):
+def flat(sample):
     return headline_figures(sample, n_replicates=200, pe_replicates=30, seed=1)
+
+
+@pytest.fixture(scope="module")
+def table(flat):
+    return _keyed(flat)
+
+
+def test_same_shape_as_headline_csv(flat, tmp_path):
+    """The frame has the keys as columns, as the report's headline.csv: reading the file back
+    gives the same columns in the same order."""
+    assert list(flat.columns[:2]) == ["indicator", "category"]
+    assert isinstance(flat.index, pd.RangeIndex)
+    flat.to_csv(tmp_path / "headline.csv", index=False)
+    assert list(pd.read_csv(tmp_path / "headline.csv").columns) == list(flat.columns)
 
 
 def test_every_letter_figure_is_there(table):
@@ -76,12 +95,12 @@ def test_growth_interval_covers_population_growth(table):
 def test_disclosure_applies_by_default_and_can_be_turned_off(sample, table):
     quantum = table.loc[("ds_turnover_growth", "nld_area=quantum")]
     assert quantum["status"] == "primary" and np.isnan(quantum["estimate"])
-    open_ = headline_figures(sample, n_replicates=20, pe_replicates=5, protect=False)
+    open_ = _keyed(headline_figures(sample, n_replicates=20, pe_replicates=5, protect=False))
     assert (open_["status"] == "unprotected").all()
     assert np.isfinite(open_.loc[("ds_turnover_growth", "nld_area=quantum"), "estimate"])
     assert open_.attrs["protected"] is False
-    strict = headline_figures(sample, n_replicates=20, pe_replicates=5,
-                              rules=DisclosureRules(min_frequency=50))
+    strict = _keyed(headline_figures(sample, n_replicates=20, pe_replicates=5,
+                                     rules=DisclosureRules(min_frequency=50)))
     assert strict.loc[("pe_growth_premium", ""), "status"] == "primary"
 
 
@@ -92,8 +111,8 @@ def test_deterministic_and_accepts_a_design(sample):
 
 
 def test_other_year_and_bootstrap_variance(sample):
-    h = headline_figures(sample, year=2023, variance="bootstrap", n_replicates=50,
-                         pe_replicates=5)
+    h = _keyed(headline_figures(sample, year=2023, variance="bootstrap", n_replicates=50,
+                                pe_replicates=5))
     assert h.attrs["year"] == 2023
     # scale-up was not asked in 2023: no respondents, suppressed, nothing invented
     assert np.isnan(h.loc[("scale_up_current", ""), "estimate"])

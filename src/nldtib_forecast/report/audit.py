@@ -52,7 +52,7 @@ def summary_tables(summary: pd.DataFrame | None, headline: pd.DataFrame | None =
         if year is None and summary is not None and len(summary):
             year = int(summary.index.max())
         if year is not None:
-            flat = headline.reset_index()
+            flat = headline if "indicator" in headline.columns else headline.reset_index()
             for name, (statistic, variable) in (("firms", _ADDITIVE["firms"]),
                                                 ("ds_turnover_eur", _ADDITIVE["ds_turnover_eur"])):
                 rows = flat[(flat["indicator"] == name) & (flat["category"].fillna("") == "")]

@@ -823,7 +823,7 @@ def build_report(directory: Path, spec: RunSpec) -> list[str]:
     if spec.population_file is not None:  # say where the weights came from
         summary["data"] = (f"survey, weighted from the frame counts "
                            f"{Path(spec.population_file).name}")
-    headline = _safe(lambda: headline_figures(survey, seed=spec.seed).reset_index(), notes,
+    headline = _safe(lambda: headline_figures(survey, seed=spec.seed), notes,
                      "headline figures")
     decomposition = _safe(lambda: decomposition_table(survey, spec.seed), notes,
                           "turnover decomposition")

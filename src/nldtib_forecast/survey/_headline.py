@@ -159,9 +159,11 @@ def headline_figures(survey, year: int | None = None, level: float = 0.95, *,
     Returns
     -------
     pandas.DataFrame
-        Indexed by ``(indicator, category)``: the indicator names of
-        :func:`~nldtib_forecast.data.load_published` (``category`` is ``""`` for totals and
-        ``"nld_area=<area>"`` for growth by area), with columns ``estimate, std_error,
+        One row per figure, with the columns ``indicator`` (the indicator names of
+        :func:`~nldtib_forecast.data.load_published`) and ``category`` (``""`` for totals,
+        ``"nld_area=<area>"`` for growth by area) first, as in the report's
+        ``headline.csv`` (``.set_index(["indicator", "category"])`` gives the keyed view),
+        then ``estimate, std_error,
         ci_lower, ci_upper, published, covers_published, status, rule, n_respondents,
         variance_method, note``. ``published`` is the 2026 letter's value for the same year
         (NaN where it publishes none); ``covers_published`` says whether the interval contains
@@ -195,9 +197,12 @@ def headline_figures(survey, year: int | None = None, level: float = 0.95, *,
     >>> from nldtib_forecast.data import synthetic_survey
     >>> from nldtib_forecast.survey import headline_figures
     >>> h = headline_figures(synthetic_survey(seed=0), n_replicates=100, pe_replicates=20)
-    >>> float(h.loc[("scale_up_current", ""), "published"])
+    >>> list(h.columns[:3])
+    ['indicator', 'category', 'estimate']
+    >>> keyed = h.set_index(["indicator", "category"])
+    >>> float(keyed.loc[("scale_up_current", ""), "published"])
     0.33
-    >>> bool(h.loc[("ds_turnover_share", ""), "covers_published"])
+    >>> bool(keyed.loc[("ds_turnover_share", ""), "covers_published"])
     True
     """
     from nldtib_forecast.data import load_published
@@ -323,7 +328,8 @@ def headline_figures(survey, year: int | None = None, level: float = 0.95, *,
     covers = (out["ci_lower"] <= out["published"]) & (out["published"] <= out["ci_upper"])
     out["covers_published"] = covers.astype("boolean").where(
         out["published"].notna() & out["estimate"].notna())
-    out = out[_COLUMNS]
+    # the keys as columns, as in headline.csv: the same shape in Python and on disk
+    out = out[_COLUMNS].reset_index()
     out.attrs.update(year=year, level=level, seed=seed, variance=variance,
                      n_replicates=n_replicates, synthetic=bool(frame.attrs.get("synthetic")),
                      protected=bool(protect and rules_.enabled),
