@@ -341,3 +341,17 @@ def test_dutch_workbook_is_written_in_dutch(shared_report_nl):
     labels = {c.value for c in summary["C"][4:]}
     assert "Basispad, verbeterde omstandigheden" in labels
     assert list(pd.read_csv(out / "summary.csv").columns[:3]) == ["model", "scenario", "variable"]
+
+
+def test_rows_of_wrapped_text_get_their_height(book):
+    """Spreadsheet programs do not all fit the height of wrapped rows when they open a file
+    (LibreOffice keeps one line, so the text overlaps): the writer sets it."""
+    cover = book["cover"]
+    long_rows = [r for r in range(1, cover.max_row + 1)
+                 if isinstance(cover.cell(r, 2).value, str) and len(cover.cell(r, 2).value) > 250]
+    assert long_rows
+    for r in long_rows:
+        assert cover.row_dimensions[r].height >= 45, r
+    scenarios = book["scenarios"]
+    heights = [scenarios.row_dimensions[r].height for r in range(5, scenarios.max_row + 1)]
+    assert any(h and h > 15 for h in heights)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import re
 import shutil
@@ -462,6 +463,25 @@ def _page_setup(ws, title_rows: int) -> None:
         ws.print_title_rows = f"1:{title_rows}"
 
 
+#: Height of one line of text in a row, in points (the default font, 11 pt).
+_LINE_HEIGHT = 15.0
+
+
+def _lines(text: object, width: float) -> int:
+    """About how many lines ``text`` takes wrapped in a column ``width`` characters wide."""
+    if not isinstance(text, str) or not text:
+        return 1
+    per_line = max(width - 2.0, 8.0)
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+
+
+def _fit_row_height(ws, row: int, lines: int) -> None:
+    """Set the height of a row of wrapped text (spreadsheet programs do not all fit it when
+    they open the file: LibreOffice keeps one line), before the row is written."""
+    if lines > 1:
+        ws.row_dimensions[row].height = _LINE_HEIGHT * min(lines, 30)
+
+
 def _write_preface(ws, rows: Sequence[tuple[str, str]], n_cols: int, styles: _Styles) -> None:
     for style, text in rows:
         if style not in ROW_STYLES:
@@ -498,9 +518,14 @@ def _write_sheet(ws, sheet: Sheet, styles: _Styles, table_names: set[str]) -> No
     ws.freeze_panes = f"{get_column_letter(sheet.freeze_columns + 1)}{top + 1}"
     _page_setup(ws, top)
     _write_preface(ws, sheet.preface, max(n_cols, 1), styles)
+    _fit_row_height(ws, top, max((_lines(h, c.width) for h, c in zip(headers, columns,
+                                                                      strict=True)), default=1))
     ws.append([_cell(ws, h, styles, font="header", fill="header", wrap=True) for h in headers])
     aligned = any(c.wrap for c in columns)  # rows with wrapped text: every cell at the top
+    wrapped = [c for c in columns if c.wrap]
     for r in range(n_rows):
+        if wrapped:
+            _fit_row_height(ws, top + 1 + r, max(_lines(c.values[r], c.width) for c in wrapped))
         row: list = []
         for col in columns:
             v, f = col.values[r], col.formats[r]
@@ -537,7 +562,9 @@ def _write_text_sheet(ws, sheet: TextSheet, styles: _Styles) -> None:
     for letter, width in zip("AB", _TEXT_SHEET_WIDTHS, strict=True):
         ws.column_dimensions[letter].width = width
     _page_setup(ws, 0)
-    for style, label, text in sheet.rows:
+    for number, (style, label, text) in enumerate(sheet.rows, start=1):
+        _fit_row_height(ws, number, max(_lines(text, _TEXT_SHEET_WIDTHS[1]),
+                                        _lines(label, _TEXT_SHEET_WIDTHS[0])))
         if style not in ROW_STYLES:
             raise ValueError(f"unknown row style {style!r}; known: {', '.join(ROW_STYLES)}")
         if not (label or text):

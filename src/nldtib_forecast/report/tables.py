@@ -874,7 +874,9 @@ def _cover_sheet_nl(spec, sheets: list[Sheet], results: Mapping, *, level: float
                      f"{Path(spec.survey_file or '').name}; tabellen uit de microdata voldoen "
                      "aan de regels voor onthullingsbeheersing (onderdrukte cijfers zijn lege "
                      "cellen, met hun status); de microdata zelf staan niet in deze werkmap."))
-    data_rows = [("", "Enquête", spec.survey_description()),
+    from nldtib_forecast.report.html import _survey_text
+
+    data_rows = [("", "Enquête", _survey_text(spec, "nl")),
                  ("", "Regels in de enquête", f"{count(len(survey), lang='nl')} "
                   f"bedrijfsjaren, {years[0]}-{years[-1]}" if years
                   else count(len(survey), lang="nl"))]

@@ -202,10 +202,11 @@ def providers() -> tuple[tuple[str, str], ...]:
     >>> providers()[0]
     ('capacity', 'nldtib_forecast.models.capacity.drivers')
     """
-    if _PROVIDERS[0] is None:
-        _PROVIDERS[0] = tuple((ep.name, ep.value)
-                              for ep in entry_points(group=PROVIDER_GROUP))
-    return _PROVIDERS[0]
+    found = _PROVIDERS[0]
+    if found is None:
+        found = _PROVIDERS[0] = tuple((ep.name, ep.value)
+                                      for ep in entry_points(group=PROVIDER_GROUP))
+    return found
 
 
 _PROVIDERS: list[tuple[tuple[str, str], ...] | None] = [None]
