@@ -256,6 +256,319 @@ def _public_signature(app, what, name, obj, options, signature, return_annotatio
     return stringify_signature(public, show_annotation=False), return_annotation
 
 
+# -- The ``nldtib-register`` directive: tables generated from the code at build time ----------
+# docs/assumptions.rst (the assumptions register), docs/uncertainty.rst (what the intervals
+# include) and docs/versioning.rst (the embedded data vintage) render these tables from the
+# objects the library computes with, so that the pages cannot drift from the code. Each
+# argument of the directive is one table; see _REGISTER_TABLES below.
+_REGISTER_CACHE: dict = {}
+
+
+def _fmt(value) -> str:
+    """A number as the registry holds it (``0.3``, ``30``, ``∞``), ``—`` for none."""
+    import math
+
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if isinstance(value, float) and math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def _cell(content):
+    """A table cell: text, an inline node, a list of inline nodes (one paragraph), or a tuple
+    of those (one paragraph each)."""
+    from docutils import nodes
+
+    entry = nodes.entry()
+    for part in content if isinstance(content, tuple) else (content,):
+        if isinstance(part, nodes.Node):
+            entry += nodes.paragraph("", "", part)
+        elif isinstance(part, list):
+            entry += nodes.paragraph("", "", *part)
+        else:
+            entry += nodes.paragraph(text=str(part))
+    return entry
+
+
+def _table(header: list[str], rows: list[list], widths: list[int]):
+    """A docutils table (no markup is parsed inside the cells: registry texts stay verbatim)."""
+    from docutils import nodes
+
+    table = nodes.table(classes=["nldtib-register", "colwidths-given"])
+    group = nodes.tgroup(cols=len(header))
+    table += group
+    for width in widths:
+        group += nodes.colspec(colwidth=width)
+    head, body = nodes.thead(), nodes.tbody()
+    row = nodes.row()
+    for title in header:
+        row += _cell(title)
+    head += row
+    for cells in rows:
+        row = nodes.row()
+        for content in cells:
+            row += _cell(content)
+        body += row
+    group += head
+    group += body
+    return table
+
+
+def _literal(text: str):
+    from docutils import nodes
+
+    return nodes.literal(text, text)
+
+
+def _providers() -> dict[str, str]:
+    """Model family -> the module that registers its drivers (the entry points)."""
+    from importlib.metadata import entry_points
+
+    from nldtib_forecast.scenarios.registry import PROVIDER_GROUP
+
+    return {ep.name: ep.value for ep in entry_points(group=PROVIDER_GROUP)}
+
+
+def _register_drivers(directive):
+    """Every registered driver: the numbers (a table), then its description and source."""
+    from docutils import nodes
+
+    from nldtib_forecast.scenarios import drivers, get_driver
+
+    table = drivers()
+    providers = _providers()
+    rows = []
+    details = nodes.definition_list()
+    for name, row in table.iterrows():
+        driver = get_driver(name)
+        anchor = nodes.make_id(f"driver-{name}")
+        link = nodes.reference("", "", _literal(name), refid=anchor, internal=True)
+        improved = _fmt(None if driver.improved is None else float(driver.improved))
+        if driver.phase_in is not None:
+            improved = (improved, f"from {driver.phase_in[0]}, reached {driver.phase_in[1]}")
+        rows.append([
+            (link, f"{row['model']}, {row['kind']}"),
+            (row["unit"], "a level" if row["level"] else "a growth rate"),
+            (_fmt(float(row["default"])), "assumed" if row["assumed"] else "published"),
+            improved,
+            f"{_fmt(float(row['lower']))} to {_fmt(float(row['upper']))}",
+        ])
+        term = nodes.term("", "", _literal(name), ids=[anchor])
+        body = nodes.definition()
+        body += nodes.paragraph(text=str(row["description"]))
+        source = nodes.paragraph()
+        source += nodes.strong(text="Source: ")
+        source += nodes.Text(str(row["source"]))
+        body += source
+        where = nodes.paragraph()
+        kind = "A lever" if row["kind"] == "lever" else "An external driver"
+        basis = "an assumption" if row["assumed"] else "a published figure"
+        where += nodes.Text(f"{kind} of the {row['model']} model, registered in ")
+        where += _literal(providers.get(row["model"], "?"))
+        where += nodes.Text(f"; its default is {basis} (Driver.assumed).")
+        body += where
+        details += nodes.definition_list_item("", term, body)
+    header = ["driver", "unit", "default", "improved", "valid range"]
+    return [_table(header, rows, [34, 22, 14, 16, 14]),
+            nodes.rubric(text="What each driver measures, and where its numbers come from"),
+            details]
+
+
+def _register_priors(directive):
+    """The capacity model's priors: distribution, median, 5% and 95% quantiles; then the
+    source of each (priors with the same source share one entry)."""
+    import numpy as np
+    from docutils import nodes
+
+    from nldtib_forecast.models.capacity import PRIORS
+
+    rows, sources = [], {}
+    for name, prior in PRIORS.items():
+        q05, q50, q95 = prior.ppf(np.array([0.05, 0.5, 0.95]))
+        rows.append([_literal(name), prior.describe(), f"{q50:.3g}", f"{q05:.3g}",
+                     f"{q95:.3g}"])
+        sources.setdefault(prior.source, []).append(name)
+    details = nodes.definition_list()
+    for source, names in sources.items():
+        term = nodes.term()
+        for i, name in enumerate(names):
+            if i:
+                term += nodes.Text(", ")
+            term += _literal(name)
+        details += nodes.definition_list_item(
+            "", term, nodes.definition("", nodes.paragraph(text=source)))
+    header = ["parameter", "prior", "median", "5%", "95%"]
+    return [_table(header, rows, [30, 34, 12, 12, 12]),
+            nodes.rubric(text="Sources of the priors"), details]
+
+
+def _register_capacity_settings(directive):
+    """The capacity model's structural assumptions (not drawn) and their alternatives."""
+    from docutils import nodes
+
+    from nldtib_forecast.models.capacity import DEFAULT_ASSUMPTIONS
+    from nldtib_forecast.models.capacity import assumptions as module
+
+    options = getattr(module, "_OPTIONS", {})
+    rows = []
+    for name, default in DEFAULT_ASSUMPTIONS.items():
+        others = [v for v in options.get(name, ()) if v != default]
+        alternatives = []
+        for value in others:
+            alternatives += [nodes.Text(", ")] if alternatives else []
+            alternatives.append(_literal(repr(value).replace("'", '"')))
+        if not alternatives:
+            alternatives = "a number in (0, 50]" if name == "ramp_shape" else "—"
+        rows.append([_literal(name), _literal(repr(default).replace("'", '"')), alternatives])
+    return [_table(["assumption", "default", "alternatives"], rows, [20, 12, 40])]
+
+
+def _default_outlook():
+    """The outlook every default call builds (``Outlook.from_survey()``), built once."""
+    if "outlook" not in _REGISTER_CACHE:
+        from nldtib_forecast.models.outlook import Outlook
+
+        _REGISTER_CACHE["outlook"] = Outlook.from_survey()
+    return _REGISTER_CACHE["outlook"]
+
+
+def _register_model_settings(directive):
+    """The outlook's and the export share model's other assumptions, as the defaults set them."""
+    import inspect
+
+    from docutils import nodes
+    from numpydoc.docscrape import FunctionDoc
+
+    from nldtib_forecast.models.trade import ExportShareModel
+
+    outlook = _default_outlook()
+    pt = outlook.pass_through
+    trade = outlook.trade_model
+    entries = [
+        ("benchmark", "Outlook.from_survey", repr(outlook.benchmark).replace("'", '"'),
+         [nodes.Text(f"Base-year levels: {outlook.benchmark_source}.")]),
+        ("segments", "Outlook.from_survey", repr(outlook.segments).replace("'", '"'),
+         [nodes.Text("The firm column in which demand meets capacity: realised volume is "
+                     "min(demand, capacity) in each segment, summed.")]),
+        ("pass_through", "Outlook.from_survey, estimated",
+         f"{float(pt['estimate']):.3f} (s.e. {float(pt['std_error']):.3f})",
+         [nodes.Text(f"Pass-through of unit-cost inflation to D&S prices; "
+                     f"{str(pt['source']).rstrip('.')}. "
+                     "Drawn from a normal distribution with this mean and standard "
+                     "deviation, truncated at 0; a number fixes it.")]),
+    ]
+    signature = inspect.signature(ExportShareModel.from_survey)
+    meaning = {n.strip(): " ".join(p.desc) for p in FunctionDoc(ExportShareModel.from_survey)[
+        "Parameters"] for n in p.name.split(",")}
+    for name in ("fit_years", "other_destinations", "other_growth", "market_response",
+                 "elasticity_prior"):
+        used = getattr(trade, name, signature.parameters[name].default)
+        value = repr(used).replace("'", '"')
+        if name == "fit_years":
+            years = trade.calibration.index
+            value = f"{int(years.min())}-{int(years.max())}"
+        # the docstring's own words (inline markup only: ``literals``)
+        text, _messages = directive.state.inline_text(meaning.get(name, ""), directive.lineno)
+        entries.append((name, "ExportShareModel.from_survey", value, text))
+    entries.append(("elasticity", "ExportShareModel, estimated", f"{trade.elasticity:.3f}",
+                    [nodes.Text("Elasticity of Dutch D&S exports to the European procurement "
+                                "market, estimated over the fit years with the normal prior "
+                                "above (elasticity_prior).")]))
+    items = nodes.definition_list()
+    for name, where, value, text in entries:
+        term = nodes.term("", "", _literal(name), nodes.Text(" = "), _literal(value),
+                          nodes.Text(f" ({where})"))
+        items += nodes.definition_list_item("", term,
+                                            nodes.definition("", nodes.paragraph("", "", *text)))
+    return [items]
+
+
+def _register_scenarios(directive):
+    """The built-in scenarios: kind, the drivers each sets, description and sources."""
+    from docutils import nodes
+
+    from nldtib_forecast.scenarios import builtin
+
+    items = nodes.definition_list()
+    for name, scenario in builtin().items():
+        term = nodes.term("", "", _literal(name), nodes.Text(f" ({scenario.kind})"))
+        body = nodes.definition()
+        body += nodes.paragraph(text=scenario.description)
+        sets = nodes.paragraph()
+        sets += nodes.strong(text="Sets: ")
+        if not scenario.drivers:
+            sets += nodes.Text("no driver (every driver at its default)")
+        for i, driver in enumerate(scenario.drivers):
+            if i:
+                sets += nodes.Text(", ")
+            sets += nodes.reference("", "", _literal(driver),
+                                    refid=nodes.make_id(f"driver-{driver}"), internal=True)
+        body += sets
+        if scenario.sources:
+            body += nodes.paragraph("", "", nodes.strong(text="Sources:"))
+            listing = nodes.bullet_list()
+            for source in scenario.sources:
+                listing += nodes.list_item("", nodes.paragraph(text=source))
+            body += listing
+        items += nodes.definition_list_item("", term, body)
+    return [items]
+
+
+def _register_interval_contents(directive):
+    """What the intervals of the default models include, as each model records it."""
+    outlook = _default_outlook()
+    rows = [
+        [_literal("CapacityModel.interval_contents"), outlook.capacity_model.interval_contents],
+        [_literal("ExportShareModel.interval_contents"), outlook.trade_model.interval_contents],
+        [_literal("Outlook.interval_contents"), outlook.interval_contents],
+    ]
+    return [_table(["model (default calibration)", "the spread of the draws includes"], rows,
+                   [22, 78])]
+
+
+def _years(years) -> str:
+    """``2019–2025``, or ``2024`` for one year."""
+    first, last = int(years.min()), int(years.max())
+    return str(first) if first == last else f"{first}–{last}"
+
+
+def _register_vintage(directive):
+    """The embedded data: each table's sources and the years they cover."""
+    from nldtib_forecast import data
+
+    rows = []
+    published = data.load_published()
+    published = published.assign(key=published["source"].str.split().str[0])
+    for (edition, key), group in published.groupby(["edition", "key"], sort=True):
+        rows.append([_literal("load_published()"), f"edition {edition}: {key}",
+                     _years(group["year"]), len(group)])
+    for name, load in (("load_european_market()", data.load_european_market),
+                       ("load_nl_defence()", data.load_nl_defence),
+                       ("load_nl_macro()", data.load_nl_macro)):
+        frame = load(long=True)
+        for source, group in frame.groupby("source", sort=True):
+            rows.append([_literal(name), source, _years(group["year"]), len(group)])
+    targets = data.load_policy_targets()
+    for source, group in targets.groupby("source", sort=True):
+        rows.append([_literal("load_policy_targets()"), source,
+                     f"targets for {_years(group['year'])}", len(group)])
+    return [_table(["function", "source", "years", "values"], rows, [30, 42, 16, 12])]
+
+
+_REGISTER_TABLES = {
+    "drivers": _register_drivers,
+    "priors": _register_priors,
+    "capacity-settings": _register_capacity_settings,
+    "model-settings": _register_model_settings,
+    "scenarios": _register_scenarios,
+    "interval-contents": _register_interval_contents,
+    "vintage": _register_vintage,
+}
+
+
 def setup(app):
     app.connect("autodoc-process-docstring", _constant_doc)
     app.connect("autodoc-process-docstring", _check_class)
@@ -279,4 +592,24 @@ def setup(app):
             return [node]
 
     app.add_directive("nldtib-cli-help", CliHelp)
+
+    class Register(SphinxDirective):
+        """``.. nldtib-register:: <table>``: a table of _REGISTER_TABLES, built from the code."""
+
+        required_arguments = 1
+        has_content = False
+
+        def run(self):
+            name = self.arguments[0]
+            if name not in _REGISTER_TABLES:
+                raise self.error(f"nldtib-register: unknown table {name!r}; valid: "
+                                 f"{', '.join(_REGISTER_TABLES)}")
+            # Re-read the page whenever the package's code or data change, so an incremental
+            # build never shows an old register.
+            package = Path(nldtib_forecast.__file__).parent
+            for path in sorted([*package.rglob("*.py"), *package.rglob("*.csv")]):
+                self.env.note_dependency(str(path))
+            return _REGISTER_TABLES[name](self)
+
+    app.add_directive("nldtib-register", Register)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

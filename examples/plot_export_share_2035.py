@@ -2,10 +2,10 @@
 Where does the export share go by 2035?
 =======================================
 
-The export share of NLDTIB defence and security (D&S) turnover was 45-54% in 2019-2023 and
-fell to 36% in 2025. The 2026 letter calls the falling export share a strategic risk: Dutch
-domestic demand grows faster than international demand, and although European demand for
-defence products rises, the Dutch share of the European market falls.
+The export share of NLDTIB defence and security (D&S) turnover was 43-54% in 2019-2023 (43% in
+2023) and fell to 36% in 2025. The 2026 letter calls the falling export share a strategic
+risk: Dutch domestic demand grows faster than international demand, and although European
+demand for defence products rises, the Dutch share of the European market falls.
 
 :class:`~nldtib_forecast.models.trade.ExportShareModel` writes the split as
 

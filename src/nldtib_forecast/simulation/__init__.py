@@ -74,7 +74,8 @@ __all__ = ["simulate", "SimulationContext", "DEFAULT_BLOCK_SIZE", "DEFAULT_N_DRA
 #: Draws per random-number block (and per model call) unless ``block_size`` is given.
 DEFAULT_BLOCK_SIZE = 100
 #: Monte Carlo draws per scenario of every model's ``simulate`` and of the command line, unless
-#: given (Monte Carlo error of a 90% interval bound: about 1% of the interval's width).
+#: given (Monte Carlo error of a 90% interval bound: about 2% of the interval's width for a
+#: normal outcome; see the page on reading the uncertainty).
 DEFAULT_N_DRAWS = 1000
 #: Seed of every model's ``simulate`` and of the command line, unless given: the same call gives
 #: the same numbers. Pass ``seed=None`` for fresh entropy (recorded in the result's metadata).

@@ -1,9 +1,9 @@
 """Trade: the domestic/export split of NLDTIB D&S turnover, its decomposition and econometrics.
 
-The export share of NLDTIB D&S turnover was 45-54% in 2019-2023 (B24) and fell to 36% in 2025
-(L26): domestic demand grows faster than international demand, and the Dutch share of the
-European defence market falls. The letter calls this a strategic risk. This module has three
-parts.
+The export share of NLDTIB D&S turnover was 43-54% in 2019-2023 (B24; 43% in 2023) and fell
+to 36% in 2025 (L26): domestic demand grows faster than international demand, and the Dutch
+share of the European defence market falls. The letter calls this a strategic risk. This
+module has three parts.
 
 Export share projection
     :class:`ExportShareModel`: exports ``X = m M`` (the Dutch share ``m`` of the European
