@@ -553,7 +553,7 @@ def _normalise(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def draw_sample(population: pd.DataFrame, fractions: dict[str, float] | None = None,
-                seed: int | np.random.Generator | None = None) -> pd.DataFrame:
+                seed: int | np.random.Generator | None = 0) -> pd.DataFrame:
     """Draw a stratified respondent sample of firms from a (synthetic) population.
 
     Firms, not firm-years, are sampled: every firm that belongs to the population in any year
@@ -572,8 +572,8 @@ def draw_sample(population: pd.DataFrame, fractions: dict[str, float] | None = N
     fractions : dict, optional
         Sampling fraction per size class. Default: 0.22, 0.27, 0.32, 0.40, 0.50, 0.70 from the
         smallest to the largest class (about 27% of firms overall, as B24's 27.2% response).
-    seed : int or numpy.random.Generator, optional
-        Random seed; the same seed gives the same sample.
+    seed : int, numpy.random.Generator or None, default 0
+        Random seed; the same seed gives the same sample (``None``: fresh entropy).
 
     Returns
     -------
@@ -674,7 +674,7 @@ def response_probability(population: pd.DataFrame) -> pd.Series:
                                                          name="firm_id"), name="propensity")
 
 
-def draw_respondents(population: pd.DataFrame, seed: int | np.random.Generator | None = None,
+def draw_respondents(population: pd.DataFrame, seed: int | np.random.Generator | None = 0,
                      propensity: pd.Series | None = None) -> pd.DataFrame:
     """Send the survey to every firm of a (synthetic) population and keep those who answer.
 
@@ -685,8 +685,8 @@ def draw_respondents(population: pd.DataFrame, seed: int | np.random.Generator |
     ----------
     population : pandas.DataFrame
         A population frame in the survey schema, e.g. ``synthetic_survey(population=True)``.
-    seed : int or numpy.random.Generator, optional
-        Random seed; the same seed gives the same respondents.
+    seed : int, numpy.random.Generator or None, default 0
+        Random seed; the same seed gives the same respondents (``None``: fresh entropy).
     propensity : pandas.Series, optional
         Response probability per ``firm_id`` (default :func:`response_probability`, the
         model of :data:`RESPONSE_MODEL`). Pass other probabilities to study non-response

@@ -589,7 +589,7 @@ class SurveyDesign:
         return W
 
     def replicate_weights(self, n_replicates: int = 500,
-                          seed: int | np.random.Generator | None = None) -> pd.DataFrame:
+                          seed: int | np.random.Generator | None = 0) -> pd.DataFrame:
         """Rao-Wu rescaling bootstrap replicate weights.
 
         In every stratum ``h`` with ``n_h`` sampled PSUs, each replicate draws ``m_h = n_h -
@@ -610,9 +610,9 @@ class SurveyDesign:
         ----------
         n_replicates : int, default 500
             Number of replicates (>= 2).
-        seed : int, numpy.random.Generator or None
+        seed : int, numpy.random.Generator or None, default 0
             Random seed. The same integer seed gives identical replicates (and they are
-            cached per ``(n_replicates, seed)``).
+            cached per ``(n_replicates, seed)``); ``None`` draws fresh entropy.
 
         Returns
         -------

@@ -376,7 +376,7 @@ def _disclosure_status(design: SurveyDesign, codes: np.ndarray, valid: np.ndarra
 def survey_total(survey: SurveyDesign | pd.DataFrame, value: str | None = None, by=None,
                  year: int | None = None, level: float = 0.95,
                  variance: str = "linearization", n_replicates: int = 500,
-                 seed: int | np.random.Generator | None = None, rules=None,
+                 seed: int | np.random.Generator | None = 0, rules=None,
                  protect: bool = True) -> pd.DataFrame:
     """Horvitz-Thompson estimate of a population total, overall or by domain.
 
@@ -403,8 +403,9 @@ def survey_total(survey: SurveyDesign | pd.DataFrame, value: str | None = None, 
         Variance method (see the module documentation).
     n_replicates : int, default 500
         Bootstrap replicates (``variance="bootstrap"``).
-    seed : int, numpy.random.Generator or None
-        Seed of the bootstrap replicates; the same seed gives the same result.
+    seed : int, numpy.random.Generator or None, default 0
+        Seed of the bootstrap replicates (``variance="bootstrap"``); the same seed gives the
+        same result (``None``: fresh entropy, different standard errors on every call).
     rules : DisclosureRules, optional
         Disclosure rules (default ``DisclosureRules()``: at least 10 firms, (2, 85%)
         dominance). ``DisclosureRules.off()`` disables them explicitly.
@@ -492,7 +493,7 @@ def survey_total(survey: SurveyDesign | pd.DataFrame, value: str | None = None, 
 def survey_mean(survey: SurveyDesign | pd.DataFrame, value: str, by=None,
                 year: int | None = None, level: float = 0.95,
                 variance: str = "linearization", n_replicates: int = 500,
-                seed: int | np.random.Generator | None = None, rules=None,
+                seed: int | np.random.Generator | None = 0, rules=None,
                 protect: bool = True) -> pd.DataFrame:
     """Hajek estimate of a population mean per firm, overall or by domain.
 
@@ -523,8 +524,9 @@ def survey_mean(survey: SurveyDesign | pd.DataFrame, value: str, by=None,
         Rao-Wu rescaling bootstrap.
     n_replicates : int, default 500
         Bootstrap replicates (``variance="bootstrap"``).
-    seed : int, numpy.random.Generator or None
-        Seed of the bootstrap replicates; the same seed gives the same result.
+    seed : int, numpy.random.Generator or None, default 0
+        Seed of the bootstrap replicates (``variance="bootstrap"``); the same seed gives the
+        same result (``None``: fresh entropy, different standard errors on every call).
     rules : DisclosureRules, optional
         Disclosure rules (default ``DisclosureRules()``: at least 10 firms, (2, 85%)
         dominance). ``DisclosureRules.off()`` disables them explicitly.
@@ -589,7 +591,7 @@ def survey_mean(survey: SurveyDesign | pd.DataFrame, value: str, by=None,
 def survey_ratio(survey: SurveyDesign | pd.DataFrame, numerator: str, denominator: str,
                  by=None, year: int | None = None, level: float = 0.95,
                  variance: str = "linearization", n_replicates: int = 500,
-                 seed: int | np.random.Generator | None = None, rules=None,
+                 seed: int | np.random.Generator | None = 0, rules=None,
                  protect: bool = True) -> pd.DataFrame:
     """Ratio of two population totals, e.g. the D&S share of turnover, overall or by domain.
 
@@ -621,8 +623,9 @@ def survey_ratio(survey: SurveyDesign | pd.DataFrame, numerator: str, denominato
         Rao-Wu rescaling bootstrap.
     n_replicates : int, default 500
         Bootstrap replicates (``variance="bootstrap"``).
-    seed : int, numpy.random.Generator or None
-        Seed of the bootstrap replicates; the same seed gives the same result.
+    seed : int, numpy.random.Generator or None, default 0
+        Seed of the bootstrap replicates (``variance="bootstrap"``); the same seed gives the
+        same result (``None``: fresh entropy, different standard errors on every call).
     rules : DisclosureRules, optional
         Disclosure rules (default ``DisclosureRules()``: at least 10 firms, (2, 85%)
         dominance). ``DisclosureRules.off()`` disables them explicitly.
@@ -683,7 +686,7 @@ def survey_ratio(survey: SurveyDesign | pd.DataFrame, numerator: str, denominato
 def survey_proportion(survey: SurveyDesign | pd.DataFrame, condition, by=None,
                       year: int | None = None, level: float = 0.95,
                       variance: str = "linearization", n_replicates: int = 500,
-                      seed: int | np.random.Generator | None = None, rules=None,
+                      seed: int | np.random.Generator | None = 0, rules=None,
                       protect: bool = True) -> pd.DataFrame:
     """Share of firms with a property, overall or by domain.
 
@@ -710,8 +713,9 @@ def survey_proportion(survey: SurveyDesign | pd.DataFrame, condition, by=None,
         Rao-Wu rescaling bootstrap.
     n_replicates : int, default 500
         Bootstrap replicates (``variance="bootstrap"``).
-    seed : int, numpy.random.Generator or None
-        Seed of the bootstrap replicates; the same seed gives the same result.
+    seed : int, numpy.random.Generator or None, default 0
+        Seed of the bootstrap replicates (``variance="bootstrap"``); the same seed gives the
+        same result (``None``: fresh entropy, different standard errors on every call).
     rules : DisclosureRules, optional
         Disclosure rules (default ``DisclosureRules()``: at least 10 firms, (2, 85%)
         dominance). ``DisclosureRules.off()`` disables them explicitly.
