@@ -315,3 +315,11 @@ def test_dutch_helpers():
     fig.canvas.draw()
     ticks = [t.get_text() for t in ax.get_xticklabels()]
     assert "0,4" in ticks and not any("." in t for t in ticks)
+
+
+def test_dutch_run_writes_its_readme_in_dutch(shared_report_nl):
+    """--lang nl: README.txt, for people, is Dutch too (the CSV files keep their codes)."""
+    text = (shared_report_nl / "README.txt").read_text(encoding="utf-8")
+    assert "Herhalen met: nldtib-forecast report" in text and "--lang nl" in text
+    assert "SYNTHETISCH" in text and "Bestanden:" in text
+    assert "Reproduce with" not in text and "Files:" not in text

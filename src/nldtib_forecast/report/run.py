@@ -944,6 +944,8 @@ def write_timing(directory: Path, spec: RunSpec, total: float) -> None:
 
 
 def _file_descriptions(spec: RunSpec, tables, csv_names, figures) -> dict[str, str]:
+    if spec.lang == "nl":
+        return _file_descriptions_nl(spec, tables, csv_names, figures)
     syn = " (synthetic data)" if spec.synthetic else ""
     text = {
         "policy_effects": "what each policy adds over current conditions, per future, variable "
@@ -979,7 +981,109 @@ def _file_descriptions(spec: RunSpec, tables, csv_names, figures) -> dict[str, s
     return out
 
 
+def _file_descriptions_nl(spec: RunSpec, tables, csv_names, figures) -> dict[str, str]:
+    """The files of a Dutch run (``--lang nl``) in Dutch (:func:`_file_descriptions`)."""
+    syn = " (synthetische gegevens)" if spec.synthetic else ""
+    text = {
+        "policy_effects": "wat elke beleidsvariant toevoegt ten opzichte van de huidige "
+                          "omstandigheden, per omgevingsscenario, grootheid en jaar (2030, 2035): "
+                          "mediaan, 90%-interval en aandeel trekkingen met winst, van het "
+                          "verschil per trekking",
+        "constraints": "welke beperking (vraag of capaciteit) de omzet in welke jaren begrenst, "
+                       "per scenario, in woorden (Engels)",
+        "summary": "mediaan en 90%-interval in 2030 en 2035, per model, scenario en grootheid",
+        "results": "alle resultaten, één regel per model, scenario, jaar, grootheid en "
+                   "statistiek (gemiddelde, standaardafwijking, kwantielen van de trekkingen)",
+        "scenarios": "de doorgerekende scenario's: elke factor die een scenario vastlegt, met "
+                     "pad en standaardwaarde",
+        "drivers": "register van factoren: eenheid, toegestaan bereik, standaardwaarde, "
+                   "verbeterd niveau en bron",
+        "survey_summary": "schattingen per jaar volgens het steekproefontwerp, met "
+                          "95%-intervallen en status voor onthullingsbeheersing" + syn,
+        "headline": "de enquêtecijfers uit de Kamerbrief van 2026 opnieuw berekend, met "
+                    "95%-intervallen, gepubliceerde waarden en status" + syn,
+        "decomposition": "groei van de D&S-omzet gesplitst in prijs, volume en netto "
+                         "toetreding per jaar, getoetst op onthulling" + syn,
+        "published": "gepubliceerde NLDTIB-cijfers, één regel per indicator, jaar en editie",
+        "audit": "rekenkundige controle van de gepubliceerde cijfers",
+    }
+    out = {name: text[key] for key, name in csv_names.items() if key in tables}
+    out["nldtib_report.xlsx"] = ("voor lezers: een voorblad (wat dit is, de gebruikte gegevens, "
+                                 "hoe u de berekening herhaalt), dan één opgemaakt blad per "
+                                 "tabel: " + ", ".join(tables) + " (results: mediaan en "
+                                 "interval per jaar; alle statistieken staan in results.csv)")
+    out["nldtib_report.html"] = ("het rapport in één bestand (open het in een browser): "
+                                 "samenvatting, grafieken, scenario's, aannames, bronnen")
+    out["scenarios.toml"] = ("het doorgerekende scenariobestand (de exacte inhoud)"
+                             if spec.scenario_file
+                             else "de ingebouwde scenario's, als scenariobestand")
+    out |= {name: caption for name, (_png_bytes, caption) in figures.items()}
+    out["README.txt"] = "deze beschrijving"
+    return out
+
+
+def _readme_nl(spec: RunSpec, descriptions, audit, notes) -> list[str]:
+    """The lines of README.txt of a Dutch run (``--lang nl``)."""
+    n_bad = int((audit["status"] == "inconsistent").sum()) if "status" in audit else 0
+    lines = [f"nldtib_forecast {__version__} {spec.command}", "",
+             f"Herhalen met: {spec.command_line()}",
+             f"Seed: {spec.seed}; Monte-Carlotrekkingen per scenario: {spec.n_draws}",
+             f"Scenario's: {', '.join(spec.scenarios)}", ""]
+    if spec.synthetic:
+        lines += ["De enquêtegegevens in dit rapport zijn SYNTHETISCH: een panel van bedrijven",
+                  "afgestemd op de gepubliceerde NLDTIB-cijfers, niet de vertrouwelijke",
+                  "enquêtegegevens. De modeluitkomsten illustreren de methode; het zijn geen",
+                  "ramingen."]
+    else:
+        lines += [f"Enquêtegegevens: {Path(spec.survey_file or '').name}. Tabellen uit de "
+                  "microdata voldoen aan", "de standaardregels voor onthullingsbeheersing "
+                  "(onderdrukte cijfers zijn leeg, met", "hun status); de microdata zelf worden "
+                  "niet weggeschreven."]
+        w = spec.weights_source()
+        if w["source"] == "frame counts":
+            how = "responsgroepen" if w["method"] == "cells" else "een responsmodel"
+            lines += [f"Gewichten: uit de populatietellingen {w['file']} ({how} naar "
+                      f"{', '.join(w['by'])};",
+                      f"{count(w['responding_firms'], lang='nl')} van de "
+                      f"{count(w['frame_firms'], lang='nl')} bedrijven in het kader hebben "
+                      f"gerespondeerd; {w['strata']} responsgroepen zijn de strata)"
+                      + ("; de eigen gewichten van het bestand zijn vervangen." if
+                         w["replaced_file_weights"] else ".")]
+        else:
+            lines += ["Gewichten: de eigen kolommen weight en stratum van het bestand."]
+    if spec.disclosure is not None:
+        d = spec.disclosure
+        lines += [f"Onthullingsbeheersing: {d['additive_tables']} gepubliceerde optelbare "
+                  f"cijfer(s) uit de microdata samen", f"gecontroleerd; {d['suppressed_cells']} "
+                  "onderdrukt, geen enkele af te leiden uit de andere (manifest.json,",
+                  "'disclosure')."]
+    lines += [f"De controle vindt {n_bad} inconsistente gepubliceerde cijfer(s); zie audit.csv.",
+              "Trendbreuken (bijvoorbeeld tussen 2017 en 2019) staan in de grafieken; reeksen",
+              "zijn over een trendbreuk heen niet vergelijkbaar."]
+    lines += [f"Opmerking: {n}" for n in notes]
+    lines += ["", "CSV-bestanden: één tabel per bestand, met de codes als kolomnamen, voor "
+              "verdere", "verwerking. De tabellen uit de enquête hebben als laatste kolom "
+              "'data':", f"'{data_label(True)}' voor de synthetische enquête, "
+              f"'{data_label(False)}' voor een enquêtebestand;", "tabellen met intervallen "
+              "hebben een kolom 'level' (0.9: lower en upper zijn het 5%- en",
+              "95%-kwantiel). Getallen in de CSV-bestanden hebben een decimale punt.",
+              "Werkmap: bedragen in euro, getoond in miljarden euro; aandelen als "
+              "percentages; elk", "blad heeft een titel, wat het bevat en (synthetische "
+              "gegevens) de waarschuwing boven de", f"tabel, waarvan de kop in rij "
+              f"{HEADER_ROW} staat (pandas.read_excel(..., header={HEADER_ROW - 1})).",
+              "", "Bestanden:"]
+    lines += [f"  {name:<34} {text}" for name, text in sorted(descriptions.items())]
+    lines += [f"  {'manifest.json':<34} alles om de run te herhalen: versie, seed, trekkingen,",
+              f"  {'':<34} scenariobestand, kenmerken van de invoer, controlegetallen",
+              f"  {'timing.json':<34} hoe lang elke stap duurde (verschilt per run)", ""]
+    return lines
+
+
 def _write_readme(directory: Path, spec: RunSpec, descriptions, audit, notes) -> None:
+    if spec.lang == "nl":
+        text = "\n".join(_readme_nl(spec, descriptions, audit, notes))
+        (directory / "README.txt").write_text(text, encoding="utf-8", newline="\n")
+        return
     n_bad = int((audit["status"] == "inconsistent").sum()) if "status" in audit else 0
     lines = [f"nldtib_forecast {__version__} {spec.command}", "",
              f"Reproduce with: {spec.command_line()}",
