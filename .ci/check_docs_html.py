@@ -14,9 +14,10 @@ Two checks, each listing every failure it finds; the exit code is 1 if either fa
    followed: the machine has no network.
 2. Pages in a real headless browser (Debian's ``chromium``, found as ``$CHROMIUM``,
    ``chromium`` or ``chromium-browser`` on the PATH). The site is served on 127.0.0.1 by
-   Python's ``http.server`` in a thread, and the home page, ``methodology/survey.html`` and
-   every other page with equations are loaded with ``--dump-dom`` after a 10 s virtual-time
-   budget. For each page: it has a ``<title>`` and an ``<h1>``; every ``span.math`` /
+   Python's ``http.server`` in a thread, and every page of the site is loaded with
+   ``--dump-dom`` after a 10 s virtual-time budget. For each page: no script wrote to the
+   JavaScript console (errors, uncaught exceptions, warnings: logged with
+   ``--enable-logging=stderr``); it has a ``<title>`` and an ``<h1>``; every ``span.math`` /
    ``div.math`` element holds MathJax 3 output (``<mjx-container>``) and no raw TeX
    (``\\(``, ``\\[``) is left in it; no equation is a MathJax error (``mjx-merror``, e.g.
    a missing argument) or uses an undefined TeX macro (shown in red by MathJax); MathJax
@@ -199,9 +200,27 @@ def find_chromium() -> str | None:
     return None
 
 
-def dump_dom(chromium: str, url: str) -> str:
+#: A message the page's JavaScript wrote to the console, as Chromium logs it on stderr with
+#: ``--enable-logging=stderr``: ``[...:INFO:CONSOLE:12] "message", source: URL (12)`` (older
+#: versions: ``CONSOLE(12)``).
+CONSOLE = re.compile(r":CONSOLE(?::\d+|\(\d+\))?\] (.*)$")
+#: Console messages that are not faults, each with its reason. Chromium logs every level the
+#: same way on stderr, so the check fails on any message except these.
+CONSOLE_EXPECTED = (
+    # pydata-sphinx-theme, on a fresh browser profile (no stored light/dark choice): it finds
+    # no stored mode, says so and falls back to "auto"; every first visit of a reader does this
+    re.compile(r'^"Got invalid theme mode: \. Resetting to auto\."'),
+    # pydata-sphinx-theme's informational log lines, all prefixed "[PST]: " (the theme mode
+    # chosen, the sidebar scrolled to the active link)
+    re.compile(r'^"\[PST\]: '),
+)
+
+
+def dump_dom_and_console(chromium: str, url: str) -> tuple[str, list[str]]:
+    """The page's DOM after loading, and the messages its scripts wrote to the console."""
     with tempfile.TemporaryDirectory(prefix="docs-check-chromium-") as profile:
         cmd = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
+               "--enable-logging=stderr", "--v=0",
                f"--virtual-time-budget={VIRTUAL_TIME_BUDGET_MS}", "--dump-dom", url]
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=BROWSER_TIMEOUT_S,
                               stdin=subprocess.DEVNULL)
@@ -209,7 +228,14 @@ def dump_dom(chromium: str, url: str) -> str:
         tail = "\n      ".join(proc.stderr.strip().splitlines()[-5:])
         raise RuntimeError(f"chromium exited {proc.returncode} with "
                            f"{len(proc.stdout)} characters of DOM; stderr ends:\n      {tail}")
-    return proc.stdout
+    console = [m.group(1) for line in proc.stderr.splitlines()
+               if (m := CONSOLE.search(line))
+               and not any(p.search(m.group(1)) for p in CONSOLE_EXPECTED)]
+    return proc.stdout, console
+
+
+def dump_dom(chromium: str, url: str) -> str:
+    return dump_dom_and_console(chromium, url)[0]
 
 
 class _DomParser(HTMLParser):
@@ -275,11 +301,11 @@ class _DomParser(HTMLParser):
 
 
 def check_page(chromium: str, base_url: str, rel: str, n_math_source: int) -> list[str]:
-    dom = dump_dom(chromium, f"{base_url}/{rel}")
+    dom, console = dump_dom_and_console(chromium, f"{base_url}/{rel}")
     parser = _DomParser()
     parser.feed(dom)
     parser.close()
-    problems = []
+    problems = [f"JavaScript console: {message[:200]}" for message in console]
     if not parser.title.strip():
         problems.append("no <title>: the page did not load")
     if parser.n_h1 == 0:
@@ -322,7 +348,10 @@ def check_browser(root: Path, chromium: str, jobs: int) -> tuple[list[str], list
     root = root.resolve()
     math_pages = {str(p.relative_to(root)): n for p in sorted(root.rglob("*.html"))
                   if p.relative_to(root).parts[0] != "_static" and (n := _count_math(p))}
-    pages = list(REQUIRED_PAGES) + [p for p in math_pages if p not in REQUIRED_PAGES]
+    # every page of the site (the API pages too), so that a script error anywhere is found
+    every = [str(p.relative_to(root)) for p in sorted(root.rglob("*.html"))
+             if p.relative_to(root).parts[0] not in ("_static", "_sources", "_downloads")]
+    pages = list(REQUIRED_PAGES) + [p for p in every if p not in REQUIRED_PAGES]
     failures = [f"{rel}: missing from the build" for rel in REQUIRED_PAGES
                 if not (root / rel).is_file()]
     pages = [p for p in pages if (root / p).is_file()]
