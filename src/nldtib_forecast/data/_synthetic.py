@@ -794,12 +794,20 @@ def synthetic_survey(seed: int = 0, population: bool = False,
     """
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise InputError(f"argument 'seed': must be a non-negative integer, got {seed!r}")
-    pop = _population_cached(int(seed)).copy(deep=True)
-    pop.attrs = _deepcopy_attrs(_population_cached(int(seed)).attrs)
     design = check_option("design", design, DESIGNS)
-    if population:
-        return pop
-    sample_seed = np.random.SeedSequence(int(seed)).spawn(5)[4]
+    cached = _population_cached(int(seed)) if population else _sample_cached(int(seed), design)
+    out = cached.copy(deep=True)  # callers may change their frame; the cache stays as drawn
+    out.attrs = _deepcopy_attrs(cached.attrs)
+    return out
+
+
+@lru_cache(maxsize=8)
+def _sample_cached(seed: int, design: str) -> pd.DataFrame:
+    """The sample of :func:`synthetic_survey` (drawn once per seed and design: drawing the
+    non-response and weighting the respondents takes ~40 ms, a copy 0.2 ms)."""
+    pop = _population_cached(seed).copy(deep=True)
+    pop.attrs = _deepcopy_attrs(_population_cached(seed).attrs)
+    sample_seed = np.random.SeedSequence(seed).spawn(5)[4]
     rng = np.random.default_rng(sample_seed)
     if design == "stratified":
         return draw_sample(pop, seed=rng)
