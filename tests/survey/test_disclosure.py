@@ -497,3 +497,36 @@ def test_rules_error_names_only_the_bad_field():
     with pytest.raises(InputError) as err:
         DisclosureRules(dominance=((2, 1.5),))
     assert err.value.columns == ("dominance",)
+
+
+# ------------------------------------------- the batched audit programme (one HiGHS call)
+def _one_by_one(objectives, a_eq, b_eq, nonnegative):
+    """The reference: each cell's minimum and maximum in its own linear programme."""
+    bounds = (0.0, None) if nonnegative else (None, None)
+    out = np.empty((2, len(objectives)))
+    for k, c in enumerate(objectives):
+        for row, sign in ((0, 1.0), (1, -1.0)):
+            res = linprog(sign * c, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+            assert res.status in (0, 3)
+            out[row, k] = sign * res.fun if res.status == 0 else -sign * np.inf
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(2, 9), m=st.integers(1, 6),
+       nonnegative=st.booleans())
+def test_batched_programme_equals_one_programme_per_cell(seed, n, m, nonnegative):
+    """_range_lp solves the 2K problems of an audit in one block-diagonal programme; its
+    bounds, infinite ones included, are those of 2K separate programmes."""
+    from nldtib_forecast.survey._suppression import _range_lp
+
+    rng = np.random.default_rng(seed)
+    a_eq = rng.integers(-1, 2, size=(m, n)).astype(float)
+    x0 = rng.uniform(0.0, 1.0, n)  # a feasible point (non-negative)
+    b_eq = a_eq @ x0
+    objectives = rng.integers(0, 2, size=(rng.integers(1, n + 1), n)).astype(float)
+    objectives[np.arange(len(objectives)), rng.integers(0, n, len(objectives))] = 1.0
+    low, high = _range_lp(objectives, a_eq, b_eq, nonnegative)
+    expected = _one_by_one(objectives, a_eq, b_eq, nonnegative)
+    np.testing.assert_allclose(low, expected[0], rtol=1e-7, atol=1e-7)
+    np.testing.assert_allclose(high, expected[1], rtol=1e-7, atol=1e-7)

@@ -210,8 +210,11 @@ def _intervals(t: _Table, supp: np.ndarray) -> tuple[np.ndarray, np.ndarray, flo
     if not a_rows:
         return lower, upper, scale
     a_eq, b_eq = np.vstack(a_rows), np.asarray(b)
+    solved = _range_lp(np.eye(var.size), a_eq, b_eq, t.nonnegative)
+    if solved is not None:
+        return solved[0] * scale, solved[1] * scale, scale
     bounds = (0.0, None) if t.nonnegative else (None, None)
-    for k in range(var.size):
+    for k in range(var.size):  # one by one: the diagnosis of an infeasible programme
         for sign, out in ((1.0, lower), (-1.0, upper)):
             c = np.zeros(var.size)
             c[k] = sign
@@ -226,6 +229,51 @@ def _intervals(t: _Table, supp: np.ndarray) -> tuple[np.ndarray, np.ndarray, flo
             else:  # pragma: no cover - solver trouble on tiny problems is not expected
                 raise RuntimeError(f"linear programme failed: {res.message}")
     return lower, upper, scale
+
+
+#: Box of the batched audit programme, relative to the size of the published values
+#: (``M = _BOX * (1 + sum |b|)``), and the share of it from which an optimum is reported as
+#: infinite. A finite bound of an additive table is a small multiple of the published values,
+#: far below ``_UNBOUNDED * M``; an unbounded direction reaches ``M`` divided by the largest
+#: entry of its ray (0 or 1 for these tables), far above it.
+_BOX = 1e6
+_UNBOUNDED = 1e-3
+
+
+def _range_lp(objectives: np.ndarray, a_eq: np.ndarray, b_eq: np.ndarray, nonnegative: bool
+              ) -> tuple[np.ndarray, np.ndarray] | None:
+    """Minimum and maximum of ``objectives @ x`` over ``{x : a_eq x = b_eq}`` (and ``x >= 0``
+    when ``nonnegative``), for every row of ``objectives``, in one linear programme.
+
+    The ``2 K`` problems (``K`` rows, each minimised and maximised) are independent, so their
+    sum over ``2 K`` copies of ``x`` (a block-diagonal programme) is minimised exactly when
+    each copy solves its own problem: one HiGHS call instead of ``2 K``, the same optima. Each
+    copy is boxed in ``[-M, M]`` with ``M = _BOX * (1 + sum |b_eq|)`` (an unbounded problem
+    would otherwise make the whole programme unbounded); an optimum beyond ``_UNBOUNDED * M``
+    in absolute value is reported as infinite. Returns None when the programme is not solved (infeasible or solver
+    trouble): the caller then solves the problems one by one for the exact diagnosis.
+    """
+    from scipy import sparse
+
+    k, n = objectives.shape
+    if k == 0:
+        return np.empty(0), np.empty(0)
+    box = _BOX * (1.0 + float(np.abs(b_eq).sum()))
+    signs = np.repeat([1.0, -1.0], k)
+    c = (signs[:, None] * np.vstack([objectives, objectives])).ravel()
+    a = sparse.kron(sparse.identity(2 * k, format="csr"), sparse.csr_matrix(a_eq), format="csr")
+    b = np.tile(b_eq, 2 * k)
+    bounds = (0.0 if nonnegative else -box, box)
+    res = linprog(c, A_eq=a, b_eq=b, bounds=bounds, method="highs")
+    if res.status != 0:
+        return None
+    x = res.x.reshape(2 * k, n)
+    low = np.einsum("ij,ij->i", objectives, x[:k])
+    high = np.einsum("ij,ij->i", objectives, x[k:])
+    reach = _UNBOUNDED * box
+    low = np.where(low <= -reach, -np.inf, low)
+    high = np.where(high >= reach, np.inf, high)
+    return low, high
 
 
 def _exposed(lower, upper, scale, tol) -> np.ndarray:
@@ -667,7 +715,15 @@ def audit_tables(tables, *, nonnegative: bool | None = None, tol: float = 1e-6
         scale = float(np.max(np.abs(known))) if known.size and np.max(np.abs(known)) > 0 else 1.0
         nonneg = bool(np.all(known >= 0)) if nonnegative is None else nonnegative
         bounds = (0.0, None) if nonneg else (None, None)
-        for j in np.flatnonzero(s):
+        cells = np.flatnonzero(s)
+        solved = _range_lp(A[cells], A[~s], b[~s] / scale, nonneg)
+        for n_cell, j in enumerate(cells):
+            if solved is not None:
+                i, cell, st = where[j]
+                lower, upper = solved[0][n_cell] * scale, solved[1][n_cell] * scale
+                rows.append({"table": i, "cell": cell, "status": st, "lower": lower,
+                             "upper": upper, "exposed": bool(upper - lower <= tol * scale)})
+                continue
             lo_hi = []
             for sign in (1.0, -1.0):
                 res = linprog(sign * A[j], A_eq=A[~s], b_eq=b[~s] / scale, bounds=bounds,
