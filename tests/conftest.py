@@ -147,6 +147,57 @@ def shared_run(tmp_path_factory):
     return out, code, stdout.getvalue(), stderr.getvalue()
 
 
+#: Scenario texts that must stay text (tests/scenario_texts/): HTML (tests/test_report.py),
+#: spreadsheet formulas (tests/test_hardening_cli.py), and names longer than any chart label.
+SCENARIO_TEXTS = Path(__file__).resolve().parent / "scenario_texts"
+EVIL_HTML = (SCENARIO_TEXTS / "evil_html.toml").read_text(encoding="utf-8")
+EVIL_FORMULAS = (SCENARIO_TEXTS / "evil_formulas.toml").read_text(encoding="utf-8")
+LONG_SCENARIO = "a_very_long_scenario_name_" + "that_goes_on_" * 8
+LONG_POLICY = "an_equally_long_policy_name_" + "which_goes_on_" * 8
+LONG_NAMES = (f"\n[scenarios.{LONG_SCENARIO}]\ndescription = 'long'\n"
+              f"[scenarios.{LONG_SCENARIO}.drivers]\norder_certainty = 0.5\n"
+              f"[policies.{LONG_POLICY}]\n[policies.{LONG_POLICY}.drivers]\n"
+              f"order_certainty = 0.6\n")
+#: Arguments of the shared run of these texts (``evil_run_output``).
+EVIL_RUN_ARGS = ("--draws", "20", "--seed", "5", "--futures", "baseline")
+
+
+@pytest.fixture(scope="session")
+def evil_run_output(tmp_path_factory):
+    """One quiet ``run`` of the example scenarios plus EVIL_HTML, EVIL_FORMULAS and
+    LONG_NAMES (``--draws 20 --seed 5 --futures baseline``: a policies x futures grid), in
+    this process, once per session; read-only. A namespace: ``out`` (the directory),
+    ``stdout``, ``stderr``, ``warnings`` (every warning, recorded with ``always``: what a fresh
+    process with ``PYTHONWARNINGS=default`` would show), ``long_scenario``, ``long_policy``."""
+    import types
+    import warnings
+
+    from nldtib_forecast.cli import main
+
+    base = tmp_path_factory.mktemp("evil")
+    path = base / "evil.toml"
+    path.write_text(EXAMPLE.read_text(encoding="utf-8") + "\n" + EVIL_HTML + "\n"
+                    + EVIL_FORMULAS + LONG_NAMES, encoding="utf-8")
+    out = base / "out"
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(stdout), \
+            contextlib.redirect_stderr(stderr):
+        warnings.simplefilter("always")
+        code = main(["run", str(path), "--out", str(out), *EVIL_RUN_ARGS, "--quiet"])
+    assert code == 0, stderr.getvalue()
+    for item in out.iterdir():
+        item.chmod(0o444)
+    return types.SimpleNamespace(out=out, stdout=stdout.getvalue(), stderr=stderr.getvalue(),
+                                 warnings=list(caught), long_scenario=LONG_SCENARIO,
+                                 long_policy=LONG_POLICY)
+
+
+@pytest.fixture(scope="session")
+def evil_run(evil_run_output):
+    """The directory of ``evil_run_output``; read-only."""
+    return evil_run_output.out
+
+
 # ----------------------------------------------------------- survey and calibrated models
 @pytest.fixture(scope="session")
 def synthetic_sample():

@@ -118,35 +118,9 @@ def _earlier_report(path: Path) -> None:
 
 
 # =============================================================== 2. formula injection
-EVIL = """
-[scenarios.evil]
-description = "=cmd|' /C calc'!A0"
-sources = ["=HYPERLINK(\\"http://example.invalid\\",\\"click\\")", "@SUM(1+1)*cmd|' /C calc'!A0"]
-[scenarios.evil.drivers]
-order_certainty = 0.5
-
-[scenarios.plus]
-description = "+cmd|' /C calc'!A0"
-sources = ["-2+3+cmd|' /C calc'!A0"]
-[scenarios.plus.drivers]
-order_certainty = 0.4
-
-[policies.minus]
-description = "-1+1"
-[policies.minus.drivers]
-order_certainty = 0.6
-"""
-
-
-@pytest.fixture(scope="module")
-def evil_run(tmp_path_factory) -> Path:
-    base = tmp_path_factory.mktemp("evil")
-    path = base / "evil.toml"
-    path.write_text(EXAMPLE.read_text() + EVIL, encoding="utf-8")
-    out = base / "out"
-    assert main(["run", str(path), "--out", str(out), "--draws", "20", "--quiet",
-                 "--futures", "baseline"]) == 0
-    return out
+# The run is in tests/conftest.py (``evil_run``), shared with tests/test_report.py.
+EVIL = (Path(__file__).resolve().parent / "scenario_texts" / "evil_formulas.toml").read_text(
+    encoding="utf-8")
 
 
 def test_no_csv_cell_of_a_run_runs_as_a_formula(evil_run):
@@ -620,25 +594,15 @@ def test_jobs_accepts_what_n_jobs_accepts(value, tmp_path, monkeypatch, fake_bui
 
 
 # =============================================================== quiet runs
-LONG = "a_very_long_scenario_name_" + "that_goes_on_" * 8
-LONG_POLICY = "an_equally_long_policy_name_" + "which_goes_on_" * 8
-
-
-def test_quiet_run_with_long_names_prints_nothing(tmp_path):
-    """No matplotlib layout warning (long names in the charts) reaches stderr."""
-    path = tmp_path / "long.toml"
-    path.write_text(f"[scenarios.{LONG}]\ndescription = 'long'\n[scenarios.{LONG}.drivers]\n"
-                    f"order_certainty = 0.5\n[policies.{LONG_POLICY}]\n"
-                    f"[policies.{LONG_POLICY}.drivers]\norder_certainty = 0.6\n",
-                    encoding="utf-8")
-    res = subprocess.run([sys.executable, "-m", "nldtib_forecast.cli", "run", str(path),
-                          "--out", str(tmp_path / "out"), "--draws", "20", "--quiet"],
-                         capture_output=True, text=True, timeout=300,
-                         env={**os.environ, "MPLBACKEND": "Agg", "PYTHONWARNINGS": "default"})
-    assert res.returncode == 0, res.stderr
-    assert res.stdout == "" and res.stderr == ""
-    scen = pd.read_csv(tmp_path / "out" / "scenario_definitions.csv")
-    assert LONG in set(scen["scenario"])  # the tables keep the full names
+def test_quiet_run_with_long_names_prints_nothing(evil_run_output):
+    """No warning (matplotlib layout warnings from long names in the charts included) and no
+    output of a quiet run."""
+    run = evil_run_output
+    assert [f"{w.category.__name__}: {w.message}" for w in run.warnings] == []
+    assert run.stdout == "" and run.stderr == ""
+    scen = pd.read_csv(run.out / "scenario_definitions.csv")
+    assert run.long_scenario in set(scen["scenario"])  # the tables keep the full names
+    assert run.long_policy in set(pd.read_csv(run.out / "policy_effects.csv")["policy"])
 
 
 # =============================================================== random command lines

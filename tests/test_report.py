@@ -18,24 +18,12 @@ from nldtib_forecast.cli import main
 from nldtib_forecast.report import run as _report
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "scenarios" / "example.toml"
-EVIL = """
-[scenarios.evil]
-description = "<script>alert('x')</script> & <b>bold</b>"
-sources = ["<img src=x onerror=alert(1)>"]
-[scenarios.evil.drivers]
-order_certainty = 0.5
-"""
-
-
 @pytest.fixture(scope="module")
-def run_dir(tmp_path_factory) -> Path:
-    base = tmp_path_factory.mktemp("html")
-    scenarios = base / "evil.toml"
-    scenarios.write_text(EXAMPLE.read_text() + EVIL)
-    out = base / "out"
-    assert main(["run", str(scenarios), "--out", str(out), "--draws", "100", "--seed", "5",
-                 "--quiet"]) == 0
-    return out
+def run_dir(evil_run) -> Path:
+    """A run of the example scenarios plus scenarios with HTML, formulas and long names in
+    their texts (``evil_run``, tests/conftest.py: ``--draws 20 --seed 5 --futures
+    baseline``); read-only."""
+    return evil_run
 
 
 @pytest.fixture(scope="module")
@@ -94,12 +82,12 @@ def test_html_headline_and_audit(html, run_dir):
 def test_excel_has_scenario_definitions(run_dir):
     sheets = pd.read_excel(run_dir / "nldtib_report.xlsx", sheet_name=None, header=3)
     scen = sheets["scenarios"]  # human headers; the codes stay in the "(code)" columns
-    assert set(scen["Scenario (code)"]) == {"procurement_reform", "slow_reform", "labour_push",
-                                            "evil"}
+    assert {"procurement_reform", "slow_reform", "labour_push", "evil_html"} <= set(
+        scen["Scenario (code)"])
     row = scen[(scen["Scenario (code)"] == "slow_reform")
                & (scen["Driver (code)"] == "order_certainty")].iloc[0]
     assert row["Path or value"] == "2026: 0.3, 2031: 0.6"
-    assert "<script>" in scen.loc[scen["Scenario (code)"] == "evil", "Description"].iloc[0]
+    assert "<script>" in scen.loc[scen["Scenario (code)"] == "evil_html", "Description"].iloc[0]
 
 
 def test_summary_table_matches_results(run_dir):

@@ -29,7 +29,7 @@ import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Literal, TextIO
 
 import numpy as np
 import pandas as pd
@@ -425,13 +425,72 @@ def _safe(fn: Callable, notes: list[str], what: str):
 
 
 # --------------------------------------------------------------------------------- figures
-def _figure(width: float = 7.0, height: float = 4.0):
+def _figure(width: float = 7.0, height: float = 4.0,
+            layout: Literal["constrained"] | None = "constrained"):
     import matplotlib
 
     matplotlib.use("Agg")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    return Figure(figsize=(width, height), layout="constrained")
+    fig = Figure(figsize=(width, height), layout=layout)
+    FigureCanvasAgg(fig)  # a canvas that can measure text (:func:`_arrange`)
+    return fig
+
+
+#: Padding between the parts of a chart laid out by :func:`_arrange`, in inches.
+_PAD = 0.08
+
+
+def _arrange(fig, axes, legend=None) -> None:
+    """Lay out a grid of panels with shared axes (``axes``: 2-D, ``rows x cols``) once, from
+    the measured size of its parts, instead of with constrained layout.
+
+    Constrained layout measures every panel's decorations at every draw (most of the cost of
+    a chart with six panels); here the parts that set the margins are measured once: the
+    suptitle, a panel title, the y axis of the first panel (tick labels and label) and the x
+    axis of a bottom panel, and the legend, which is placed under the panels. Shared axes
+    have the same tick labels in every panel, so one panel's measure holds for all;
+    ``tests/test_report.py`` checks that no text of a chart leaves the figure or overlaps
+    another panel.
+    """
+    renderer = fig.canvas.get_renderer()
+    dpi = fig.dpi
+    width, height = fig.get_size_inches()
+    rows, cols = axes.shape
+
+    def size(artist) -> tuple[float, float]:
+        if artist is None or not artist.get_visible() or (
+                hasattr(artist, "get_text") and not artist.get_text()):
+            return 0.0, 0.0
+        box = artist.get_window_extent(renderer)
+        return box.width / dpi, box.height / dpi
+
+    first = axes[0, 0]
+    bottom = next((ax for ax in axes[-1] if ax.get_visible()), first)
+    y_width = first.yaxis.get_tightbbox(renderer).width / dpi
+    x_box = bottom.xaxis.get_tightbbox(renderer)
+    x_height = x_box.height / dpi if x_box is not None else 0.0
+    x_label = max((size(t)[0] for t in bottom.get_xticklabels()), default=0.0)
+    title_h = max(size(ax.title)[1] for ax in axes.ravel())
+    suptitle = fig._suptitle  # matplotlib keeps the suptitle there
+    sup_h = size(suptitle)[1]
+    legend_h = size(legend)[1]
+    top = _PAD + sup_h + (_PAD if sup_h else 0.0) + title_h + _PAD
+    low = _PAD + legend_h + (_PAD if legend_h else 0.0) + x_height + _PAD
+    left, right = _PAD + y_width + _PAD, x_label / 2 + 2 * _PAD
+    gap_h = title_h + 3 * _PAD  # between rows: the titles of the next row
+    gap_w = x_label + 2 * _PAD  # between columns: the year labels at the panels' edges
+    panel_h = (height - top - low - (rows - 1) * gap_h) / rows
+    panel_w = (width - left - right - (cols - 1) * gap_w) / cols
+    fig.subplots_adjust(left=left / width, right=1 - right / width, bottom=low / height,
+                        top=1 - top / height, hspace=gap_h / max(panel_h, 1e-3),
+                        wspace=gap_w / max(panel_w, 1e-3))
+    if legend is not None:
+        legend.set_bbox_to_anchor((0.5, _PAD / height), transform=fig.transFigure)
+    if suptitle is not None:
+        suptitle.set_y(1 - _PAD / height)
+        suptitle.set_va("top")
 
 
 def _png(fig) -> bytes:
@@ -623,8 +682,9 @@ def _fan_png(result, variable: str, lang: str = "en") -> tuple[bytes, str]:
     grid = bool(result.futures)
     panels = list(dict.fromkeys(s.split("/", 1)[0] for s in shown)) if grid else shown
     rows, cols = _panels(len(panels))
-    fig = _figure(10.0 if cols > 1 else 8.0, 2.9 * rows + 1.0)
-    axes = fig.subplots(rows, cols, squeeze=False, sharex=True, sharey=True).ravel()
+    fig = _figure(10.0 if cols > 1 else 8.0, 2.9 * rows + 1.0, layout=None)
+    grid_axes = fig.subplots(rows, cols, squeeze=False, sharex=True, sharey=True)
+    axes = grid_axes.ravel()
     unit = result.units[variable]
     levels = (0.95, 0.8, 0.5)
     reference = [s for s in shown if s.endswith("/" + REFERENCE_POLICY)] if grid else shown[:1]
@@ -662,7 +722,7 @@ def _fan_png(result, variable: str, lang: str = "en") -> tuple[bytes, str]:
         else:
             _dutch_ticks(axes[0].yaxis)
         return _fan_legend_nl(fig, result, variable, unit, levels, stacked, grid, compared,
-                              first is not None and len(panels) > 1, shown)
+                              first is not None and len(panels) > 1, shown, grid_axes)
     who = _label(REFERENCE_POLICY) + ": " if grid else ""
     handles: list = [Line2D([], [], color="C0")]
     names = [f"{who}median" if who else "Median"]
@@ -675,9 +735,10 @@ def _fan_png(result, variable: str, lang: str = "en") -> tuple[bytes, str]:
     elif first is not None and len(panels) > 1:
         handles.append(Line2D([], [], color="0.35", ls=":"))
         names.append(f"{_label(shown[0])}: median")
-    fig.legend(handles, names, loc="outside lower center", ncols=3, frameon=False)
+    legend = fig.legend(handles, names, loc="lower center", ncols=3, frameon=False)
     title = _label(variable, 60)
     fig.suptitle(title + (f", {_unit_axis(unit)}" if unit else ""), fontsize="large")
+    _arrange(fig, grid_axes, legend)
     what = (f"{title}: {_label(REFERENCE_POLICY)} (shaded: median and 50%, 80% and 95% "
             f"intervals)" + (f" and {_label(compared)} (lines: median and 80% interval)"
                              if compared else "") + ", one panel per future"
@@ -688,7 +749,8 @@ def _fan_png(result, variable: str, lang: str = "en") -> tuple[bytes, str]:
 
 
 def _fan_legend_nl(fig, result, variable: str, unit: str, levels, stacked, grid: bool,
-                   compared: str | None, dotted: bool, shown: list[str]) -> tuple[bytes, str]:
+                   compared: str | None, dotted: bool, shown: list[str],
+                   grid_axes) -> tuple[bytes, str]:
     """The legend, title and caption of a fan chart in Dutch (:func:`_fan_png`)."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -711,9 +773,10 @@ def _fan_legend_nl(fig, result, variable: str, unit: str, levels, stacked, grid:
         handles.append(Line2D([], [], color="0.35", ls=":"))
         names.append(f"{_label(shown[0], lang=lang)}: mediaan")
     # the Dutch entries are longer: two columns fit the width of the chart
-    fig.legend(handles, names, loc="outside lower center", ncols=2, frameon=False)
+    legend = fig.legend(handles, names, loc="lower center", ncols=2, frameon=False)
     title = _label(variable, 60, lang)
     fig.suptitle(title + (f", {_unit_axis(unit, lang)}" if unit else ""), fontsize="large")
+    _arrange(fig, grid_axes, legend)
     bands = "50%-, 80%- en 95%-interval"
     if grid:
         what = (f"{title}: {_mid(reference, lang)} (gearceerd: mediaan en {bands})"
@@ -743,7 +806,7 @@ def _policy_effects_png(effects: pd.DataFrame, variable: str, lang: str = "en") 
     futures = list(dict.fromkeys(sub["future"]))
     years = sorted(sub["year"].unique())
     rows, cols = _panels(len(futures))
-    fig = _figure(10.0 if cols > 1 else 7.0, 2.7 * rows + 1.0)
+    fig = _figure(10.0 if cols > 1 else 7.0, 2.7 * rows + 1.0, layout=None)
     axes = fig.subplots(rows, cols, squeeze=False, sharex=True, sharey=True)
     in_eur = unit_kind(sub["unit"].iloc[0]) == "eur"
     scale = BILLION if in_eur else 1.0
@@ -782,7 +845,8 @@ def _policy_effects_png(effects: pd.DataFrame, variable: str, lang: str = "en") 
         names = [f"{n}: mediaan en {level}-interval" for n in names]
     else:
         names = [f"{n}: median and {level} interval" for n in names]
-    fig.legend(handles, names, loc="outside lower center", ncols=len(names), frameon=False)
+    legend = fig.legend(handles, names, loc="lower center", ncols=len(names), frameon=False)
+    _arrange(fig, axes, legend)
     return _png(fig)
 
 

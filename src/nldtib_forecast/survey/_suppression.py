@@ -250,8 +250,9 @@ def _range_lp(objectives: np.ndarray, a_eq: np.ndarray, b_eq: np.ndarray, nonneg
     each copy solves its own problem: one HiGHS call instead of ``2 K``, the same optima. Each
     copy is boxed in ``[-M, M]`` with ``M = _BOX * (1 + sum |b_eq|)`` (an unbounded problem
     would otherwise make the whole programme unbounded); an optimum beyond ``_UNBOUNDED * M``
-    in absolute value is reported as infinite. Returns None when the programme is not solved (infeasible or solver
-    trouble): the caller then solves the problems one by one for the exact diagnosis.
+    in absolute value is reported as infinite. Returns None when the programme is not solved
+    (infeasible or solver trouble): the caller then solves the problems one by one for the
+    exact diagnosis.
     """
     from scipy import sparse
 
