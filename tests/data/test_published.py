@@ -250,6 +250,7 @@ def test_validation_rejects_duplicates_and_billions():
 
 def test_sources_table():
     src = load_sources()
-    assert list(src.columns) == ["key", "citation", "note"]
+    assert list(src.columns) == ["key", "citation", "url", "accessed", "licence", "vintage",
+                                 "note"]
     assert src["key"].is_unique
     assert (src["citation"].str.len() > 20).all()

@@ -215,9 +215,11 @@ def load_nl_defence(*, long: bool = False) -> pd.DataFrame:
     secondary source), ``nato_defence_expenditure_eur``, ``nato_equipment_share`` (2018,
     "almost 25%", an upper bound), ``cbs_defence_expenditure_eur`` (CBS, 2024),
     ``defence_budget_minfin_eur`` and ``defence_budget_minfin_change_eur`` (Miljoenennota),
-    ``defence_budget_secondary_eur`` (a secondary source whose 2026 figure, EUR 34.5 bn,
+    ``defence_budget_secondary_eur`` (source key ``SECONDARY``: an *untraced* secondary
+    report, whose outlet, date and primary table are unknown; its 2026 figure, EUR 34.5 bn,
     conflicts with the Miljoenennota's EUR 26.8 bn: both are kept, the notes flag the
-    conflict; do not mix them in one series), ``equipment_fund_expenditure_eur`` (the
+    conflict; do not mix them in one series and do not use it for analysis; no model uses
+    it), ``equipment_fund_expenditure_eur`` (the
     Defensiematerieelbegrotingsfonds, 2026), ``pwc_path_35_eur`` (PwC's path to 3.5% of GDP,
     2025, 2030, 2035), ``mod_materiel_spending_eur`` (B24: 4.5 bn in 2021, 6.5 bn in 2023)
     and ``sipri_real_growth`` (SIPRI, 2024).

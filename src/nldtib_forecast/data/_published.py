@@ -127,10 +127,60 @@ def _published_table() -> pd.DataFrame:
     return df
 
 
+#: Columns of :func:`load_sources`, in order.
+SOURCE_COLUMNS: tuple[str, ...] = (
+    "key", "citation", "url", "accessed", "licence", "vintage", "note",
+)
+#: Prefix of a ``url`` cell that gives the reason why a source has no address.
+NO_URL_PREFIX = "none: "
+#: Separator of several addresses in one ``url`` cell.
+URL_SEPARATOR = " ; "
+_ISO_DATE = r"\d{4}-\d{2}-\d{2}"
+
+
+def _check_sources(df: pd.DataFrame) -> None:
+    """Validate the sources table; raise InputError listing every problem."""
+    missing = [c for c in SOURCE_COLUMNS if c not in df.columns]
+    if missing:
+        raise InputError("sources: missing columns",
+                         [Problem(c, "required column is missing") for c in missing])
+    problems: list[Problem] = []
+    rules: dict[str, tuple[pd.Series, str]] = {
+        col: (df[col] == "", "must not be empty")
+        for col in ("key", "citation", "url", "accessed", "licence", "vintage")
+    }
+    rules["key (unique)"] = (df["key"].duplicated(keep=False), "must be unique")
+    rules["key (one word)"] = (df["key"].str.contains(r"\s", regex=True),
+                               "must be one word (the first word of a data row's source)")
+
+    def bad_url(cell: str) -> bool:
+        if cell.startswith(NO_URL_PREFIX):
+            return len(cell) <= len(NO_URL_PREFIX) + 10
+        return not all(u.startswith("https://") and " " not in u
+                       for u in cell.split(URL_SEPARATOR))
+
+    rules["url (form)"] = (
+        (df["url"] != "") & df["url"].map(bad_url),
+        f"must be https:// addresses separated by {URL_SEPARATOR.strip()!r}, or "
+        f"{NO_URL_PREFIX!r} followed by the reason there is none",
+    )
+    date = pd.to_datetime(df["accessed"].where(df["accessed"].str.fullmatch(_ISO_DATE)),
+                          format="%Y-%m-%d", errors="coerce")
+    rules["accessed (date)"] = ((df["accessed"] != "") & date.isna(),
+                                "must be an ISO 8601 date, YYYY-MM-DD")
+    for col, (bad, rule) in rules.items():
+        if bad.any():
+            problems.append(Problem(col, rule, tuple(df.index[bad][:5]), int(bad.sum())))
+    if problems:
+        raise InputError("sources: invalid table", problems)
+
+
 @lru_cache(maxsize=1)
 def _sources_table() -> pd.DataFrame:
     df = _read_package_csv("sources.csv")
-    return df.astype({c: "str" for c in df.columns})
+    df = df.astype({c: "str" for c in df.columns}).apply(lambda col: col.str.strip())
+    _check_sources(df)
+    return df.loc[:, list(SOURCE_COLUMNS)]
 
 
 def source_key(source: pd.Series) -> pd.Series:
@@ -268,18 +318,52 @@ def load_published(
 
 
 def load_sources() -> pd.DataFrame:
-    """Full citations of the source keys used by the embedded data.
+    """Full citation, address, access date, licence and vintage of every embedded source.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``key`` (e.g. ``"B24"``, ``"L26"``, ``"EDA"``), ``citation`` and ``note``,
-        one row per source. The first word of every ``source`` value in
-        :func:`load_published` and in the market tables is one of these keys.
+        One row per source key; every column is text, in this order:
+
+        - ``key``: the source key, e.g. ``"B24"``, ``"L26"``, ``"EDA"``. The first word of
+          every ``source`` value in :func:`load_published`, in the market tables
+          (:func:`load_european_market`, :func:`load_nl_defence`, :func:`load_nl_macro`) and
+          in :func:`load_policy_targets` is one of these keys.
+        - ``citation``: the full citation (author or publisher, title, place, date,
+          identifiers such as a Kamerstuk number or a kenmerk).
+        - ``url``: the web address of the publication or, where its own address was not
+          recorded, of the publisher's landing page (the ``note`` says which); several
+          addresses are separated by ``" ; "``. A source without any address has
+          ``"none: "`` followed by the reason.
+        - ``accessed``: ISO 8601 date (``YYYY-MM-DD``) on which the figures were taken into
+          the package; the day each publication was consulted was not recorded, so this is
+          the date of the release that embedded them. ``pandas.to_datetime`` converts it.
+        - ``licence``: the licence or terms of use, as far as they are known, or a plain
+          statement that they are not known and on what basis the figures are quoted.
+        - ``vintage``: the edition and the data years embedded (e.g. the 2025 release, data
+          to 2024).
+        - ``note``: coverage, price base, how the figures were obtained (second-hand or
+          not) and caveats. The ``SECONDARY`` source is untraced: its rows
+          (``defence_budget_secondary_eur`` in :func:`load_nl_defence`) document a conflict
+          and must not be used for analysis.
+
+    Raises
+    ------
+    nldtib_forecast.InputError
+        If the embedded table is invalid (a missing column, an empty cell in a required
+        column, a duplicate key, a malformed address or access date).
 
     See Also
     --------
     load_published : The figures, each with its source key.
+    load_nl_defence : Dutch defence spending, including the untraced ``SECONDARY`` rows.
+
+    Notes
+    -----
+    The table ships with the package as ``sources.csv``. ``accessed`` and ``vintage``
+    together say which version of each source the embedded data reflect; a new edition of a
+    source comes with a new ``vintage`` and ``accessed`` date (see the versioning policy in
+    the documentation).
 
     Examples
     --------
@@ -289,5 +373,9 @@ def load_sources() -> pd.DataFrame:
     True
     >>> "DGBI/105727106" in sources.loc["L26", "citation"]
     True
+    >>> sources.loc["CBS", "licence"][:9]
+    'CC BY 4.0'
+    >>> sources.loc["SECONDARY", "url"][:16]
+    'none: untraced. '
     """
     return _sources_table().copy()
