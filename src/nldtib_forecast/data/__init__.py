@@ -1,7 +1,8 @@
 """Embedded data and the survey schema.
 
 Published figures
-    :func:`load_published`, :func:`load_sources`, :func:`audit_published`
+    :func:`load_published`, :func:`load_sources`, :func:`audit_published`,
+    :func:`continuing_firms_reconciliation`
 European defence market and Dutch defence spending
     :func:`load_european_market`, :func:`load_nl_defence`, :func:`load_nl_macro`,
     :func:`load_policy_targets`
@@ -42,6 +43,7 @@ _LAZY = {
     "load_sources": "_published",
     "SERIES_BREAKS": "_published",
     "audit_published": "_audit",
+    "continuing_firms_reconciliation": "_audit",
     "AUDIT_TOLERANCES": "_audit",
     "load_european_market": "_market",
     "load_nl_defence": "_market",

@@ -2,24 +2,28 @@
 
 Every figure that can be derived from other published figures is recomputed with interval
 arithmetic on the rounded inputs and compared with the published value; see
-:func:`audit_published` and :data:`AUDIT_TOLERANCES`.
+:func:`audit_published` and :data:`AUDIT_TOLERANCES`. :func:`continuing_firms_reconciliation`
+works out, with the same rounding rule, what the letter's growth rate implies if it is read
+as the growth of continuing firms.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from numbers import Real
 from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
 
-from nldtib_forecast._errors import InputError, Problem
-from nldtib_forecast._format import count, eur, percent
+from nldtib_forecast._errors import InputError, Problem, check_year
+from nldtib_forecast._format import count, eur, percent, percentage_points
 from nldtib_forecast.data._published import load_published, source_key
 from nldtib_forecast.data._schema import SIZE_CLASS_BOUNDS
 
-__all__ = ["AUDIT_TOLERANCES", "audit_published"]
+__all__ = ["AUDIT_TOLERANCES", "audit_published", "continuing_firms_reconciliation"]
 
 #: Tolerance rule of :func:`audit_published`. A figure published with resolution ``r`` (the
 #: unit of its last digit, column ``resolution``) lies in ``value +/- rounding_fraction * r``.
@@ -532,4 +536,304 @@ def audit_published(published: pd.DataFrame | None = None,
     for col in ("published", "recomputed", "difference", "lower", "upper"):
         out[col] = out[col].astype("float64")
     out["year"] = out["year"].astype("int64")
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Reconciling a stated growth rate with the published levels: the continuing-firms reading
+# ---------------------------------------------------------------------------------------------
+#: Rows of :func:`continuing_firms_reconciliation`, in output order: (quantity, unit, kind).
+RECONCILIATION_ROWS: tuple[tuple[str, str, str], ...] = (
+    ("ds_turnover_start_eur", "EUR", "published"),
+    ("ds_turnover_end_eur", "EUR", "published"),
+    ("stated_growth", "fraction", "published"),
+    ("nominal_growth", "fraction", "computed"),
+    ("gap", "fraction", "computed"),
+    ("continuing_growth", "fraction", "assumption"),
+    ("exit", "fraction", "assumption"),
+    ("entry", "fraction", "computed"),
+    ("net_entry", "fraction", "computed"),
+    ("net_entry_share_of_growth", "fraction", "computed"),
+    ("entrants_turnover_eur", "EUR", "computed"),
+    ("entrants_share_of_end", "fraction", "computed"),
+    ("implied_start_eur", "EUR", "computed"),
+    ("start_difference_eur", "EUR", "computed"),
+)
+
+
+def _corners(fn: Callable[..., float], *ivs: _Iv) -> _Iv:
+    """``fn`` at the central values, and its extremes over the corners of the input box.
+
+    Exact bounds for a function that is monotone in each argument over the box (every
+    quantity of :func:`continuing_firms_reconciliation` is).
+    """
+    values = [fn(*corner) for corner in np.array(np.meshgrid(*[(i.lo, i.hi) for i in ivs]))
+              .reshape(len(ivs), -1).T]
+    return _Iv(fn(*(i.mid for i in ivs)), min(values), max(values))
+
+
+def _growth_figure(f: _Figures, year: int | None):
+    """The stated growth row and the two level rows of the same source it refers to."""
+    rows = f.rows("ds_turnover_growth", category="")
+    rows = rows[rows["year_start"] < rows["year"]]
+    found = []
+    for row in rows.itertuples():
+        a = f.get("ds_turnover_eur", row.year_start, row.key)
+        b = f.get("ds_turnover_eur", row.year, row.key)
+        if a is not None and b is not None:
+            found.append((row.year, row.edition, row, a, b))
+    if year is not None:
+        if not (rows["year"] == year).any():
+            raise InputError(f"argument 'year': no published D&S turnover growth rate "
+                             f"(indicator 'ds_turnover_growth') ending in {year}")
+        found = [x for x in found if x[0] == year]
+        if not found:
+            raise InputError(f"argument 'year': the D&S turnover growth rate ending in {year} "
+                             "has no published D&S turnover levels ('ds_turnover_eur') for "
+                             "both of its years from the same source")
+    if not found:
+        raise InputError("published figures: no D&S turnover growth rate "
+                         "('ds_turnover_growth') with published levels ('ds_turnover_eur') "
+                         "for both of its years from the same source")
+    return max(found, key=lambda x: (x[0], x[1]))[2:]
+
+
+def continuing_firms_reconciliation(published: pd.DataFrame | None = None, *,
+                                    year: int | None = None,
+                                    exit_share: float = 0.0) -> pd.DataFrame:
+    """What a stated growth rate implies if it is the growth of continuing firms.
+
+    The 2026 letter reports D&S turnover of EUR 8.0 bn (2024) and 10.2 bn (2025), "an
+    increase of 21.5%", but 10.2 / 8.0 - 1 = +27.5%. One reading that reconciles the two:
+    +21.5% is the growth of the firms present in both years (continuing firms), and the rest
+    of the growth comes from entrants (including firms added by a change of scope). This
+    function works that reading out from the published figures alone, with the interval each
+    quantity may lie in because the figures are rounded, and also the other arithmetic
+    reading: the base-year level for which the stated rate holds for all firms.
+
+    Parameters
+    ----------
+    published : pandas.DataFrame, optional
+        Published figures in the layout of :func:`~nldtib_forecast.data.load_published`
+        (default: that table), as for :func:`audit_published`. It needs a
+        ``ds_turnover_growth`` figure and the ``ds_turnover_eur`` levels of both of its years
+        from the same source. Pure arithmetic on this frame: pass a modified copy to see how
+        the answer changes.
+    year : int, optional
+        Last year of the growth rate (default: the latest one with both levels published;
+        2025 for the embedded figures, the letter's 2024 -> 2025).
+    exit_share : float, default 0.0
+        Share of the first year's D&S turnover earned by firms that left before the second
+        year, a number in ``[0, 1)``. Not published; 0 means no exits. With exits the
+        continuing firms' base is smaller, so entrants must account for more of the growth.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per quantity (index ``quantity``), columns ``value, lower, upper, unit, kind,
+        note``. ``value`` is computed from the central published values, ``[lower, upper]``
+        is the range the rounded figures permit. ``unit`` is ``"EUR"`` or ``"fraction"``
+        (growth rates, and contributions in growth points: fractions of the first year's
+        turnover). ``kind`` says what the row is: ``"published"`` (a figure as published),
+        ``"assumption"`` (the reading being tested) or ``"computed"``. The rows, with
+        ``T0, T1`` the two levels, ``g`` the stated rate and ``e`` the exit share:
+
+        ``ds_turnover_start_eur, ds_turnover_end_eur, stated_growth``
+            the published ``T0``, ``T1`` and ``g``;
+        ``nominal_growth``
+            ``T1 / T0 - 1``, the growth of all firms the published levels give;
+        ``gap``
+            ``nominal_growth - g``: the growth points the stated rate leaves unexplained;
+        ``continuing_growth, exit``
+            the reading: continuing firms grew by ``g``; exiters held ``e`` of ``T0``;
+        ``entry``
+            entrants' turnover in the second year as a fraction of ``T0``:
+            ``T1 / T0 - (1 - e)(1 + g)``;
+        ``net_entry, net_entry_share_of_growth``
+            ``entry - exit``, and its share of ``nominal_growth``;
+        ``entrants_turnover_eur, entrants_share_of_end``
+            entrants' turnover ``T1 - (1 - e)(1 + g) T0`` in EUR and as a share of ``T1``;
+        ``implied_start_eur, start_difference_eur``
+            the other reading: the first-year level ``T1 / (1 + g)`` for which ``g`` is the
+            growth of all firms, and its difference from the published ``T0``.
+
+        The names ``nominal_growth, continuing_growth, entry, exit, net_entry`` are those of
+        :func:`~nldtib_forecast.models.price_volume.decompose_turnover`'s table, which
+        estimates the same quantities from survey microdata. ``attrs`` record the source,
+        the two years, ``exit_share`` and the assumptions.
+
+    Raises
+    ------
+    nldtib_forecast.InputError
+        If ``published`` is not a DataFrame, lacks required columns or has duplicate
+        figures; if it holds no growth rate with both levels (for ``year``, when given); if
+        ``year`` is not a whole number; if ``exit_share`` is not a number in ``[0, 1)``; or if
+        a level is not positive or the stated rate is -100% or less.
+
+    See Also
+    --------
+    audit_published : Flags the inconsistency and lists the readings that could resolve it.
+    nldtib_forecast.models.price_volume.decompose_turnover : The same split estimated from
+        survey microdata (continuing firms' growth, entry and exit, with design-based
+        intervals): the test of this reading.
+    nldtib_forecast.models.price_volume.implied_price_change : The third reading, the stated
+        rate as volume growth.
+
+    Notes
+    -----
+    Growth of all firms splits exactly into continuing firms, entrants and exiters:
+    ``nominal_growth = (1 - e) * continuing_growth + entry - exit``, the identity of
+    :func:`~nldtib_forecast.models.price_volume.decompose_turnover`. Setting
+    ``continuing_growth`` to the stated rate leaves ``entry`` as the residual. Assumptions:
+    the two published levels cover the same population definition except for entry (a
+    change of scope between the years counts as entry), the stated rate refers to exactly the
+    continuing firms' turnover in both years, and the exit share is as given (default none).
+    Because exits only enlarge the residual, ``exit_share=0`` gives the *smallest* entry
+    contribution consistent with the reading.
+
+    Rounding follows :data:`AUDIT_TOLERANCES`: a figure with resolution ``r`` lies in
+    ``[value - r/2, value + r/2]`` (EUR 8.0 bn in [7.95, 8.05] bn, +21.5% in [21.45%,
+    21.55%]). Every quantity is monotone in each published figure, so its bounds are its
+    extremes over the corners of that box (exact, not the wider bounds of interval
+    arithmetic applied term by term). ``exit_share`` is treated as exact.
+
+    The arithmetic cannot tell the readings apart; the survey microdata can: the design-based
+    estimate of the continuing firms' growth either is compatible with the stated rate or it
+    is not.
+
+    Examples
+    --------
+    >>> from nldtib_forecast.data import continuing_firms_reconciliation, load_published
+    >>> rec = continuing_firms_reconciliation()
+    >>> rec.loc[["nominal_growth", "continuing_growth", "entry"], "value"].round(3).tolist()
+    [0.275, 0.215, 0.06]
+    >>> round(float(rec.loc["entrants_turnover_eur", "value"]) / 1e9, 2)  # 10.2 - 8.0 x 1.215
+    0.48
+    >>> [round(float(rec.loc["entrants_turnover_eur", b]) / 1e9, 3) for b in ("lower", "upper")]
+    [0.365, 0.595]
+    >>> round(float(rec.loc["implied_start_eur", "value"]) / 1e9, 3)  # 10.2 / 1.215
+    8.395
+
+    With exits, entrants account for more of the growth:
+
+    >>> with_exits = continuing_firms_reconciliation(exit_share=0.02)
+    >>> round(float(with_exits.loc["entry", "value"]), 4)  # 1.275 - 0.98 x 1.215
+    0.0843
+
+    A modified frame changes the answer: with a 2024 level of EUR 8.39 bn the stated +21.5%
+    is (nearly) the growth of all firms, and entry is close to zero.
+
+    >>> pub = load_published()
+    >>> base = (pub.indicator == "ds_turnover_eur") & (pub.year == 2024) & (pub.edition == 2026)
+    >>> pub.loc[base, ["value", "resolution"]] = [8.39e9, 1e7]
+    >>> round(float(continuing_firms_reconciliation(pub).loc["entry", "value"]), 4)
+    0.0007
+    """
+    year = check_year(year, "year", optional=True)
+    if not isinstance(exit_share, Real) or isinstance(exit_share, bool | np.bool_):
+        raise InputError(f"argument 'exit_share': must be a number in [0, 1), got "
+                         f"{type(exit_share).__name__}")
+    e = float(exit_share)
+    if not (0.0 <= e < 1.0):
+        raise InputError(f"argument 'exit_share': must be in [0, 1) (a share of the first "
+                         f"year's turnover), got {exit_share!r}")
+    f = _Figures(_prepare(published))
+    row, a, b = _growth_figure(f, year)
+    t0, t1, g = f.iv(a), f.iv(b), f.iv(row)
+    if t0.lo <= 0 or t1.lo <= 0:
+        raise InputError("published figures: D&S turnover levels must be positive (their "
+                         "rounding intervals too)",
+                         [Problem("ds_turnover_eur", "must be positive")])
+    if g.lo <= -1:
+        raise InputError("published figures: the stated growth rate must exceed -100%",
+                         [Problem("ds_turnover_growth", "must be > -1")])
+    y0, y1 = int(row.year_start), int(row.year)
+    src = row.key
+    q: dict[str, _Iv] = {
+        "ds_turnover_start_eur": t0,
+        "ds_turnover_end_eur": t1,
+        "stated_growth": g,
+        "nominal_growth": _corners(lambda x0, x1: x1 / x0 - 1.0, t0, t1),
+        "gap": _corners(lambda x0, x1, r: x1 / x0 - 1.0 - r, t0, t1, g),
+        "continuing_growth": g,
+        "exit": _Iv(e, e, e),
+        "entry": _corners(lambda x0, x1, r: x1 / x0 - (1 - e) * (1 + r), t0, t1, g),
+        "net_entry": _corners(lambda x0, x1, r: x1 / x0 - (1 - e) * (1 + r) - e, t0, t1, g),
+        "entrants_turnover_eur": _corners(lambda x0, x1, r: x1 - (1 - e) * (1 + r) * x0,
+                                          t0, t1, g),
+        "entrants_share_of_end": _corners(lambda x0, x1, r: 1 - (1 - e) * (1 + r) * x0 / x1,
+                                          t0, t1, g),
+        "implied_start_eur": _corners(lambda x1, r: x1 / (1 + r), t1, g),
+        "start_difference_eur": _corners(lambda x0, x1, r: x1 / (1 + r) - x0, t0, t1, g),
+    }
+    nominal = q["nominal_growth"]
+    if nominal.lo <= 0 <= nominal.hi:  # the share of a growth that may be zero is unbounded
+        mid = q["net_entry"].mid / nominal.mid if nominal.mid else math.nan
+        q["net_entry_share_of_growth"] = _Iv(mid, -math.inf, math.inf)
+    else:
+        q["net_entry_share_of_growth"] = _corners(
+            lambda x0, x1, r: 1 - (1 - e) * r / (x1 / x0 - 1), t0, t1, g)
+
+    def bn(x: float, d: int = 1) -> str:
+        return eur(x, scale="bn", decimals=d)
+
+    def rng(iv: _Iv, fmt: Callable[[float], str]) -> str:
+        return f"rounding permits {fmt(iv.lo)} to {fmt(iv.hi)}"
+
+    def pct(iv: _Iv) -> str:
+        return rng(iv, lambda x: percent(x, signed=True))
+
+    def pp(iv: _Iv) -> str:
+        return rng(iv, percentage_points)
+
+    def money(iv: _Iv) -> str:
+        return rng(iv, lambda x: bn(x, 3))
+
+    reading = f"if continuing firms grew {_pct(g.mid, True)}"
+    ex = "no exits" if e == 0 else f"exiters held {percent(e)} of {y0} turnover"
+    keep = "" if e == 0 else f"{1 - e:g} x "
+    notes = {
+        "ds_turnover_start_eur": f"{a.source}: D&S turnover {y0}, {bn(t0.mid)}; "
+                                 f"{money(t0)}",
+        "ds_turnover_end_eur": f"{b.source}: D&S turnover {y1}, {bn(t1.mid)}; {money(t1)}",
+        "stated_growth": f"{row.source}: growth {y0}->{y1} as stated, {_pct(g.mid, True)}; "
+                         f"{rng(g, lambda x: percent(x, decimals=2, signed=True))}",
+        "nominal_growth": f"{t1.mid / 1e9:.1f}/{t0.mid / 1e9:.1f} - 1: growth of all firms "
+                          f"from the published levels; {pct(nominal)}",
+        "gap": f"growth from the levels minus the stated rate; {pp(q['gap'])}",
+        "continuing_growth": f"assumption: the stated {_pct(g.mid, True)} is the growth of "
+                             f"the firms present in both {y0} and {y1}",
+        "exit": f"assumption: {ex} (exit_share, a fraction of {y0} turnover; not published)",
+        "entry": f"entrants' {y1} turnover / {y0} turnover, {reading} and {ex}: "
+                 f"(1 + nominal_growth) - (1 - exit)(1 + continuing_growth), in growth "
+                 f"points; {pp(q['entry'])}",
+        "net_entry": f"entry - exit, in growth points; {pp(q['net_entry'])}",
+        "net_entry_share_of_growth": f"net_entry / nominal_growth: the part of the growth from "
+                                     f"entry (and any change of scope) {reading}; "
+                                     f"{rng(q['net_entry_share_of_growth'], percent)}",
+        "entrants_turnover_eur": f"{t1.mid / 1e9:.1f} - {keep}{1 + g.mid:g} x "
+                                 f"{t0.mid / 1e9:.1f} bn: entrants' {y1} turnover {reading} "
+                                 f"and {ex}; {money(q['entrants_turnover_eur'])}",
+        "entrants_share_of_end": f"entrants' share of {y1} D&S turnover {reading} and {ex}; "
+                                 f"{rng(q['entrants_share_of_end'], percent)}",
+        "implied_start_eur": f"other reading: {t1.mid / 1e9:.1f}/{1 + g.mid:g} = the {y0} level "
+                             f"for which {_pct(g.mid, True)} is the growth of all firms "
+                             f"(another base year or series); {money(q['implied_start_eur'])}",
+        "start_difference_eur": f"implied minus published {y0} level; "
+                                f"{money(q['start_difference_eur'])}",
+    }
+    out = pd.DataFrame.from_records(
+        [{"quantity": name, "value": q[name].mid, "lower": q[name].lo, "upper": q[name].hi,
+          "unit": unit, "kind": kind, "note": notes[name]}
+         for name, unit, kind in RECONCILIATION_ROWS]).set_index("quantity")
+    for col in ("value", "lower", "upper"):
+        out[col] = out[col].astype("float64")
+    out.attrs.update(
+        source=src, year_start=y0, year=y1, exit_share=e,
+        assumptions=(f"continuing firms' D&S turnover grew by the stated rate {y0}->{y1}",
+                     f"exiters held {e:g} of the {y0} turnover",
+                     "both levels cover the same population definition; a change of scope "
+                     "counts as entry"),
+        rounding="each published figure lies within half its resolution of the value "
+                 "(AUDIT_TOLERANCES); bounds are exact extremes over the rounded figures")
     return out
