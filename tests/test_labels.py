@@ -305,13 +305,11 @@ def test_every_survey_column_has_a_label():
 
 # ------------------------------------------------------ coverage: the report's tables
 @pytest.fixture(scope="module")
-def report_tables(tmp_path_factory) -> dict[str, pd.DataFrame]:
-    """Every table a small report writes (CSV files and workbook sheets), by name."""
-    from nldtib_forecast.cli import main
-
-    out = tmp_path_factory.mktemp("labels") / "out"
-    assert main(["report", "--out", str(out), "--draws", "10", "--seed", "0", "--quiet",
-                 "--futures", "baseline", "--policies", "improved_conditions"]) == 0
+def report_tables(shared_report) -> dict[str, pd.DataFrame]:
+    """Every table the default report writes (CSV files and workbook sheets), by name
+    (``shared_report``, tests/conftest.py: every built-in policy under every built-in
+    future)."""
+    out = shared_report
     tables = {f"{p.stem}.csv": pd.read_csv(p, dtype=str, keep_default_na=False)
               for p in sorted(out.glob("*.csv"))}
     # the workbook's sheets hold the same tables under human headers (title rows above them);
