@@ -514,7 +514,7 @@ def bad_frames(draw) -> pd.DataFrame:
             df = df.drop(columns=col)
         elif action == "rename":
             df = df.rename(columns={col: draw(st.one_of(st.text(max_size=12), st.integers(),
-                                                         st.just(col.upper())))})
+                                                         st.just(str(col).upper())))})
         elif action in ("object", "value"):
             if list(df.columns).count(col) != 1:
                 continue

@@ -112,7 +112,7 @@ def small_results():
 
 def test_summary_and_results_tables(small_results):
     table = _report.summary_table(small_results)
-    assert list(table.columns) == ["model", "scenario", "variable", "unit", "year", "median",
+    assert list(table.columns) == ["model", "scenario", "year", "variable", "unit", "median",
                                    "lower", "upper"]
     assert set(table["year"]) == {2030, 2035}
     assert (table["lower"] <= table["upper"]).all()
@@ -143,8 +143,9 @@ def test_report_leads_with_the_policy_effects_per_future(report_dir):
     from nldtib_forecast.scenarios import FUTURE_NAMES, POLICY_NAMES
 
     eff = pd.read_csv(report_dir / "policy_effects.csv")
-    assert list(eff.columns) == ["model", "future", "policy", "variable", "unit", "year",
-                                 "median", "lower", "upper", "share_positive", "level", "data"]
+    assert list(eff.columns) == ["model", "future", "policy", "year", "variable", "unit",
+                                 "median", "lower", "upper", "share_positive", "mean", "level",
+                                 "data"]
     assert list(dict.fromkeys(eff["future"])) == list(FUTURE_NAMES)
     assert set(eff["policy"]) == set(POLICY_NAMES) - {"current_conditions"}
     assert set(eff["year"]) == {2030, 2035}

@@ -52,8 +52,7 @@ def _texts(fig):
         for axis in (ax.xaxis, ax.yaxis):
             for tick in axis._update_ticks():  # the ticks a draw shows
                 yield from (tick.label1, tick.label2)
-    if fig._suptitle is not None:
-        yield fig._suptitle
+    yield from fig.texts  # the suptitle
     for legend in fig.legends:
         yield from legend.get_texts()
 

@@ -90,7 +90,8 @@ def test_result_is_read_only(arrays, result):
 
 def test_to_frame_is_tidy_with_mean_and_quantiles(arrays, result):
     frame = result.to_frame()
-    assert list(frame.columns) == ["scenario", "year", "variable", "statistic", "value"]
+    assert list(frame.columns) == ["scenario", "year", "variable", "unit", "statistic",
+                                   "value"]
     stats = ["mean", "std"] + [f"q{q:g}" for q in DEFAULT_QUANTILES]
     assert list(pd.unique(frame["statistic"])) == stats
     assert len(frame) == len(SCENARIOS) * len(YEARS) * 3 * len(stats)

@@ -186,7 +186,7 @@ def test_report_workbook_sheets(book, shared_report):
     for row in summary.iter_rows(min_row=5):
         assert {c.number_format for c in row[-3:]} == {expected[row[unit - 1].value]}
     text = _render(summary)
-    assert re.search(r"demand_domestic_eur \| Domestic D&S demand +\| EUR +\| 2030 \| "
+    assert re.search(r"\| 2030 \| demand_domestic_eur \| Domestic D&S demand +\| EUR +\| "
                      r"\d+\.\d bn", text), text
     assert "Number of NLDTIB firms: lower (2.5%)" in [c.value for c in
                                                       book["survey_summary"][4]]
@@ -340,7 +340,8 @@ def test_dutch_workbook_is_written_in_dutch(shared_report_nl):
             "Bovengrens (95%)"} <= set(head)
     labels = {c.value for c in summary["C"][4:]}
     assert "Basispad, verbeterde omstandigheden" in labels
-    assert list(pd.read_csv(out / "summary.csv").columns[:3]) == ["model", "scenario", "variable"]
+    assert list(pd.read_csv(out / "summary.csv").columns[:4]) == ["model", "scenario", "year",
+                                                                "variable"]
 
 
 def test_rows_of_wrapped_text_get_their_height(book):

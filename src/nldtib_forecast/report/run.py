@@ -442,17 +442,18 @@ def _figure(width: float = 7.0, height: float = 4.0,
 _PAD = 0.08
 
 
-def _arrange(fig, axes, legend=None) -> None:
+def _arrange(fig, axes, legend=None, suptitle=None) -> None:
     """Lay out a grid of panels with shared axes (``axes``: 2-D, ``rows x cols``) once, from
     the measured size of its parts, instead of with constrained layout.
 
     Constrained layout measures every panel's decorations at every draw (most of the cost of
     a chart with six panels); here the parts that set the margins are measured once: the
     suptitle, a panel title, the y axis of the first panel (tick labels and label) and the x
-    axis of a bottom panel, and the legend, which is placed under the panels. Shared axes
-    have the same tick labels in every panel, so one panel's measure holds for all;
-    ``tests/test_report.py`` checks that no text of a chart leaves the figure or overlaps
-    another panel.
+    axis of a bottom panel, and the legend (``legend``, placed under the panels) and the
+    figure's title (``suptitle``, the artist ``fig.suptitle`` returned). Shared axes have the
+    same tick labels in every panel, so one panel's measure holds for all;
+    ``tests/test_report_charts.py`` checks that no text of a chart leaves the figure or runs
+    into another panel or the legend.
     """
     renderer = fig.canvas.get_renderer()
     dpi = fig.dpi
@@ -473,7 +474,6 @@ def _arrange(fig, axes, legend=None) -> None:
     x_height = x_box.height / dpi if x_box is not None else 0.0
     x_label = max((size(t)[0] for t in bottom.get_xticklabels()), default=0.0)
     title_h = max(size(ax.title)[1] for ax in axes.ravel())
-    suptitle = fig._suptitle  # matplotlib keeps the suptitle there
     sup_h = size(suptitle)[1]
     legend_h = size(legend)[1]
     top = _PAD + sup_h + (_PAD if sup_h else 0.0) + title_h + _PAD
@@ -737,8 +737,8 @@ def _fan_png(result, variable: str, lang: str = "en") -> tuple[bytes, str]:
         names.append(f"{_label(shown[0])}: median")
     legend = fig.legend(handles, names, loc="lower center", ncols=3, frameon=False)
     title = _label(variable, 60)
-    fig.suptitle(title + (f", {_unit_axis(unit)}" if unit else ""), fontsize="large")
-    _arrange(fig, grid_axes, legend)
+    heading = fig.suptitle(title + (f", {_unit_axis(unit)}" if unit else ""), fontsize="large")
+    _arrange(fig, grid_axes, legend, heading)
     what = (f"{title}: {_label(REFERENCE_POLICY)} (shaded: median and 50%, 80% and 95% "
             f"intervals)" + (f" and {_label(compared)} (lines: median and 80% interval)"
                              if compared else "") + ", one panel per future"
@@ -775,8 +775,9 @@ def _fan_legend_nl(fig, result, variable: str, unit: str, levels, stacked, grid:
     # the Dutch entries are longer: two columns fit the width of the chart
     legend = fig.legend(handles, names, loc="lower center", ncols=2, frameon=False)
     title = _label(variable, 60, lang)
-    fig.suptitle(title + (f", {_unit_axis(unit, lang)}" if unit else ""), fontsize="large")
-    _arrange(fig, grid_axes, legend)
+    heading = fig.suptitle(title + (f", {_unit_axis(unit, lang)}" if unit else ""),
+                           fontsize="large")
+    _arrange(fig, grid_axes, legend, heading)
     bands = "50%-, 80%- en 95%-interval"
     if grid:
         what = (f"{title}: {_mid(reference, lang)} (gearceerd: mediaan en {bands})"

@@ -105,8 +105,10 @@ def policy_effects_table(results: Mapping, variables, reference: str,
                          years=SUMMARY_YEARS, level: float = SUMMARY_LEVEL
                          ) -> pd.DataFrame | None:
     """What each policy adds over ``reference``, per future, variable and year (tidy):
-    ``model, future, policy, variable, unit, year, median, lower, upper, share_positive``;
-    ``None`` when no result holds a policies x futures grid."""
+    ``model, future, policy, year, variable, unit, median, lower, upper, share_positive,
+    mean``: :meth:`ScenarioResult.policy_effects` of each variable with its index as columns,
+    the model first and the variable and its unit after the keys ("Files and frames" in
+    ``docs/howto_report.rst``); ``None`` when no result holds a policies x futures grid."""
     rows = []
     for model, result in results.items():
         if not result.futures:
@@ -116,18 +118,34 @@ def policy_effects_table(results: Mapping, variables, reference: str,
             if var not in result.variables:
                 continue
             eff = result.policy_effects(var, reference=reference, years=shown, level=level)
-            frame = eff.reset_index()
-            frame.insert(0, "model", model)
-            frame.insert(3, "variable", var)
-            frame.insert(4, "unit", result.units[var])
-            rows.append(frame[["model", "future", "policy", "variable", "unit", "year",
-                               "median", "lower", "upper", "share_positive"]])
+            rows.append(file_frame(eff, model=model, variable=var,
+                                   unit=result.units[var]))
     if not rows:
         return None
     out = pd.concat(rows, ignore_index=True)
     order = {v: i for i, v in enumerate(variables)}
     return out.sort_values(["model", "variable"], key=lambda s: s.map(order)
                            if s.name == "variable" else s, kind="stable").reset_index(drop=True)
+
+
+def file_frame(frame: pd.DataFrame, model: str | None = None, variable: str | None = None,
+               unit: str | None = None) -> pd.DataFrame:
+    """A frame as the report writes it: its index as leading columns (in the index's order),
+    ``model`` before them and ``variable``, ``unit`` after them when given, then the frame's
+    columns in their order. The writers add the provenance columns (``level``, ``data``) last.
+    This is the one rule from the frames of the Python API to the report's files."""
+    keyed = frame.index.names != [None]
+    out = frame.reset_index() if keyed else frame.reset_index(drop=True)
+    n_keys = frame.index.nlevels if keyed else 0
+    if variable is not None:
+        out.insert(n_keys, "variable", variable)
+        n_keys += 1
+    if unit is not None:
+        out.insert(n_keys, "unit", unit)
+    if model is not None:
+        out.insert(0, "model", model)
+    out.attrs = {}
+    return out
 
 
 def constraints_table(results: Mapping) -> pd.DataFrame:
@@ -151,38 +169,31 @@ def constraints_table(results: Mapping) -> pd.DataFrame:
 
 
 def results_table(results: Mapping) -> pd.DataFrame:
-    """All results, tidy: ``model, scenario, year, variable, unit, statistic, value``."""
-    parts = []
-    for model, result in results.items():
-        frame = result.to_frame()
-        frame.insert(0, "model", model)
-        frame.insert(4, "unit", frame["variable"].map(dict(result.units)))
-        frame.attrs = {}
-        parts.append(frame)
-    return pd.concat(parts, ignore_index=True)
+    """All results, tidy: ``model`` and :meth:`ScenarioResult.to_frame` (``scenario, year,
+    variable, unit, statistic, value``)."""
+    return pd.concat([file_frame(result.to_frame(), model=model)
+                      for model, result in results.items()], ignore_index=True)
 
 
 def summary_table(results: Mapping, years=SUMMARY_YEARS, level: float = SUMMARY_LEVEL,
                   key_only: bool = False) -> pd.DataFrame:
-    """Median and central interval in ``years``: ``model, scenario, variable, unit, year,
-    median, lower, upper`` (the years a result does not reach are left out)."""
+    """Median and central interval in ``years``: ``model`` and
+    :func:`nldtib_forecast.models.outlook.summary_table` (``scenario, year, variable, unit,
+    median, lower, upper``); the years a result does not reach are left out."""
+    from nldtib_forecast.models.outlook import summary_table as outlook_summary
+
+    columns = ["model", "scenario", "year", "variable", "unit", "median", "lower", "upper"]
     rows = []
     for model, result in results.items():
         shown = [y for y in years if y in result.years]
         if not shown:
             continue
         variables = key_variables(model, result) if key_only else result.variables
-        for var in variables:
-            frame = result.summary_frame(var, level=level, year=shown).reset_index()
-            frame.insert(0, "model", model)
-            frame.insert(2, "variable", var)
-            frame.insert(3, "unit", result.units[var])
-            rows.append(frame[["model", "scenario", "variable", "unit", "year", "median",
-                               "lower", "upper"]])
+        rows.append(file_frame(outlook_summary(result, years=shown, level=level,
+                                               variables=list(variables)), model=model))
     if not rows:
-        return pd.DataFrame(columns=["model", "scenario", "variable", "unit", "year",
-                                     "median", "lower", "upper"])
-    return pd.concat(rows, ignore_index=True)
+        return pd.DataFrame(columns=columns)
+    return pd.concat(rows, ignore_index=True)[columns]
 
 
 def _setting(value) -> str:

@@ -671,9 +671,12 @@ class ScenarioResult:
         Returns
         -------
         pandas.DataFrame
-            Columns ``scenario, year, variable, statistic, value``; statistics ``mean``,
-            ``std`` (over draws) and ``q<level>`` for every quantile level (e.g. ``q0.025``,
-            ``q0.5``). ``attrs["metadata"]`` holds :meth:`ResultMetadata.to_dict`.
+            Columns ``scenario, year, variable, unit, statistic, value``; statistics
+            ``mean``, ``std`` (over draws) and ``q<level>`` for every quantile level (e.g.
+            ``q0.025``, ``q0.5``). ``attrs["metadata"]`` holds
+            :meth:`ResultMetadata.to_dict`. The report's ``results.csv`` is this frame with
+            the model's name first and the ``data`` column last (``docs/howto_report.rst``,
+            "Files and frames").
 
         Raises
         ------
@@ -695,7 +698,7 @@ class ScenarioResult:
         ...                         years=[2026, 2027, 2028])
         >>> tidy = result.to_frame(quantiles=[0.5])
         >>> tidy.columns.tolist()
-        ['scenario', 'year', 'variable', 'statistic', 'value']
+        ['scenario', 'year', 'variable', 'unit', 'statistic', 'value']
         >>> len(tidy)
         18
         """
@@ -718,6 +721,8 @@ class ScenarioResult:
             "scenario": np.repeat(np.asarray(self._scenarios, dtype=object), t * v * k),
             "year": np.tile(np.repeat(self._years.to_numpy(), v * k), s),
             "variable": np.tile(np.repeat(np.asarray(self.variables, dtype=object), k), s * t),
+            "unit": np.tile(np.repeat(np.asarray([self.units.get(name, "") for name in
+                                                  self.variables], dtype=object), k), s * t),
             "statistic": np.tile(np.asarray(labels, dtype=object), s * t * v),
             "value": values.ravel(),
         })
