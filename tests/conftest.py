@@ -105,16 +105,28 @@ def shared_report(tmp_path_factory):
     return out
 
 
+#: What the earlier report that ``shared_report_nl`` overwrites holds in every file.
+EARLIER = b"from an earlier run"
+
+
 @pytest.fixture(scope="session")
-def shared_report_nl(tmp_path_factory):
-    """``nldtib-forecast report --seed 0 --draws 200 --lang nl``: the shared report in Dutch,
-    built once per session for the tests that only read it; read-only, as ``shared_report``."""
+def shared_report_nl(shared_report, tmp_path_factory):
+    """``nldtib-forecast report --seed 0 --draws 200 --lang nl --overwrite``: the shared report
+    in Dutch, built once per session for the tests that only read it; read-only, as
+    ``shared_report``. It is written over an earlier report (every file name of the shared
+    report holding :data:`EARLIER`, a ``manifest.json`` and a stale file), so that one build
+    also shows that ``--overwrite`` replaces every file and removes the stale one; its tables
+    for programs (CSV) are those of the English build (the same seed)."""
     from nldtib_forecast.cli import main
 
     out = tmp_path_factory.mktemp("shared_report_nl") / "results"
     out.mkdir()
+    for path in shared_report.iterdir():
+        (out / path.name).write_bytes(EARLIER)
+    (out / "manifest.json").write_text('{"library": "nldtib_forecast"}')
+    (out / "stale.txt").write_bytes(EARLIER)
     assert main(["report", "--out", str(out), *SHARED_REPORT_ARGS, "--lang", "nl",
-                 "--quiet"]) == 0
+                 "--overwrite", "--quiet"]) == 0
     for path in out.iterdir():
         path.chmod(0o444)
     return out
