@@ -164,6 +164,8 @@ def shared_run(tmp_path_factory):
 SCENARIO_TEXTS = Path(__file__).resolve().parent / "scenario_texts"
 EVIL_HTML = (SCENARIO_TEXTS / "evil_html.toml").read_text(encoding="utf-8")
 EVIL_FORMULAS = (SCENARIO_TEXTS / "evil_formulas.toml").read_text(encoding="utf-8")
+#: A future and a policy of a user's file (a grid with a built-in future: --futures).
+GRID = (SCENARIO_TEXTS / "grid.toml").read_text(encoding="utf-8")
 LONG_SCENARIO = "a_very_long_scenario_name_" + "that_goes_on_" * 8
 LONG_POLICY = "an_equally_long_policy_name_" + "which_goes_on_" * 8
 LONG_NAMES = (f"\n[scenarios.{LONG_SCENARIO}]\ndescription = 'long'\n"
@@ -171,13 +173,14 @@ LONG_NAMES = (f"\n[scenarios.{LONG_SCENARIO}]\ndescription = 'long'\n"
               f"[policies.{LONG_POLICY}]\n[policies.{LONG_POLICY}.drivers]\n"
               f"order_certainty = 0.6\n")
 #: Arguments of the shared run of these texts (``evil_run_output``).
-EVIL_RUN_ARGS = ("--draws", "20", "--seed", "5", "--futures", "baseline")
+EVIL_RUN_ARGS = ("--draws", "20", "--seed", "5", "--futures", "fast_europe,baseline")
 
 
 @pytest.fixture(scope="session")
 def evil_run_output(tmp_path_factory):
-    """One quiet ``run`` of the example scenarios plus EVIL_HTML, EVIL_FORMULAS and
-    LONG_NAMES (``--draws 20 --seed 5 --futures baseline``: a policies x futures grid), in
+    """One quiet ``run`` of the example scenarios plus EVIL_HTML, EVIL_FORMULAS, GRID and
+    LONG_NAMES (``--draws 20 --seed 5 --futures fast_europe,baseline``: a policies x futures
+    grid of the file's policies and a future of the file and a built-in one), in
     this process, once per session; read-only. A namespace: ``out`` (the directory),
     ``stdout``, ``stderr``, ``warnings`` (every warning, recorded with ``always``: what a fresh
     process with ``PYTHONWARNINGS=default`` would show), ``long_scenario``, ``long_policy``."""
@@ -189,7 +192,7 @@ def evil_run_output(tmp_path_factory):
     base = tmp_path_factory.mktemp("evil")
     path = base / "evil.toml"
     path.write_text(EXAMPLE.read_text(encoding="utf-8") + "\n" + EVIL_HTML + "\n"
-                    + EVIL_FORMULAS + LONG_NAMES, encoding="utf-8")
+                    + EVIL_FORMULAS + "\n" + GRID + LONG_NAMES, encoding="utf-8")
     out = base / "out"
     stdout, stderr = io.StringIO(), io.StringIO()
     with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(stdout), \
