@@ -519,30 +519,31 @@ def test_run_bad_survey_file_subprocess(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["survey.csv"]
 
 
-def test_run_with_survey_file_has_no_banner_and_no_microdata(tmp_path):
-    from nldtib_forecast.data import synthetic_survey
+def test_run_with_survey_file_has_no_banner_and_no_microdata(population_run, respondent_files,
+                                                              tmp_path):
+    """A run on a survey file (here the respondents weighted from frame counts:
+    ``population_run``) says it used real data and writes no microdata."""
+    from nldtib_forecast.data import read_survey, synthetic_survey
+    from nldtib_forecast.report.tables import data_label
 
-    survey = synthetic_survey(seed=3)
-    path = tmp_path / "my_survey.csv"
-    survey.to_csv(path, index=False)  # a plain file: not marked synthetic
-    out = tmp_path / "out"
-    assert main(["run", str(EXAMPLE), "--out", str(out), "--draws", "50", "--survey",
-                 str(path), "--quiet"]) == 0
+    resp, _ = respondent_files
+    out = population_run
     html = (out / "nldtib_report.html").read_text()
     assert "synthetic-banner" not in html
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["synthetic_survey"] is False
-    assert manifest["inputs"]["survey"]["file"] == "my_survey.csv"
-    assert manifest["inputs"]["survey"]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
-    assert "--survey my_survey.csv" in manifest["reproduce"]
+    assert manifest["inputs"]["survey"]["file"] == "respondents.csv"
+    assert manifest["inputs"]["survey"]["sha256"] == hashlib.sha256(resp.read_bytes()).hexdigest()
+    assert "--survey respondents.csv" in manifest["reproduce"]
     # no firm identifiers anywhere in the output
-    firm = str(survey["firm_id"].iloc[0])
+    respondents = pd.read_csv(resp)
+    firms = [f.encode() for f in respondents["firm_id"].astype(str).unique()[:20]]
     for name, content in _tree(out).items():
-        assert firm.encode() not in content, name
+        assert not [f for f in firms if f in content], name
     for name in ("headline.csv", "survey_summary.csv", "decomposition.csv"):
         assert "firm_id" not in pd.read_csv(out / name).columns
-    # real data: the CSV files say 'survey', the workbook has no synthetic-data caveat
-    assert (pd.read_csv(out / "summary.csv")["data"] == "survey").all()
+    # real data: the CSV files say so, the workbook has no synthetic-data caveat
+    assert pd.read_csv(out / "summary.csv")["data"].str.startswith("survey").all()
     import openpyxl
 
     book = openpyxl.load_workbook(out / "nldtib_report.xlsx")
@@ -550,6 +551,11 @@ def test_run_with_survey_file_has_no_banner_and_no_microdata(tmp_path):
     assert all(ws["A3"].value is None for ws in book.worksheets[1:])
     assert not [c.coordinate for ws in book.worksheets for row in ws.iter_rows() for c in row
                 if "SYNTHETIC" in str(c.value)]
+    # a plain file written from the synthetic survey (no marker) is read as real survey data
+    path = tmp_path / "my_survey.csv"
+    synthetic_survey(seed=3).to_csv(path, index=False)
+    assert read_survey(path).attrs.get("synthetic", False) is False
+    assert data_label(False) == "survey"
 
 
 def test_run_interrupted_leaves_nothing(tmp_path, monkeypatch, capsys):
