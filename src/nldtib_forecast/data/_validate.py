@@ -110,15 +110,16 @@ def _bound_rule(spec: ColumnSpec) -> str:
 
 
 def _missing(s: pd.Series) -> np.ndarray:
-    """Missing values: NaN/None/NA and, in text columns, blank strings."""
-    miss = s.isna().to_numpy(dtype=bool)
-    if pdt.is_object_dtype(s.dtype) or pdt.is_string_dtype(s.dtype):
-        try:
-            blank = s.str.strip().eq("")
-        except AttributeError:  # object column without any string
-            return miss
-        miss = miss | blank.fillna(False).to_numpy(dtype=bool)
-    return miss
+    """Missing values: NaN/None/NA and, in text columns, blank strings.
+
+    Text is judged once per distinct value (a survey repeats its labels and firm ids), then
+    mapped back to the rows."""
+    if not (pdt.is_object_dtype(s.dtype) or pdt.is_string_dtype(s.dtype)):
+        return s.isna().to_numpy(dtype=bool)
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)  # NaN, None, NA -> -1
+    blank = np.fromiter((isinstance(u, str) and not u.strip() for u in uniques), dtype=bool,
+                        count=len(uniques))
+    return (codes < 0) | np.append(blank, False)[codes]
 
 
 def _wrong_dtype(s: pd.Series) -> bool:
@@ -220,9 +221,12 @@ def _check_str(s: pd.Series, spec: ColumnSpec, chk: _Checker):
                 chk.add(name, "must be a string or an integer identifier, got "
                               f"{', '.join(sorted(set(kinds[odd])))} value(s)", odd)
                 return None, None
-        text = s.where(~miss).astype("str")
-        out = text.str.strip().where(~miss)  # ' F001' and 'F001' are the same firm
-        hidden = ~miss & out.str.contains(_BAD_ID_CHARS).fillna(False).to_numpy(dtype=bool)
+        # once per distinct value: ' F001' and 'F001' are the same firm
+        codes, uniques = pd.factorize(s, use_na_sentinel=True)
+        stripped = np.array([str(u).strip() for u in uniques] + [""], dtype=object)
+        bad_chars = np.array([bool(_BAD_ID_CHARS.search(u)) for u in stripped[:-1]] + [False])
+        out = pd.Series(stripped[codes], index=s.index, dtype=object).where(~miss)
+        hidden = ~miss & bad_chars[codes]
         if hidden.any():
             chk.add(name, "control or invisible character(s) (NUL, tab, line break, zero-width "
                           f"space...) not allowed in an identifier: "

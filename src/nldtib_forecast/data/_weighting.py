@@ -235,14 +235,16 @@ def _collapse(cells: pd.DataFrame, by: list[str], ordered: dict[str, bool],
             break
         g_N = np.bincount(group, weights=N, minlength=C)[live]
         rate = np.divide(g_n, g_N, out=np.zeros_like(g_n), where=g_N > 0)
-        first = np.array([np.flatnonzero(group == g)[0] for g in live])  # first cell
+        first = np.unique(group, return_index=True)[1]  # first cell of each live group
         k = int(np.lexsort((first, g_n))[0])  # fewest respondents; ties: first in cell order
         this = live[k]
         members = group == this
-        best_var = np.full(live.size, -1)
-        for j, other in enumerate(live):  # few groups; vectorised over cells
-            if other != this:
-                best_var[j] = neighbour_var[np.ix_(members, group == other)].max()
+        # the latest variable in which a member cell neighbours a cell of each other group
+        by_cell = neighbour_var[members].max(axis=0)  # (C,)
+        by_group = np.full(C, -1)
+        np.maximum.at(by_group, group, by_cell)
+        best_var = by_group[live]
+        best_var[k] = -1
         cand = np.flatnonzero(best_var >= 0)
         reason = "neighbour"
         if cand.size == 0:
