@@ -21,6 +21,7 @@ matplotlib.use("Agg")
 HERE = Path(__file__).resolve().parent
 # Build against the working tree even when the package is not installed.
 sys.path.insert(0, str(HERE.parent / "src"))
+sys.path.insert(0, str(HERE / "_ext"))  # local Sphinx extensions (docs/_ext)
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 import nldtib_forecast  # noqa: E402
@@ -43,11 +44,12 @@ extensions = [
     "numpydoc",
     "sphinx_gallery.gen_gallery",
     "sphinxcontrib.bibtex",
+    "sources_table",  # docs/_ext/sources_table.py: the nldtib-sources directive
 ]
 
 templates_path = ["_templates"]
-exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "auto_examples/*.ipynb",
-                    "auto_examples/*.py", "auto_examples/*.zip"]
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "auto_examples/**.ipynb",
+                    "auto_examples/**.py", "auto_examples/**.zip"]
 source_suffix = {".rst": "restructuredtext"}
 root_doc = "index"
 language = "en"
@@ -115,12 +117,17 @@ bibtex_bibfiles = [
 bibtex_default_style = "plain"
 bibtex_reference_style = "author_year"
 
-# sphinx-gallery: every examples/plot_*.py is executed at build time.
+# sphinx-gallery: every examples/<section>/plot_*.py is executed at build time. Each section
+# is a folder of examples/ with a README.rst (its title and one sentence); the gallery shows
+# them in this order (a folder missing here is an error: add new sections to the list).
+# examples/scenarios/ holds scenario files, no README: it is not a section.
+GALLERY_SECTIONS = ["data", "survey", "volume_price", "capacity", "trade", "outlook"]
 sphinx_gallery_conf = {
     "examples_dirs": "../examples",
     "gallery_dirs": "auto_examples",
     "filename_pattern": r"/plot_",
     "ignore_pattern": r"__init__\.py",
+    "subsection_order": [f"../examples/{name}" for name in GALLERY_SECTIONS],
     "download_all_examples": False,
     "remove_config_comments": True,
     "abort_on_example_error": True,
@@ -131,15 +138,30 @@ sphinx_gallery_conf = {
     "show_memory": False,
     "write_computation_times": False,
 }
+# The examples run in this process: pandas prints whole cells and wide tables in one block
+# (no "..." in a long text cell, no wrapping of columns); the output blocks scroll
+# horizontally (_static/custom.css) instead.
+import pandas as pd  # noqa: E402
+
+pd.set_option("display.max_colwidth", None)
+pd.set_option("display.width", 250)
+pd.set_option("display.max_columns", 50)
 
 # -- HTML output ----------------------------------------------------------------------------
 html_theme = "pydata_sphinx_theme"
 html_title = f"nldtib_forecast {release}"
-html_static_path: list[str] = []
+# _static/custom.css: code and output blocks scroll horizontally instead of cutting off
+# columns; wide gallery tables scroll inside the page.
+html_static_path = ["_static"]
+html_css_files = ["custom.css"]
 html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,
-    "header_links_before_dropdown": 6,
+    # The top bar: User guide, Methodology, Examples, API, CLI, Validation, References,
+    # Changelog (the hidden toctree of index.rst). All eight fit at 1280 px; none goes under
+    # "More".
+    "header_links_before_dropdown": 8,
+    "navbar_align": "left",
     "secondary_sidebar_items": ["page-toc"],
 }
 html_sidebars = {"**": ["sidebar-nav-bs"]}

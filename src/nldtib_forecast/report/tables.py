@@ -64,7 +64,7 @@ def survey_summary(survey: pd.DataFrame, seed: int | None = None,
         Indexed by ``year`` with, for ``firms`` (weighted count), ``ds_turnover_eur``,
         ``ds_turnover_share``, ``export_share``, ``fte_total`` and ``fte_ds``, the estimate
         and ``<name>_ci_lower``, ``<name>_ci_upper``, ``<name>_status``; then ``respondents``
-        and ``data`` (:func:`data_label`: ``"synthetic"`` when the frame is synthetic, else
+        and ``data`` (``"synthetic"`` when the frame is synthetic, else
         ``"survey"``).
     """
     from nldtib_forecast.survey import SurveyDesign, survey_ratio, survey_total
@@ -148,16 +148,17 @@ def file_frame(frame: pd.DataFrame, model: str | None = None, variable: str | No
     return out
 
 
-def constraints_table(results: Mapping) -> pd.DataFrame:
+def constraints_table(results: Mapping, lang: str = "en") -> pd.DataFrame:
     """Which constraint limits turnover when: ``model, scenario, sentence`` and the years in
-    which capacity binds in most draws."""
+    which capacity binds in most draws; the sentence in ``lang`` (English in
+    ``constraints.csv``, Dutch in a Dutch workbook and page)."""
     from nldtib_forecast.models.outlook import binding_constraints
 
     rows = []
     for model, result in results.items():
         if "unmet_demand_eur" not in result.variables:
             continue
-        b = binding_constraints(result)
+        b = binding_constraints(result, lang=lang)
         for scen in result.scenarios:
             part = b.loc[scen]
             cap = [int(y) for y in part.index[part["binding"] == "capacity"]]

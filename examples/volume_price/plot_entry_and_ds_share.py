@@ -26,6 +26,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from nldtib_forecast.data import synthetic_survey
+from nldtib_forecast.labels import label
 from nldtib_forecast.models.dynamics import METHODS, decompose_dynamics
 
 population = synthetic_survey(seed=0, population=True)
@@ -60,8 +61,15 @@ print((table["entry"] / table["total"]).round(2).to_string())
 # are far less D&S-dependent. Baily-Hulten-Campbell has no reference level: its entry term is
 # the entrants' whole D&S turnover share (positive), offset by a large negative ``between``
 # term, so it does not answer the question.
+# The charts show labels, not identifiers: the components' labels come from the library's
+# registry (:func:`~nldtib_forecast.labels.label`), the methods are named after their authors.
+METHOD_NAMES = {"fhk": "Foster-Haltiwanger-\nKrizan", "griliches_regev": "Griliches-Regev",
+                "bhc": "Baily-Hulten-\nCampbell", "melitz_polanec": "Melitz-Polanec",
+                "diewert_fox": "Diewert-Fox"}
+components = ["within", "between", "cross", "entry", "exit"]
+shown = (100 * table[components]).rename(columns=label, index=METHOD_NAMES)
 fig, ax = plt.subplots(figsize=(7, 4))
-(100 * table[["within", "between", "cross", "entry", "exit"]]).plot.bar(ax=ax, width=0.8)
+shown.plot.bar(ax=ax, width=0.8)
 ax.axhline(0.0, color="black", lw=0.8)
 ax.scatter(range(len(table)), 100 * table["total"], color="black", marker="D", zorder=3,
            label="total change")

@@ -21,6 +21,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from nldtib_forecast.data import synthetic_survey
+from nldtib_forecast.labels import label
 from nldtib_forecast.models.capacity import CapacityModel
 from nldtib_forecast.scenarios import BUILTIN_NAMES, builtin
 
@@ -50,7 +51,7 @@ result.plot("uplift", ["current_conditions", "improved_conditions", "labour_sque
             ax=axes[0], title="Uplift of D&S capacity over 2025")
 medians = result.quantiles(0.5, variable="uplift").xs("uplift", level="variable")[0.5]
 for name, path in medians.groupby(level="scenario", sort=False):
-    axes[1].plot(path.index.get_level_values("year"), 100 * path.to_numpy(), label=name)
+    axes[1].plot(path.index.get_level_values("year"), 100 * path.to_numpy(), label=label(name))
 axes[1].set_ylabel("median uplift, %")
 axes[1].set_title("Median path of every built-in scenario")
 axes[1].legend(frameon=False, fontsize="small")

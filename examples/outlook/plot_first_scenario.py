@@ -34,6 +34,7 @@ published figures: the numbers illustrate the method and are not statistics abou
 import matplotlib.pyplot as plt
 import numpy as np
 
+from nldtib_forecast.labels import label
 from nldtib_forecast.models.outlook import Outlook, binding_constraints, summary_table
 from nldtib_forecast.scenarios import Scenario, drivers, futures, policies
 
@@ -88,7 +89,9 @@ table["share_positive"] = effects["share_positive"]
 table.round(2)
 
 # %%
-# The same in a chart: the effect in 2035 with its 90% interval, one panel per future.
+# The same in a chart: the effect in 2035 with its 90% interval, one panel per future. Charts
+# show the labels of the library's registry (:func:`~nldtib_forecast.labels.label`), not the
+# identifiers: ``label("constant_gdp_shares")`` is "Constant shares of GDP".
 fig, axes = plt.subplots(1, 4, figsize=(12, 3.6), layout="constrained", sharex=True,
                          sharey=True)
 for ax, future in zip(axes, result.futures, strict=True):
@@ -97,10 +100,11 @@ for ax, future in zip(axes, result.futures, strict=True):
     ax.hlines(y, part["lower"], part["upper"], color="C0")
     ax.plot(part["median"], y, "o", color="k")
     ax.axvline(0, color="grey", lw=0.8)
-    ax.set_title(future, fontsize="medium")
-    ax.set_yticks(y, part.index)
+    ax.set_title(label(future), fontsize="medium")
+    ax.set_yticks(y, [label(policy) for policy in part.index])
     ax.set_xlabel("EUR bn (2025 prices)")
 fig.suptitle("What each policy adds to D&S turnover in 2035, over current conditions")
+plt.show()
 
 # %%
 # Which constraint binds
@@ -127,15 +131,16 @@ for ax, future in zip(axes, ["baseline", "constant_gdp_shares"], strict=True):
             (f"{future}/improved_conditions", "capacity_eur", "C1", "--"),
             (f"{future}/current_conditions", "turnover_real_eur", "k", "-")):
         frame = result.summary_frame(variable, scenario=scenario).loc[scenario]
-        label = variable + (" (improved)" if "improved" in scenario else "")
-        ax.plot(frame.index, frame["median"] / 1e9, color=color, ls=style, label=label)
+        name = label(variable) + (", improved conditions" if "improved" in scenario else "")
+        ax.plot(frame.index, frame["median"] / 1e9, color=color, ls=style, label=name)
         if style == "-":
             ax.fill_between(frame.index, frame["lower"] / 1e9, frame["upper"] / 1e9,
                             color=color, alpha=0.15)
-    ax.set_title(future)
+    ax.set_title(label(future))
     ax.set_xlabel("year")
 axes[0].set_ylabel("EUR bn, 2025 prices")
 axes[0].legend(frameon=False, fontsize="small")
+plt.show()
 
 # %%
 # The levels: medians and 90% intervals of the key variables in 2030 and 2035.

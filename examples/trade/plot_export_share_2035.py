@@ -35,6 +35,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from nldtib_forecast.labels import label
 from nldtib_forecast.models.trade import ExportShareModel, cms_decomposition
 from nldtib_forecast.scenarios import futures
 
@@ -116,7 +117,7 @@ ax.hlines(y, q2035[0.05], q2035[0.95], color="C0", lw=1.5, label="90% interval")
 ax.hlines(y, q2035[0.25], q2035[0.75], color="C0", lw=5, label="50% interval")
 ax.plot(q2035[0.5], y, "o", color="k", label="median")
 ax.axvline(0.36, color="C3", ls=":", label="2025 (36%)")
-ax.set_yticks(y, q2035.index)
+ax.set_yticks(y, [label(name) for name in q2035.index])
 ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
 ax.set_xlabel("export share of D&S turnover in 2035")
 ax.legend(frameon=False, fontsize="small", loc="upper left", bbox_to_anchor=(1.0, 1.0))

@@ -15,6 +15,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from nldtib_forecast.data import synthetic_survey
+from nldtib_forecast.labels import label
 from nldtib_forecast.survey import headline_figures
 
 survey = synthetic_survey(seed=0)
@@ -46,7 +47,7 @@ ax.errorbar(shares["estimate"], y, xerr=[shares["estimate"] - shares["ci_lower"]
                                           shares["ci_upper"] - shares["estimate"]],
             fmt="o", capsize=3, label="synthetic survey, 95% interval")
 ax.plot(shares["published"], y, "kx", label="published (2026 letter)")
-ax.set_yticks(y, shares.index)
+ax.set_yticks(y, [label(indicator) for indicator in shares.index])
 ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
 ax.set_title("Headline figures 2025 (synthetic data)")
 ax.legend(loc="lower right")
