@@ -168,7 +168,7 @@ def test_difference_is_draw_by_draw_and_zero_with_itself(arrays, result):
                       .array(v) == 0.0)
     with pytest.raises(InputError, match="did you mean 'current_conditions'"):
         result.difference(base="current_condition")
-    assert "difference from current_conditions" in diff.plot("capacity_index").get_title()
+    assert "difference from Current conditions" in diff.plot("capacity_index").get_title()
 
 
 def test_summary_and_html(result):

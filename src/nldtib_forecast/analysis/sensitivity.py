@@ -31,6 +31,7 @@ import pandas as pd
 from nldtib_forecast._errors import InputError, check_level
 from nldtib_forecast._version import __version__
 from nldtib_forecast.analysis.discovery import DiscoveryResult, discover_rules
+from nldtib_forecast.labels import label
 
 __all__ = ["sobol_indices", "sobol_estimates", "SensitivityResult", "discover_rules",
            "DiscoveryResult", "resolve_seed"]
@@ -450,11 +451,13 @@ class SensitivityResult:
                            label={"ST": "total (ST)", "S1": "first-order (S1)"}[idx])
             for bar, name in zip(bars.patches, tab.index, strict=True):
                 bar.set_gid(f"{idx}-{name}")
-        ax.set_yticks(y, tab.index)
+        ax.set_yticks(y, [label(str(name), kind="parameter", strict=False)
+                          for name in tab.index])
         ax.set_xlim(0, max(1.0, float(np.nanmax(tab[["ST_upper", "S1_upper"]].to_numpy(),
                                                  initial=0.0))))
         ax.set_xlabel("share of output variance")
-        ax.set_title(f"{self.description or 'output'}: {key}"
+        title = f"{self.description or 'output'}: {key}"
+        ax.set_title(title[:1].upper() + title[1:]
                      + (" (synthetic data)" if self.synthetic else ""))
         ax.legend(loc="lower right", frameon=False, fontsize="small")
         return ax

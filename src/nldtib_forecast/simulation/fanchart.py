@@ -13,6 +13,7 @@ import numpy as np
 
 from nldtib_forecast._errors import InputError
 from nldtib_forecast._format import BILLION, number, unit_kind
+from nldtib_forecast.labels import label
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -78,7 +79,8 @@ def _fan_chart(result: ScenarioResult, variable: str, scenarios: str | Sequence[
     else:
         pairs = [(Patch(facecolor=f"C{i}", alpha=stacked[-1]), line)
                  for i, line in enumerate(handles)]
-        ax.legend(pairs, [str(s) for s in sub.scenarios], loc="best", frameon=False,
+        ax.legend(pairs, [label(str(s), strict=False) for s in sub.scenarios], loc="best",
+                  frameon=False,
                   fontsize="small", handler_map={tuple: HandlerTuple(ndivide=1)},
                   title="median and " + "/".join(f"{round(lv * 100):d}" for lv in
                                                  reversed(levels)) + "% intervals",
@@ -92,10 +94,11 @@ def _fan_chart(result: ScenarioResult, variable: str, scenarios: str | Sequence[
         ax.yaxis.set_major_formatter(
             FuncFormatter(lambda v, _pos: number(v / BILLION, decimals=1)))
     ax.set_ylabel({"EUR": "EUR bn"}.get(unit, "%" if unit_kind(unit) == "percent" else unit))
-    ax.set_xlabel("year")
+    ax.set_xlabel("Year")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     m = result._metadata
-    ax.set_title(title if title is not None else variable
-                 + (f" (difference from {m.baseline})" if m.baseline else "")
+    ax.set_title(title if title is not None else label(variable, strict=False)
+                 + (f" (difference from {label(str(m.baseline), strict=False)})"
+                    if m.baseline else "")
                  + (" - synthetic data" if m.synthetic else ""))
     return ax

@@ -965,7 +965,7 @@ class ScenarioResult:
         ...                         years=[2026, 2027, 2028])
         >>> ax = result.plot("capacity_index")
         >>> ax.get_xlabel()
-        'year'
+        'Year'
         >>> import matplotlib.pyplot as plt
         >>> plt.close(ax.figure)
         """
