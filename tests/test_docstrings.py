@@ -41,6 +41,7 @@ PUBLIC_MODULES = (
     "nldtib_forecast.models.trade",
     "nldtib_forecast.models.outlook",
     "nldtib_forecast.analysis",
+    "nldtib_forecast.explore",
 )
 
 _EXAMPLES = re.compile(r"^Examples\n-{8,}\n", re.MULTILINE)

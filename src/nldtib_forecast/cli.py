@@ -15,6 +15,8 @@ Usage::
                            [--survey FILE [--population COUNTS.csv [--weighting METHOD]
                             [--min-respondents N]]]
                            [--lang en|nl] [--quiet] [--overwrite] [--wait]
+    nldtib-forecast explore [--survey FILE [--population COUNTS.csv]] [--port N]
+                            [--no-browser]
 
 ``run`` runs the scenarios of a TOML file, ``report`` the built-in scenarios; both write tidy
 CSV tables, one Excel workbook, PNG charts, a self-contained HTML report, ``README.txt``,
@@ -29,7 +31,9 @@ keeps two runs from writing the same ``DIR`` (the second fails, or waits with ``
 Text cells of CSV and Excel files are neutralised against formula injection. Bad arguments
 give a one-line error on stderr and exit code 2; bad input data, a run too large for the
 memory, a busy ``DIR`` or a file system error exit code 1; an interruption 128 + the signal
-number (130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP).
+number (130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP). ``explore`` serves the scenario
+explorer on 127.0.0.1 until Ctrl-C, which stops it with exit code 0; it needs the optional
+``explore`` extra (without it: one line saying what to install, exit code 1).
 """
 
 from __future__ import annotations
@@ -284,7 +288,55 @@ def build_parser() -> argparse.ArgumentParser:
         "files (except timing.json).",
     )
     _add_run_options(report, " and of the synthetic survey")
+    _add_explore(commands)
     return parser
+
+
+# --------------------------------------------------------------------------- explore
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to 65535, got {text!r}")
+    return value
+
+
+def _add_explore(commands) -> None:
+    explore = commands.add_parser(
+        "explore",
+        help="the scenario explorer: move the levers, see the outlook change, in the browser",
+        description="Start the scenario explorer, a local web app (on 127.0.0.1, this machine "
+        "only), and open it in the browser: choose a future, start from a policy, move the "
+        "levers (order certainty, procurement lead time, labour supply growth, priority for "
+        "domestic customers) and see turnover, capacity and demand, the policy effect against "
+        "current conditions, the export share, the FTE required and which constraint binds "
+        "when. 'Save as scenario' writes a scenario file for 'run'; 'Report' writes the files "
+        "of 'run'. Ctrl-C stops it. Needs the optional 'explore' extra: pip install "
+        "\"nldtib-forecast[explore]\". In a notebook: nldtib_forecast.explore.app().",
+    )
+    explore.add_argument("--survey", type=Path, default=None, metavar="FILE",
+                         help="survey microdata (.csv, .xlsx or .dta) instead of the embedded "
+                         "synthetic survey")
+    explore.add_argument("--population", type=Path, default=None, metavar="COUNTS.csv",
+                         help="the frame's number of firms per cell, to weight the "
+                         "respondents of --survey FILE (as for 'run')")
+    explore.add_argument("--port", type=_port, default=5006, metavar="N",
+                         help="port of the local web app (default: 5006)")
+    explore.add_argument("--no-browser", action="store_true",
+                         help="do not open the page in the browser; only print its address")
+
+
+def _cmd_explore(args: argparse.Namespace) -> int:
+    from nldtib_forecast import explore
+
+    missing = explore.framework_missing()
+    if missing is not None:
+        print(f"{PROG}: error: {missing}", file=sys.stderr)
+        return 1
+    return explore.serve(args.survey, args.population, port=args.port,
+                         browser=not args.no_browser)
 
 
 # --------------------------------------------------------------------------- data commands
@@ -358,6 +410,9 @@ def _error_text(err: InputError) -> str:
 
 def _check_combinations(args: argparse.Namespace) -> None:
     """Options that only make sense together (a usage error otherwise)."""
+    if args.command == "explore" and args.population is not None and args.survey is None:
+        raise _UsageError(f"{PROG} explore", "argument --population: the frame counts weight "
+                          "the respondents of a survey file; give the file with --survey FILE")
     if args.command not in ("run", "report"):
         return
     prog = f"{PROG} {args.command}"
@@ -440,7 +495,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code if isinstance(code, int) else (0 if code is None else 2)
 
     handler = {"data": _cmd_data, "run": _cmd_run_or_report,
-               "report": _cmd_run_or_report}[args.command]
+               "report": _cmd_run_or_report, "explore": _cmd_explore}[args.command]
     with SignalGuard() as guard:
         try:
             try:
