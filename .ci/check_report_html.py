@@ -23,9 +23,14 @@ A Dutch page (``<html lang="nl">``, ``nldtib-forecast report --lang nl``) is che
 English left over (:func:`check_dutch`): no English word (:data:`ENGLISH_WORDS`) in a section
 heading, table header, caption or the navigation, no number written the English way
 (:data:`ENGLISH_NUMBERS`: ``9.86``, ``EUR``, ``bn``, ``pp``, ``n/a``) there or in a number
-cell, number cells with the Dutch decimal comma, and the synthetic-data banner in Dutch. Texts
-that come with the data in English (sources, the audit's notes) are in ordinary cells and
-folded lists, which these checks leave alone.
+cell, number cells with the Dutch decimal comma, a sign before the euro sign (``+€ 202,4
+mln.``, never ``€ +202,4 mln.``), the synthetic-data banner in Dutch, and no English sentence
+anywhere in the visible text (:func:`english_sentences`, folded parts included): a sentence
+with two or more English function words (:data:`ENGLISH_FUNCTION_WORDS`) fails, unless it is
+inside an element marked ``lang="en"`` (a text the page shows as written because it has no
+Dutch, such as the original title of an English-language publication; the page says so once)
+or in the verbatim scenario file (``<pre>``). In Chromium the same sentence check runs on the
+text a reader sees (``innerText``, folded parts closed), without the ``lang="en"`` elements.
 
 The page is copied into a temporary directory with a small script appended that measures it
 and writes the result into the DOM, which ``--dump-dom`` returns; the report itself has no
@@ -83,6 +88,18 @@ ENGLISH_NUMBERS = re.compile(r"(?<![\d.])\d+\.\d{1,2}(?![\d.])|\bEUR\b|\d ?bn\b|
                              r"|\bn/a\b")
 #: A number with the Dutch decimal comma (``9,86``, ``36,2%``).
 DUTCH_DECIMAL = re.compile(r"\d,\d")
+#: A sign between the euro sign and the number (``€ +202,4 mln.``); Dutch puts it first.
+SIGN_AFTER_EURO = re.compile(r"€\s?[+\-\u2212]\s?\d")
+#: English words that are no Dutch words; two in one sentence of a Dutch page mark it as
+#: English. ``of``, ``is``, ``in``, ``over``, ``door``, ``was`` and ``been`` are Dutch words
+#: too, so they do not count.
+ENGLISH_FUNCTION_WORDS = frozenset({
+    "the", "and", "which", "with", "from", "are", "that", "this", "these", "for", "by", "to",
+    "its", "their", "were", "has", "have", "than", "into", "not", "or", "an", "when", "where",
+    "would", "should", "could", "will", "can", "between", "under", "after", "before", "each",
+    "every", "only", "also", "such", "there", "they"})
+#: Where a text splits into sentences: after ``.``, ``!``, ``?`` or ``;`` and a space.
+SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
 
 
 def identifiers() -> set[str]:
@@ -130,6 +147,19 @@ def english_leftovers(labels: list[tuple[str, str]]) -> list[str]:
     return out
 
 
+def english_sentences(text: str, minimum: int = 2) -> list[str]:
+    """The sentences of ``text`` with at least ``minimum`` English function words
+    (:data:`ENGLISH_FUNCTION_WORDS`, whole words, any case), each with the words found."""
+    out = []
+    for sentence in SENTENCE_END.split(" ".join(text.split())):
+        words = [w for w in re.findall(r"[A-Za-z]+", sentence)
+                 if w.lower() in ENGLISH_FUNCTION_WORDS]
+        if len(words) >= minimum:
+            found = ", ".join(sorted({w.lower() for w in words}))
+            out.append(f"English sentence ({found}): {sentence[:100]!r}")
+    return out
+
+
 def bad_numbers(text: str) -> list[str]:
     """``nan``, ``<NA>``, ``None`` and scientific notation in ``text``, with context."""
     out = []
@@ -153,6 +183,9 @@ class _ReportParser(HTMLParser):
         self.numbers: list[str] = []  # the text of each number cell (td.num, td.val)
         self.nav: list[str] = []  # the text of the navigation
         self.banner: list[str] = []  # the text of the synthetic-data banner
+        self.english = 0  # depth inside elements marked lang="en" (0: outside)
+        self.blocks: list[list[str]] = [[]]  # the visible text outside them, block by block
+        self._langs: list[bool] = []  # per open element: does it mark English?
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -160,11 +193,15 @@ class _ReportParser(HTMLParser):
             self.images.append((attrs.get("src") or "", attrs.get("alt") or ""))
         if tag not in INLINE:
             self.text.append(" ")  # cells and blocks are apart, as in innerText
+            self.blocks.append([])
         if tag in VOID:
             return
         if tag == "h1":
             self.h1 += 1
         self.stack.append(tag)
+        marks = (attrs.get("lang") or "").lower().startswith("en") and tag != "html"
+        self._langs.append(marks)
+        self.english += marks
         if tag in LABEL_TAGS:
             self._open.append([tag, len(self.stack), []])
         elif tag == "td" and set((attrs.get("class") or "").split()) & {"num", "val"}:
@@ -179,8 +216,11 @@ class _ReportParser(HTMLParser):
             return
         if tag not in INLINE:
             self.text.append(" ")
+            self.blocks.append([])
         while self.stack:
             top = self.stack.pop()
+            if self._langs:
+                self.english -= self._langs.pop()
             if self._open and self._open[-1][1] > len(self.stack):
                 name, _depth, parts = self._open.pop()
                 text = " ".join("".join(parts).split())
@@ -194,6 +234,8 @@ class _ReportParser(HTMLParser):
         hidden = {"style", "script", "title", "pre"} & set(self.stack)
         if not hidden:
             self.text.append(data)
+            if not self.english:
+                self.blocks[-1].append(data)
         in_code = "code" in self.stack
         for item in self._open:
             if not (in_code and item[0] == "figcaption"):  # file names in captions
@@ -226,12 +268,19 @@ def check_html(text: str, names: set[str] | None = None) -> list[str]:
 def check_dutch(parser: _ReportParser) -> list[str]:
     """English left on a Dutch page (after :meth:`_ReportParser.feed`): in the headings,
     headers, captions and navigation, English words or number formats; in the number cells,
-    English number formats, and no Dutch decimal comma at all; the banner not in Dutch."""
+    English number formats, and no Dutch decimal comma at all; a sign after the euro sign;
+    the banner not in Dutch; an English sentence anywhere in the visible text outside the
+    elements marked ``lang="en"`` (:func:`english_sentences`)."""
     problems = english_leftovers(parser.labels + [("nav", t) for t in parser.nav])
     for cell in parser.numbers:
         for found in ENGLISH_NUMBERS.findall(cell):
             problems.append(f"English number format in a number cell ({found}): "
                             f"{cell[:90]!r}")
+    visible = " ".join("".join(block) for block in parser.blocks)
+    for found in SIGN_AFTER_EURO.findall(visible):
+        problems.append(f"sign after the euro sign ({found!r}): Dutch writes +€ 202,4 mln.")
+    for block in parser.blocks:
+        problems += english_sentences("".join(block))
     if parser.numbers and not any(DUTCH_DECIMAL.search(c) for c in parser.numbers):
         problems.append("no number cell has a Dutch decimal comma (e.g. 9,86)")
     for banner in parser.banner:
@@ -265,12 +314,17 @@ window.addEventListener("load", () => {
   const alts = [...document.images].map(i => [i.getAttribute("src").slice(0, 5), i.alt,
                                               i.complete && i.naturalWidth > 0]);
   document.querySelectorAll("pre").forEach(p => p.remove());
+  const text = document.body.innerText;
+  document.querySelectorAll("body [lang]").forEach(el => {
+    if (el.lang.toLowerCase().startsWith("en")) el.remove();
+  });
+  const dutchText = document.body.innerText;
   const out = document.createElement("output");
   out.id = "report-check";
   out.textContent = JSON.stringify({lang: document.documentElement.lang,
     scrollWidth: se.scrollWidth, innerWidth: innerWidth,
     scrollHeight: se.scrollHeight, h1: document.querySelectorAll("h1").length, wide: wide,
-    labels: labels, images: alts, text: document.body.innerText});
+    labels: labels, images: alts, text: text, textWithoutEnglish: dutchText});
   document.documentElement.appendChild(out);
 });
 </script>"""
@@ -352,6 +406,9 @@ def check_browser(chromium: str, page: Path, pdf: Path | None = None,
     if str(m.get("lang", "")).lower() == "nl":
         problems += [f"in the browser: {p}" for p in english_leftovers(
             [(tag, text) for tag, text in m["labels"]])]
+        problems += [f"in the browser: {p}" for line in
+                     str(m.get("textWithoutEnglish", "")).splitlines()
+                     for p in english_sentences(line)]
     with tempfile.TemporaryDirectory(prefix="report-pdf-") as tmp:
         target = pdf or Path(tmp) / "report.pdf"
         pages, pdf_problems = print_pdf(chromium, page, target)

@@ -581,7 +581,7 @@ def test_module_sits_in_the_lowest_layers():
 def test_dutch_number_formats():
     assert fmt.eur(9.86e9, lang="nl") == "€ 9,86 mld."
     assert fmt.eur(10.2e9, decimals=1, lang="nl") == "€ 10,2 mld."
-    assert fmt.eur(-250e6, lang="nl") == "€ -250,0 mln."
+    assert fmt.eur(-250e6, lang="nl") == "-€ 250,0 mln."
     assert fmt.eur(12_345, lang="nl") == "€ 12.345"
     assert fmt.eur(1.5e9, signed=True, symbol=False, lang="nl") == "+1,50 mld."
     assert fmt.percent(0.215, signed=True, lang="nl") == "+21,5%"
@@ -598,6 +598,20 @@ def test_dutch_number_formats():
     assert fmt.format_value(9.86e9, "EUR", lang="nl") == "€ 9,86 mld."
     assert fmt.format_value(12345.4, "FTE", lang="nl") == "12.345"
     assert fmt.format_value("suppressed", "EUR", lang="nl") == "suppressed"
+
+
+def test_dutch_signed_amounts_put_the_sign_before_the_euro_sign():
+    """Dutch government texts write a difference as ``+€ 202,4 mln.``: the sign before the
+    currency sign, never ``€ +202,4 mln.``; English keeps ``EUR +1.50 bn``."""
+    assert fmt.eur(202.4e6, signed=True, lang="nl") == "+€ 202,4 mln."
+    assert fmt.eur(-320.9e6, signed=True, lang="nl") == "-€ 320,9 mln."
+    assert fmt.eur(2.24e9, signed=True, lang="nl") == "+€ 2,24 mld."
+    assert fmt.eur(-0.85e9, scale="bn", signed=True, lang="nl") == "-€ 0,85 mld."
+    assert fmt.format_value(-1.3e9, "EUR", signed=True, lang="nl") == "-€ 1,30 mld."
+    assert fmt.eur(1.5e9, signed=True) == "EUR +1.50 bn"
+    for text in (fmt.eur(v, signed=s, lang="nl") for v in (-2e9, -3e6, 4e6, 5e9)
+                 for s in (True, False)):
+        assert not re.search(r"€ [+-]", text), text
 
 
 def test_missing_values_in_dutch():
@@ -641,3 +655,33 @@ def test_english_formats_are_unchanged():
     assert fmt.percentage_points(0.012) == "+1.2 pp"
     assert fmt.count(1050) == "1,050"
     assert fmt.format_value(float("nan"), "EUR") == "n/a"
+
+
+# ----------------------------------------------------- the labels of a user's scenarios
+def test_user_scenarios_are_labelled_by_their_own_labels():
+    """A scenario of a user's file: its label in the language asked for, else in the other
+    language, else the registry's (a built-in), else its name (strict=False)."""
+    from nldtib_forecast.scenarios import Scenario, builtin
+
+    mine = {"reform": Scenario("reform", {"order_certainty": 0.6}, kind="policy",
+                               label_en="Procurement reform",
+                               label_nl="Hervorming van de aanbesteding"),
+            "dutch_only": Scenario("dutch_only", kind="future", label_nl="Alleen Nederlands"),
+            "bare": Scenario("bare", kind="policy"),
+            "baseline": builtin()["baseline"]}
+    assert label("reform", "nl", scenarios=mine) == "Hervorming van de aanbesteding"
+    assert label("reform", scenarios=mine) == "Procurement reform"
+    assert label("dutch_only", "en", scenarios=mine) == "Alleen Nederlands"
+    assert label("bare", "nl", scenarios=mine, strict=False) == "bare"
+    assert label("baseline", "nl", scenarios=mine) == "Basispad"  # the registry's
+    assert label("dutch_only/reform", "nl", scenarios=mine) == \
+        "Alleen Nederlands, hervorming van de aanbesteding"
+    assert label("baseline/reform", scenarios=mine) == "Baseline, procurement reform"
+    with pytest.raises(InputError, match="no label for 'reform'"):
+        label("reform", "nl")  # without the scenarios: unknown
+    with pytest.raises(InputError, match="argument 'scenarios'"):
+        label("reform", scenarios=["reform"])  # type: ignore[arg-type]
+    frame = pd.DataFrame({"future": ["baseline", "dutch_only"], "policy": ["reform", "bare"]})
+    shown = relabel(frame, "nl", strict=False, scenarios=mine)
+    assert shown["policy_label"].tolist() == ["Hervorming van de aanbesteding", "bare"]
+    assert shown["future_label"].tolist() == ["Basispad", "Alleen Nederlands"]

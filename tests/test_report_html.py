@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from nldtib_forecast import InputError
 from nldtib_forecast.report import html as report_html
 
 CHECK_SCRIPT = Path(__file__).resolve().parents[1] / ".ci" / "check_report_html.py"
@@ -186,6 +187,10 @@ def test_run_of_plain_scenarios_passes_the_content_checks(checker, shared_run):
     page = (out / "nldtib_report.html").read_text(encoding="utf-8")
     assert checker.check_html(page) == []
     assert "one panel per scenario" in page and 'data-id="procurement_reform"' in page
+    # the file's own labels (label_en), not labels made from the names
+    assert '<h4 data-id="procurement_reform" title="procurement_reform">Procurement reform' \
+        in page
+    assert ">Labour push<" in page and ">Slow reform<" in page
 
 
 # ------------------------------------------------------------------------------------------
@@ -220,7 +225,8 @@ def test_the_dutch_checks_catch_english(checker, page):
     problems = "\n".join(checker.check_html(page.replace('<html lang="en">',
                                                          '<html lang="nl">', 1)))
     for text in ("English in <h2>", "English in <th>", "English in <nav>",
-                 "English number format in a number cell", "banner is not in Dutch"):
+                 "English number format in a number cell", "banner is not in Dutch",
+                 "English sentence ("):
         assert text in problems, text
     assert checker.english_leftovers([("h2", "Samenvatting: mediaan en 90%-interval in "
                                              "2030 en 2035")]) == []
@@ -249,10 +255,14 @@ def test_dutch_page_is_written_in_dutch(nl_page, page):
 
 def test_dutch_numbers(nl_page):
     text = _visible(nl_page)
-    assert not re.search(r"\bn/a\b|\bEUR\b|\d bn\b", text.split("Toelichting (Engels)")[0])
+    assert not re.search(r"\bn/a\b|\bEUR\b(?!-Lex)|\d bn\b", text)  # EUR-Lex: a name
     # the audit of the published figures: Dutch percentages and percentage points
     audit = _section(nl_page, "audit", "scenarios")
     assert "21,5%" in audit and "27,5%" in audit and "-6,0%-punt" in audit
+    # a signed amount: the sign before the euro sign (the Rijksoverheid's style)
+    effects = _section(nl_page, "effects", "summary")
+    assert re.search(r"\+€ \d", effects) and re.search(r"-€ \d", effects)
+    assert not re.search(r"€ [+-]", text)
     headline = _section(nl_page, "headline", "audit")
     assert "€ 10,20 mld." in headline and "1.503" in headline
     assert "tot" in headline and "geen waarde: niet van toepassing" in headline
@@ -292,17 +302,27 @@ def test_dutch_charts_and_captions(nl_page, nl_report_dir, report_dir):
 
 
 def test_dutch_helpers():
-    """The Dutch constraint sentence, written from the years, and the tick labels of the
-    Dutch charts (the numbers of the axis's own formatter with a decimal comma)."""
+    """The Dutch constraint sentence (the outlook's, ``lang="nl"``), and the tick labels of
+    the Dutch charts (the numbers of the axis's own formatter with a decimal comma)."""
+    import numpy as np
+
+    from nldtib_forecast.models import outlook
     from nldtib_forecast.report import run
 
     years = list(range(2026, 2036))
-    assert report_html._constraint_sentence_nl(years, set()) == (
+    never = np.zeros(len(years), dtype=bool)
+    assert outlook._constraint_sentence(years, never, "nl") == (
         "de vraag begrenst de omzet in elk jaar van 2026 tot en met 2035 (in de meeste "
         "trekkingen)")
-    assert report_html._constraint_sentence_nl(years, {2026, *range(2032, 2036)}) == (
+    cap = np.isin(years, [2026, *range(2032, 2036)])
+    assert outlook._constraint_sentence(years, cap, "nl") == (
         "tot en met 2026 begrenst de capaciteit de omzet; in 2027-2031 de vraag; vanaf 2032 "
         "de capaciteit (in de meeste trekkingen)")
+    assert outlook._constraint_sentence(years, cap) == (
+        "capacity limits turnover until 2026; demand in 2027-2031; capacity from 2032 (in "
+        "most draws)")
+    with pytest.raises(InputError, match="argument 'lang': unknown language 'fr'"):
+        outlook.binding_constraints(None, lang="fr")  # the language is checked first
     assert report_html._setting_text({2026: 0.0277, 2035: 0.035}, "fraction", "nl") == \
         "2026: 2,77%; 2035: 3,5%"
     assert report_html._rule_text("entrants: dominance(2, 85%)", "nl") == \
@@ -323,3 +343,175 @@ def test_dutch_run_writes_its_readme_in_dutch(shared_report_nl):
     assert "Herhalen met: nldtib-forecast report" in text and "--lang nl" in text
     assert "SYNTHETISCH" in text and "Bestanden:" in text
     assert "Reproduce with" not in text and "Files:" not in text
+
+
+# ------------------------------------------------------------------------------------------
+# no English sentence on the Dutch page (issue 15, item 1b): the texts that come with the
+# data are Dutch too, and what must stay English is marked lang="en"
+# ------------------------------------------------------------------------------------------
+def test_dutch_page_has_the_data_texts_in_dutch(nl_page):
+    """The audit's notes, the scenarios' descriptions and sources, the drivers' sources, the
+    data sources and the model's technical description: Dutch, not marked English."""
+    audit = _section(nl_page, "audit", "scenarios")
+    assert "Gepubliceerd +21,5%, maar 10,2/8,0 - 1 = +27,5%" in audit
+    assert "Niet vergelijkbaar tussen de edities" in audit and "trendbreuk" in audit
+    assert "Published +21.5%" not in audit and "Not comparable" not in audit
+    scenarios = _section(nl_page, "scenarios", "assumptions")
+    for dutch in ("Huidige omstandigheden (2025-2026): elke factor op zijn standaardwaarde",
+                  "Vastgesteld beleid. Nederland: de vastgestelde begroting 2026",
+                  "L26: Kamerbrief van 21 mei 2026 (kenmerk DGBI/105727106)"):
+        assert dutch in scenarios, dutch
+    for english in ("Current conditions (2025-2026)", "Committed policy",
+                    "letter to parliament"):
+        assert english not in scenarios, english
+    assumptions = _section(nl_page, "assumptions", "sources")
+    assert "L26 noemt onzekerheid over ordervolumes" in assumptions
+    assert "Niet inbegrepen: onzekerheid over de paden van de scenario's" in assumptions
+    assert "(Engels)" not in nl_page
+    sources = _section(nl_page, "sources", "provenance")
+    assert "Kamerbrief aan de Voorzitter van de Tweede Kamer" in sources
+    assert "letter to the President" not in sources
+
+
+def test_english_on_the_dutch_page_is_marked_and_said_once(nl_page, checker):
+    """What stays English (the original titles of English-language publications) is in
+    elements with lang="en", each of them one of the known titles, and the page says so
+    once, in Dutch."""
+    from nldtib_forecast.report.dutch_texts import SOURCES_NL
+
+    marked = [_html.unescape(m) for m in re.findall(r'<span lang="en">(.*?)</span>', nl_page)]
+    titles = {t for source in SOURCES_NL.values() for t in source.titles_en}
+    assert marked and set(marked) <= titles
+    assert nl_page.count('id="english-note"') == 1
+    assert "oorspronkelijke titels van Engelstalige publicaties" in nl_page
+
+
+def test_the_english_sentence_check_bites(checker, nl_page):
+    """A planted English sentence fails the Dutch checks; the same sentence marked
+    lang="en" (or in the verbatim file) passes; Dutch sentences with the Dutch words *of*,
+    *is*, *in* pass; a sign after the euro sign fails."""
+    sentence = "The published figures are consistent with the levels and the rounding."
+    at = '<h2 id="scenarios">'
+    planted = checker.check_html(nl_page.replace(at, f"<p>{sentence}</p>{at}", 1))
+    assert len(planted) == 1 and planted[0].startswith("English sentence (and, are, the, with)")
+    folded = nl_page.replace(at, f"<details><summary>x</summary><ul><li>{sentence}</li>"
+                                 f"</ul></details>{at}", 1)
+    assert checker.check_html(folded) != []  # folded text is visible text too
+    assert checker.check_html(nl_page.replace(at, f'<p lang="en">{sentence}</p>{at}', 1)) == []
+    assert checker.check_html(nl_page.replace(at, f"<pre>{sentence}</pre>{at}", 1)) == []
+    assert checker.english_sentences("Het is de vraag of dit in 2030 lukt; of niet.") == []
+    assert checker.english_sentences("Scale-up is possible under the current conditions.") \
+        != []
+    assert checker.english_sentences("the x; and y") == []  # one word per sentence
+    signed = checker.check_html(nl_page.replace("+€ ", "€ +", 1))
+    assert any(p.startswith("sign after the euro sign") for p in signed)
+
+
+def test_user_scenario_labels_on_the_page():
+    """A scenario of a user's file is shown by its own label in the page's language (the
+    other language's when it has only that one, else a label made from its name), in
+    headings, tables and the charts (which use the same function)."""
+    from nldtib_forecast.scenarios import Scenario
+
+    mine = {"reform": Scenario("reform", {"order_certainty": 0.6}, kind="policy",
+                               label_en="Procurement reform",
+                               label_nl="Hervorming van de aanbesteding"),
+            "only_en": Scenario("only_en", {"order_certainty": 0.5}, kind="policy",
+                                label_en="Faster contracts"),
+            "bare_name": Scenario("bare_name", {"order_certainty": 0.4}, kind="policy")}
+    with report_html.scenario_labels(mine):
+        assert report_html._label("reform", "nl") == "Hervorming van de aanbesteding"
+        assert report_html._label("reform") == "Procurement reform"
+        assert report_html._label("only_en", "nl") == "Faster contracts"
+        assert report_html._label("bare_name", "nl") == "Bare name"
+        assert report_html._label("baseline/reform", "nl") == \
+            "Basispad, hervorming van de aanbesteding"
+        assert report_html._label("baseline", "nl") == "Basispad"  # a built-in: the registry
+    assert report_html._label("reform", "nl") == "Reform"  # outside the block: the name
+
+
+# ------------------------------------------------------------------------------------------
+# the Dutch of the texts that come with the data, and the Dutch workbook
+# ------------------------------------------------------------------------------------------
+def test_every_published_note_has_its_dutch():
+    from nldtib_forecast.data import load_published
+    from nldtib_forecast.report.dutch_texts import published_note
+
+    notes = {str(n) for n in load_published()["note"].dropna() if str(n).strip()}
+    assert [n for n in notes if not published_note(n, "nl")] == []
+    assert published_note("not a note of the data", "nl") is None
+
+
+def test_every_data_source_has_its_current_dutch():
+    """Each row of sources.csv has a Dutch version written for its current English (the
+    fingerprint matches); when the English changes, this test names the rows to rewrite."""
+    from nldtib_forecast.data import load_sources
+    from nldtib_forecast.report.dutch_texts import SOURCES_NL, fingerprint, source_text
+
+    rows = load_sources().to_dict("records")
+    stale = [r["key"] for r in rows if source_text(r, "nl") is None]
+    assert stale == [], (f"rewrite the Dutch of {stale} in report/dutch_texts.py; their "
+                         f"English fingerprints are now "
+                         f"{ {r['key']: fingerprint(r) for r in rows if r['key'] in stale} }")
+    assert set(SOURCES_NL) == {r["key"] for r in rows}
+    changed = {**rows[0], "note": rows[0]["note"] + " More."}
+    assert source_text(changed, "nl") is None and source_text(rows[0], "en") is None
+    for source in SOURCES_NL.values():  # each English title kept is in the Dutch text
+        for title in source.titles_en:
+            assert title in " ".join((source.citation, source.note, source.vintage)), title
+
+
+def test_technical_description_in_dutch_or_not_at_all():
+    from nldtib_forecast.report.dutch_texts import english_words, technical_text
+
+    text = ("capacity: parameter uncertainty (priors: curvature_orders, build_years) and "
+            "sampling uncertainty (survey bootstrap: Rao-Wu rescaling); demand: parameter "
+            "uncertainty of the export elasticity and the residual variances of m and the "
+            "domestic ratio d (drawn from their posterior given 7 years)")
+    dutch = technical_text(text, "nl")
+    assert dutch is not None and english_words(dutch) == 0
+    assert dutch.startswith("capaciteit: onzekerheid over de parameters "
+                            "(a-prioriverdelingen: vorm van de respons, orderzekerheid; ")
+    assert technical_text(text) == text
+    assert technical_text("a model we have not described in Dutch", "nl") is None
+
+
+def test_dutch_workbook_has_its_texts_in_dutch(nl_report_dir, checker):
+    """The sheets people read: the audit's notes and check names, the constraints, the
+    scenarios, the drivers, the models, the notes of the published figures and the sources in
+    Dutch (the CSV files keep the English); no English sentence in any sheet."""
+    import openpyxl
+
+    from nldtib_forecast.report.tables import HEADER_ROW
+
+    path = nl_report_dir / "nldtib_report.xlsx"
+
+    def sheet(name: str) -> pd.DataFrame:
+        return pd.read_excel(path, sheet_name=name, header=HEADER_ROW - 1)
+
+    audit = sheet("audit")
+    notes = audit["Toelichting"].astype(str)
+    assert notes.str.startswith("gepubliceerd +21,5%, maar 10,2/8,0 - 1 = +27,5%").any()
+    assert not notes.str.contains(r"\b(?:the|and|with)\b").any()
+    assert pd.read_csv(nl_report_dir / "audit.csv")["note"].str.contains(
+        "published +21.5%, but", regex=False).any()  # the CSV file: English, for programs
+    constraints = sheet("constraints").astype(str).to_string()
+    assert "in de meeste trekkingen" in constraints and "most draws" not in constraints
+    scenarios = sheet("scenarios").astype(str).to_string()
+    assert "Vastgesteld beleid" in scenarios and "Committed policy" not in scenarios
+    assert "Kamerbrief van 21 mei 2026" in scenarios
+    drivers = sheet("drivers").astype(str).to_string()
+    assert "L26 noemt onzekerheid over ordervolumes" in drivers
+    assert "Niet inbegrepen" in sheet("models").astype(str).to_string()
+    sources = sheet("sources").astype(str).to_string()
+    assert "Kamerbrief aan de Voorzitter" in sources and "letter to the President" not in sources
+    assert "Groei D&S-omzet 2024-2025 (L26)" in set(audit["Controle"])
+    assert {"Klopt", "Klopt niet"} <= set(audit["Status"])
+    published = sheet("published")["Toelichting"].dropna().astype(str)
+    assert published.str.contains("trendbreuk tussen 2017 en 2019").any()
+    book = openpyxl.load_workbook(path, read_only=True)
+    for ws in book.worksheets:
+        for row in ws.iter_rows(values_only=True):
+            for value in row:
+                if isinstance(value, str):
+                    assert checker.english_sentences(value) == [], (ws.title, value)

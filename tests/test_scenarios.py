@@ -765,3 +765,105 @@ def test_toml_examples_of_the_howto_load():
                                           ).tolist() == [30.0, 18.0, 18.0]
     np.testing.assert_allclose(found["nato_path"].path(
         "nl_defence_spending_gdp_share", [2025, 2035]), [0.025, 0.035])
+
+
+# --- labels and Dutch texts (issue 15, item d) ----------------------------------------------
+LABELLED = '''
+[policies.reform]
+label_en = "Procurement reform"
+label_nl = "Hervorming van de aanbesteding"
+description = "Framework contracts"
+description_nl = "Raamcontracten"
+sources = ["Letter of 21 May 2026"]
+sources_nl = ["Kamerbrief van 21 mei 2026"]
+
+[policies.reform.drivers]
+order_certainty = 0.6
+'''
+
+
+def test_labels_and_dutch_texts_are_read_written_and_compared(tmp_path):
+    reform = parse_scenarios(LABELLED)["reform"]
+    assert (reform.label_en, reform.label_nl) == ("Procurement reform",
+                                                  "Hervorming van de aanbesteding")
+    assert reform.description_nl == "Raamcontracten"
+    assert reform.sources_nl == ("Kamerbrief van 21 mei 2026",)
+    assert reform.text("nl") == ("Raamcontracten", ("Kamerbrief van 21 mei 2026",))
+    assert reform.text("en") == ("Framework contracts", ("Letter of 21 May 2026",))
+    with pytest.raises(InputError, match="unknown language 'de'"):
+        reform.text("de")
+    # written back in the order of the format, and read back equal
+    text = _toml.dumps({"reform": reform.to_dict()})
+    keys = [line.split(" =")[0] for line in text.splitlines() if " = " in line]
+    assert keys[:6] == ["label_en", "label_nl", "description", "description_nl", "sources",
+                        "sources_nl"]
+    assert parse_scenarios(text) == {"reform": reform}
+    assert load_scenarios(save_scenarios(reform, tmp_path / "r.toml"))["reform"] == reform
+    # the fields are part of the value: equality, hashing, pickling, replace()
+    plain = reform.replace(label_en="", label_nl="", description_nl="", sources_nl=())
+    assert plain != reform and hash(plain) != hash(reform)
+    assert plain.to_dict() == {"description": "Framework contracts",
+                               "sources": ["Letter of 21 May 2026"],
+                               "drivers": {"order_certainty": 0.6}, "kind": "policy"}
+    assert pickle.loads(pickle.dumps(reform)) == reform
+    assert reform.with_drivers(order_certainty=0.7).label_nl == reform.label_nl
+
+
+@pytest.mark.parametrize("line, rule", [
+    ('label_nl = ""', "must not be empty"),
+    ('label_en = "   "', "must be a non-empty text"),
+    ("label_nl = 3", "must be a str, got int"),
+    ('description_nl = ["a"]', "must be a str, got list"),
+    ("sources_nl = []", "must not be empty"),
+    ('sources_nl = ["ok", ""]', "must be a list of non-empty strings"),
+    ('sources_nl = [1]', "must be a list of non-empty strings"),
+])
+def test_labels_and_dutch_texts_are_checked(line, rule):
+    err = _error(f"[policies.mine]\n{line}\n")
+    key = line.split(" =")[0]
+    assert err.columns == (f"policies.mine.{key}",), err.columns
+    _names_in(err, "bad.toml", rule)
+
+
+def test_a_misspelt_label_key_is_an_unknown_key():
+    err = _error('[scenarios.mine]\nlabel_de = "Reform"\nlabel = "x"\n')
+    assert err.columns == ("scenarios.mine.label_de", "scenarios.mine.label")
+    _names_in(err, "unknown key (did you mean 'label_en'?)", "label_en, label_nl, "
+              "description_nl, sources_nl")
+
+
+def test_constructor_checks_the_labels():
+    with pytest.raises(InputError) as info:
+        Scenario("mine", label_en=3, sources_nl="  ")  # type: ignore[arg-type]
+    assert info.value.columns == ("scenarios.mine.label_en", "scenarios.mine.sources_nl")
+    assert Scenario("mine", label_en="").label_en == ""  # "" is none
+
+
+def test_every_builtin_has_its_description_and_sources_in_dutch():
+    """Written, item by item: as many Dutch sources as English ones, and the Dutch
+    description is not the English one."""
+    for name, scenario in builtin().items():
+        assert scenario.description_nl and scenario.description_nl != scenario.description, name
+        assert len(scenario.sources_nl) == len(scenario.sources), name
+        assert not re.search(r"\b(the|and|with|which|from)\b", scenario.description_nl), name
+    for name in drivers().index:
+        assert get_driver(name).source_nl, name
+
+
+def test_a_builtin_copy_without_the_dutch_texts_is_the_builtin():
+    """A table written before the labels and Dutch texts existed (the built-in's kind,
+    drivers, description and sources) loads as the built-in, with them; one whose Dutch
+    differs from the built-in's needs replace = true."""
+    known = builtin()["orders_only"]
+    old = {k: v for k, v in known.to_dict().items() if k not in ("description_nl", "sources_nl")}
+    text = _toml.dumps({"orders_only": old})
+    assert "description_nl" not in text
+    assert parse_scenarios(text)["orders_only"] == known
+    err = _error(text.replace("[policies.orders_only]\n",
+                              '[policies.orders_only]\ndescription_nl = "Anders"\n'))
+    _names_in(err, "differs from it (description_nl)", "replace = true")
+
+
+def test_example_file_has_labels_in_both_languages():
+    for scenario in load_scenarios(EXAMPLE).values():
+        assert scenario.label_en and scenario.label_nl and scenario.description_nl

@@ -26,13 +26,15 @@ for the conventions of Dutch government publications (the 2026 letter to parliam
 "€8,0 miljard", "21,5%"): a decimal comma and a point between thousands, ``€`` before an amount
 and ``mld.`` / ``mln.`` for billion / million, ``%`` without a space, ``%-punt`` for a
 percentage point (the abbreviation of *procentpunt* used by CBS and CPB; ``pp`` is English) and
-``n.b.`` (*niet beschikbaar*) for a missing value:
+``n.b.`` (*niet beschikbaar*) for a missing value. A sign goes before the currency sign,
+as Dutch government texts write a difference (``+€ 202,4 mln.``, ``-€ 250,0 mln.``), never
+between the sign and the number (``€ +202,4 mln.``):
 
 ==========================  =====================  ==========================
 function                    ``lang="en"``          ``lang="nl"``
 ==========================  =====================  ==========================
 :func:`eur`                 ``EUR 9.86 bn``        ``€ 9,86 mld.``
-:func:`eur`                 ``EUR -250.0 m``       ``€ -250,0 mln.``
+:func:`eur`                 ``EUR -250.0 m``       ``-€ 250,0 mln.``
 :func:`percent`             ``36.2%``              ``36,2%``
 :func:`percentage_points`   ``+1.2 pp``            ``+1,2%-punt``
 :func:`count`               ``12,345``             ``12.345``
@@ -324,7 +326,8 @@ def eur(value: object, *, scale: Scale = "auto", decimals: int | None = None,
         Text of a missing value (``"n.b."`` for the default in Dutch).
     lang : {"en", "nl"}, default "en"
         Language: ``"nl"`` writes ``€``, ``mld.`` (*miljard*) and ``mln.`` (*miljoen*) with a
-        decimal comma (``€ 10,2 mld.``; the 2026 letter writes "€10,2 miljard").
+        decimal comma (``€ 10,2 mld.``; the 2026 letter writes "€10,2 miljard"), and a sign
+        before the currency sign (``+€ 1,50 mld.``, ``-€ 250,0 mln.``).
 
     Returns
     -------
@@ -337,9 +340,12 @@ def eur(value: object, *, scale: Scale = "auto", decimals: int | None = None,
     >>> print(eur(10.2e9, decimals=1, symbol=False), eur(1.5e9, signed=True))
     10.2 bn EUR +1.50 bn
     >>> print(eur(9.86e9, lang="nl"), eur(-250e6, lang="nl"), eur(12_345, lang="nl"))
-    € 9,86 mld. € -250,0 mln. € 12.345
-    >>> print(eur(10.2e9, decimals=1, symbol=False, lang="nl"))
-    10,2 mld.
+    € 9,86 mld. -€ 250,0 mln. € 12.345
+    >>> print(eur(202.4e6, signed=True, lang="nl"), eur(0.0, signed=True, lang="nl"))
+    +€ 202,4 mln. +€ 0
+    >>> print(eur(10.2e9, decimals=1, symbol=False, lang="nl"),
+    ...       eur(-0.4e9, scale="bn", decimals=1, symbol=False, lang="nl"))
+    10,2 mld. -0,4 mld.
     """
     lang = _check_lang(lang)
     v = _to_float(value)
@@ -355,7 +361,11 @@ def eur(value: object, *, scale: Scale = "auto", decimals: int | None = None,
         suffix = _SCALES_NL[scale]
     places = default if decimals is None else decimals
     text = _marks(f"{v / divisor:{_sign(signed)},.{places}f}", lang) + suffix
-    return _SYMBOL[lang] + text if symbol else text
+    if not symbol:
+        return text
+    if lang == "nl" and text[:1] in "+-":  # the sign before the currency sign: +€ 1,50 mld.
+        return text[0] + _SYMBOL[lang] + text[1:]
+    return _SYMBOL[lang] + text
 
 
 def count(value: object, *, signed: bool = False, missing: str = NOT_AVAILABLE,
@@ -460,6 +470,9 @@ def format_value(value: object, unit: str | None = "", *, signed: bool = False,
     >>> print(format_value(0.3623, "fraction", lang="nl"), format_value(9.86e9, "EUR", lang="nl"),
     ...       format_value(12345.4, "FTE", lang="nl"), format_value(None, "EUR", lang="nl"))
     36,2% € 9,86 mld. 12.345 n.b.
+    >>> print(format_value(2.24e9, "EUR", signed=True, lang="nl"),
+    ...       format_value(-320.9e6, "EUR", signed=True, lang="nl"))
+    +€ 2,24 mld. -€ 320,9 mln.
     """
     lang = _check_lang(lang)
     try:

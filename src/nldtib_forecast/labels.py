@@ -292,18 +292,45 @@ def _percentile(q: float, lang: str) -> str:
     return _WORDS[lang]["percentile"].format(p=text, ordinal=ordinal)
 
 
-def _resolve(identifier: str, lang: str, kinds: Sequence[str],
-             long: bool) -> tuple[str, str] | None:
+def _own_label(identifier: str, lang: str, scenarios: Mapping[str, object] | None
+               ) -> str | None:
+    """The label a scenario of ``scenarios`` gives itself (``label_nl`` / ``label_en``): in
+    ``lang``, else in the other language; None when it has none."""
+    scenario = None if scenarios is None else scenarios.get(identifier)
+    if scenario is None:
+        return None
+    other = "en" if lang == "nl" else "nl"
+    for code in (lang, other):
+        text = getattr(scenario, f"label_{code}", "")
+        if isinstance(text, str) and text.strip():
+            return text.strip()
+    return None
+
+
+def _scenario_text(identifier: str, lang: str, long: bool,
+                   scenarios: Mapping[str, object] | None) -> str | None:
+    """A scenario's own label (short only) or the registry's; None if neither knows it."""
+    own = None if long else _own_label(identifier, lang, scenarios)
+    if own is not None:
+        return own
+    row = _registry().find(identifier, ("scenario",))
+    return None if row is None else row.text(lang, long)
+
+
+def _resolve(identifier: str, lang: str, kinds: Sequence[str], long: bool,
+             scenarios: Mapping[str, object] | None = None) -> tuple[str, str] | None:
     """``(label, unit)`` of an identifier, listed or composed; None if unknown."""
     reg = _registry()
+    if "scenario" in kinds and not long and (own := _own_label(identifier, lang, scenarios)):
+        return own, ""
     row = reg.find(identifier, kinds)
     if row is not None:
         return row.text(lang, long), row.unit
     if GRID_SEPARATOR in identifier and "scenario" in kinds:
         parts = identifier.split(GRID_SEPARATOR)
-        rows = [reg.find(p, ("scenario",)) for p in parts]
-        if len(parts) == 2 and all(r is not None for r in rows):
-            future, policy = (r.text(lang, long) for r in rows if r is not None)
+        texts = [_scenario_text(p, lang, long, scenarios) for p in parts]
+        if len(parts) == 2 and all(t is not None for t in texts):
+            future, policy = (t for t in texts if t is not None)
             return (f"{future} {policy}" if long else f"{future}, {_mid(policy)}"), ""
     match = _BREAKDOWN.fullmatch(identifier)
     if match and "variable" in kinds:
@@ -361,7 +388,8 @@ def _unknown(identifier: str, kind: str | None, kinds: Sequence[str]) -> InputEr
 
 # ------------------------------------------------------------------------------ API
 def label(identifier: str, lang: str = "en", *, kind: str | None = None, long: bool = False,
-          level: float | None = None, with_unit: bool = False, strict: bool = True) -> str:
+          level: float | None = None, with_unit: bool = False, strict: bool = True,
+          scenarios: Mapping[str, object] | None = None) -> str:
     """The label of an identifier, for people, in English or Dutch.
 
     Parameters
@@ -388,6 +416,13 @@ def label(identifier: str, lang: str = "en", *, kind: str | None = None, long: b
     strict : bool, default True
         An unknown identifier is an error; False returns it as written (e.g. the name of a
         scenario defined in a user's scenario file).
+    scenarios : mapping of str to Scenario, optional
+        Scenarios by name (a run's, e.g. read from a user's scenario file) whose own short
+        labels (:attr:`Scenario.label_en <nldtib_forecast.scenarios.Scenario.label_en>`,
+        ``label_nl``) come first: a scenario's label in ``lang``, else in the other
+        language, else the registry's label (a built-in's), else the identifier (with
+        ``strict=False``). Grid names ``FUTURE/POLICY`` are composed from them. Only the
+        short label: ``long=True`` reads the registry.
 
     Returns
     -------
@@ -421,6 +456,14 @@ omzet met 33% te kunnen opschalen (Kamerbrief van 21 mei 2026).'
     'Aantal NLDTIB-bedrijven: bovengrens (95%-betrouwbaarheidsinterval)'
     >>> label("export_share", with_unit=True), label("my_reform", strict=False)
     ('Export share, %', 'my_reform')
+
+    A scenario of a user's file with labels of its own:
+
+    >>> from nldtib_forecast.scenarios import Scenario
+    >>> mine = {"my_reform": Scenario("my_reform", {"order_certainty": 0.6}, kind="policy",
+    ...                               label_en="My reform", label_nl="Mijn hervorming")}
+    >>> label("my_reform", "nl", scenarios=mine), label("baseline/my_reform", scenarios=mine)
+    ('Mijn hervorming', 'Baseline, my reform')
     >>> label("turnover_nominal")
     Traceback (most recent call last):
     ...
@@ -432,7 +475,10 @@ omzet met 33% te kunnen opschalen (Kamerbrief van 21 mei 2026).'
     identifier = _check_identifier(identifier)
     if level is not None:
         level = check_level(level)
-    found = _resolve(identifier, lang, kinds, long)
+    if scenarios is not None and not isinstance(scenarios, Mapping):
+        raise InputError(f"argument 'scenarios': expected a mapping of names to scenarios, "
+                         f"got {type(scenarios).__name__}")
+    found = _resolve(identifier, lang, kinds, long, scenarios)
     if found is None:
         if strict:
             raise _unknown(identifier, kind, kinds)
@@ -578,7 +624,7 @@ def _columns_arg(frame: pd.DataFrame,
 
 
 def _value_label(value: object, lang: str, kind: str | None, scale: str,
-                 strict: bool) -> object:
+                 strict: bool, scenarios: Mapping[str, object] | None = None) -> object:
     """The label of one cell of an identifier column; a missing cell stays as it is."""
     if is_missing(value) or (isinstance(value, str) and not value.strip()):
         return value
@@ -590,13 +636,14 @@ def _value_label(value: object, lang: str, kind: str | None, scale: str,
             if strict:
                 raise
             return text
-    return label(text, lang, kind=kind, strict=strict)
+    return label(text, lang, kind=kind, strict=strict, scenarios=scenarios)
 
 
 def relabel(frame: pd.DataFrame, lang: str = "en",
             columns: str | Sequence[str] | Mapping[str, str | None] | None = None, *,
             suffix: str = "_label", headers: bool = False, level: float | None = None,
-            scale: str = "bn", strict: bool = True) -> pd.DataFrame:
+            scale: str = "bn", strict: bool = True,
+            scenarios: Mapping[str, object] | None = None) -> pd.DataFrame:
     """A copy of ``frame`` with a label column after each identifier column.
 
     The identifier columns stay (for machines); each gets a neighbour ``<column>_label``
@@ -625,6 +672,9 @@ def relabel(frame: pd.DataFrame, lang: str = "en",
         Scale of amounts in euro in a ``unit`` column (:func:`unit_label`).
     strict : bool, default True
         An identifier without a label is an error; False keeps it as written.
+    scenarios : mapping of str to Scenario, optional
+        Scenarios whose own labels come first (:func:`label`): a run's scenarios, policies
+        and futures, with those of a user's scenario file.
 
     Returns
     -------
@@ -666,7 +716,7 @@ def relabel(frame: pd.DataFrame, lang: str = "en",
         def one(value: object, kind: str | None = kind, cache: dict = cache) -> object:
             key = (type(value).__name__, value) if not is_missing(value) else None
             if key is None or key not in cache:
-                result = _value_label(value, lang, kind, scale, strict)
+                result = _value_label(value, lang, kind, scale, strict, scenarios)
                 if key is None:
                     return result
                 cache[key] = result

@@ -7,6 +7,8 @@ Expected statuses are worked out by hand from the published figures (L26 = lette
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -189,3 +191,41 @@ def test_bad_input():
     pub = load_published()
     with pytest.raises(InputError, match="unique"):
         audit_published(pd.concat([pub, pub.iloc[[0]]], ignore_index=True))
+
+
+# --- the notes in Dutch (issue 15): one template per reason and language ----------------------
+def test_every_check_has_a_reason_and_a_note_in_both_languages(audit):
+    dutch = audit_published(lang="nl")
+    # the same rows and numbers; only the notes differ
+    pd.testing.assert_frame_equal(audit.drop(columns="note"), dutch.drop(columns="note"))
+    assert audit["reason"].notna().all() and set(audit["reason"]) >= {
+        "growth_consistent", "growth_inconsistent", "ratio", "series_break",
+        "different_question", "implied_total", "market_share_proxy"}
+    assert list(audit.columns) == ["check", "published", "recomputed", "difference",
+                                   "status", "note", "group", "indicator", "year", "lower",
+                                   "upper", "reason"]
+    assert (dutch["note"] != audit["note"]).all()
+    for note in dutch["note"]:  # Dutch numbers and no English sentence
+        assert not re.search(r"\b(the|and|with|which|from|are|but)\b", note), note
+        # decimal commas (a point only between thousands: 22.453)
+        assert not re.search(r"(?<![\d.])\d+\.\d{1,2}(?![\d.])", note), note
+
+
+def test_dutch_notes_of_the_l26_growth_and_the_breaks(audit):
+    dutch = audit_published(lang="nl")
+    r = row(dutch, L26_GROWTH)
+    assert r["reason"] == "growth_inconsistent"
+    assert r["note"].startswith("gepubliceerd +21,5%, maar 10,2/8,0 - 1 = +27,5% (de "
+                                "afgeronde niveaus laten +26,1% tot +28,9% toe)")
+    for words in ("8,395 mld.", "volumegroei", "+4,9%", "vast panel van blijvende bedrijven"):
+        assert words in r["note"], words
+    breaks = dutch[dutch["reason"] == "series_break"]
+    assert len(breaks) == (audit["reason"] == "series_break").sum() >= 1
+    assert breaks["note"].str.contains("trendbreuk").all()
+    expected = dutch[dutch["reason"] == "expectation_vs_outcome"].iloc[0]
+    assert expected["note"].startswith("BT25 verwachtte 9,3 mld. voor 2024; L26 meldt 8,0 mld.")
+
+
+def test_unknown_language_is_an_error():
+    with pytest.raises(InputError, match="argument 'lang': unknown language 'de'"):
+        audit_published(lang="de")

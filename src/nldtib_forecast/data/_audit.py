@@ -10,6 +10,7 @@ as the growth of continuing firms.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from numbers import Real
@@ -19,9 +20,10 @@ import numpy as np
 import pandas as pd
 
 from nldtib_forecast._errors import InputError, Problem, check_year
-from nldtib_forecast._format import count, eur, percent, percentage_points
+from nldtib_forecast._format import count, eur, number, percent, percentage_points
 from nldtib_forecast.data._published import load_published, source_key
 from nldtib_forecast.data._schema import SIZE_CLASS_BOUNDS
+from nldtib_forecast.labels import check_language, label
 
 __all__ = ["AUDIT_TOLERANCES", "audit_published", "continuing_firms_reconciliation"]
 
@@ -41,7 +43,7 @@ AUDIT_TOLERANCES: MappingProxyType = MappingProxyType({
 #: Column order of the audit table.
 AUDIT_COLUMNS: tuple[str, ...] = (
     "check", "published", "recomputed", "difference", "status", "note",
-    "group", "indicator", "year", "lower", "upper",
+    "group", "indicator", "year", "lower", "upper", "reason",
 )
 _GROUPS = ("growth", "share", "structure", "edition", "cross_source", "implied",
            "market_share", "comparability")
@@ -89,12 +91,319 @@ def _pct(x: float, sign: bool = False) -> str:
     return percent(x, signed=sign)
 
 
-def _fmt(x: float, unit: str, digits: int = 1) -> str:
-    if unit == "EUR":
-        return eur(x, scale="bn", decimals=digits, symbol=False)
-    if unit == "fraction":
-        return percent(x)
-    return count(x)
+@dataclass(frozen=True)
+class _Say:
+    """Numbers and names of the audit's notes in one language (``"en"`` or ``"nl"``)."""
+
+    lang: str
+
+    def pct(self, x: float, sign: bool = False, decimals: int = 1) -> str:
+        return percent(x, signed=sign, decimals=decimals, lang=self.lang)
+
+    def num(self, x: float, decimals: int) -> str:
+        """A plain number with ``decimals`` digits (``10.2``; ``10,2``)."""
+        return number(x, decimals=decimals, lang=self.lang)
+
+    def bn(self, x: float, decimals: int = 1) -> str:
+        """An amount in billions without the currency sign (``8.0 bn``; ``8,0 mld.``)."""
+        return eur(x, scale="bn", decimals=decimals, symbol=False, lang=self.lang)
+
+    def money(self, x: float, decimals: int = 1, signed: bool = False) -> str:
+        """An amount in billions with the currency sign (``EUR 8.0 bn``; ``€ 8,0 mld.``)."""
+        return eur(x, scale="bn", decimals=decimals, signed=signed, lang=self.lang)
+
+    def count(self, x: float) -> str:
+        return count(x, lang=self.lang)
+
+    def g(self, x: float) -> str:
+        """A number as written (``1.5``; ``1,5``)."""
+        return number(x, significant=6, grouping=False, lang=self.lang)
+
+    def value(self, x: float, unit: str, digits: int = 1) -> str:
+        """A published value by its unit: EUR in billions, a fraction as a percentage,
+        anything else as a count."""
+        if unit == "EUR":
+            return self.bn(x, digits)
+        if unit == "fraction":
+            return self.pct(x)
+        return self.count(x)
+
+    def name(self, identifier: str) -> str:
+        """An indicator in a note: its identifier in English (as the checks name it), its
+        label in Dutch."""
+        if self.lang == "en":
+            return identifier
+        text = label(identifier, self.lang, strict=False)
+        first = text.split(" ", 1)[0]
+        lower = first[:1].isupper() and first[1:].islower() and "-" not in first
+        return text[:1].lower() + text[1:] if lower else text
+
+    def source(self, text: str) -> str:
+        """A page reference (``B24 p.7``) as the language writes it (``B24 blz. 7``)."""
+        return text if self.lang == "en" else re.sub(r"\bp\.\s?(\d)", r"blz. \1", text)
+
+
+# -- the notes, one template per reason and language ------------------------------------------
+def _growth_levels(s: _Say, v: dict) -> str:
+    minus = "-1" if s.lang == "en" else " - 1"
+    return f"{s.num(v['end'] / 1e9, 1)}/{s.num(v['start'] / 1e9, 1)}{minus} = " \
+           f"{s.pct(v['recomputed'], True)}"
+
+
+def _growth_band(s: _Say, v: dict) -> str:
+    lo, hi = s.pct(v["lower"], True), s.pct(v["upper"], True)
+    return (f"rounded levels permit {lo} to {hi}" if s.lang == "en"
+            else f"de afgeronde niveaus laten {lo} tot {hi} toe")
+
+
+def _note_growth_consistent(s: _Say, v: dict) -> str:
+    pub = s.pct(v["published"], True)
+    if s.lang == "en":
+        return (f"{_growth_levels(s, v)}; {_growth_band(s, v)}; the published {pub} is "
+                "consistent within the rounding of the published levels")
+    return (f"{_growth_levels(s, v)}; {_growth_band(s, v)}; de gepubliceerde {pub} past "
+            "binnen de afronding van de gepubliceerde niveaus")
+
+
+def _note_growth_inconsistent(s: _Say, v: dict) -> str:
+    pub, price = s.pct(v["published"], True), s.pct(v["price_change"], True)
+    ratio = f"{s.num(v['end'] / 1e9, 1)}/{s.num(1 + v['published'], 3)}"
+    if s.lang == "en":
+        return (f"published {pub}, but {_growth_levels(s, v)} ({_growth_band(s, v)}). What "
+                f"could reconcile it: a base of {ratio} = {s.num(v['base'] / 1e9, 3)} bn "
+                f"instead of {s.num(v['start'] / 1e9, 1)} bn (a different base year or "
+                f"series); or {pub} is volume growth with prices up {price}; or growth of a "
+                "constant panel of continuing firms (entrants excluded)")
+    return (f"gepubliceerd {pub}, maar {_growth_levels(s, v)} ({_growth_band(s, v)}). Wat "
+            f"het verschil kan verklaren: een basis van {ratio} = {s.bn(v['base'], 3)} in "
+            f"plaats van {s.bn(v['start'])} (een ander basisjaar of een andere reeks); of "
+            f"{pub} is de volumegroei, bij een prijsverandering van {price}; of het is de groei "
+            "van een vast panel van blijvende bedrijven (zonder toetreders)")
+
+
+def _note_ratio(s: _Say, v: dict) -> str:
+    parts = (f"{s.name(v['numerator'])} / {s.name(v['denominator'])} = "
+             f"{s.value(v['numerator_value'], v['numerator_unit'], 2)} / "
+             f"{s.value(v['denominator_value'], v['denominator_unit'])} = "
+             f"{s.pct(v['recomputed'])}")
+    lo, hi, pub = s.pct(v["lower"]), s.pct(v["upper"]), s.pct(v["published"])
+    if s.lang == "en":
+        return (f"{parts} (rounded inputs: {lo} to {hi}); published {pub}"
+                + (" (approximate)" if v["approximate"] else ""))
+    return (f"{parts} (afgeronde invoer: {lo} tot {hi}); gepubliceerd {pub}"
+            + (" (bij benadering)" if v["approximate"] else ""))
+
+
+def _note_multiplier(s: _Say, v: dict) -> str:
+    mult, fte = s.g(v["multiplier"]), s.count(v["fte_ds"])
+    rec, lo, hi, pub = (s.count(v[k]) for k in ("recomputed", "lower", "upper", "published"))
+    if s.lang == "en":
+        return (f"{mult} x {fte} D&S FTE = {rec} FTE (rounded multiplier: {lo} to {hi}); "
+                f"published ~{pub}")
+    return (f"{mult} x {fte} fte in D&S = {rec} fte (met de afgeronde multiplier: {lo} tot "
+            f"{hi}); gepubliceerd ca. {pub}")
+
+
+def _note_size_class_share(s: _Say, v: dict) -> str:
+    cats, total, firms = ", ".join(v["categories"]), s.count(v["small"]), s.count(v["firms"])
+    rec, pub = s.pct(v["recomputed"]), s.pct(v["published"])
+    if s.lang == "en":
+        return (f"firms with fewer than 250 employees ({cats}): {total} / {firms} = {rec}; "
+                f"published {pub}")
+    return (f"bedrijven met minder dan 250 werknemers ({cats}): {total} / {firms} = {rec}; "
+            f"gepubliceerd {pub}")
+
+
+def _note_categories_sum(s: _Say, v: dict) -> str:
+    n, total, pub = v["n"], s.count(v["recomputed"]), s.count(v["published"])
+    if s.lang == "en":
+        return f"{n} categories sum to {total}; published number of firms {pub}"
+    return f"de {n} categorieën tellen op tot {total}; gepubliceerd aantal bedrijven {pub}"
+
+
+def _note_other_edition(s: _Say, v: dict) -> str:
+    ind, year = s.name(v["indicator"]), v["year"]
+    one = f"{s.source(v['source'])} ({s.value(v['published'], v['unit'])})"
+    two = f"{s.source(v['first_source'])} ({s.value(v['recomputed'], v['first_unit'])})"
+    if s.lang == "en":
+        return f"{ind} {year} as published by {one} and by {two}"
+    return f"{_upper(ind)} {year} zoals gepubliceerd in {one} en in {two}"
+
+
+def _note_expectation(s: _Say, v: dict) -> str:
+    exp, rep = s.bn(v["published"]), s.bn(v["recomputed"])
+    change = s.pct(v["recomputed"] / v["published"] - 1, True)
+    if s.lang == "en":
+        return (f"{v['key']} expected {exp} for {v['year']}; {v['other']} reports {rep} "
+                f"({change}): an expectation from a separate survey with another population, "
+                "not a rounding difference")
+    return (f"{v['key']} verwachtte {exp} voor {v['year']}; {v['other']} meldt {rep} "
+            f"({change}): een verwachting uit een afzonderlijke enquête onder een andere "
+            "populatie, geen afrondingsverschil")
+
+
+def _note_period_mean(s: _Say, v: dict) -> str:
+    shares = "/".join(s.pct(x, decimals=0)[:-1] for x in v["shares"])
+    pub, mean = s.pct(v["published"]), s.pct(v["recomputed"])
+    period, src = f"{v['year_start']}-{v['year']}", s.source(v["source"])
+    pooled = v.get("pooled")
+    if s.lang == "en":
+        text = (f"{v['source']} states {'~' if v['approximate'] else ''}{pub} for {period}; "
+                f"{v['other']}'s shares {shares}% average {mean}")
+        if pooled is not None:
+            text += f" (turnover-weighted {s.pct(pooled)})"
+        text += "; the gap exceeds the rounding of the published shares"
+        if v["beyond_five_points"]:
+            text += ", even if the stated figure is read as rounded to 5 points"
+        return text
+    text = (f"{src} noemt {'ca. ' if v['approximate'] else ''}{pub} voor {period}; de "
+            f"aandelen in {v['other']} ({shares}%) zijn gemiddeld {mean}")
+    if pooled is not None:
+        text += f" (gewogen naar de omzet {s.pct(pooled)})"
+    text += "; het verschil is groter dan de afronding van de gepubliceerde aandelen"
+    if v["beyond_five_points"]:
+        text += ", ook als het genoemde cijfer wordt gelezen als afgerond op 5 procentpunten"
+    return text
+
+
+def _note_different_sources(s: _Say, v: dict) -> str:
+    asd, survey = s.pct(v["published"]), s.pct(v["recomputed"])
+    if s.lang == "en":
+        return (f"Dutch export share in the European comparison ({v['source']}, ASD data): "
+                f"{asd}; the survey's export share ({v['other']}): {survey}. Different "
+                "sources; do not mix them in one series")
+    return (f"Nederlands exportaandeel in de Europese vergelijking ({s.source(v['source'])}, "
+            f"gegevens van ASD): {asd}; het exportaandeel uit de enquête "
+            f"({s.source(v['other'])}): {survey}. Verschillende bronnen: niet in één reeks "
+            "combineren")
+
+
+def _note_implied_total(s: _Say, v: dict) -> str:
+    turnover, share = s.bn(v["turnover"]), s.pct(v["share"])
+    total = s.money(v["recomputed"])
+    lo, hi = s.num(v["lower"] / 1e9, 1), s.num(v["upper"] / 1e9, 1)
+    same = s.num(v["turnover"] / 1e9, 1)
+    exact = s.money(v["turnover"] / v["share"], 0)
+    en = s.lang == "en"
+    text = (f"informational (no published total): {turnover} / {share} = {total} total "
+            f"turnover ({lo} to {hi} bn from rounding)" if en else
+            f"ter informatie (er is geen totaal gepubliceerd): {turnover} / {share} = {total} "
+            f"totale omzet ({lo} tot {hi} mld. door de afronding)")
+    if v["same_digits"]:
+        text += (f"; the same digits {same} appear as EUR bn and as %, which makes the total "
+                 f"exactly {exact}: a coincidence, or one figure copied into the other" if en
+                 else f"; dezelfde cijfers {same} staan er als miljarden euro en als "
+                 f"percentage, wat het totaal precies {exact} maakt: toeval, of het ene cijfer "
+                 "is in het andere overgenomen")
+    for earlier in v["earlier"]:
+        change = s.pct(v["recomputed"] / earlier["total"] - 1, True)
+        text += (f"; vs {s.money(earlier['total'])} in {earlier['year']} ({change})" if en
+                 else f"; tegenover {s.money(earlier['total'])} in {earlier['year']} "
+                 f"({change})")
+        if "firms" in earlier:
+            f0, f1 = earlier["firms"]
+            grew = s.pct(f1 / f0 - 1, True)
+            text += (f" while the number of firms grew {grew} ({s.count(f0)} -> "
+                     f"{s.count(f1)}, partly a scope change)" if en else
+                     f", terwijl het aantal bedrijven met {grew} groeide (van {s.count(f0)} "
+                     f"naar {s.count(f1)}, deels door een ruimere afbakening)")
+    return text
+
+
+def _note_market_share(s: _Say, v: dict) -> str:
+    en = s.lang == "en"
+    if "export" in v:
+        text = (f"{s.name('ds_export_eur')} ({s.source(v['export_source'])}) "
+                f"{s.bn(v['export'], 2)}")
+    else:
+        text = (f"{s.name('ds_turnover_eur')} x {s.name('export_share')} "
+                f"({s.source(v['turnover_source'])}; {s.source(v['share_source'])}) "
+                f"{s.bn(v['turnover'])} x {s.pct(v['share'])} = {s.bn(v['exports'], 2)}")
+    eda, share = s.bn(v["procurement"], 0), s.pct(v["recomputed"])
+    out = (f"informational proxy: {text} / EDA equipment procurement {eda} = {share}; not all "
+           "NLDTIB exports go to EU procurement, so this is a proxy of the Dutch share of the "
+           "European market" if en else
+           f"benadering ter informatie: {text} / materieelaanschaf volgens EDA {eda} = "
+           f"{share}; niet alle export van de NLDTIB gaat naar aanschaf in de EU, dus dit "
+           "benadert het Nederlandse aandeel in de Europese markt")
+    if v["lower_bound"]:
+        out += ("; EDA procurement is a lower bound here, so the share is an upper bound" if en
+                else "; de EDA-aanschaf is hier een ondergrens, dus het aandeel een bovengrens")
+    if "previous" in v:
+        before, year = s.pct(v["previous"]), v["previous_year"]
+        falls = v["recomputed"] < v["previous"]
+        out += (f"; {'falls' if falls else 'rises'} from {before} in {year} (L26 says the "
+                "Dutch share of the European defence market is falling)" if en else
+                f"; {'daalt' if falls else 'stijgt'} van {before} in {year} (volgens L26 "
+                "daalt het Nederlandse aandeel in de Europese defensiemarkt)")
+    return out
+
+
+def _note_series_break(s: _Say, v: dict) -> str:
+    a, b = s.count(v["recomputed"]), s.count(v["published"])
+    change = s.pct(v["published"] / v["recomputed"] - 1, True)
+    breaks = f"{v['break_before']} -> {v['break_after']}"
+    if s.lang == "en":
+        return (f"{a} ({v['first_source']}) -> {b} ({v['source']}), {change}: a trend break "
+                f"(series_break {breaks}); the change mixes real growth with a change of "
+                "method or scope, so levels must not be chained across it"
+                + (f" ({v['source']}: {v['source_note']})" if v["source_note"] else ""))
+    # the source's own note is data in English (published figures, column note): referred
+    # to, not quoted
+    return (f"{a} ({s.source(v['first_source'])}) naar {b} ({s.source(v['source'])}), "
+            f"{change}: een trendbreuk (een nieuwe reeks vanaf {v['year']}); de verandering "
+            "vermengt echte groei met een andere methode of afbakening, dus de niveaus mogen "
+            "niet over de breuk heen aan elkaar worden gekoppeld"
+            + (f" (zie de toelichting bij {s.source(v['source'])} in de gepubliceerde "
+               "cijfers)" if v["source_note"] else ""))
+
+
+#: The two questions of each pair of scale-up figures, in the words of each language.
+_QUESTIONS = {
+    "en": {"scale_up_current": "under current conditions",
+           "scale_up_improved": "under improved conditions",
+           "scale_up_expected": "expected", "scale_up_max": "maximum"},
+    "nl": {"scale_up_current": "onder huidige omstandigheden",
+           "scale_up_improved": "onder verbeterde omstandigheden",
+           "scale_up_expected": "verwachte", "scale_up_max": "maximale"},
+}
+
+
+def _note_different_question(s: _Say, v: dict) -> str:
+    words = _QUESTIONS[s.lang]
+    new_q, old_q = words[v["indicator"]], words[v["other_indicator"]]
+    new, old = s.pct(v["published"]), s.pct(v["recomputed"])
+    if s.lang == "en":
+        return (f"not comparable across editions: {v['source']} asks for the scale-up "
+                f"possible {new_q} ({new}), {v['other']} for the {old_q} scale-up ({old}); the "
+                "difference is not a change over time")
+    return (f"niet vergelijkbaar tussen de edities: {s.source(v['source'])} vraagt naar de "
+            f"mogelijke opschaling {new_q} ({new}), {s.source(v['other'])} naar de {old_q} "
+            f"opschaling ({old}); het verschil is geen verandering in de tijd")
+
+
+def _upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+#: The reason of each check (column ``reason`` of :func:`audit_published`) and the template
+#: that writes its note from the check's numbers, in either language.
+_NOTES: MappingProxyType = MappingProxyType({
+    "growth_consistent": _note_growth_consistent,
+    "growth_inconsistent": _note_growth_inconsistent,
+    "ratio": _note_ratio,
+    "multiplier": _note_multiplier,
+    "size_class_share": _note_size_class_share,
+    "categories_sum": _note_categories_sum,
+    "other_edition": _note_other_edition,
+    "expectation_vs_outcome": _note_expectation,
+    "period_mean": _note_period_mean,
+    "different_sources": _note_different_sources,
+    "implied_total": _note_implied_total,
+    "market_share_proxy": _note_market_share,
+    "series_break": _note_series_break,
+    "different_question": _note_different_question,
+})
 
 
 class _Figures:
@@ -157,7 +466,10 @@ def _prepare(published: pd.DataFrame | None) -> pd.DataFrame:
     return df.sort_values(["edition", "year"], kind="stable").reset_index(drop=True)
 
 
-def _record(group, check, indicator, year, pub, rec, note, status=None) -> dict:
+def _record(group, check, indicator, year, pub, rec, say: _Say, reason: str, values: dict,
+            status=None) -> dict:
+    """One row of the audit; its note is written from ``values`` by the template of
+    ``reason`` (:data:`_NOTES`) in the language of ``say``."""
     if status is None:
         if pub is None or not np.isfinite(rec.mid):
             status = "ok"
@@ -166,13 +478,16 @@ def _record(group, check, indicator, year, pub, rec, note, status=None) -> dict:
             overlap = pub.lo <= rec.hi + slack and rec.lo <= pub.hi + slack
             status = "ok" if overlap else "inconsistent"
     published = math.nan if pub is None else pub.mid
+    values = {"published": published, "recomputed": rec.mid, "lower": rec.lo,
+              "upper": rec.hi, **values}
     return {"check": check, "published": published, "recomputed": rec.mid,
-            "difference": published - rec.mid, "status": status, "note": note,
+            "difference": published - rec.mid, "status": status,
+            "note": _NOTES[reason](say, values),
             "group": group, "indicator": indicator, "year": int(year),
-            "lower": rec.lo, "upper": rec.hi}
+            "lower": rec.lo, "upper": rec.hi, "reason": reason}
 
 
-def _growth_checks(f: _Figures) -> list[dict]:
+def _growth_checks(f: _Figures, say: _Say) -> list[dict]:
     out = []
     for growth, level in _GROWTH_OF.items():
         for row in f.rows(growth).itertuples():
@@ -182,27 +497,19 @@ def _growth_checks(f: _Figures) -> list[dict]:
             if a is None or b is None or y0 == y1:
                 continue
             pub, rec = f.iv(row), (f.iv(b) / f.iv(a)).shift(-1.0)
-            levels = f"{b.value / 1e9:.1f}/{a.value / 1e9:.1f}-1 = {_pct(rec.mid, True)}"
-            band = f"rounded levels permit {_pct(rec.lo, True)} to {_pct(rec.hi, True)}"
-            r = _record("growth", f"{growth} {y0}->{y1} ({k})", growth, y1, pub, rec, "")
-            if r["status"] == "ok":
-                r["note"] = (f"{levels}; {band}; the published {_pct(pub.mid, True)} is "
-                             "consistent within the rounding of the published levels")
-            else:
-                base = b.value / (1 + pub.mid)
-                price = (1 + rec.mid) / (1 + pub.mid) - 1
-                r["note"] = (
-                    f"published {_pct(pub.mid, True)}, but {levels} ({band}). What could "
-                    f"reconcile it: a base of {b.value / 1e9:.1f}/{1 + pub.mid:.3f} = "
-                    f"{base / 1e9:.3f} bn instead of {a.value / 1e9:.1f} bn (a different base "
-                    f"year or series); or {_pct(pub.mid, True)} is volume growth with prices "
-                    f"up {_pct(price, True)}; or growth of a constant panel of continuing "
-                    "firms (entrants excluded)")
+            values = {"start": a.value, "end": b.value,
+                      "base": b.value / (1 + pub.mid),
+                      "price_change": (1 + rec.mid) / (1 + pub.mid) - 1}
+            check = f"{growth} {y0}->{y1} ({k})"
+            r = _record("growth", check, growth, y1, pub, rec, say, "growth_consistent", values)
+            if r["status"] != "ok":
+                r = _record("growth", check, growth, y1, pub, rec, say, "growth_inconsistent",
+                            values)
             out.append(r)
     return out
 
 
-def _share_checks(f: _Figures) -> list[dict]:
+def _share_checks(f: _Figures, say: _Say) -> list[dict]:
     out = []
     for result, num, den in _RATIOS:
         for row in f.rows(result, category="").itertuples():
@@ -212,21 +519,20 @@ def _share_checks(f: _Figures) -> list[dict]:
             if n is None or d is None:
                 continue
             pub, rec = f.iv(row), f.iv(n) / f.iv(d)
-            note = (f"{num} / {den} = {_fmt(n.value, n.unit, 2)} / {_fmt(d.value, d.unit)} "
-                    f"= {_pct(rec.mid)} (rounded inputs: {_pct(rec.lo)} to {_pct(rec.hi)}); "
-                    f"published {_pct(pub.mid)}" + (" (approximate)" if row.approximate else ""))
+            values = {"numerator": num, "denominator": den, "numerator_value": n.value,
+                      "denominator_value": d.value, "numerator_unit": n.unit,
+                      "denominator_unit": d.unit, "approximate": bool(row.approximate)}
             out.append(_record("share", f"{result} {row.year} = {num} / {den} ({row.key})",
-                               result, row.year, pub, rec, note))
+                               result, row.year, pub, rec, say, "ratio", values))
     for row in f.rows("fte_indirect", category="").itertuples():
         m = f.get("indirect_employment_multiplier", row.year, row.key)
         d = f.get("fte_ds", row.year, row.key)
         if m is None or d is None:
             continue
         pub, rec = f.iv(row), f.iv(m) * f.iv(d)
-        note = (f"{m.value:g} x {d.value:,.0f} D&S FTE = {rec.mid:,.0f} FTE (rounded "
-                f"multiplier: {rec.lo:,.0f} to {rec.hi:,.0f}); published ~{pub.mid:,.0f}")
         out.append(_record("share", f"fte_indirect {row.year} = multiplier x fte_ds "
-                           f"({row.key})", "fte_indirect", row.year, pub, rec, note))
+                           f"({row.key})", "fte_indirect", row.year, pub, rec, say,
+                           "multiplier", {"multiplier": m.value, "fte_ds": d.value}))
     for row in f.rows("sme_share", category="").itertuples():
         classes = f.rows("firms_by_size_class", year=row.year, key=row.key)
         small = classes[classes["category"].map(
@@ -238,15 +544,15 @@ def _share_checks(f: _Figures) -> list[dict]:
         for r in small.itertuples():
             total = total + f.iv(r)
         pub, rec = f.iv(row), total / f.iv(firms)
-        note = (f"firms with fewer than 250 employees ({', '.join(small['category'])}): "
-                f"{total.mid:,.0f} / {firms.value:,.0f} = {_pct(rec.mid)}; published "
-                f"{_pct(pub.mid)}")
+        values = {"categories": tuple(small["category"]), "small": total.mid,
+                  "firms": firms.value}
         out.append(_record("share", f"sme_share {row.year} = firms < 250 employees / firms "
-                           f"({row.key})", "sme_share", row.year, pub, rec, note))
+                           f"({row.key})", "sme_share", row.year, pub, rec, say,
+                           "size_class_share", values))
     return out
 
 
-def _structure_checks(f: _Figures) -> list[dict]:
+def _structure_checks(f: _Figures, say: _Say) -> list[dict]:
     out = []
     for part in ("firms_by_size_class", "firms_by_domain"):
         rows = f.rows(part)
@@ -257,15 +563,13 @@ def _structure_checks(f: _Figures) -> list[dict]:
             total = _Iv(0.0, 0.0, 0.0)
             for r in g.itertuples():
                 total = total + f.iv(r)
-            pub = f.iv(firms)
-            note = (f"{len(g)} categories sum to {total.mid:,.0f}; published number of firms "
-                    f"{pub.mid:,.0f}")
             out.append(_record("structure", f"{part} {year}: sum of categories = firms ({key})",
-                               part, year, pub, total, note))
+                               part, year, f.iv(firms), total, say, "categories_sum",
+                               {"n": len(g)}))
     return out
 
 
-def _edition_checks(f: _Figures) -> list[dict]:
+def _edition_checks(f: _Figures, say: _Say) -> list[dict]:
     """The same figure (indicator, category, period) published by several sources."""
     out = []
     df = f.df[~f.df["indicator"].isin(["ds_turnover_expected_eur"])]
@@ -277,15 +581,14 @@ def _edition_checks(f: _Figures) -> list[dict]:
         for row in g.iloc[1:].itertuples():
             if row.key == first.key:
                 continue
-            pub, rec = f.iv(row), f.iv(first)
-            note = (f"{ind} {y1} as published by {row.source} ({_fmt(pub.mid, row.unit)}) "
-                    f"and by {first.source} ({_fmt(rec.mid, first.unit)})")
+            values = {"indicator": ind, "year": y1, "source": row.source, "unit": row.unit,
+                      "first_source": first.source, "first_unit": first.unit}
             out.append(_record("edition", f"{ind} {y1}: {row.key} vs {first.key}", ind, y1,
-                               pub, rec, note))
+                               f.iv(row), f.iv(first), say, "other_edition", values))
     return out
 
 
-def _cross_source_checks(f: _Figures) -> list[dict]:
+def _cross_source_checks(f: _Figures, say: _Say) -> list[dict]:
     out = []
     for row in f.rows("ds_turnover_expected_eur").itertuples():
         real = f.rows("ds_turnover_eur", year=row.year, category="", year_start=row.year)
@@ -293,12 +596,10 @@ def _cross_source_checks(f: _Figures) -> list[dict]:
         if real.empty:
             continue
         r = next(real.sort_values("edition").iloc[[-1]].itertuples())
-        pub, rec = f.iv(row), f.iv(r)
-        note = (f"{row.key} expected {_fmt(pub.mid, 'EUR')} for {row.year}; {r.key} reports "
-                f"{_fmt(rec.mid, 'EUR')} ({_pct(rec.mid / pub.mid - 1, True)}): an expectation "
-                "from a separate survey with another population, not a rounding difference")
         out.append(_record("cross_source", f"ds_turnover_eur {row.year}: {row.key} expected vs "
-                           f"{r.key}", "ds_turnover_eur", row.year, pub, rec, note))
+                           f"{r.key}", "ds_turnover_eur", row.year, f.iv(row), f.iv(r), say,
+                           "expectation_vs_outcome",
+                           {"key": row.key, "other": r.key, "year": row.year}))
     for row in f.rows("export_share", category="").itertuples():
         if row.year_start >= row.year:
             continue
@@ -311,35 +612,30 @@ def _cross_source_checks(f: _Figures) -> list[dict]:
         key = other["key"].value_counts().index[0]
         pts = other[other["key"] == key].drop_duplicates("year")
         pub, rec = f.iv(row), _Iv.mean([f.iv(r) for r in pts.itertuples()])
-        shares = "/".join(f"{v:.0%}".rstrip("%") for v in pts["value"])
-        note = (f"{row.source} states {'~' if row.approximate else ''}{_pct(pub.mid)} for "
-                f"{row.year_start}-{row.year}; {key}'s shares {shares}% average "
-                f"{_pct(rec.mid)}")
+        values = {"source": row.source, "approximate": bool(row.approximate),
+                  "year_start": row.year_start, "year": row.year, "other": key,
+                  "shares": tuple(float(v) for v in pts["value"]),
+                  "beyond_five_points": not (pub.mid - 0.025 <= rec.hi
+                                             and rec.lo <= pub.mid + 0.025)}
         exp = [f.get("ds_export_eur", y, key) for y in pts["year"]]
         tur = [f.get("ds_turnover_eur", y, key) for y in pts["year"]]
         if all(e is not None for e in exp + tur):
-            pooled = sum(e.value for e in exp) / sum(t.value for t in tur)
-            note += f" (turnover-weighted {_pct(pooled)})"
-        note += "; the gap exceeds the rounding of the published shares"
-        if not (pub.mid - 0.025 <= rec.hi and rec.lo <= pub.mid + 0.025):
-            note += ", even if the stated figure is read as rounded to 5 points"
+            values["pooled"] = sum(e.value for e in exp) / sum(t.value for t in tur)
         out.append(_record("cross_source", f"export_share {row.year_start}-{row.year}: "
                            f"{row.key} vs mean of {key}", "export_share", row.year, pub, rec,
-                           note))
+                           say, "period_mean", values))
     for row in f.rows("asd_export_share", category="netherlands").itertuples():
         s = f.get("export_share", row.year, row.key)
         if s is None:
             continue
-        pub, rec = f.iv(row), f.iv(s)
-        note = (f"Dutch export share in the European comparison ({row.source}, ASD data): "
-                f"{_pct(pub.mid)}; the survey's export share ({s.source}): {_pct(rec.mid)}. "
-                "Different sources; do not mix them in one series")
         out.append(_record("cross_source", f"export_share {row.year}: ASD ({row.source}) vs "
-                           f"survey ({s.source})", "export_share", row.year, pub, rec, note))
+                           f"survey ({s.source})", "export_share", row.year, f.iv(row),
+                           f.iv(s), say, "different_sources",
+                           {"source": row.source, "other": s.source}))
     return out
 
 
-def _implied_checks(f: _Figures) -> list[dict]:
+def _implied_checks(f: _Figures, say: _Say) -> list[dict]:
     out: list[dict] = []
     seen: list[tuple[int, float]] = []  # (year, implied total turnover)
     firms = {r.year: r.value for r in f.rows("firms", category="").itertuples()
@@ -351,60 +647,49 @@ def _implied_checks(f: _Figures) -> list[dict]:
         y = years[-1]
         t, s = f.get("ds_turnover_eur", y, key), f.get("ds_turnover_share", y, key)
         rec = f.iv(t) / f.iv(s)
-        note = (f"informational (no published total): {_fmt(t.value, 'EUR')} / {_pct(s.value)} "
-                f"= EUR {rec.mid / 1e9:.1f} bn total turnover ({rec.lo / 1e9:.1f} to "
-                f"{rec.hi / 1e9:.1f} bn from rounding)")
-        if round(t.value / 1e9, 1) == round(s.value * 100, 1):
-            note += (f"; the same digits {t.value / 1e9:.1f} appear as EUR bn and as %, which "
-                     f"makes the total exactly EUR {t.value / s.value / 1e9:.0f} bn: a "
-                     "coincidence, or one figure copied into the other")
+        earlier = []
         for y0, tot0 in seen:
-            note += (f"; vs EUR {tot0 / 1e9:.1f} bn in {y0} "
-                     f"({_pct(rec.mid / tot0 - 1, True)})")
+            item: dict = {"year": y0, "total": tot0}
             if y0 in firms and y in firms:
-                note += (f" while the number of firms grew {_pct(firms[y] / firms[y0] - 1, True)}"
-                         f" ({firms[y0]:,.0f} -> {firms[y]:,.0f}, partly a scope change)")
+                item["firms"] = (firms[y0], firms[y])
+            earlier.append(item)
+        values = {"turnover": t.value, "share": s.value, "earlier": earlier,
+                  "same_digits": round(t.value / 1e9, 1) == round(s.value * 100, 1)}
         seen.append((y, rec.mid))
         out.append(_record("implied", f"implied total turnover {y} = ds_turnover_eur / "
                            f"ds_turnover_share ({key})", "total_turnover_eur", y, None, rec,
-                           note))
+                           say, "implied_total", values))
     return out
 
 
-def _market_share_checks(f: _Figures, market: pd.DataFrame) -> list[dict]:
+def _market_share_checks(f: _Figures, market: pd.DataFrame, say: _Say) -> list[dict]:
     proc = market[market["series"] == "eda_equipment_procurement_eur"]
     out: list[dict] = []
     for m in proc.sort_values("year").itertuples():
         e = f.get("ds_export_eur", m.year)
+        values: dict = {"procurement": m.value, "lower_bound": "lower bound" in str(m.note)}
         if e is not None:
-            export, text = f.iv(e), f"ds_export_eur ({e.source}) {_fmt(e.value, 'EUR', 2)}"
+            export = f.iv(e)
+            values |= {"export": e.value, "export_source": e.source}
         else:
             t, s = f.get("ds_turnover_eur", m.year), f.get("export_share", m.year)
             if t is None or s is None:
                 continue
             export = f.iv(t) * f.iv(s)
-            text = (f"ds_turnover_eur x export_share ({t.source}; {s.source}) "
-                    f"{_fmt(t.value, 'EUR')} x "
-                    f"{_pct(s.value)} = {_fmt(export.mid, 'EUR', 2)}")
+            values |= {"turnover": t.value, "share": s.value, "exports": export.mid,
+                       "turnover_source": t.source, "share_source": s.source}
         res = 1e9 if m.value == round(m.value, -9) else 1e8
         eda = _Iv(m.value, m.value - res / 2, m.value + res / 2)
         rec = export / eda
-        note = (f"informational proxy: {text} / EDA equipment procurement "
-                f"{_fmt(m.value, 'EUR', 0)} = {_pct(rec.mid)}; not all NLDTIB exports go to EU "
-                "procurement, so this is a proxy of the Dutch share of the European market")
-        if "lower bound" in str(m.note):
-            note += "; EDA procurement is a lower bound here, so the share is an upper bound"
         if out:
-            prev = out[-1]
-            trend = "falls" if rec.mid < prev["recomputed"] else "rises"
-            note += (f"; {trend} from {_pct(prev['recomputed'])} in {prev['year']} (L26 says "
-                     "the Dutch share of the European defence market is falling)")
+            values |= {"previous": out[-1]["recomputed"], "previous_year": out[-1]["year"]}
         out.append(_record("market_share", f"NL share of EU equipment procurement {m.year} "
-                           "(proxy)", "nl_share_eu_procurement", m.year, None, rec, note))
+                           "(proxy)", "nl_share_eu_procurement", m.year, None, rec, say,
+                           "market_share_proxy", values))
     return out
 
 
-def _comparability_checks(f: _Figures) -> list[dict]:
+def _comparability_checks(f: _Figures, say: _Say) -> list[dict]:
     out = []
     firms = f.rows("firms", category="")
     firms = firms[firms["year_start"] == firms["year"]].sort_values(["year", "edition"])
@@ -412,35 +697,29 @@ def _comparability_checks(f: _Figures) -> list[dict]:
     prev = None
     for row in firms.itertuples():
         if prev is not None and prev.series_break != row.series_break:
-            pub, rec = f.iv(row), f.iv(prev)
-            note = (f"{prev.value:,.0f} ({prev.source}) -> {row.value:,.0f} ({row.source}), "
-                    f"{_pct(row.value / prev.value - 1, True)}: a trend break (series_break "
-                    f"{prev.series_break} -> {row.series_break}); the change mixes real "
-                    "growth with a change of method or scope, so levels must not be chained "
-                    "across it" + (f" ({row.source}: {row.note})" if row.note else ""))
-            status = "inconsistent"
+            values = {"first_source": prev.source, "source": row.source, "year": row.year,
+                      "break_before": prev.series_break, "break_after": row.series_break,
+                      "source_note": str(row.note or "")}
             out.append(_record("comparability", f"firms {prev.year}->{row.year}: series break "
-                               f"({prev.key} -> {row.key})", "firms", row.year, pub, rec,
-                               note, status))
+                               f"({prev.key} -> {row.key})", "firms", row.year, f.iv(row),
+                               f.iv(prev), say, "series_break", values, "inconsistent"))
         prev = row
-    pairs = (("scale_up_current", "scale_up_expected", "under current conditions", "expected"),
-             ("scale_up_improved", "scale_up_max", "under improved conditions", "maximum"))
-    for new, old, new_q, old_q in pairs:
+    pairs = (("scale_up_current", "scale_up_expected"), ("scale_up_improved", "scale_up_max"))
+    for new, old in pairs:
         a, b = f.rows(new, category=""), f.rows(old, category="")
         if a.empty or b.empty:
             continue
         ra, rb = next(a.iloc[[-1]].itertuples()), next(b.iloc[[-1]].itertuples())
-        note = (f"not comparable across editions: {ra.source} asks for the scale-up possible "
-                f"{new_q} ({_pct(ra.value)}), {rb.source} for the {old_q} scale-up "
-                f"({_pct(rb.value)}); the difference is not a change over time")
+        values = {"indicator": new, "other_indicator": old, "source": ra.source,
+                  "other": rb.source}
         out.append(_record("comparability", f"{new} {ra.year} ({ra.key}) vs {old} {rb.year} "
-                           f"({rb.key})", new, ra.year, f.iv(ra), f.iv(rb), note,
-                           "inconsistent"))
+                           f"({rb.key})", new, ra.year, f.iv(ra), f.iv(rb), say,
+                           "different_question", values, "inconsistent"))
     return out
 
 
 def audit_published(published: pd.DataFrame | None = None,
-                    market: pd.DataFrame | None = None) -> pd.DataFrame:
+                    market: pd.DataFrame | None = None, *, lang: str = "en") -> pd.DataFrame:
     """Recompute every published figure that can be derived from others, and compare.
 
     Parameters
@@ -455,12 +734,16 @@ def audit_published(published: pd.DataFrame | None = None,
         European market data in the long layout of
         :func:`~nldtib_forecast.data.load_european_market` (``long=True``, the default);
         used for the implied Dutch share of European equipment procurement.
+    lang : {"en", "nl"}, default "en"
+        Language of the column ``note`` (:func:`nldtib_forecast.labels.check_language`):
+        English, or Dutch for a Dutch report (``nldtib-forecast report --lang nl``). Every
+        other column is the same in both.
 
     Returns
     -------
     pandas.DataFrame
         One row per check, columns ``check, published, recomputed, difference, status,
-        note`` followed by ``group, indicator, year, lower, upper``. ``recomputed`` is
+        note`` followed by ``group, indicator, year, lower, upper, reason``. ``recomputed`` is
         computed from the central published values and ``[lower, upper]`` is the interval
         the rounded inputs permit; ``difference = published - recomputed``. ``status`` is
         ``"ok"`` or ``"inconsistent"``; ``note`` explains the arithmetic and, for an
@@ -470,11 +753,18 @@ def audit_published(published: pd.DataFrame | None = None,
         ``cross_source`` (figures from different sources on one quantity), ``implied``
         (implied totals), ``market_share`` (Dutch share of European procurement) and
         ``comparability`` (trend breaks, questions that differ between editions).
+        ``reason`` says, as a code for programs, what the check found and which template
+        wrote its note: ``growth_consistent``, ``growth_inconsistent``, ``ratio``,
+        ``multiplier``, ``size_class_share``, ``categories_sum``, ``other_edition``,
+        ``expectation_vs_outcome``, ``period_mean``, ``different_sources``,
+        ``implied_total``, ``market_share_proxy``, ``series_break`` and
+        ``different_question``.
 
     Raises
     ------
     nldtib_forecast.InputError
-        If required columns are missing or a figure appears twice.
+        If required columns are missing, a figure appears twice, or ``lang`` is not a
+        language of the package.
 
     See Also
     --------
@@ -498,6 +788,11 @@ def audit_published(published: pd.DataFrame | None = None,
     ``"inconsistent"`` by definition: the figures must not be compared or chained; the note
     says why.
 
+    The notes are written from the numbers of each check by one template per ``reason`` and
+    language, with the numbers formatted for that language (``lang="nl"``: ``10,2/8,0 - 1 =
+    +27,5%``, indicators by their Dutch labels); the other columns do not depend on
+    ``lang``, so a Dutch table lines up row by row with the English one.
+
     Examples
     --------
     >>> from nldtib_forecast.data import audit_published, load_published
@@ -517,7 +812,16 @@ def audit_published(published: pd.DataFrame | None = None,
     >>> audit_published(pub).set_index("check").loc[
     ...     "ds_turnover_growth 2024->2025 (L26)", "status"]
     'ok'
+
+    The same check in Dutch:
+
+    >>> dutch = audit_published(lang="nl").set_index("check")
+    >>> dutch.loc["ds_turnover_growth 2024->2025 (L26)", "note"][:47]
+    'gepubliceerd +21,5%, maar 10,2/8,0 - 1 = +27,5%'
+    >>> dutch.loc["ds_turnover_growth 2024->2025 (L26)", "reason"]
+    'growth_inconsistent'
     """
+    say = _Say(check_language(lang))
     f = _Figures(_prepare(published))
     if market is None:
         from nldtib_forecast.data._market import load_european_market
@@ -527,9 +831,10 @@ def audit_published(published: pd.DataFrame | None = None,
             market.columns):
         raise InputError("market must be a long DataFrame with columns year, series, value "
                          "(load_european_market(long=True))")
-    records = (_growth_checks(f) + _share_checks(f) + _structure_checks(f)
-               + _edition_checks(f) + _cross_source_checks(f) + _implied_checks(f)
-               + _market_share_checks(f, market) + _comparability_checks(f))
+    records = (_growth_checks(f, say) + _share_checks(f, say) + _structure_checks(f, say)
+               + _edition_checks(f, say) + _cross_source_checks(f, say)
+               + _implied_checks(f, say) + _market_share_checks(f, market, say)
+               + _comparability_checks(f, say))
     out = pd.DataFrame.from_records(records, columns=list(AUDIT_COLUMNS))
     out["_g"] = out["group"].map({g: i for i, g in enumerate(_GROUPS)})
     out = out.sort_values(["_g"], kind="stable").drop(columns="_g").reset_index(drop=True)

@@ -13,12 +13,17 @@ legend under the table.
 
 The page is written in English or in Dutch (``render_html(..., lang="nl")``, ``--lang nl``):
 labels come from the registry :mod:`nldtib_forecast.labels` in that language, numbers in its
-formats (``€ 9,86 mld.``, ``36,2%``), and the page's own sentences from :data:`_TEXT`, where
-both languages stand side by side. The Dutch is written for the ministry's own readers in the
-words of the letter to parliament of 21 May 2026 (*D&S-omzet*, *opschalen*, *huidige* and
-*verbeterde omstandigheden*), not translated word by word. Texts that come with the data in
-English (the sources of scenarios and drivers, the notes of the audit of published figures, a
-model's technical description) stay English on the Dutch page, folded or marked as such.
+formats (``€ 9,86 mld.``, ``+€ 202,4 mln.``, ``36,2%``), and the page's own sentences from
+:data:`_TEXT`, where both languages stand side by side. The Dutch is written for the
+ministry's own readers in the words of the letter to parliament of 21 May 2026
+(*D&S-omzet*, *opschalen*, *huidige* and *verbeterde omstandigheden*), not translated word by
+word. Texts that come with the data have their Dutch next to their English: the audit's notes
+(:func:`~nldtib_forecast.data.audit_published`, ``lang="nl"``), the sentence on the binding
+constraint, the scenarios' and drivers' descriptions and sources (``description_nl``,
+``sources_nl``, ``Driver.source_nl``), the data sources and the models' technical descriptions
+(:mod:`nldtib_forecast.report.dutch_texts`). What has no Dutch (a user's scenario file
+without ``description_nl``, the original title of an English-language publication) is shown
+as written inside an element with ``lang="en"``, and the page says so once.
 """
 
 from __future__ import annotations
@@ -27,7 +32,9 @@ import base64
 import html
 import importlib
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 import pandas as pd
@@ -45,6 +52,7 @@ from nldtib_forecast._format import (
     unit_kind,
 )
 from nldtib_forecast._version import __version__
+from nldtib_forecast.report import dutch_texts
 
 # --------------------------------------------------------------------------------- labels
 #: Words of an identifier written otherwise in a label (the fallback of :func:`_label`).
@@ -64,12 +72,30 @@ def _registry() -> Callable[..., object] | None:
 
 
 _REGISTRY = _registry()
+#: The scenarios of the page being written (:func:`scenario_labels`): their own labels
+#: (``label_en``, ``label_nl``) come before the registry's.
+_SCENARIOS: ContextVar[Mapping[str, object] | None] = ContextVar("_SCENARIOS", default=None)
+
+
+@contextmanager
+def scenario_labels(scenarios: Mapping[str, object] | None) -> Iterator[None]:
+    """Within the block, :func:`_label` (the page and the charts) shows the scenarios of
+    ``scenarios`` (a run's, with those of a user's file) by their own labels."""
+    token = _SCENARIOS.set(dict(scenarios) if scenarios else None)
+    try:
+        yield
+    finally:
+        _SCENARIOS.reset(token)
 
 
 def _registry_text(identifier: str, lang: str, **options: object) -> str | None:
-    """The registry's label of ``identifier`` (None when it has none)."""
+    """The registry's label of ``identifier`` (None when it has none); a scenario of the page
+    by its own label first."""
     if _REGISTRY is None:
         return None
+    scenarios = _SCENARIOS.get()
+    if scenarios and not options.get("long"):
+        options = {**options, "scenarios": scenarios}
     try:
         found = _REGISTRY(identifier, lang=lang, strict=False, **options)
     except (ValueError, LookupError, TypeError):
@@ -320,13 +346,13 @@ _TEXT: dict[str, dict[str, str]] = {
               "add up within the tolerance; all checks are in <code>audit.csv</code>).</p>",
         "nl": "<p>{ok} controles kloppen, {bad} kloppen niet (de gepubliceerde cijfers tellen "
               "binnen de afrondingsmarge niet op; alle controles staan in "
-              "<code>audit.csv</code>). De toelichting bij elke controle is in het Engels, "
-              "zoals in <code>audit.csv</code>.</p>"},
+              "<code>audit.csv</code>, met de toelichting in het Engels voor "
+              "programma's, en in het werkboek in het Nederlands).</p>"},
     "col_check": {"en": "Check", "nl": "Controle"},
     "col_published": {"en": "Published", "nl": "Gepubliceerd"},
     "col_recomputed": {"en": "Recomputed", "nl": "Herberekend"},
     "col_difference": {"en": "Difference", "nl": "Verschil"},
-    "col_meaning": {"en": "What it means", "nl": "Toelichting (Engels)"},
+    "col_meaning": {"en": "What it means", "nl": "Toelichting"},
     # scenarios
     "scenarios_h2": {"en": "Scenarios", "nl": "Scenario's"},
     "scenarios_intro": {
@@ -334,8 +360,7 @@ _TEXT: dict[str, dict[str, str]] = {
               "conditions). Paths are interpolated linearly between the given years.</p>",
         "nl": "<p>Factoren die een scenario niet vastlegt, blijven op hun standaardwaarde "
               "(huidige omstandigheden). Tussen de opgegeven jaren verlopen de paden "
-              "lineair. De bronvermeldingen zijn in het Engels, zoals in het "
-              "scenariobestand.</p>"},
+              "lineair.</p>"},
     "kind_policy": {"en": "Policies", "nl": "Beleidsvarianten"},
     "kind_future": {"en": "Futures", "nl": "Omgevingsscenario's"},
     "kind_scenario": {"en": "Scenarios", "nl": "Scenario's"},
@@ -347,11 +372,15 @@ _TEXT: dict[str, dict[str, str]] = {
                     "nl": "<p><em>Alle factoren op hun standaardwaarde (huidige "
                           "omstandigheden).</em></p>"},
     "sources": {"en": "Sources", "nl": "Bronnen"},
-    "source": {"en": "Source", "nl": "Bron (Engels)"},
+    "source": {"en": "Source", "nl": "Bron"},
     "toml_run": {"en": "scenarios.toml (the scenario file run)",
-                 "nl": "scenarios.toml (het doorgerekende scenariobestand)"},
+                 "nl": "scenarios.toml (het doorgerekende scenariobestand, letterlijk: de "
+                       "sleutels zijn die van het bestandsformaat, met de Engelse en de "
+                       "Nederlandse teksten)"},
     "toml_builtin": {"en": "scenarios.toml (the built-in scenarios as a scenario file)",
-                     "nl": "scenarios.toml (de ingebouwde scenario's als scenariobestand)"},
+                     "nl": "scenarios.toml (de ingebouwde scenario's als scenariobestand, "
+                           "letterlijk: de sleutels zijn die van het bestandsformaat, met de "
+                           "Engelse en de Nederlandse teksten)"},
     # assumptions
     "assumptions_h2": {"en": "Assumptions", "nl": "Aannames"},
     "models_h3": {"en": "Models", "nl": "Modellen"},
@@ -360,8 +389,14 @@ _TEXT: dict[str, dict[str, str]] = {
     "model_years": {"en": " to ", "nl": " tot en met "},
     "method": {"en": "Method", "nl": "Methode"},
     "intervals_include": {"en": "Intervals include", "nl": "Onzekerheid in de intervallen"},
-    "technical": {"en": "Technical description",
-                  "nl": "Technische beschrijving (Engels)"},
+    "technical": {"en": "Technical description", "nl": "Technische beschrijving"},
+    "english_note": {
+        "en": "",
+        "nl": '<p class="legend" id="english-note">Enkele teksten op deze pagina bestaan '
+              "alleen in het Engels en staan er zo, als Engels gemarkeerd: de oorspronkelijke "
+              "titels van Engelstalige publicaties{more}.</p>"},
+    "english_note_more": {"en": "", "nl": " en teksten uit het scenariobestand of de "
+                                          "gegevens zonder Nederlandse versie"},
     "used_by": {"en": "Used by the {model}.", "nl": "Gebruikt in het {model}."},
     "col_what": {"en": "What it is", "nl": "Omschrijving"},
     "col_range": {"en": "Valid range", "nl": "Toegestaan bereik"},
@@ -606,44 +641,19 @@ def _binding_by_scenario(constraints: pd.DataFrame, year: int) -> dict[str, str]
     return out
 
 
-def _constraint_sentence_nl(years: Sequence[int], bound: set[int]) -> str:
-    """In Dutch, which constraint limits turnover when (the sentence of
-    :func:`nldtib_forecast.models.outlook.binding_constraints`, written from the years)."""
-    runs: list[list] = []
-    for y in years:
-        what = "de capaciteit" if y in bound else "de vraag"
-        if runs and runs[-1][0] == what:
-            runs[-1][2] = y
-        else:
-            runs.append([what, y, y])
-    tail = " (in de meeste trekkingen)"
-    if len(runs) == 1:
-        return (f"{runs[0][0]} begrenst de omzet in elk jaar van {years[0]} tot en met "
-                f"{years[-1]}{tail}")
-    parts = []
-    for k, (what, a, b) in enumerate(runs):
-        if k == 0:
-            parts.append(f"tot en met {b} begrenst {what} de omzet")
-        elif k == len(runs) - 1:
-            parts.append(f"vanaf {a} {what}")
-        else:
-            parts.append(f"in {a}" + (f"-{b}" if b > a else "") + f" {what}")
-    return "; ".join(parts) + tail
-
-
 def _constraint_sentences(constraints: pd.DataFrame, results: Mapping,
                           lang: str) -> list[str]:
-    """The sentence of each row of the constraints table, in ``lang`` (the table's own,
-    English, sentence when the years of its model are not known)."""
-    out = []
-    for row in constraints.itertuples():
-        result = results.get(str(getattr(row, "model", ""))) if lang == "nl" else None
-        if result is None:
-            out.append(str(row.sentence))
-            continue
-        years = [int(y) for y in result.years]
-        out.append(_constraint_sentence_nl(years, _bound_years(row.capacity_bound_years)))
-    return out
+    """The sentence of each row of the constraints table, in ``lang``: in Dutch written by
+    :func:`~nldtib_forecast.models.outlook.binding_constraints` (``lang="nl"``) from the
+    results, else the table's own (English) sentence."""
+    if lang != "nl" or not results:
+        return [str(s) for s in constraints["sentence"]]
+    from nldtib_forecast.report.tables import constraints_table
+
+    dutch = constraints_table(results, lang)
+    found = {(str(r.model), str(r.scenario)): str(r.sentence) for r in dutch.itertuples()}
+    return [found.get((str(getattr(r, "model", "")), str(r.scenario)), str(r.sentence))
+            for r in constraints.itertuples()]
 
 
 def _binding_html(constraints: pd.DataFrame, year: int, lang: str = "en") -> str:
@@ -830,31 +840,20 @@ def _headline_unit(indicator: str) -> str:
             else "fraction")
 
 
-#: Dutch of the notes the survey's headline figures carry (``headline.csv``, ``note``).
-_NOTES_NL = {
-    "the 2026 letter states +21.5%, but its levels 8.0 -> 10.2 bn give +27.5%; see "
-    "audit_published()":
-        "de Kamerbrief van 2026 noemt +21,5%, maar de niveaus in de brief (€ 8,0 mld. naar "
-        "€ 10,2 mld.) geven +27,5%; zie de controle van de gepubliceerde cijfers hieronder",
-    "association under unconfoundedness, not causation; the letter says PE-backed firms "
-    "grow faster (no number)":
-        "samenhang, geen oorzakelijk verband (onder de aanname dat er geen verstorende "
-        "factoren buiten het model zijn); de Kamerbrief stelt dat bedrijven met private "
-        "equity sneller groeien (zonder getal)",
-}
+def _en(text: str, tag: str = "span") -> str:
+    """``text`` (plain) as HTML in an element marked as English (``lang="en"``): a text the
+    Dutch page shows as written because it has no Dutch version."""
+    return f'<{tag} lang="en">{_e(text)}</{tag}>'
 
 
-def _note_text(note: str, lang: str = "en") -> str:
-    """A note of the headline figures in ``lang`` (as written when no Dutch is known)."""
+def _text_html(dutch: str | None, english: str, lang: str, cap: bool = False) -> str:
+    """A text of the data as HTML in ``lang``: its Dutch when there is one, else the English
+    as written, marked as English on a Dutch page."""
     if lang != "nl":
-        return note
-    text = " ".join(note.split())
-    if text in _NOTES_NL:
-        return _NOTES_NL[text]
-    found = re.fullmatch(r"'(\w+)' not answered in (\d{4})", text)
-    if found:
-        return f"{_label(found.group(1), lang)}: niet gevraagd in {found.group(2)}"
-    return note
+        return _e(_cap(english) if cap else english)
+    if dutch:
+        return _e(_cap(dutch) if cap else dutch)
+    return _en(_cap(english) if cap else english)
 
 
 def _headline_html(headline: pd.DataFrame, lang: str = "en") -> str:
@@ -869,7 +868,8 @@ def _headline_html(headline: pd.DataFrame, lang: str = "en") -> str:
         note = getattr(r, "note", None)
         mark = ""
         if not is_missing(note) and str(note).strip():
-            notes.append(_note_text(str(note), lang))
+            notes.append(_text_html(dutch_texts.headline_note(str(note), lang), str(note),
+                                    lang, cap=True))
             mark = f'<sup><a href="#hn{len(notes)}">{len(notes)}</a></sup>'
         rule = _rule_text(r.rule, lang)
         between = _t("range", lang, low=_fmt(r.ci_lower, unit, lang=lang),
@@ -888,7 +888,7 @@ def _headline_html(headline: pd.DataFrame, lang: str = "en") -> str:
             _th(_e(_t("col_published_l26", lang)), "num"), _t("col_disclosure", lang)]
     out = [_table(head, rows, "data wide"), _t("missing_legend", lang)]
     if notes:
-        out.append('<ol class="fn">' + "".join(f'<li id="hn{i}">{_e(_cap(n))}</li>'
+        out.append('<ol class="fn">' + "".join(f'<li id="hn{i}">{n}</li>'
                                               for i, n in enumerate(notes, 1)) + "</ol>")
     return "\n".join(out)
 
@@ -984,6 +984,7 @@ _CHECK_WORDS_NL = (
      "Nederlands aandeel in de Europese materieelaanschaf"),
     (r"\bfirms < 250 employees\b", "bedrijven < 250 werknemers"),
     (r"\bsurvey\b", "enquête"), (r"\bmultiplier\b", "multiplier"),
+    (r"\bp\.\s?(\d)", r"blz. \1"),  # a page, as the audit's notes write it
 )
 
 
@@ -1026,6 +1027,15 @@ def _audit_html(audit: pd.DataFrame, published: pd.DataFrame | None,
     if published is not None and {"indicator", "unit"} <= set(published.columns):
         units = {str(k): str(v) for k, v in
                  published.drop_duplicates("indicator").set_index("indicator")["unit"].items()}
+    dutch: dict[str, str] = {}
+    if lang == "nl":  # the same checks with their notes written in Dutch
+        from nldtib_forecast.data import audit_published
+
+        found = audit_published(published, lang="nl") if published is not None else \
+            audit_published(lang="nl")
+        if list(found["check"]) == list(audit["check"]):
+            dutch = dict(zip(found["check"].astype(str), found["note"].astype(str),
+                             strict=True))
     rows = []
     for r in bad.to_dict("records"):
         ind = str(r.get("indicator", ""))
@@ -1042,7 +1052,8 @@ def _audit_html(audit: pd.DataFrame, published: pd.DataFrame | None,
             _td(_fmt(r.get("published"), unit, lang=lang), "num"),
             _td(_fmt(r.get("recomputed"), unit, lang=lang), "num"),
             _td(_e(diff_text), "num"),
-            _td(_e(_cap(str(r.get("note", ""))))),
+            _td(_text_html(dutch.get(str(r.get("check", ""))), str(r.get("note", "")), lang,
+                           cap=True)),
         ])
     head = [_t("col_check", lang), _th(_t("col_year", lang), "num"),
             _th(_t("col_published", lang), "num"), _th(_t("col_recomputed", lang), "num"),
@@ -1065,32 +1076,33 @@ def _setting_text(value: object, unit: str, lang: str = "en") -> str:
     return format_value(value, unit, missing=DASH, lang=lang)
 
 
-def _sources_html(sources: Sequence[str], what: str = "Sources") -> str:
+def _sources_html(sources: Sequence[str], what: str = "Sources", english: bool = False) -> str:
+    """The sources, folded (``english``: each item marked as English)."""
     if not sources:
         return ""
-    items = "".join(f"<li>{_e(s)}</li>" for s in sources)
+    mark = ' lang="en"' if english else ""
+    items = "".join(f"<li{mark}>{_e(s)}</li>" for s in sources)
     return (f'<details class="print-open"><summary>{_e(what)} ({len(sources)})</summary>'
             f"<ul>{items}</ul></details>")
 
 
-def _builtin_descriptions() -> dict[str, str]:
-    """The descriptions of the built-in scenarios, policies and futures, by name."""
-    try:
-        from nldtib_forecast.scenarios import builtin
+def _scenario_description(scen, lang: str) -> str:
+    """What a scenario is, as HTML in ``lang``: in Dutch its ``description_nl`` (a built-in
+    has one), else its description as written, marked as English."""
+    description, _sources = scen.text(lang)
+    if lang == "nl":
+        return _text_html(description, scen.description, lang)
+    return _e(_relabel_words(scen.description, lang))
 
-        return {str(n): str(s.description) for n, s in builtin().items()}
-    except (ImportError, AttributeError):  # pragma: no cover - the package has them
-        return {}
 
-
-def _scenario_description(name: str, scen, builtins: Mapping[str, str], lang: str) -> str:
-    """What a scenario is, in ``lang``: in Dutch the registry's definition of a built-in
-    scenario (unless the scenario file changed its description), else its own text."""
-    if lang == "nl" and builtins.get(name) == scen.description:
-        found = _definition(name, lang)
-        if found:
-            return found
-    return _relabel_words(scen.description, lang)
+def _scenario_sources(scen, lang: str) -> str:
+    """A scenario's sources, folded, in ``lang`` (in Dutch its ``sources_nl``; without them
+    the sources as written, each marked as English)."""
+    _description, dutch = scen.text(lang)
+    if lang != "nl" or dutch:
+        return _sources_html(list(dutch if lang == "nl" else scen.sources),
+                             _t("sources", lang))
+    return _sources_html(list(scen.sources), _t("sources", lang), english=True)
 
 
 def _scenarios_html(scenarios: Mapping, lang: str = "en") -> str:
@@ -1098,7 +1110,6 @@ def _scenarios_html(scenarios: Mapping, lang: str = "en") -> str:
     from nldtib_forecast.scenarios import get_driver
 
     out = []
-    builtins = _builtin_descriptions() if lang == "nl" else {}
     groups: dict[str, list[str]] = {}
     for name, scen in scenarios.items():
         groups.setdefault(str(getattr(scen, "kind", "scenario")), []).append(name)
@@ -1110,8 +1121,8 @@ def _scenarios_html(scenarios: Mapping, lang: str = "en") -> str:
             scen = scenarios[name]
             out.append(f'<div class="scenario"><h4{_id_attrs(name)}>'
                        f"{_e(_label(name, lang))}</h4>")
-            if scen.description:
-                out.append(f"<p>{_e(_scenario_description(name, scen, builtins, lang))}</p>")
+            if scen.description or scen.description_nl:
+                out.append(f"<p>{_scenario_description(scen, lang)}</p>")
             rows = []
             for driver, value in scen.drivers.items():
                 spec = get_driver(driver)
@@ -1125,7 +1136,7 @@ def _scenarios_html(scenarios: Mapping, lang: str = "en") -> str:
                                    _th(_t("col_default", lang), "num")], rows, "data wide"))
             else:
                 out.append(_t("all_default", lang))
-            out.append(_sources_html(list(scen.sources), _t("sources", lang)) + "</div>")
+            out.append(_scenario_sources(scen, lang) + "</div>")
     return "\n".join(out)
 
 
@@ -1135,8 +1146,13 @@ def _models_html(models: pd.DataFrame, lang: str = "en") -> str:
         years = str(r.get("years", "")).replace("-", _t("model_years", lang))
         method = _e(_relabel_words(str(r.get("method", ""))))
         intervals = _e(_relabel_words(str(r.get("intervals_include", ""))))
-        if lang == "nl":  # the registry's description; the model's own words folded
+        if lang == "nl":  # the registry's description; the technical one folded
             summary = _definition(r["model"], lang) or _label(r["model"], lang)
+            method = _text_html(dutch_texts.technical_text(str(r.get("method", "")), lang),
+                                _relabel_words(str(r.get("method", ""))), lang)
+            intervals = _text_html(
+                dutch_texts.technical_text(str(r.get("intervals_include", "")), lang),
+                _relabel_words(str(r.get("intervals_include", ""))), lang)
             out.append(f"<h4{_id_attrs(r['model'])}>{_e(_model_name(r['model'], lang))} "
                        f"({_e(years)})</h4>"
                        f'<dl class="meta"><dt>{_t("method", lang)}</dt>'
@@ -1157,6 +1173,16 @@ def _models_html(models: pd.DataFrame, lang: str = "en") -> str:
     return "\n".join(out)
 
 
+def _driver_source_nl(driver: str) -> str:
+    """The Dutch of a driver's source (``Driver.source_nl``; ``""`` when it has none)."""
+    from nldtib_forecast.scenarios import get_driver
+
+    try:
+        return str(get_driver(driver).source_nl)
+    except (ValueError, LookupError):
+        return ""
+
+
 def _drivers_html(drivers: pd.DataFrame, lang: str = "en") -> str:
     rows = []
     for r in drivers.to_dict("records"):
@@ -1167,19 +1193,22 @@ def _drivers_html(drivers: pd.DataFrame, lang: str = "en") -> str:
 
         src = r.get("source")
         what = _t("source", lang)
+        src_nl = _driver_source_nl(str(r["driver"])) if lang == "nl" else ""
         src_html = ("" if is_missing(src) or not str(src) else
-                    _sources_html([str(src)], what).replace(f"{what} (1)", what))
+                    _sources_html([src_nl or str(src)], what, english=lang == "nl"
+                                  and not src_nl).replace(f"{what} (1)", what))
         model = r.get("model")
         used = ("" if is_missing(model) or not str(model) else
                 '<span class="sub">' + _e(_t("used_by", lang, model="\0")).replace(
                     "\0", f"<span{_id_attrs(model)}>"
                           f"{_e(_mid(_model_name(model, lang), lang))}</span>")
                 + "</span>")
-        description = _relabel_words(str(r.get("description", "")), lang)
+        description = _e(_relabel_words(str(r.get("description", "")), lang))
         if lang == "nl":
-            description = _definition(r["driver"], lang) or description
+            found = _definition(r["driver"], lang)
+            description = _e(found) if found else _en(str(r.get("description", "")))
         rows.append([_th(_named(r["driver"], lang), row=True),
-                     _td(_e(description) + used + src_html),
+                     _td(description + used + src_html),
                      _td(_e(_unit_label(unit, lang))),
                      _td(_e(_t("range", lang, low="\0", high="\1")).replace(
                          "\0", val("lower")).replace("\1", val("upper")), "num"),
@@ -1190,27 +1219,14 @@ def _drivers_html(drivers: pd.DataFrame, lang: str = "en") -> str:
     return _table(head, rows, "data wide") + _t("missing_legend", lang)
 
 
-#: Dutch of the structural settings of the models (``priors``: text values).
-_SETTINGS_NL = {"min": "minimum (de sterkst knellende belemmering)", "mean": "gemiddelde",
-                "gamma": "gammacurve", "logistic": "logistische curve",
-                "pool": "gedeeld arbeidsaanbod", "none": "geen", "rao_wu": "Rao-Wu",
-                "bayesian": "Bayesiaanse bootstrap"}
-
-
 def _prior_value(name: str, value: object, lang: str = "en") -> str:
     """A prior or setting of a model for display: numbers by what the name says they are."""
     text = str(value)
     try:
         v = float(text)
     except ValueError:
-        if lang == "nl":
-            found = re.fullmatch(r"estimated: pooled survey-weighted regression, (\d{4}), "
-                                 r"HC1 s\.e\.", text)
-            if found:
-                return (f"geschat: gepoolde regressie met enquêtegewichten, {found.group(1)}, "
-                        "HC1-standaardfouten")
-            if text in _SETTINGS_NL:
-                return _SETTINGS_NL[text]
+        if lang == "nl" and (dutch := dutch_texts.setting_text(text, lang)) != text:
+            return dutch
         return (_label(text, lang) if re.fullmatch(r"[a-z]+(_[a-z]+)+", text)
                 else text)
     if name.endswith("_eur"):
@@ -1235,14 +1251,34 @@ def _priors_html(priors: pd.DataFrame, lang: str = "en") -> str:
 
 #: Dutch headers of the data sources table.
 _SOURCE_COLUMNS_NL = {"key": "Afkorting", "citation": "Bronvermelding",
-                      "note": "Toelichting (Engels)"}
+                      "note": "Toelichting"}
+
+
+def _titles_html(text: str, titles: Sequence[str]) -> str:
+    """``text`` as HTML with each original English title in it marked as English."""
+    out = _e(text)
+    for title in sorted(titles, key=len, reverse=True):
+        escaped = _e(title)
+        marked = f'<span lang="en">{escaped}</span>'
+        out = re.sub(rf"(?<![\w>]){re.escape(escaped)}(?![\w<])",
+                     marked.replace("\\", "\\\\"), out)  # a replacement template
+    return out
 
 
 def _data_sources_html(sources: pd.DataFrame, lang: str = "en") -> str:
     cols = [c for c in ("key", "citation", "note") if c in sources]
-    rows = [[_th(_e(r[cols[0]]), row=True),
-             *[_td(DASH if is_missing(r[c]) or not str(r[c]) else _e(r[c])) for c in cols[1:]]]
-            for r in sources.to_dict("records")]
+    rows = []
+    for r in sources.to_dict("records"):
+        dutch = dutch_texts.source_text(r, lang)
+        cells = []
+        for c in cols[1:]:
+            if is_missing(r[c]) or not str(r[c]):
+                cells.append(_td(DASH))
+            elif dutch is not None:
+                cells.append(_td(_titles_html(getattr(dutch, c), dutch.titles_en)))
+            else:
+                cells.append(_td(_text_html(None, str(r[c]), lang)))
+        rows.append([_th(_e(r[cols[0]]), row=True), *cells])
     head = [_SOURCE_COLUMNS_NL.get(c, _cap(c)) if lang == "nl" else _cap(c) for c in cols]
     return _table(head, rows, "data wide")
 
@@ -1303,7 +1339,18 @@ def render_html(*, spec, results: Mapping, tables: Mapping[str, pd.DataFrame],
                 waterfall_year: int | None, hashes: Mapping[str, str],
                 lang: str = "en") -> str:
     """The report as one HTML document (str), in English or (``lang="nl"``) Dutch; the
-    figures' captions are expected in the same language."""
+    figures' captions are expected in the same language. The run's scenarios are shown by
+    their own labels where they have them (:func:`scenario_labels`)."""
+    with scenario_labels(spec.scenarios):
+        return _render_html(spec=spec, results=results, tables=tables, figures=figures,
+                            notes=notes, waterfall_year=waterfall_year, hashes=hashes,
+                            lang=lang)
+
+
+def _render_html(*, spec, results: Mapping, tables: Mapping[str, pd.DataFrame],
+                 figures: Mapping[str, tuple[bytes, str]], notes: list[str],
+                 waterfall_year: int | None, hashes: Mapping[str, str],
+                 lang: str = "en") -> str:
     from nldtib_forecast.report.tables import SUMMARY_LEVEL, SUMMARY_YEARS
 
     lang = "nl" if lang == "nl" else "en"
@@ -1347,6 +1394,7 @@ def render_html(*, spec, results: Mapping, tables: Mapping[str, pd.DataFrame],
                "</dd></dl>")
     for note in notes:
         out.append(f'<p class="note">{_e(_note_line(note, lang))}</p>')
+    english_note = len(out)  # where the page says which texts are English, if any
 
     target = _target_year(results, SUMMARY_YEARS)
     constraints = tables.get("constraints")
@@ -1407,6 +1455,7 @@ def render_html(*, spec, results: Mapping, tables: Mapping[str, pd.DataFrame],
 
     out.append(f'<h2 id="sources">{_e(_t("sources_h2", lang))}</h2>')
     out.append(_data_sources_html(tables["sources"], lang))
+    sources_end = len(out)  # where the note on English titles goes, if they are all
     out.append(_t("survey_line", lang, name=_e(survey_name),
                   tail=_t("survey_synthetic" if spec.synthetic else "survey_real", lang)))
 
@@ -1420,5 +1469,20 @@ def render_html(*, spec, results: Mapping, tables: Mapping[str, pd.DataFrame],
                        _th(_t("col_draws", lang), "num"), _t("col_data_hash", lang),
                        _t("col_version", lang)], rows))
     out.append(_t("published_hash", lang, h=_e(hashes["published"])))
+    body = "\n".join(out[english_note:])
+    if lang == "nl" and ' lang="en"' in body:  # say once which texts are English
+        titles_only = all(_marked_title(m) for m in re.findall(
+            r'<(\w+) lang="en">(.*?)</\1>', body, re.S))
+        out.insert(sources_end if titles_only else english_note,
+                   _t("english_note", lang, more="" if titles_only
+                      else _t("english_note_more", lang)))
     out.append("</body></html>")
     return "\n".join(out) + "\n"
+
+
+def _marked_title(match: tuple[str, str]) -> bool:
+    """Whether an element marked as English holds one of the original English titles of
+    the data sources (:data:`nldtib_forecast.report.dutch_texts.SOURCES_NL`)."""
+    text = html.unescape(match[1])
+    return any(text == title for source in dutch_texts.SOURCES_NL.values()
+               for title in source.titles_en)

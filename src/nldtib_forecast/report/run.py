@@ -38,6 +38,7 @@ from nldtib_forecast._errors import InputError
 from nldtib_forecast._format import BILLION, count, percent, unit_kind
 from nldtib_forecast._version import __version__
 from nldtib_forecast.labels import check_language
+from nldtib_forecast.report.dutch_texts import localized_tables
 from nldtib_forecast.report.io import PROG, write_table, write_workbook
 from nldtib_forecast.report.tables import (  # noqa: F401  (KEY_VARIABLES: documented here)
     HEADER_ROW,
@@ -920,6 +921,63 @@ def build_report(directory: Path, spec: RunSpec) -> list[str]:
 
     t0 = clock()
     spec.steps("drawing the charts")
+    from nldtib_forecast.report.html import scenario_labels
+
+    with scenario_labels(spec.scenarios):  # a user's scenarios by their own labels
+        figures, waterfall_year = _draw_figures(spec, results, effects, published, summary,
+                                                decomposition, notes)
+    spec.timing["figures"] = clock() - t0
+
+    t0 = clock()
+    csv_names = {"policy_effects": "policy_effects.csv", "constraints": "constraints.csv",
+                 "summary": "summary.csv", "results": "results.csv",
+                 "scenarios": "scenario_definitions.csv", "drivers": "drivers.csv",
+                 "survey_summary": "survey_summary.csv", "headline": "headline.csv",
+                 "decomposition": "decomposition.csv", "published": "published.csv",
+                 "audit": "audit.csv"}
+    spec.steps("writing the tables, the workbook and the HTML page")
+    for key, name in csv_names.items():  # with the columns 'level' and 'data' (synthetic?)
+        if key in tables:
+            write_table(csv_table(key, tables[key], synthetic=spec.synthetic), directory / name)
+    t1 = clock()
+    # the CSV files keep their English texts (for programs); people read them in --lang
+    shown = localized_tables(tables, results, spec.scenarios, spec.lang)
+    sheets = workbook_sheets(shown, results, synthetic=spec.synthetic, lang=spec.lang,
+                             seed=spec.seed if spec.survey_file is None else None,
+                             scenarios=spec.scenarios)
+    write_workbook([cover_sheet(spec, sheets, results, lang=spec.lang), *sheets],
+                   directory / "nldtib_report.xlsx")
+    spec.timing["workbook"] = clock() - t1
+    for name, (png, _caption) in figures.items():
+        (directory / name).write_bytes(png)
+    (directory / "scenarios.toml").write_text(spec.scenario_text, encoding="utf-8",
+                                              newline="\n")
+    spec.timing["write_tables"] = clock() - t0
+
+    t0 = clock()
+    from nldtib_forecast.report.html import render_html
+
+    hashes = {"survey": data_hash(survey), "published": data_hash(published)}
+    html = render_html(spec=spec, results=results, tables=tables, figures=figures,
+                       notes=notes, waterfall_year=waterfall_year, hashes=hashes,
+                       lang=spec.lang)
+    (directory / "nldtib_report.html").write_text(html, encoding="utf-8", newline="\n")
+    spec.timing["html"] = clock() - t0
+
+    descriptions = _file_descriptions(spec, tables, csv_names, figures)
+    _write_readme(directory, spec, descriptions, audit, notes)
+    files = sorted(descriptions)
+    manifest = _manifest(directory, spec, results, files, descriptions, hashes)
+    text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    (directory / "manifest.json").write_text(text, encoding="utf-8", newline="\n")
+    return [*files, "manifest.json", "timing.json"]
+
+
+def _draw_figures(spec: RunSpec, results: Mapping, effects: pd.DataFrame | None,
+                  published: pd.DataFrame, summary: pd.DataFrame, decomposition,
+                  notes: list[str]) -> tuple[dict[str, tuple[bytes, str]], int | None]:
+    """The charts of the report with their captions, in the run's language, and the year of
+    the turnover waterfall (None when it is not drawn; a note says why)."""
     lang = spec.lang  # the charts and their captions: English or Dutch
     who = _CAPTIONS[lang]["who_synthetic" if spec.synthetic else "who_survey"] + (
         f" (seed {spec.seed})" if spec.survey_file is None else "")
@@ -955,48 +1013,7 @@ def build_report(directory: Path, spec: RunSpec) -> list[str]:
         else:
             notes.append(f"turnover waterfall {last}: suppressed by the disclosure rules "
                          f"({table.loc[last, 'rule']})")
-    spec.timing["figures"] = clock() - t0
-
-    t0 = clock()
-    csv_names = {"policy_effects": "policy_effects.csv", "constraints": "constraints.csv",
-                 "summary": "summary.csv", "results": "results.csv",
-                 "scenarios": "scenario_definitions.csv", "drivers": "drivers.csv",
-                 "survey_summary": "survey_summary.csv", "headline": "headline.csv",
-                 "decomposition": "decomposition.csv", "published": "published.csv",
-                 "audit": "audit.csv"}
-    spec.steps("writing the tables, the workbook and the HTML page")
-    for key, name in csv_names.items():  # with the columns 'level' and 'data' (synthetic?)
-        if key in tables:
-            write_table(csv_table(key, tables[key], synthetic=spec.synthetic), directory / name)
-    t1 = clock()
-    sheets = workbook_sheets(tables, results, synthetic=spec.synthetic, lang=spec.lang,
-                             seed=spec.seed if spec.survey_file is None else None)
-    write_workbook([cover_sheet(spec, sheets, results, lang=spec.lang), *sheets],
-                   directory / "nldtib_report.xlsx")
-    spec.timing["workbook"] = clock() - t1
-    for name, (png, _caption) in figures.items():
-        (directory / name).write_bytes(png)
-    (directory / "scenarios.toml").write_text(spec.scenario_text, encoding="utf-8",
-                                              newline="\n")
-    spec.timing["write_tables"] = clock() - t0
-
-    t0 = clock()
-    from nldtib_forecast.report.html import render_html
-
-    hashes = {"survey": data_hash(survey), "published": data_hash(published)}
-    html = render_html(spec=spec, results=results, tables=tables, figures=figures,
-                       notes=notes, waterfall_year=waterfall_year, hashes=hashes,
-                       lang=spec.lang)
-    (directory / "nldtib_report.html").write_text(html, encoding="utf-8", newline="\n")
-    spec.timing["html"] = clock() - t0
-
-    descriptions = _file_descriptions(spec, tables, csv_names, figures)
-    _write_readme(directory, spec, descriptions, audit, notes)
-    files = sorted(descriptions)
-    manifest = _manifest(directory, spec, results, files, descriptions, hashes)
-    text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    (directory / "manifest.json").write_text(text, encoding="utf-8", newline="\n")
-    return [*files, "manifest.json", "timing.json"]
+    return figures, waterfall_year
 
 
 def write_timing(directory: Path, spec: RunSpec, total: float) -> None:
@@ -1070,7 +1087,9 @@ def _file_descriptions_nl(spec: RunSpec, tables, csv_names, figures) -> dict[str
         "decomposition": "groei van de D&S-omzet gesplitst in prijs, volume en netto "
                          "toetreding per jaar, getoetst op onthulling" + syn,
         "published": "gepubliceerde NLDTIB-cijfers, één regel per indicator, jaar en editie",
-        "audit": "rekenkundige controle van de gepubliceerde cijfers",
+        "audit": "rekenkundige controle van de gepubliceerde cijfers: per controle een code "
+                 "van de bevinding en een toelichting in het Engels (in het werkboek in het "
+                 "Nederlands)",
     }
     out = {name: text[key] for key, name in csv_names.items() if key in tables}
     out["nldtib_report.xlsx"] = ("voor lezers: een voorblad (wat dit is, de gebruikte gegevens, "

@@ -6,13 +6,14 @@ to result), plus the disclosure-controlled survey tables.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from nldtib_forecast._errors import InputError
 from nldtib_forecast._format import BILLION, LANGUAGES, count, eur, number, percent, unit_kind
 from nldtib_forecast.report.io import DATA_COLUMN, SYNTHETIC, Sheet, TextSheet, with_data_column
 
@@ -197,29 +198,39 @@ def summary_table(results: Mapping, years=SUMMARY_YEARS, level: float = SUMMARY_
     return pd.concat(rows, ignore_index=True)[columns]
 
 
-def _setting(value) -> str:
-    """A driver's setting as text: ``0.02``, or a path ``2025: 0.02, 2030: 0.03``."""
+def _setting(value, lang: str = "en") -> str:
+    """A driver's setting as text: ``0.02``, or a path ``2025: 0.02, 2030: 0.03`` (in Dutch
+    ``2025: 0,02; 2030: 0,03``: the decimal mark is a comma)."""
     if isinstance(value, Mapping):
-        return ", ".join(f"{y}: {_setting(v)}" for y, v in value.items())
-    return number(value, significant=6, grouping=False)
+        return ("; " if lang == "nl" else ", ").join(f"{y}: {_setting(v, lang)}"
+                                                      for y, v in value.items())
+    return number(value, significant=6, grouping=False, lang=lang)
 
 
-def scenario_table(scenarios: Mapping) -> pd.DataFrame:
+#: The row of a scenario that sets no driver, per language.
+_NO_DRIVER = {"en": "(none: every driver at its default)",
+              "nl": "(geen: alle factoren op hun standaardwaarde)"}
+
+
+def scenario_table(scenarios: Mapping, lang: str = "en") -> pd.DataFrame:
     """One row per scenario and driver it sets: the path (``year: value``), the driver's unit
-    and default, the description and the sources."""
+    and default, the description and the sources; in ``lang`` (Dutch: the scenario's
+    ``description_nl`` and ``sources_nl`` where it has them, else the English)."""
     from nldtib_forecast.scenarios import get_driver
 
     rows = []
     for name, scenario in scenarios.items():
-        base = {"scenario": name, "description": scenario.description,
-                "sources": "; ".join(scenario.sources)}
+        description, sources = scenario.text(lang)
+        base = {"scenario": name, "description": description or scenario.description,
+                "sources": "; ".join(sources or scenario.sources)}
         set_drivers = scenario.drivers
         if not set_drivers:
-            rows.append({**base, "driver": "(none: every driver at its default)", "unit": "",
-                         "setting": "", "default": np.nan})
+            rows.append({**base, "driver": _NO_DRIVER["nl" if lang == "nl" else "en"],
+                         "unit": "", "setting": "", "default": np.nan})
         for driver, value in set_drivers.items():
             spec = get_driver(driver)
-            rows.append({**base, "driver": driver, "unit": spec.unit, "setting": _setting(value),
+            rows.append({**base, "driver": driver, "unit": spec.unit,
+                         "setting": _setting(value, "nl" if lang == "nl" else "en"),
                          "default": spec.default})
     columns = ["scenario", "driver", "unit", "setting", "default", "description", "sources"]
     return pd.DataFrame(rows, columns=columns)
@@ -685,15 +696,18 @@ def _numbers_where_possible(values: pd.Series) -> pd.Series:
 
 def workbook_sheets(tables: Mapping[str, pd.DataFrame], results: Mapping, *,
                     synthetic: bool, seed: int | None = None, lang: str = "en",
-                    level: float = SUMMARY_LEVEL, survey_level: float = SURVEY_LEVEL
-                    ) -> list[Sheet]:
+                    level: float = SUMMARY_LEVEL, survey_level: float = SURVEY_LEVEL,
+                    scenarios: Mapping | None = None) -> list[Sheet]:
     """The table sheets of the report workbook, in the order of ``tables``: each with a
     title, what it holds, the synthetic-data caveat (a run on synthetic data) or an empty row,
     then the table from row :data:`HEADER_ROW` with number formats per unit
     (:func:`sheet_formats`), headers (:func:`header`) and the label column kept in view.
 
     The ``results`` sheet holds the median and interval per scenario, variable and year
-    (:func:`results_by_year`) instead of every statistic of ``results.csv``.
+    (:func:`results_by_year`) instead of every statistic of ``results.csv``. ``tables`` hold
+    their texts in ``lang`` (:func:`nldtib_forecast.report.dutch_texts.localized_tables`);
+    ``scenarios`` (the run's) give the labels of a user's scenarios
+    (:func:`nldtib_forecast.labels.relabel`).
     """
     specs = _sheet_specs(level, survey_level, lang)
     indicator_units = _indicator_units()
@@ -706,6 +720,8 @@ def workbook_sheets(tables: Mapping[str, pd.DataFrame], results: Mapping, *,
             frame = frame.reset_index()
         if key == "priors" and "value" in frame:
             frame = frame.assign(value=_numbers_where_possible(frame["value"]))
+        if key in _CODE_LABELS:
+            frame = _code_labels(frame, lang, _CODE_LABELS[key])
         if not synthetic:
             caveat = ("", "")
         elif key in SURVEY_TABLES and lang == "nl":
@@ -724,7 +740,7 @@ def workbook_sheets(tables: Mapping[str, pd.DataFrame], results: Mapping, *,
         else:
             caveat = ("warning", "SYNTHETIC DATA in this report (see the cover sheet): the "
                       "survey is synthetic; this sheet does not depend on it.")
-        frame, headers = _with_label_columns(frame, lang, spec.bounds)
+        frame, headers = _with_label_columns(frame, lang, spec.bounds, scenarios)
         sheets.append(Sheet(
             key, frame, preface=[("title", spec.title), ("note", spec.about), caveat],
             headers=headers,
@@ -733,20 +749,54 @@ def workbook_sheets(tables: Mapping[str, pd.DataFrame], results: Mapping, *,
     return sheets
 
 
+#: The code columns of a sheet that get a column of words next to them (besides
+#: :data:`_LABELLED`): the audit's checks, statuses and groups, the drivers' kinds, units and
+#: models, the kinds of the models' settings, the units of the scenarios' drivers.
+_CODE_LABELS = {"audit": ("check", "status", "group"), "drivers": ("kind", "unit", "model"),
+                "priors": ("kind",), "scenarios": ("unit",)}
+
+
+def _code_labels(frame: pd.DataFrame, lang: str, columns: Sequence[str]) -> pd.DataFrame:
+    """``frame`` with a column ``<column>_label`` of words after each code column of
+    ``columns``: a check's name as on the page, a unit as a header shows it, a model or a
+    code by its label (the code itself where the registry has none)."""
+    from nldtib_forecast.labels import label, unit_label
+    from nldtib_forecast.report.html import _check_label
+
+    def words(column: str, code: str) -> str:
+        if column == "check":
+            return _check_label(code, lang)
+        if column == "unit":
+            try:
+                return unit_label(code, lang) or code
+            except InputError:
+                return code
+        return label(code, lang, kind="model" if column == "model" else "code", strict=False)
+
+    frame = frame.copy()
+    for column in columns:
+        if column in frame and f"{column}_label" not in frame:
+            frame.insert(frame.columns.get_loc(column) + 1, f"{column}_label",
+                         [words(column, str(c)) for c in frame[column]])
+    return frame
+
+
 #: Identifier columns that get a column of labels next to them in the workbook (people read
 #: the label; the code stays for filters and formulas).
 _LABELLED = ("future", "policy", "scenario", "variable", "driver", "indicator")
 
 
-def _with_label_columns(frame: pd.DataFrame, lang: str, bounds: float | str | None
-                        ) -> tuple[pd.DataFrame, list[str]]:
+def _with_label_columns(frame: pd.DataFrame, lang: str, bounds: float | str | None,
+                        scenarios: Mapping | None = None) -> tuple[pd.DataFrame, list[str]]:
     """``frame`` with a label column after each identifier column of :data:`_LABELLED`, and
     the headers: ``Scenario (code)`` and ``Scenario`` for such a pair, :func:`header` else."""
     from nldtib_forecast.labels import column_labels, relabel
 
     ids = [c for c in _LABELLED if c in frame.columns]
     if ids:
-        frame = relabel(frame, lang, ids, strict=False)
+        frame = relabel(frame, lang, ids, strict=False, scenarios=scenarios)
+    ids += [c for c in frame.columns if isinstance(c, str) and c not in ids
+            and f"{c}_label" in frame.columns]  # labels written before (the audit's checks)
     headers = []
     for column in frame.columns:
         if column in ids:

@@ -31,6 +31,7 @@ import pandas as pd
 
 from nldtib_forecast._errors import InputError, Problem, check_option, key_problem
 from nldtib_forecast._version import __version__
+from nldtib_forecast.labels import check_language
 from nldtib_forecast.scenarios import toml_io as _toml
 from nldtib_forecast.scenarios.registry import (  # noqa: F401 - re-exported; private names kept for callers
     _REGISTRY,
@@ -56,8 +57,11 @@ __all__ = [
 SCENARIO_KINDS = _toml.SCENARIO_KINDS
 DRIVER_KINDS = _toml.DRIVER_KINDS
 
+#: What a scenario shows people, besides its drivers: the labels and the Dutch texts
+#: (optional; the English ``description`` and ``sources`` are the default texts).
+_PRESENTATION_KEYS = ("label_en", "label_nl", "description_nl", "sources_nl")
 #: The keys of a scenario file's table ([scenarios.x], [futures.x] or [policies.x]).
-_SCENARIO_KEYS = ("description", "sources", "drivers", "kind", "replace")
+_SCENARIO_KEYS = ("description", "sources", "drivers", "kind", "replace", *_PRESENTATION_KEYS)
 
 
 # --------------------------------------------------------------------------------------------
@@ -148,6 +152,16 @@ class Scenario:
         move); ``"future"``: sets only external drivers (markets, budgets, prices);
         ``"scenario"``: both. Policies and futures combine into a grid
         (:meth:`~nldtib_forecast.models.outlook.Outlook.simulate`).
+    label_en, label_nl : str, default ""
+        The short label people read in English and in Dutch (a table header, a chart legend),
+        e.g. ``"Procurement reform"`` and ``"Hervorming aanbesteding"``. ``""``: none; a
+        report then shows the label in the other language, the label registry's
+        (:func:`nldtib_forecast.labels.label`, for a built-in) or the name.
+    description_nl : str, default ""
+        ``description`` in Dutch, for a Dutch report (``--lang nl``); ``""``: none (the
+        report shows ``description``, marked as English).
+    sources_nl : sequence of str, default ()
+        ``sources`` in Dutch, for a Dutch report; empty: none.
 
     Raises
     ------
@@ -155,7 +169,8 @@ class Scenario:
         Listing every problem: unknown drivers (with the nearest known name), values that are
         not numbers or outside the driver's range, non-integer years, an unknown ``kind``, a
         driver whose kind does not fit the scenario's kind, a level driver whose path gives a
-        base-year value other than the observed one.
+        base-year value other than the observed one, a label or description that is not text
+        (or only spaces), sources that are not a list of texts.
 
     See Also
     --------
@@ -166,7 +181,8 @@ class Scenario:
 
     Notes
     -----
-    Scenarios compare and hash by value (name, kind, drivers, description, sources); a
+    Scenarios compare and hash by value (name, kind, drivers, description, sources, and the
+    labels and Dutch texts); a
     driver's path ``{2026: 24}`` and the constant ``24`` are different specifications with the
     same values. Integer values are stored as floats.
 
@@ -196,16 +212,22 @@ class Scenario:
     2030                0.6                          12.0                  0.01
     """
 
-    __slots__ = ("_name", "_spec", "_description", "_sources", "_kind")
+    __slots__ = ("_name", "_spec", "_description", "_sources", "_kind", "_label_en",
+                 "_label_nl", "_description_nl", "_sources_nl")
     _name: str
     _spec: tuple[tuple[str, float | tuple[tuple[int, float], ...]], ...]  # sorted by driver
     _description: str
     _sources: tuple[str, ...]
     _kind: str
+    _label_en: str
+    _label_nl: str
+    _description_nl: str
+    _sources_nl: tuple[str, ...]
 
     def __init__(self, name: str, drivers: Mapping[str, object] | None = None,
                  description: str = "", sources: Sequence[str] = (),
-                 kind: str = "scenario") -> None:
+                 kind: str = "scenario", *, label_en: str = "", label_nl: str = "",
+                 description_nl: str = "", sources_nl: Sequence[str] = ()) -> None:
         problems: list[Problem] = []
         name = _toml.check_name(name, problems)
         spec = _toml.check_drivers(name, {} if drivers is None else drivers, _lookup,
@@ -221,12 +243,18 @@ class Scenario:
         if not isinstance(description, str):
             problems.append(key_problem(f"scenarios.{name}.description",
                                     f"must be a str, got {type(description).__name__}"))
-        if isinstance(sources, str) or not isinstance(sources, Iterable):
-            sources = (sources,)
-        sources = tuple(sources)
+        for key, text in (("label_en", label_en), ("label_nl", label_nl),
+                          ("description_nl", description_nl)):
+            problems.extend(_text_problems(name, key, text))
+        sources = _source_list(sources)
+        sources_nl = _source_list(sources_nl)
         if not all(isinstance(s, str) for s in sources):
             problems.append(key_problem(f"scenarios.{name}.sources",
                                     f"must be a list of strings, got {list(sources)!r}"))
+        if not all(isinstance(s, str) and s.strip() for s in sources_nl):
+            problems.append(key_problem(f"scenarios.{name}.sources_nl",
+                                        f"must be a list of non-empty strings, got "
+                                        f"{list(sources_nl)!r}"))
         if problems:
             raise InputError(f"scenario {name!r}: invalid definition", problems)
         object.__setattr__(self, "_name", name)
@@ -234,6 +262,10 @@ class Scenario:
         object.__setattr__(self, "_description", description)
         object.__setattr__(self, "_sources", sources)
         object.__setattr__(self, "_kind", kind)
+        object.__setattr__(self, "_label_en", label_en)
+        object.__setattr__(self, "_label_nl", label_nl)
+        object.__setattr__(self, "_description_nl", description_nl)
+        object.__setattr__(self, "_sources_nl", sources_nl)
 
     def __setattr__(self, key: str, value: object) -> None:
         raise AttributeError("Scenario is immutable; use replace() or with_drivers()")
@@ -260,6 +292,58 @@ class Scenario:
         return self._kind
 
     @property
+    def label_en(self) -> str:
+        """The short English label people read (``""``: none)."""
+        return self._label_en
+
+    @property
+    def label_nl(self) -> str:
+        """The short Dutch label people read (``""``: none)."""
+        return self._label_nl
+
+    @property
+    def description_nl(self) -> str:
+        """What the scenario assumes, in Dutch (``""``: none)."""
+        return self._description_nl
+
+    @property
+    def sources_nl(self) -> tuple[str, ...]:
+        """Where its numbers come from, in Dutch (empty: none)."""
+        return self._sources_nl
+
+    def text(self, lang: str = "en") -> tuple[str, tuple[str, ...]]:
+        """The description and the sources in ``lang``, for a report.
+
+        Parameters
+        ----------
+        lang : {"en", "nl"}, default "en"
+            Language (:func:`nldtib_forecast.labels.check_language`).
+
+        Returns
+        -------
+        tuple of (str, tuple of str)
+            ``(description, sources)``: in Dutch :attr:`description_nl` and
+            :attr:`sources_nl`, each ``""`` or empty where the scenario has no Dutch text (a
+            report then shows the English one, marked as English); in English
+            :attr:`description` and :attr:`sources`.
+
+        Raises
+        ------
+        nldtib_forecast.InputError
+            An unknown language.
+
+        Examples
+        --------
+        >>> s = Scenario("reform", {"order_certainty": 0.6}, "Framework contracts",
+        ...              description_nl="Raamcontracten")
+        >>> s.text("nl"), s.text("en")
+        (('Raamcontracten', ()), ('Framework contracts', ()))
+        """
+        if check_language(lang) == "nl":
+            return self._description_nl, self._sources_nl
+        return self._description, self._sources
+
+    @property
     def drivers(self) -> Mapping[str, float | Mapping[int, float]]:
         """Drivers the scenario sets (read-only): a constant or a path ``{year: value}``."""
         return MappingProxyType({n: v if isinstance(v, float) else MappingProxyType(dict(v))
@@ -272,7 +356,9 @@ class Scenario:
         -------
         dict
             ``description`` (str), ``sources`` (list of str), ``drivers`` (driver name to a
-            float or a ``{year: value}`` dict) and, for a policy or a future, ``kind``.
+            float or a ``{year: value}`` dict) and, for a policy or a future, ``kind``; the
+            labels and Dutch texts (``label_en``, ``label_nl``, ``description_nl``,
+            ``sources_nl``) where the scenario has them.
 
         Examples
         --------
@@ -286,6 +372,10 @@ class Scenario:
                                               for n, v in self._spec}}
         if self._kind != "scenario":
             out["kind"] = self._kind
+        for key in _PRESENTATION_KEYS:
+            value = getattr(self, key)
+            if value:
+                out[key] = list(value) if isinstance(value, tuple) else value
         return out
 
     # -- values -------------------------------------------------------------------------------
@@ -369,7 +459,9 @@ class Scenario:
     # -- derived scenarios --------------------------------------------------------------------
     def replace(self, *, name: str | None = None, drivers: Mapping[str, object] | None = None,
                 description: str | None = None, sources: Sequence[str] | None = None,
-                kind: str | None = None) -> Scenario:
+                kind: str | None = None, label_en: str | None = None,
+                label_nl: str | None = None, description_nl: str | None = None,
+                sources_nl: Sequence[str] | None = None) -> Scenario:
         """A new scenario with the given fields replaced (``drivers`` replaced as a whole).
 
         Parameters
@@ -384,6 +476,10 @@ class Scenario:
             New sources.
         kind : {"scenario", "policy", "future"}, optional
             New kind.
+        label_en, label_nl, description_nl : str, optional
+            New labels and Dutch description (``""``: none).
+        sources_nl : sequence of str, optional
+            New Dutch sources.
 
         Returns
         -------
@@ -409,7 +505,12 @@ class Scenario:
                         self.to_dict()["drivers"] if drivers is None else drivers,  # type: ignore
                         self._description if description is None else description,
                         self._sources if sources is None else sources,
-                        self._kind if kind is None else kind)
+                        self._kind if kind is None else kind,
+                        label_en=self._label_en if label_en is None else label_en,
+                        label_nl=self._label_nl if label_nl is None else label_nl,
+                        description_nl=(self._description_nl if description_nl is None
+                                        else description_nl),
+                        sources_nl=self._sources_nl if sources_nl is None else sources_nl)
 
     def with_drivers(self, drivers: Mapping[str, object] | None = None, /, *,
                      name: str | None = None, **more: object) -> Scenario:
@@ -554,7 +655,8 @@ class Scenario:
 
     # -- dunder -------------------------------------------------------------------------------
     def _key(self) -> tuple:
-        return (self._name, self._spec, self._description, self._sources, self._kind)
+        return (self._name, self._spec, self._description, self._sources, self._kind,
+                self._label_en, self._label_nl, self._description_nl, self._sources_nl)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Scenario) and self._key() == other._key()
@@ -567,8 +669,34 @@ class Scenario:
         return f"Scenario({self._name!r}, drivers={self.to_dict()['drivers']!r}{kind})"
 
     def __reduce__(self):
-        return (Scenario, (self._name, self.to_dict()["drivers"], self._description,
-                           self._sources, self._kind))
+        return (_scenario, (self._name, self.to_dict()["drivers"], self._description,
+                            self._sources, self._kind, self._label_en, self._label_nl,
+                            self._description_nl, self._sources_nl))
+
+
+def _scenario(name, drivers, description, sources, kind, label_en="", label_nl="",
+              description_nl="", sources_nl=()) -> Scenario:
+    """A :class:`Scenario` from its fields in order (what a pickle stores)."""
+    return Scenario(name, drivers, description, sources, kind, label_en=label_en,
+                    label_nl=label_nl, description_nl=description_nl, sources_nl=sources_nl)
+
+
+def _source_list(sources: object) -> tuple:
+    """Sources as a tuple (one text becomes a one-item tuple)."""
+    if isinstance(sources, str) or not isinstance(sources, Iterable):
+        return (sources,)
+    return tuple(sources)
+
+
+def _text_problems(name: str, key: str, text: object) -> list[Problem]:
+    """A label or Dutch description: a str, ``""`` for none, not only spaces."""
+    if not isinstance(text, str):
+        return [key_problem(f"scenarios.{name}.{key}",
+                            f"must be a str, got {type(text).__name__}")]
+    if text and not text.strip():
+        return [key_problem(f"scenarios.{name}.{key}",
+                            "must be a non-empty text (leave the key out for none)")]
+    return []
 
 
 # --------------------------------------------------------------------------------------------
@@ -599,7 +727,14 @@ def _differences(mine: Scenario, theirs: Scenario) -> list[str]:
         out.append("description")
     if mine.sources != theirs.sources:
         out.append("sources")
+    out += [key for key in _PRESENTATION_KEYS  # those the table gives
+            if getattr(mine, key) and getattr(mine, key) != getattr(theirs, key)]
     return out
+
+
+def _plain(scenario: Scenario) -> Scenario:
+    """``scenario`` without its labels and Dutch texts."""
+    return scenario.replace(label_en="", label_nl="", description_nl="", sources_nl=())
 
 
 def _builtin_problems(scenario: Scenario, where: str, replace: bool,
@@ -658,12 +793,22 @@ def _from_document(doc: Mapping, source: str,
         if not isinstance(replace, bool):
             found.append(key_problem(f"{where}.replace", f"must be true or false, got "
                                      f"{type(replace).__name__} {replace!r}"))
+        for key in _PRESENTATION_KEYS:
+            if key in table and (table[key] == "" or table[key] == []):
+                found.append(key_problem(f"{where}.{key}", "must not be empty (leave the key "
+                                         "out for none)"))
         try:
             scenario = Scenario(name, table.get("drivers", {}), table.get("description", ""),
-                                table.get("sources", ()), kind)
+                                table.get("sources", ()), kind,
+                                **{k: table[k] for k in _PRESENTATION_KEYS if k in table})
         except InputError as err:
             found.extend(_in_section(p, str(name), where) for p in err.problems)
         else:
+            theirs = known.get(name)
+            if (not found and not replace and theirs is not None
+                    and not any(k in table for k in _PRESENTATION_KEYS)
+                    and _plain(scenario) == _plain(theirs)):
+                scenario = theirs  # a copy without the labels and Dutch texts: the built-in
             if not found:
                 found.extend(_builtin_problems(scenario, where, replace, known))
         if found:
@@ -783,6 +928,9 @@ def load_scenarios(paths: str | PathLike | Sequence[str | PathLike]) -> dict[str
     A table identical to the built-in of its name (same kind, drivers, description and
     sources) is accepted as it is, so the file :func:`save_scenarios` writes for built-ins
     loads back; ``replace = true`` uses the table's definition in place of the built-in's.
+    A copy of a built-in without the labels and Dutch texts (``label_en``, ``label_nl``,
+    ``description_nl``, ``sources_nl``), as files written before they existed, is the
+    built-in with them.
 
     See Also
     --------
@@ -945,6 +1093,14 @@ _CURRENT_SOURCES = (
     "Driver levels: assumptions documented in the driver registry "
     "(nldtib_forecast.scenarios.drivers()).",
 )
+_CURRENT_SOURCES_NL = (
+    "L26: Kamerbrief van 21 mei 2026 (kenmerk DGBI/105727106): bedrijven kunnen hun omzet "
+    "onder de huidige omstandigheden met 33% opschalen en met 67% als de omstandigheden "
+    "verbeteren; genoemde belemmeringen: onzekerheid over ordervolumes, complexe en lange "
+    "aanbestedingsprocedures, arbeidskrachten.",
+    "Niveaus van de factoren: aannames, vastgelegd in het register van factoren "
+    "(nldtib_forecast.scenarios.drivers()).",
+)
 
 
 @dataclass(frozen=True)
@@ -962,7 +1118,11 @@ def _current_conditions() -> Scenario:
         "current_conditions", {},
         "Current conditions (2025-2026): every driver at its registry default. Firms report "
         "a possible turnover scale-up of 33% under these conditions (L26).",
-        _CURRENT_SOURCES, kind="policy")
+        _CURRENT_SOURCES, kind="policy",
+        description_nl="Huidige omstandigheden (2025-2026): elke factor op zijn "
+                       "standaardwaarde uit het register. Onder deze omstandigheden kunnen "
+                       "bedrijven naar eigen zeggen hun omzet met 33% opschalen (L26).",
+        sources_nl=_CURRENT_SOURCES_NL)
 
 
 def register_builtin(scenario: Scenario, *, model: str | None = None,

@@ -69,6 +69,10 @@ class Driver:
         ``(first year, year the improved level is reached)``: how a policy that improves
         this driver moves it, linearly from ``default`` to ``improved``
         (:meth:`improved_path`). Needs ``improved``.
+    source_nl : str, default ""
+        ``source`` in Dutch, written for a Dutch report (``--lang nl``); ``""``: none (the
+        report shows ``source``, marked as English). The Dutch label and definition of the
+        driver are in the label registry (:func:`nldtib_forecast.labels.label`).
 
     Raises
     ------
@@ -104,6 +108,7 @@ class Driver:
     kind: str = "external"
     level: bool = False
     phase_in: tuple[int, int] | None = None
+    source_nl: str = ""
 
     def __post_init__(self) -> None:
         for field, value in _toml.check_driver_fields(self).items():

@@ -27,7 +27,8 @@ from nldtib_forecast._errors import check_year as _year_value
 
 __all__ = ["loads", "dumps", "format_key", "format_value", "read_text", "scenario_tables",
            "table_positions", "check_value", "check_year", "check_drivers",
-           "check_driver_fields", "check_name", "check_years", "SECTIONS", "SECTION_OF_KIND"]
+           "check_driver_fields", "check_name", "check_years", "SECTIONS", "SECTION_OF_KIND",
+           "TEXT_FIELDS"]
 
 #: Kinds of driver: levers the government can move, and external drivers.
 DRIVER_KINDS: tuple[str, ...] = ("lever", "external")
@@ -37,6 +38,10 @@ SCENARIO_KINDS: tuple[str, ...] = ("policy", "future", "scenario")
 #: lists them when it names them in a message.
 SECTIONS: Mapping[str, str] = MappingProxyType({"scenarios": "scenario", "futures": "future",
                                                 "policies": "policy"})
+#: The texts of a scenario's table, in the order they are written: the short labels, the
+#: description and the sources (English, the default), each followed by its Dutch version.
+TEXT_FIELDS: tuple[str, ...] = ("label_en", "label_nl", "description", "description_nl",
+                                "sources", "sources_nl")
 #: The section a scenario of each kind is written to.
 SECTION_OF_KIND: Mapping[str, str] = MappingProxyType(
     {kind: section for section, kind in SECTIONS.items()})
@@ -123,18 +128,22 @@ def dumps(scenarios: Mapping[str, Mapping[str, object]], header: str = "") -> st
     Each scenario becomes a table in the section of its ``kind`` (``"kind"`` of the table;
     ``"scenario"`` when absent): ``[futures.<name>]`` for a future, ``[policies.<name>]`` for
     a policy, ``[scenarios.<name>]`` otherwise (the section implies the kind, so ``kind`` is
-    not written). Its drivers go into a ``[<section>.<name>.drivers]`` table, one line per
-    driver, paths as inline tables. A true ``"replace"`` is written as ``replace = true``.
-    Empty descriptions, source lists and driver tables are left out. Scenarios are written in
-    the order given.
+    not written). Its texts follow in the order of :data:`TEXT_FIELDS` (the labels, the
+    description and the sources, each followed by its Dutch version), its drivers go into a
+    ``[<section>.<name>.drivers]`` table, one line per driver, paths as inline tables. A true
+    ``"replace"`` is written as ``replace = true``. Empty texts, source lists and driver
+    tables are left out. Scenarios are written in the order given.
 
     >>> print(dumps({"demo": {"description": "A demo", "sources": [],
     ...                       "drivers": {"order_certainty": 0.6,
-    ...                                   "procurement_lead_time_months": {2026: 24, 2028: 12}}},
+    ...                                   "procurement_lead_time_months": {2026: 24, 2028: 12}},
+    ...                       "label_nl": "Demo", "description_nl": "Een demo"},
     ...              "surge": {"kind": "future", "replace": True,
     ...                        "drivers": {"eu_procurement_growth": 0.1}}}))
     [scenarios.demo]
+    label_nl = "Demo"
     description = "A demo"
+    description_nl = "Een demo"
     <BLANKLINE>
     [scenarios.demo.drivers]
     order_certainty = 0.6
@@ -159,7 +168,7 @@ def dumps(scenarios: Mapping[str, Mapping[str, object]], header: str = "") -> st
         lines.append(f"[{key}]")
         if table.get("replace"):
             lines.append("replace = true")
-        for field in ("description", "sources"):
+        for field in TEXT_FIELDS:
             if table.get(field):
                 lines.append(f"{field} = {format_value(table[field])}")
         drivers = table.get("drivers") or {}
@@ -385,7 +394,7 @@ def check_driver_fields(driver) -> dict[str, float]:
             if not driver.lower <= value <= driver.upper:
                 problems.append(key_problem(field, f"{value!r} is outside [{driver.lower}, "
                                                f"{driver.upper}]"))
-    for field in ("unit", "description", "source", "model"):
+    for field in ("unit", "description", "source", "source_nl", "model"):
         if not isinstance(getattr(driver, field), str):
             problems.append(key_problem(field, "must be a str"))
     if driver.kind not in DRIVER_KINDS:

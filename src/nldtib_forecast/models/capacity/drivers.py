@@ -27,6 +27,11 @@ CAPACITY_DRIVERS: tuple[Driver, ...] = (
                "Strategy for Industry and Innovation (D-SII) announce more long-term contracts "
                "and strategic partnerships. No published figure measures the share: 0.30 "
                "(current) and 0.65 (improved) are assumptions.",
+        source_nl="L26 noemt onzekerheid over ordervolumes als eerste belemmering om op te "
+                  "schalen; B24 (blz. 47) noemt zekerheid over contracten. De Defensienota 2024 "
+                  "en de Defensie Strategie voor Industrie en Innovatie (D-SII) kondigen meer "
+                  "langjarige contracten en strategische partnerschappen aan. Geen gepubliceerd "
+                  "cijfer meet dit aandeel: 30% (huidig) en 65% (verbeterd) zijn aannames.",
     ),
     Driver(
         name="procurement_lead_time_months", unit="months", lower=1.0, upper=120.0,
@@ -38,6 +43,12 @@ CAPACITY_DRIVERS: tuple[Driver, ...] = (
                "Materiel Process (DMP: requirement, preliminary study, study, procurement "
                "preparation), each phase reported to parliament. 30 months (current, within a "
                "typical 12-36 month range) and 12 months (improved) are assumptions.",
+        source_nl="L26 noemt complexe en lange aanbestedingsprocedures als belemmering; B24 "
+                  "(blz. 47) noemt bureaucratie. Projecten van Defensie vanaf € 50 mln. "
+                  "doorlopen het Defensie Materieelproces (DMP: behoeftestelling, voorstudie, "
+                  "studie, voorbereiding van de verwerving), met voor elke fase een brief aan "
+                  "de Kamer. 30 maanden (huidig, binnen een gebruikelijke bandbreedte van 12 "
+                  "tot 36 maanden) en 12 maanden (verbeterd) zijn aannames.",
     ),
     Driver(
         name="labour_supply_growth", unit="fraction per year", lower=-0.2, upper=0.2,
@@ -48,6 +59,12 @@ CAPACITY_DRIVERS: tuple[Driver, ...] = (
                "occupations (engineers, electricians, mechanics) among the tightest. 1% a year "
                "(current, close to recent growth of the Dutch labour force) and 3% (improved: "
                "training, recruitment abroad, retention) are assumptions.",
+        source_nl="L26 noemt arbeidskrachten als belemmering; BT25 (blz. 19): 42% van de "
+                  "bedrijven noemt de beschikbaarheid van personeel een belemmering; volgens de "
+                  "spanningsindicator van het UWV horen technische beroepen (ingenieurs, "
+                  "elektriciens, monteurs) bij de krapste. 1% per jaar (huidig, dicht bij de "
+                  "recente groei van de Nederlandse beroepsbevolking) en 3% (verbeterd: "
+                  "opleiding, werving in het buitenland, behoud van personeel) zijn aannames.",
     ),
 )
 
@@ -65,6 +82,14 @@ _SOURCES = (
     "volume uncertainty, complex and long procurement procedures, labour.",
     "Driver levels and phase-in years: assumptions documented in the driver registry "
     "(nldtib_forecast.scenarios.drivers()).",
+)
+_SOURCES_NL = (
+    "L26: Kamerbrief van 21 mei 2026 (kenmerk DGBI/105727106): bedrijven kunnen hun omzet "
+    "onder de huidige omstandigheden met 33% opschalen en met 67% als de omstandigheden "
+    "verbeteren; genoemde belemmeringen: onzekerheid over ordervolumes, complexe en lange "
+    "aanbestedingsprocedures, arbeidskrachten.",
+    "Niveaus van de factoren en jaren van invoering: aannames, vastgelegd in het register van "
+    "factoren (nldtib_forecast.scenarios.drivers()).",
 )
 
 
@@ -124,22 +149,43 @@ def capacity_policies() -> dict[str, Scenario]:
         "growth move from their current to their improved levels, phased in linearly from "
         "2026 (orders by 2028, procurement by 2029, labour by 2030). Firms report a possible "
         "scale-up of 67% under improved conditions (L26).",
-        _SOURCES, kind="policy")}
+        _SOURCES, kind="policy",
+        description_nl="Verbeterde omstandigheden: orderzekerheid, doorlooptijd van "
+                       "aanbestedingen en groei van het technisch arbeidsaanbod gaan vanaf 2026 "
+                       "geleidelijk van hun huidige naar hun verbeterde niveau (de orders in "
+                       "2028, de aanbesteding in 2029, het arbeidsaanbod in 2030). Onder "
+                       "verbeterde omstandigheden kunnen bedrijven naar eigen zeggen hun omzet "
+                       "met 67% opschalen (L26).",
+        sources_nl=_SOURCES_NL)}
     single = {
-        "orders_only": ("order_certainty", "Firm orders and framework contracts only"),
-        "procurement_only": ("procurement_lead_time_months", "Faster procurement only"),
-        "labour_only": ("labour_supply_growth", "Larger technical labour supply only"),
+        "orders_only": ("order_certainty", "Firm orders and framework contracts only",
+                        "Alleen vaste orders en raamcontracten: de orderzekerheid"),
+        "procurement_only": ("procurement_lead_time_months", "Faster procurement only",
+                             "Alleen snellere aanbesteding: de doorlooptijd van "
+                             "aanbestedingen"),
+        "labour_only": ("labour_supply_growth", "Larger technical labour supply only",
+                        "Alleen een groter technisch arbeidsaanbod: de groei van het "
+                        "technisch arbeidsaanbod"),
     }
-    for name, (driver, title) in single.items():
+    for name, (driver, title, dutch) in single.items():
         out[name] = Scenario(
             name, {driver: paths[driver]},
             f"{title}: {driver} follows its improved_conditions path, the other drivers stay at "
-            "current conditions.", _SOURCES, kind="policy")
+            "current conditions.", _SOURCES, kind="policy",
+            description_nl=f"{dutch} volgt het pad van verbeterde omstandigheden; de andere "
+                           "factoren blijven op het huidige niveau.",
+            sources_nl=_SOURCES_NL)
     out["labour_squeeze"] = Scenario(
         "labour_squeeze", {"labour_supply_growth": {2026: 0.01, 2027: -0.01}},
         "Downside: the technical labour available to the sector shrinks by 1% a year from 2027 "
         "(ageing, competition for technicians from other sectors); other drivers at current "
-        "conditions. The -1% is an assumption.", _SOURCES, kind="policy")
+        "conditions. The -1% is an assumption.", _SOURCES, kind="policy",
+        description_nl="Neerwaarts risico: het technisch personeel dat voor de sector "
+                       "beschikbaar is, krimpt vanaf 2027 met 1% per jaar (vergrijzing, "
+                       "concurrentie om technici met andere sectoren); de andere factoren "
+                       "blijven op het huidige niveau. De krimp van 1% per jaar is een "
+                       "aanname.",
+        sources_nl=_SOURCES_NL)
     return {n: out[n] for n in CAPACITY_POLICIES}
 
 

@@ -39,6 +39,7 @@ import pandas as pd
 
 from nldtib_forecast._errors import InputError, Problem, check_level
 from nldtib_forecast._format import eur
+from nldtib_forecast.labels import check_language
 from nldtib_forecast.models.capacity import (
     BLOCK_SIZE,
     DEFAULT_ASSUMPTIONS,
@@ -761,7 +762,7 @@ def _relabel(result: ScenarioResult, labels: Mapping[str, tuple[str, str]]) -> S
 
 
 def binding_constraints(result: ScenarioResult, threshold: float = 0.01,
-                        majority: float = 0.5) -> pd.DataFrame:
+                        majority: float = 0.5, *, lang: str = "en") -> pd.DataFrame:
     """Which constraint limits turnover, per scenario and year, and a sentence per scenario.
 
     Turnover is capacity-bound in a draw when unmet demand exceeds ``threshold`` of demand
@@ -776,6 +777,10 @@ def binding_constraints(result: ScenarioResult, threshold: float = 0.01,
         Unmet demand, as a share of demand, above which a draw counts as capacity-bound.
     majority : float, default 0.5
         Share of draws above which a year counts as capacity-bound.
+    lang : {"en", "nl"}, default "en"
+        Language of ``sentence`` (:func:`nldtib_forecast.labels.check_language`): English,
+        or Dutch for a Dutch report (``"de vraag begrenst de omzet tot en met 2028; vanaf
+        2029 de capaciteit"``). ``binding`` is a code and the same in both.
 
     Returns
     -------
@@ -788,7 +793,7 @@ def binding_constraints(result: ScenarioResult, threshold: float = 0.01,
     ------
     nldtib_forecast.InputError
         If ``result`` is not a ScenarioResult with the outlook's ``unmet_demand_eur`` and
-        ``demand_eur``.
+        ``demand_eur``, or ``lang`` is not a language of the package.
 
     See Also
     --------
@@ -801,7 +806,12 @@ def binding_constraints(result: ScenarioResult, threshold: float = 0.01,
     >>> b = binding_constraints(res)
     >>> b.loc["baseline/current_conditions", "sentence"].iloc[0]
     'capacity limits turnover in every year 2026-2035 (in most draws)'
+    >>> nl = binding_constraints(res, lang="nl")
+    >>> nl.loc["baseline/current_conditions", "sentence"].iloc[0]
+    'de capaciteit begrenst de omzet in elk jaar van 2026 tot en met 2035 (in de meeste \
+trekkingen)'
     """
+    lang = check_language(lang)
     if not isinstance(result, ScenarioResult):
         raise InputError(f"argument 'result': expected a ScenarioResult, got "
                          f"{type(result).__name__}")
@@ -814,7 +824,7 @@ def binding_constraints(result: ScenarioResult, threshold: float = 0.01,
     rows = []
     for i, scen in enumerate(result.scenarios):
         cap = bound[i] > majority
-        text = _constraint_sentence(years, cap)
+        text = _constraint_sentence(years, cap, lang)
         for t, y in enumerate(years):
             rows.append((scen, y, float(bound[i, t]), "capacity" if cap[t] else "demand", text))
     out = pd.DataFrame(rows, columns=["scenario", "year", "share_capacity_bound", "binding",
@@ -822,25 +832,45 @@ def binding_constraints(result: ScenarioResult, threshold: float = 0.01,
     return out
 
 
-def _constraint_sentence(years: list[int], cap: np.ndarray) -> str:
-    """``"demand limits turnover until 2028; capacity from 2029"`` and the like."""
+#: The words of the sentence of :func:`binding_constraints`: the two constraints, and the
+#: sentence for one run of years, the first run, a middle run and the last run.
+_CONSTRAINT_WORDS = {
+    "en": {"capacity": "capacity", "demand": "demand",
+           "every": "{what} limits turnover in every year {first}-{last}",
+           "first": "{what} limits turnover until {last}", "middle": "{what} in {years}",
+           "last": "{what} from {first}", "tail": " (in most draws)"},
+    # written for the ministry's readers: "tot en met" (up to and including) for a year that
+    # is included, the subject of the whole sentence named once
+    "nl": {"capacity": "de capaciteit", "demand": "de vraag",
+           "every": "{what} begrenst de omzet in elk jaar van {first} tot en met {last}",
+           "first": "tot en met {last} begrenst {what} de omzet", "middle": "in {years} {what}",
+           "last": "vanaf {first} {what}", "tail": " (in de meeste trekkingen)"},
+}
+
+
+def _constraint_sentence(years: list[int], cap: np.ndarray, lang: str = "en") -> str:
+    """``"demand limits turnover until 2028; capacity from 2029"`` and the like, in
+    ``lang`` (:data:`_CONSTRAINT_WORDS`)."""
+    words = _CONSTRAINT_WORDS[lang]
     runs, start = [], 0
     for t in range(1, len(years) + 1):
         if t == len(years) or cap[t] != cap[start]:
-            runs.append(("capacity" if cap[start] else "demand", years[start], years[t - 1]))
+            runs.append((words["capacity" if cap[start] else "demand"], years[start],
+                         years[t - 1]))
             start = t
     if len(runs) == 1:
-        what = runs[0][0]
-        return f"{what} limits turnover in every year {years[0]}-{years[-1]} (in most draws)"
+        return words["every"].format(what=runs[0][0], first=years[0],
+                                     last=years[-1]) + words["tail"]
     parts = []
     for k, (what, a, b) in enumerate(runs):
         if k == 0:
-            parts.append(f"{what} limits turnover until {b}")
+            parts.append(words["first"].format(what=what, last=b))
         elif k == len(runs) - 1:
-            parts.append(f"{what} from {a}")
+            parts.append(words["last"].format(what=what, first=a))
         else:
-            parts.append(f"{what} in {a}" + (f"-{b}" if b > a else ""))
-    return "; ".join(parts) + " (in most draws)"
+            parts.append(words["middle"].format(what=what,
+                                                years=f"{a}-{b}" if b > a else f"{a}"))
+    return "; ".join(parts) + words["tail"]
 
 
 def hindcast(start: int = 2021, end: int = 2025, *, n_draws: int = DEFAULT_N_DRAWS,

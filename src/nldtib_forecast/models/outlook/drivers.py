@@ -30,6 +30,10 @@ OUTLOOK_DRIVERS: tuple[Driver, ...] = (
                "average 2014-2021; ECB medium-term target 2%. 2.5% a year (the 2% target plus "
                "0.5 pp for the labour-intensive, wage-driven cost base of the sector) is an "
                "assumption.",
+        source_nl="CBS (load_nl_macro): inflatie (cpi) 3,3% in 2024 en 2025, gemiddeld 1,5% "
+                  "per jaar in 2014-2021; doelstelling van de ECB op middellange termijn 2%. "
+                  "2,5% per jaar (de doelstelling van 2% plus 0,5 procentpunt voor de "
+                  "arbeidsintensieve, door lonen bepaalde kosten van de sector) is een aanname.",
     ),
     Driver(
         name="capacity_pressure_markup", unit="fraction per unit of excess demand",
@@ -40,6 +44,10 @@ OUTLOOK_DRIVERS: tuple[Driver, ...] = (
         source="L26: no disproportionate price increases; the pass-through margin test on the "
                "survey (price change minus cost change) is negative. The default 0 follows "
                "this; positive values are a sensitivity (assumption).",
+        source_nl="L26: geen onevenredige prijsstijgingen; de margetoets op de "
+                  "doorberekening in de enquête (prijsverandering min kostenverandering) is "
+                  "negatief. De standaardwaarde 0 volgt daaruit; positieve waarden zijn een "
+                  "gevoeligheidsanalyse (aanname).",
     ),
     Driver(
         name="domestic_priority", unit="fraction", lower=0.0, upper=1.0, default=0.0,
@@ -50,6 +58,9 @@ OUTLOOK_DRIVERS: tuple[Driver, ...] = (
         source="Assumption. No published figure; the Defence Strategy for Industry and "
                "Innovation stresses security of supply, which argues for values above 0 as a "
                "scenario.",
+        source_nl="Aanname. Er is geen gepubliceerd cijfer; de Defensie Strategie voor "
+                  "Industrie en Innovatie benadrukt leveringszekerheid, wat pleit voor waarden "
+                  "boven 0 als scenario.",
     ),
 )
 
@@ -63,6 +74,13 @@ _SOURCES = (
     "is falling.",
     "Capacity driver levels and phase-in: the scenario registry "
     "(nldtib_forecast.scenarios.drivers('capacity')), assumptions.",
+)
+_SOURCES_NL = (
+    "L26: Kamerbrief van 21 mei 2026: opschaling met 33% onder huidige en met 67% onder "
+    "verbeterde omstandigheden; exportaandeel 36% in 2025; het Nederlandse aandeel in de "
+    "Europese markt daalt.",
+    "Niveaus en invoering van de capaciteitsfactoren: het scenarioregister "
+    "(nldtib_forecast.scenarios.drivers('capacity')), aannames.",
 )
 
 
@@ -101,13 +119,25 @@ def outlook_builtins() -> dict[str, Scenario]:
             "eu_surge_current", dict(rearm.drivers),
             "European demand surge with current conditions: " + rearm.description
             + " Capacity drivers (order certainty, procurement lead time, labour supply) stay "
-            "at current conditions.", rearm.sources + _SOURCES),
+            "at current conditions.", rearm.sources + _SOURCES,
+            description_nl="Europese vraagpiek bij huidige omstandigheden: "
+                           + rearm.description_nl + " De capaciteitsfactoren (orderzekerheid, "
+                           "doorlooptijd van aanbestedingen, arbeidsaanbod) blijven op het "
+                           "huidige niveau.",
+            sources_nl=rearm.sources_nl + _SOURCES_NL),
         "nl_35_improved": Scenario(
             "nl_35_improved", {**dict(nl.drivers), **improved_paths()},
             "The Dutch path to 3.5% of GDP with improved conditions: " + nl.description
             + " Order certainty, procurement lead time and labour supply growth follow their "
             "improved_conditions paths (orders by 2028, procurement by 2029, labour by 2030).",
-            nl.sources + _SOURCES),
+            nl.sources + _SOURCES,
+            description_nl="Het Nederlandse pad naar 3,5% van het bbp bij verbeterde "
+                           "omstandigheden: " + nl.description_nl[:1].lower()
+                           + nl.description_nl[1:] + " Orderzekerheid, "
+                           "doorlooptijd van aanbestedingen en groei van het arbeidsaanbod "
+                           "volgen hun pad van verbeterde omstandigheden (de orders in 2028, de "
+                           "aanbesteding in 2029, het arbeidsaanbod in 2030).",
+            sources_nl=nl.sources_nl + _SOURCES_NL),
     }
 
 
