@@ -8,6 +8,9 @@
     the tables and the HTML page
 :mod:`~nldtib_forecast.report.audit`
     the joint disclosure audit of every additive figure the report publishes
+:mod:`~nldtib_forecast.report.dutch_texts`
+    the written Dutch of the data sources, the notes of the published figures and the
+    model's description, for a Dutch report (``--lang nl``)
 :mod:`~nldtib_forecast.report.io`
     writers that cannot run code, atomic files and directories, the output lock, signals
     (:func:`~nldtib_forecast.report.io.write_table_file`,
@@ -20,7 +23,7 @@ formatted for display by :mod:`nldtib_forecast._format`.
 
 import importlib
 
-__all__ = ["run", "tables", "html", "audit", "io"]
+__all__ = ["run", "tables", "html", "audit", "io", "dutch_texts"]
 
 
 def __getattr__(name: str) -> object:  # the modules, imported on first use
