@@ -82,6 +82,7 @@ from functools import lru_cache
 from importlib import resources
 from types import MappingProxyType
 
+import numpy as np
 import pandas as pd
 
 from nldtib_forecast._errors import InputError, check_level, check_option
@@ -639,6 +640,21 @@ def _value_label(value: object, lang: str, kind: str | None, scale: str,
     return label(text, lang, kind=kind, strict=strict, scenarios=scenarios)
 
 
+def _labels_of(column: pd.Series, lang: str, kind: str | None, scale: str, strict: bool,
+               scenarios: Mapping[str, object] | None) -> np.ndarray:
+    """The labels of the cells of an identifier column, each distinct value labelled once
+    (a value and its type: ``1`` and ``"1"`` are different identifiers); a missing cell
+    stays as it is."""
+    cells = column.to_numpy(dtype=object)
+    types = np.fromiter((type(v).__name__ for v in cells), dtype=object, count=len(cells))
+    codes, uniques = pd.factorize(pd.MultiIndex.from_arrays([types, cells]),
+                                  use_na_sentinel=False)
+    labelled = np.empty(len(uniques), dtype=object)
+    labelled[:] = [_value_label(value, lang, kind, scale, strict, scenarios)
+                   for _, value in uniques]
+    return np.where(pd.isna(cells), cells, labelled[codes])  # missing cells as they were
+
+
 def relabel(frame: pd.DataFrame, lang: str = "en",
             columns: str | Sequence[str] | Mapping[str, str | None] | None = None, *,
             suffix: str = "_label", headers: bool = False, level: float | None = None,
@@ -711,18 +727,7 @@ def relabel(frame: pd.DataFrame, lang: str = "en",
     chosen = _columns_arg(frame, columns)
     out = frame.copy()
     for column, kind in chosen.items():
-        cache: dict[object, object] = {}
-
-        def one(value: object, kind: str | None = kind, cache: dict = cache) -> object:
-            key = (type(value).__name__, value) if not is_missing(value) else None
-            if key is None or key not in cache:
-                result = _value_label(value, lang, kind, scale, strict, scenarios)
-                if key is None:
-                    return result
-                cache[key] = result
-            return cache[key]
-
-        values = [one(v) for v in out[column].tolist()]
+        values = _labels_of(out[column], lang, kind, scale, strict, scenarios)
         name = f"{column}{suffix}"
         if name in out.columns:
             out[name] = values
