@@ -572,7 +572,8 @@ def _write_text_sheet(ws, sheet: TextSheet, styles: _Styles) -> None:
             continue
         fill = style if style in styles.fills else None
         font = style if style in ("title", "warning", "notice", "heading", "note") else "label"
-        first = _cell(ws, _excel_text(label), styles, font=font, fill=fill, top=True)
+        # the label wraps in its column too (its row is as high as the longer of the two)
+        first = _cell(ws, _excel_text(label), styles, font=font, fill=fill, wrap=True)
         second = _cell(ws, _excel_text(text) if text else None, styles,
                        font=style if style in ("warning", "notice", "note") else None,
                        fill=fill, wrap=True)
