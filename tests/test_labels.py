@@ -47,6 +47,11 @@ SAME_IN_DUTCH = {
     ("column", "status"): "'status' is the Dutch word",
     ("component", "volume"): "'volume' is the Dutch word (CBS: prijs en volume)",
     ("category", "land"): "the land domain is 'land' in Dutch (Defensie: landdomein)",
+    ("estimator", "fhk"): "the authors' names of a decomposition method",
+    ("estimator", "griliches_regev"): "the authors' names of a decomposition method",
+    ("estimator", "bhc"): "the authors' names of a decomposition method",
+    ("estimator", "melitz_polanec"): "the authors' names of a decomposition method",
+    ("estimator", "diewert_fox"): "the authors' names of a decomposition method",
 }
 
 
