@@ -19,7 +19,8 @@ import pandas as pd
 import pytest
 
 from nldtib_forecast import InputError
-from nldtib_forecast.cli import _error_text, main
+from nldtib_forecast._errors import error_text as cli_error_text
+from nldtib_forecast.cli import main
 from nldtib_forecast.explore import (
     FAN_VARIABLES,
     KEY_FIGURES,
@@ -110,7 +111,7 @@ def test_bad_levels_give_the_scenario_files_message():
     with pytest.raises(InputError) as err:
         policy_for({"order_certainty": 1.5})
     text = error_text(err.value)
-    assert text == _error_text(err.value)  # the command line's text
+    assert text == cli_error_text(err.value)  # the command line's text
     assert "scenarios.explorer_policy.drivers.order_certainty" in text
     assert "[0, 1]" in text
     with pytest.raises(InputError, match="name"):
@@ -305,7 +306,7 @@ def test_the_page_shows_the_command_lines_message_and_keeps_running(page, tmp_pa
     page.fields["order_certainty"].value = 150.0  # typed: 150%
     with pytest.raises(InputError) as err:
         policy_for({"order_certainty": 1.5}, page.choices.policies[page.policy_select.value])
-    assert page.error == _error_text(err.value)
+    assert page.error == cli_error_text(err.value)
     assert page.comparison is before  # the last good result stays
     assert page.sliders["order_certainty"].value == pytest.approx(65.0)  # not applied
     page.file_input.filename = "utf16.toml"

@@ -89,7 +89,7 @@ def test_a_value_out_of_range_that_is_no_percentage_gets_no_hint():
 
 
 def test_cli_prints_one_problem_a_line(capsys):
-    from nldtib_forecast.cli import _error_text
+    from nldtib_forecast._errors import error_text as _error_text
 
     err = InputError("scenario 'x': invalid definition",
                      [_problem("drivers.a", "too big"), _problem("drivers.b", "unknown")])

@@ -18,7 +18,8 @@ from typing import Literal, overload
 
 import numpy as np
 
-__all__ = ["InputError", "Problem", "check_option", "check_seed", "check_year", "key_problem"]
+__all__ = ["InputError", "Problem", "check_option", "check_seed", "check_year", "key_problem",
+           "one_line", "error_text"]
 
 _MAX_ROWS_SHOWN = 5
 
@@ -368,3 +369,55 @@ def check_n_jobs(n_jobs: object, name: str = "argument 'n_jobs'",
 # Pickling resolves it there. (Problem keeps its module: autosummary finds the documentation of
 # its dataclass fields in the module that defines them.)
 InputError.__module__ = "nldtib_forecast"
+
+
+def one_line(text: object) -> str:
+    """``text`` on one line: its non-empty lines, stripped, joined with ``"; "``.
+
+    Parameters
+    ----------
+    text : object
+        Anything; its ``str``.
+
+    Returns
+    -------
+    str
+        One line.
+    """
+    return "; ".join(part.strip() for part in str(text).splitlines() if part.strip())
+
+
+def error_text(err: BaseException) -> str:
+    """The message of an error as ``nldtib-forecast`` prints it after ``error:`` (the
+    command line and the explorer show the same text).
+
+    An :class:`InputError` gives its message on the first line and one problem a line
+    (indented, after a dash); a file system error its reason and the file; anything else its
+    text on one line.
+
+    Parameters
+    ----------
+    err : BaseException
+        The error.
+
+    Returns
+    -------
+    str
+        The message.
+
+    Examples
+    --------
+    >>> print(error_text(InputError("bad survey", [Problem("weight", "must be > 0")])))
+    bad survey
+      - column 'weight': must be > 0
+    >>> error_text(FileNotFoundError(2, "No such file or directory", "survey.csv"))
+    'No such file or directory: survey.csv'
+    """
+    if isinstance(err, InputError):
+        if not err.problems:
+            return one_line(err)
+        return "\n".join([one_line(err.message), *(f"  - {one_line(p)}" for p in err.problems)])
+    if isinstance(err, OSError):
+        where = f": {err.filename}" if getattr(err, "filename", None) else ""
+        return f"{err.strerror or one_line(err) or type(err).__name__}{where}"
+    return one_line(err) or type(err).__name__

@@ -47,7 +47,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from nldtib_forecast._errors import InputError
+from nldtib_forecast._errors import InputError, error_text, one_line
 from nldtib_forecast._version import __version__
 from nldtib_forecast.report.io import (
     PROG,
@@ -397,17 +397,6 @@ def _cmd_run_or_report(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------- entry point
-def _one_line(text: object) -> str:
-    return "; ".join(part.strip() for part in str(text).splitlines() if part.strip())
-
-
-def _error_text(err: InputError) -> str:
-    """The message on the first line, then one problem a line (indented ``- ``)."""
-    if not err.problems:
-        return _one_line(err)
-    return "\n".join([_one_line(err.message), *(f"  - {_one_line(p)}" for p in err.problems)])
-
-
 def _check_combinations(args: argparse.Namespace) -> None:
     """Options that only make sense together (a usage error otherwise)."""
     if args.command == "explore" and args.population is not None and args.survey is None:
@@ -487,7 +476,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(None if argv is None else list(argv))
         _check_combinations(args)
     except _UsageError as err:
-        print(f"{err.prog}: error: {_one_line(err.message)} (see '{err.prog} --help')",
+        print(f"{err.prog}: error: {one_line(err.message)} (see '{err.prog} --help')",
               file=sys.stderr)
         return 2
     except SystemExit as exc:  # --help and --version
@@ -509,16 +498,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{PROG}: {what}; nothing written", file=sys.stderr)
             return 128 + int(signum)
         except InputError as err:
-            print(f"{PROG}: error: {_error_text(err)}", file=sys.stderr)
+            print(f"{PROG}: error: {error_text(err)}", file=sys.stderr)
             return 1
         except MemoryError:
             print(f"{PROG}: error: out of memory; use fewer draws (--draws) or scenarios",
                   file=sys.stderr)
             return 1
         except OSError as err:
-            where = f": {err.filename}" if getattr(err, "filename", None) else ""
-            reason = err.strerror or _one_line(err) or type(err).__name__
-            print(f"{PROG}: error: {reason}{where}", file=sys.stderr)
+            print(f"{PROG}: error: {error_text(err)}", file=sys.stderr)
             return 1
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from nldtib_forecast._errors import InputError
+from nldtib_forecast._errors import InputError, error_text
 from nldtib_forecast._format import eur, format_value, percent, percentage_points, unit_kind
 from nldtib_forecast.explore.setting import REFERENCE_POLICY, Setting, save_setting
 from nldtib_forecast.labels import GRID_SEPARATOR, label
@@ -44,47 +44,6 @@ KEY_FIGURES: tuple[str, ...] = ("turnover_real_eur", "turnover_nominal_eur", "ca
                                 "demand_eur", "export_share", "fte_required")
 #: Quantile levels of the fan charts: the 95%, 80% and 50% bands and the median.
 FAN_QUANTILES: tuple[float, ...] = (0.025, 0.1, 0.25, 0.5, 0.75, 0.9, 0.975)
-
-
-def _one_line(text: object) -> str:
-    return "; ".join(part.strip() for part in str(text).splitlines() if part.strip())
-
-
-def error_text(err: BaseException) -> str:
-    """The message of an error as ``nldtib-forecast`` prints it after ``error:``.
-
-    An :class:`~nldtib_forecast.InputError` gives its message on the first line and one
-    problem a line (indented, after a dash); a file system error its reason and the file; anything
-    else its text on one line.
-
-    Parameters
-    ----------
-    err : BaseException
-        The error.
-
-    Returns
-    -------
-    str
-        The message.
-
-    Examples
-    --------
-    >>> from nldtib_forecast import InputError, Problem
-    >>> print(error_text(InputError("bad survey", [Problem("weight", "must be > 0")])))
-    bad survey
-      - column 'weight': must be > 0
-    >>> error_text(FileNotFoundError(2, "No such file or directory", "survey.csv"))
-    'No such file or directory: survey.csv'
-    """
-    if isinstance(err, InputError):
-        if not err.problems:
-            return _one_line(err)
-        return "\n".join([_one_line(err.message),
-                          *(f"  - {_one_line(p)}" for p in err.problems)])
-    if isinstance(err, OSError):
-        where = f": {err.filename}" if getattr(err, "filename", None) else ""
-        return f"{err.strerror or _one_line(err) or type(err).__name__}{where}"
-    return _one_line(err) or type(err).__name__
 
 
 # --------------------------------------------------------------------------------- inputs
