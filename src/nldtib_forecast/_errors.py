@@ -391,9 +391,9 @@ def error_text(err: BaseException) -> str:
     """The message of an error as ``nldtib-forecast`` prints it after ``error:`` (the
     command line and the explorer show the same text).
 
-    An :class:`InputError` gives its message on the first line and one problem a line
-    (indented, after a dash); a file system error its reason and the file; anything else its
-    text on one line.
+    An :class:`~nldtib_forecast.InputError` gives its message on the first line and one
+    problem a line (indented, after a dash); a file system error its reason and the file;
+    anything else its text on one line.
 
     Parameters
     ----------
