@@ -10,8 +10,9 @@ and other continuing firms four ways:
     regression adjustment: a weighted linear outcome model per group, averaged over the
     weighted covariate distribution of all continuing firms, mean of ``mu1(x) - mu0(x)``;
 ``ipw``
-    inverse probability weighting with a propensity model (scikit-learn; logistic regression by
-    default, any classifier with ``predict_proba``), normalised (Hajek) weights;
+    inverse probability weighting with a propensity model (scikit-learn's logistic regression by
+    default, fitted by a batched Newton solver; any classifier with ``predict_proba``),
+    normalised (Hajek) weights;
 ``aipw``
     the augmented IPW (doubly robust) estimator, consistent if either the outcome models or the
     propensity model is correct.
@@ -26,6 +27,7 @@ every replicate.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from numbers import Real
@@ -81,7 +83,8 @@ class PEPremiumResult:
     covariates : tuple of str
         The confounders adjusted for.
     propensity_model : str
-        Description of the propensity score classifier.
+        Description of the propensity score classifier (for the default, its scikit-learn
+        ``repr`` and that it was fitted by the batched Newton solver).
     n_replicates : int
         Rao-Wu bootstrap replicates behind the intervals.
     seed : int, numpy.random.Generator or None
@@ -285,28 +288,160 @@ def _wls_predict(x: np.ndarray, y: np.ndarray, w: np.ndarray, mask: np.ndarray) 
     return xm @ beta
 
 
-def _estimate_all(x, y, t, w, model, trim) -> tuple[np.ndarray, np.ndarray]:
-    """The four estimates for one weight vector; also returns the propensity scores."""
-    from sklearn.base import clone
-
+def _outcome_estimates(x, y, t, w, e, trim) -> np.ndarray:
+    """The four estimates for one weight vector, given the propensity scores ``e``."""
     treated, control = t == 1, t == 0
     raw = np.average(y[treated], weights=w[treated]) - np.average(y[control], weights=w[control])
     mu1 = _wls_predict(x, y, w, treated)
     mu0 = _wls_predict(x, y, w, control)
     reg = np.average(mu1 - mu0, weights=w)
-    fitted = clone(model)
-    keep = w > 0
-    fitted.fit(x[keep], t[keep], sample_weight=w[keep])
-    e = np.clip(fitted.predict_proba(x)[:, list(fitted.classes_).index(1)], *trim)
+    e = np.clip(e, *trim)
     a1, a0 = w * t / e, w * (1 - t) / (1 - e)
     ipw = np.sum(a1 * y) / np.sum(a1) - np.sum(a0 * y) / np.sum(a0)
     aipw = np.average(mu1 - mu0, weights=w) + (
         np.sum(a1 * (y - mu1)) / np.sum(a1) - np.sum(a0 * (y - mu0)) / np.sum(a0))
-    return np.array([raw, reg, ipw, aipw]), e
+    return np.array([raw, reg, ipw, aipw])
+
+
+def _fitted_propensity(x, t, w, model) -> np.ndarray:
+    """A clone of ``model`` fitted on the rows with positive weight; P(T = 1) for all rows."""
+    from sklearn.base import clone
+
+    fitted = clone(model)
+    keep = w > 0
+    fitted.fit(x[keep], t[keep], sample_weight=w[keep])
+    return fitted.predict_proba(x)[:, list(fitted.classes_).index(1)]
+
+
+def _estimate_all(x, y, t, w, model, trim) -> tuple[np.ndarray, np.ndarray]:
+    """The four estimates for one weight vector with ``model`` refitted; also the clipped
+    propensity scores."""
+    e = _fitted_propensity(x, t, w, model)
+    return _outcome_estimates(x, y, t, w, e, trim), np.clip(e, *trim)
 
 
 def _replicate_estimates(x, y, t, w, model, trim) -> np.ndarray:
     return _estimate_all(x, y, t, w, model, trim)[0]
+
+
+#: Convergence of the batched Newton solver: the largest Newton step relative to the largest
+#: coefficient (quadratic convergence: the coefficients are then exact to rounding).
+_NEWTON_TOL = 1e-10
+_NEWTON_MAX_ITER = 100
+_NEWTON_MAX_HALVINGS = 50
+
+
+def _logistic_objective(xm: np.ndarray, t: np.ndarray, cs: np.ndarray, beta: np.ndarray,
+                        pen: np.ndarray) -> np.ndarray:
+    """``0.5 * sum(pen * beta**2) + sum_i cs_i * logloss_i`` for each row of ``beta``."""
+    eta = beta @ xm.T  # (fits, rows)
+    loss = np.logaddexp(0.0, eta) - t * eta
+    return 0.5 * np.sum(pen * beta ** 2, axis=1) + np.sum(cs * loss, axis=1)
+
+
+def _batched_logistic_newton(x: np.ndarray, t: np.ndarray, s: np.ndarray, c: float = 1.0,
+                             tol: float = _NEWTON_TOL, max_iter: int = _NEWTON_MAX_ITER
+                             ) -> tuple[np.ndarray, np.ndarray]:
+    """L2-penalised logistic regressions fitted for many weight vectors at once by Newton.
+
+    For every column ``s[:, r]`` of sample weights, minimises
+    ``0.5 * ||b||^2 + c * sum_i s_ir * logloss_i(b0 + x_i b)`` over the intercept ``b0``
+    (not penalised) and the slopes ``b``: the objective of scikit-learn's
+    ``LogisticRegression(C=c)`` (L2, ``fit_intercept=True``) with ``sample_weight``. Rows with
+    weight 0 do not enter. The objective is strictly convex in the slopes; Newton steps with
+    step halving (Armijo condition on the objective, per fit) from ``0`` converge
+    quadratically.
+
+    Parameters
+    ----------
+    x : (n, p) array
+        Covariates, without intercept column.
+    t : (n,) array of 0/1
+        Outcome.
+    s : (n, k) array
+        Sample weights (>= 0), one column per fit.
+
+    Returns
+    -------
+    coef : (k, p + 1) array
+        Intercept first, then the slopes.
+    converged : (k,) bool array
+        Whether the fit met the tolerance (largest Newton step at most ``tol`` times
+        ``max(1, largest |coefficient|)``) within ``max_iter`` iterations with finite values.
+    """
+    from scipy.special import expit
+
+    n, p = x.shape
+    xm = np.column_stack([np.ones(n), x])
+    pen = np.ones(p + 1)
+    pen[0] = 0.0
+    cs_all = c * np.asarray(s, float).T  # (k, n)
+    k = cs_all.shape[0]
+    beta = np.zeros((k, p + 1))
+    converged = np.zeros(k, dtype=bool)
+    active = np.arange(k)
+    f_all = _logistic_objective(xm, t, cs_all, beta, pen)
+    for _ in range(max_iter):
+        if active.size == 0:
+            break
+        b, cs, f = beta[active], cs_all[active], f_all[active]
+        prob = expit(b @ xm.T)  # (a, n)
+        grad = pen * b + (cs * (prob - t)) @ xm
+        hess = np.matmul(xm.T * (cs * prob * (1.0 - prob))[:, None, :], xm)
+        hess += np.diag(pen)
+        try:
+            step = -np.linalg.solve(hess, grad[:, :, None])[:, :, 0]
+        except np.linalg.LinAlgError:  # singular only without data (all weights or
+            step = np.full_like(grad, np.nan)  # probabilities 0): those fits stop
+            for j in range(len(step)):
+                with contextlib.suppress(np.linalg.LinAlgError):
+                    step[j] = -np.linalg.solve(hess[j], grad[j])
+        size = np.max(np.abs(step), axis=1)
+        done = size <= tol * np.maximum(1.0, np.max(np.abs(b), axis=1))
+        done &= np.isfinite(size)
+        # converged fits take their last (tiny) step without a line search: their objective
+        # changes at rounding level only
+        beta[active[done]] = b[done] + step[done]
+        converged[active[done]] = True
+        todo = ~done & np.isfinite(size)
+        idx, b, cs, f = active[todo], b[todo], cs[todo], f[todo]
+        step, slope = step[todo], np.sum(grad[todo] * step[todo], axis=1)
+        alpha = np.ones(idx.size)
+        accepted = np.zeros(idx.size, dtype=bool)
+        f_new = f.copy()
+        for _ in range(_NEWTON_MAX_HALVINGS):
+            left = ~accepted
+            if not left.any():
+                break
+            trial = b[left] + alpha[left, None] * step[left]
+            f_trial = _logistic_objective(xm, t, cs[left], trial, pen)
+            # Armijo; a slack of 1e-13 of the objective (rounding) lets steps through whose
+            # decrease is lost in rounding (close to the optimum)
+            ok = f_trial <= f[left] + 1e-4 * alpha[left] * slope[left] + \
+                1e-13 * np.abs(f[left])
+            pos = np.flatnonzero(left)
+            accepted[pos[ok]] = True
+            f_new[pos[ok]] = f_trial[ok]
+            beta[idx[pos[ok]]] = trial[ok]
+            alpha[pos[~ok]] *= 0.5
+        f_all[idx] = f_new
+        # fits without an acceptable step stop (not converged)
+        active = idx[accepted]
+    converged &= np.all(np.isfinite(beta), axis=1)
+    return beta, converged
+
+
+def _default_propensities(x: np.ndarray, t: np.ndarray, s: np.ndarray, model) -> np.ndarray:
+    """P(T = 1) for every row (n) and weight column of ``s`` (n, k): the default logistic
+    regression fitted by :func:`_batched_logistic_newton`, scikit-learn for any fit that did
+    not converge."""
+    from scipy.special import expit
+
+    coef, ok = _batched_logistic_newton(x, t, s, c=float(model.C))
+    e = expit(coef @ np.column_stack([np.ones(len(x)), x]).T).T  # (n, k)
+    for r in np.flatnonzero(~ok):
+        e[:, r] = _fitted_propensity(x, t, s[:, r], model)
+    return e
 
 
 def _smd(x: np.ndarray, t: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -349,8 +484,10 @@ def pe_growth_premium(survey, year: int | None = None, *, treatment: str = "pe_b
         Confounders adjusted for. Categorical columns enter as dummies, numeric ones linearly.
         ``age_band`` (``0-1``, ``2-5``, ``6+`` years since ``entry_year``) is derived if absent.
     propensity_model : scikit-learn classifier, optional
-        Any classifier with ``fit(X, y, sample_weight)`` and ``predict_proba``; default
-        ``LogisticRegression(max_iter=1000)`` (L2-penalised, C=1).
+        Any classifier with ``fit(X, y, sample_weight)`` and ``predict_proba``, cloned and
+        refitted on every replicate; default ``LogisticRegression(max_iter=1000)``
+        (L2-penalised, C=1), whose exact optimum a batched Newton solver computes for all
+        replicates at once (Notes).
     trim : (float, float), default (0.01, 0.99)
         Propensity scores are clipped to this interval before weighting.
     level : float, default 0.95
@@ -363,8 +500,10 @@ def pe_growth_premium(survey, year: int | None = None, *, treatment: str = "pe_b
     ci : {"normal", "percentile"}, default "normal"
         Normal intervals from the bootstrap standard error, or bootstrap percentiles.
     n_jobs : int, default 1
-        Replicates refitted in parallel with joblib; the replicate weights are drawn before
-        dispatch, so results are identical for any ``n_jobs``.
+        Replicates refitted in parallel with joblib when a ``propensity_model`` is given; the
+        replicate weights are drawn before dispatch, so results are identical for any
+        ``n_jobs``. The default propensity model is fitted for all replicates at once in
+        this process (Notes), so ``n_jobs`` does not change it either.
 
     Returns
     -------
@@ -401,8 +540,31 @@ def pe_growth_premium(survey, year: int | None = None, *, treatment: str = "pe_b
     :math:`a_{0i} = w_i (1 - T_i) / (1 - \\hat e(x_i))`.
 
     It is an *association* under unconfoundedness and overlap, not a causal proof. The
-    bootstrap loops over replicates (models are refitted on each); its cost is linear in
-    ``n_replicates``.
+    bootstrap refits every model on every replicate; its cost is linear in ``n_replicates``.
+
+    *The default propensity model* is the logistic regression of scikit-learn's
+    ``LogisticRegression(C=1)`` with sample weights :math:`s_i` (the survey weights, or a
+    replicate's weights; rows with weight 0 are left out): the intercept :math:`b_0` and slopes
+    :math:`b` minimise
+
+    .. math::
+
+       \\tfrac12 \\lVert b \\rVert^2 + C \\sum_i s_i \\left[\\log\\left(1 + e^{\\eta_i}\\right)
+       - T_i \\eta_i\\right], \\qquad \\eta_i = b_0 + x_i^\\top b,
+
+    (the intercept is not penalised). Rather than one L-BFGS fit per replicate (a Python loop,
+    most of the run time), the point estimate's fit and then all replicates' fits at once are
+    computed by Newton's method, vectorised over the replicates (one stacked Hessian solve per
+    iteration), with step halving on the objective (Armijo condition) for each fit. A fit has
+    converged when its largest Newton step is at most :math:`10^{-10}` times
+    :math:`\\max(1, \\max_j |b_j|)`; Newton's quadratic convergence makes the coefficients
+    then exact to rounding (about 7 iterations on the synthetic survey). That is the exact
+    optimum of the same objective, where L-BFGS with scikit-learn's default ``tol=1e-4``
+    stops short of it: on the synthetic surveys the estimates and interval bounds differ from
+    those of a ``LogisticRegression(max_iter=1000)`` refitted by scikit-learn by at most a
+    few :math:`10^{-4}` (0.03 percentage points, under 1% of the standard error). A fit
+    that does not converge within 100 iterations (e.g. a replicate without both groups) falls
+    back to scikit-learn's fit of the model. The results do not depend on ``n_jobs``.
 
     References
     ----------
@@ -461,7 +623,9 @@ def pe_growth_premium(survey, year: int | None = None, *, treatment: str = "pe_b
     if not ((df["year"] == year).any() and (df["year"] == year - 1).any()):
         raise InputError(f"argument 'year': the survey needs rows for {year - 1} and {year}")
 
-    d = _growth_frame(df.assign(_row=np.arange(len(df))), year, treatment, outcome)
+    frame = df.copy(deep=False)
+    frame.attrs = {}  # pandas deep-copies attrs in every operation: not needed here
+    d = _growth_frame(frame.assign(_row=np.arange(len(df))), year, treatment, outcome)
     n_all = int(((df["year"] == year) & df["firm_id"].isin(
         df.loc[df["year"] == year - 1, "firm_id"])).sum())
     if d["_t"].isna().any():
@@ -483,10 +647,22 @@ def pe_growth_premium(survey, year: int | None = None, *, treatment: str = "pe_b
     # overhead (6x slower per fit on a 2-core machine), so the fits run single-threaded;
     # joblib's workers (n_jobs > 1) limit their threads themselves.
     with threadpool_limits(limits=1):
-        point, e = _estimate_all(x, y, t, w, model, trim)
-        boot = np.array(Parallel(n_jobs=jobs)(
-            delayed(_replicate_estimates)(x, y, t, rep_w[:, r], model, trim)
-            for r in range(rep_w.shape[1])))
+        if propensity_model is None:
+            # the default logistic regression: all fits at once by batched Newton (Notes);
+            # the point estimate's fit alone, so that it does not depend on n_replicates
+            e = _default_propensities(x, t, w[:, None], model)[:, 0]
+            point = _outcome_estimates(x, y, t, w, e, trim)
+            e = np.clip(e, *trim)
+            e_rep = _default_propensities(x, t, rep_w, model)
+            boot = np.array([_outcome_estimates(x, y, t, rep_w[:, r], e_rep[:, r], trim)
+                             for r in range(rep_w.shape[1])])
+        else:
+            point, e = _estimate_all(x, y, t, w, model, trim)
+            boot = np.array(Parallel(n_jobs=jobs)(
+                delayed(_replicate_estimates)(x, y, t, rep_w[:, r], model, trim)
+                for r in range(rep_w.shape[1])))
+    description = repr(model) if propensity_model is not None else \
+        f"{model!r} (fitted by batched Newton)"
     se = np.sqrt(np.mean((boot - point) ** 2, axis=0))
     alpha = 1 - level
     if ci == "normal":
@@ -508,6 +684,6 @@ def pe_growth_premium(survey, year: int | None = None, *, treatment: str = "pe_b
                            index=x_df.columns)
     return PEPremiumResult(
         estimates=estimates, overlap=overlap, balance=balance, year=year, n_treated=n1,
-        n_control=n0, level=level, covariates=covariates, propensity_model=repr(model),
+        n_control=n0, level=level, covariates=covariates, propensity_model=description,
         n_replicates=int(n_replicates), seed=seed, trim=(trim[0], trim[1]),
         synthetic=bool(df.attrs.get("synthetic", False)), n_excluded=n_all - len(d))
