@@ -134,29 +134,68 @@ def shared_report_nl(shared_report, tmp_path_factory):
 
 #: The example scenario file of the repository.
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "scenarios" / "example.toml"
-#: Arguments of the shared run (``shared_run``).
-SHARED_RUN_ARGS = ("--seed", "7", "--draws", "200")
+#: Columns of the response homogeneity groups of the respondent files (``respondent_files``).
+BY = ["size_class", "nld_area"]
 
 
 @pytest.fixture(scope="session")
-def shared_run(tmp_path_factory):
-    """``nldtib-forecast run examples/scenarios/example.toml --seed 7 --draws 200 --jobs 2
-    --quiet``, in this process, once per session: ``(directory, exit code, stdout, stderr)``.
+def respondent_files(tmp_path_factory) -> tuple[Path, Path]:
+    """An unweighted respondent file and the frame counts, as an analyst receives them:
+    ``(respondents.csv, counts.csv)``, drawn from the synthetic population (seed 1) and
+    counted by :data:`BY`."""
+    from nldtib_forecast.data import draw_respondents, synthetic_survey
+    from nldtib_forecast.survey import frame_counts
 
-    Two workers, so that ``test_cli`` can compare it with a one-worker run in a subprocess
-    (identical files). Its files are read-only, as those of ``shared_report``.
-    """
+    base = tmp_path_factory.mktemp("census")
+    frame = synthetic_survey(population=True)
+    resp, counts = base / "respondents.csv", base / "counts.csv"
+    draw_respondents(frame, seed=1).to_csv(resp, index=False)
+    frame_counts(frame, BY).to_csv(counts, index=False)
+    return resp, counts
+
+
+def population_run_args(out, respondent_files) -> list[str]:
+    """The arguments of ``population_run``: the example scenarios (no grid) on the
+    respondent file weighted from the frame counts, ``--seed 7 --draws 200`` (two blocks of
+    draws, so that two workers share the work)."""
+    resp, counts = respondent_files
+    return ["run", str(EXAMPLE), "--out", str(out), "--seed", "7", "--draws", "200",
+            "--survey", str(resp), "--population", str(counts)]
+
+
+@pytest.fixture(scope="session")
+def population_run_output(respondent_files, tmp_path_factory):
+    """``nldtib-forecast run examples/scenarios/example.toml --seed 7 --draws 200 --survey
+    respondents.csv --population counts.csv --jobs 2 --quiet``, in this process, once per
+    session; read-only. A namespace: ``out`` (the directory), ``code``, ``stdout``,
+    ``stderr``, and ``args(directory)``: the same command (without ``--jobs`` and
+    ``--quiet``) writing into another directory.
+
+    The run of plain scenarios (one panel per scenario, no policies x futures grid) on a
+    survey file, weighted from frame counts, with two workers: ``test_cli`` runs the same
+    command in a subprocess with one worker and compares every file."""
+    import types
+
     from nldtib_forecast.cli import main
 
-    out = tmp_path_factory.mktemp("shared_run") / "run"
+    out = tmp_path_factory.mktemp("population") / "out"
     stdout, stderr = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-        code = main(["run", str(EXAMPLE), "--out", str(out), *SHARED_RUN_ARGS, "--jobs", "2",
-                     "--quiet"])
+        code = main([*population_run_args(out, respondent_files), "--jobs", "2", "--quiet"])
     if out.is_dir():
         for path in out.iterdir():
             path.chmod(0o444)
-    return out, code, stdout.getvalue(), stderr.getvalue()
+    return types.SimpleNamespace(out=out, code=code, stdout=stdout.getvalue(),
+                                 stderr=stderr.getvalue(),
+                                 args=lambda other: population_run_args(other,
+                                                                        respondent_files))
+
+
+@pytest.fixture(scope="session")
+def population_run(population_run_output) -> Path:
+    """The directory of ``population_run_output`` (the run must have succeeded); read-only."""
+    assert population_run_output.code == 0, population_run_output.stderr
+    return population_run_output.out
 
 
 #: Scenario texts that must stay text (tests/scenario_texts/): HTML (tests/test_report.py),
@@ -239,3 +278,55 @@ def capacity_model(synthetic_sample):
     from nldtib_forecast.models.capacity import CapacityModel
 
     return CapacityModel.from_survey(synthetic_sample.copy())
+
+
+# ------------------------------------------------------------------ workbooks, parsed once
+class Workbooks:
+    """The workbooks of the shared (read-only) reports, parsed once per session.
+
+    openpyxl needs about 0.8 s of CPU to parse a report's workbook (60,000 cells); a dozen
+    tests read the same four. ``book(path)`` is the openpyxl workbook (normal mode, so cells,
+    styles and number formats can be read; do not change it), ``sheet(path, name, header)`` a
+    pandas frame of one sheet (a copy: change it as you like), read from that same parse
+    (``pandas.read_excel`` takes an openpyxl workbook). A file that changed on disk (its size
+    or modification time) is parsed again.
+    """
+
+    def __init__(self) -> None:
+        self._books: dict = {}
+        self._frames: dict = {}
+
+    @staticmethod
+    def _key(path) -> tuple:
+        path = Path(path).resolve()
+        stat = path.stat()
+        return str(path), stat.st_mtime_ns, stat.st_size
+
+    def book(self, path):
+        """The openpyxl workbook of ``path`` (shared: read it, do not change it)."""
+        import openpyxl
+
+        key = self._key(path)
+        if key not in self._books:
+            self._books[key] = openpyxl.load_workbook(key[0])
+        return self._books[key]
+
+    def sheet(self, path, name: str, header: int = 3):
+        """One sheet as ``pandas.read_excel(path, sheet_name=name, header=header)`` gives it."""
+        import pandas as pd
+
+        key = (*self._key(path), name, header)
+        if key not in self._frames:
+            self._frames[key] = pd.read_excel(self.book(path), sheet_name=name, header=header,
+                                              engine="openpyxl")
+        return self._frames[key].copy()
+
+    def sheets(self, path, header: int = 3) -> dict:
+        """Every sheet, as ``pandas.read_excel(path, sheet_name=None, header=header)``."""
+        return {name: self.sheet(path, name, header) for name in self.book(path).sheetnames}
+
+
+@pytest.fixture(scope="session")
+def workbooks() -> Workbooks:
+    """:class:`Workbooks`: report workbooks parsed once per session (read-only reports)."""
+    return Workbooks()

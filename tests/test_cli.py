@@ -109,18 +109,14 @@ def test_help_subprocess():
         assert command in res.stdout
 
 
-def test_version_subprocess():
-    res = _run("--version")
-    assert res.returncode == 0
-    assert res.stdout.strip() == f"nldtib-forecast {__version__}"
-
-
 def test_python_m_package_runs_the_cli():
+    """``python -m nldtib_forecast`` is the command (``python -m nldtib_forecast.cli``: the
+    other subprocess tests)."""
     res = subprocess.run(
         [sys.executable, "-m", "nldtib_forecast", "--version"], capture_output=True, text=True
     )
     assert res.returncode == 0
-    assert __version__ in res.stdout
+    assert res.stdout.strip() == f"nldtib-forecast {__version__}"
 
 
 def test_unknown_extension_one_line_error_subprocess(tmp_path):
@@ -131,16 +127,6 @@ def test_unknown_extension_one_line_error_subprocess(tmp_path):
     assert len(lines) == 1
     assert "'.txt'" in lines[0] and ".csv or .xlsx" in lines[0]
     assert list(tmp_path.iterdir()) == []
-
-
-def test_data_published_csv_subprocess(tmp_path):
-    out = tmp_path / "published.csv"
-    res = _run("data", "published", "--out", str(out))
-    assert res.returncode == 0, res.stderr
-    df = pd.read_csv(out)
-    values = df.loc[(df["indicator"] == "ds_turnover_eur") & (df["year"] == 2025), "value"]
-    # L26: D&S-related turnover EUR 10.2 bn in 2025.
-    assert 10.2e9 in values.round(-6).tolist()
 
 
 # ----------------------------------------------------------------------------- in-process
@@ -205,6 +191,9 @@ def test_data_published_csv_matches_loader(tmp_path):
     df = pd.read_csv(out)
     assert list(df.columns) == list(load_published().columns)
     assert len(df) == len(load_published())
+    values = df.loc[(df["indicator"] == "ds_turnover_eur") & (df["year"] == 2025), "value"]
+    # L26: D&S-related turnover EUR 10.2 bn in 2025.
+    assert 10.2e9 in values.round(-6).tolist()
 
 
 def test_data_audit_csv(tmp_path):
@@ -254,14 +243,14 @@ def test_report_writes_all_files(report_dir):
     assert "SYNTHETIC" in readme
 
 
-def test_report_tables(report_dir):
+def test_report_tables(report_dir, workbooks):
     summary = pd.read_csv(report_dir / "survey_summary.csv", index_col="year")
     assert list(summary.index) == list(range(2019, 2026))
     assert summary["data"].str.contains("synthetic").all()
     assert summary["export_share"].between(0, 1).all()
     assert summary["ds_turnover_share"].between(0, 1).all()
     assert (summary["firms"] > summary["respondents"]).all()
-    sheets = pd.read_excel(report_dir / "nldtib_report.xlsx", sheet_name=None, header=3)
+    sheets = workbooks.sheets(report_dir / "nldtib_report.xlsx", header=3)
     assert set(sheets) == SHEETS
     assert (summary["ds_turnover_eur_ci_lower"] < summary["ds_turnover_eur"]).all()
     assert set(summary["firms_status"]) == {"publish"}
@@ -302,8 +291,8 @@ def test_report_same_seed_identical_files(report_dir, overwritten_report):
         assert first[name] == second[name], name
 
 
-def test_report_other_seed_differs_in_survey_only(report_dir, example_runs):
-    _, other = example_runs["subprocess"]  # seed 7 (report_dir: seed 0)
+def test_report_other_seed_differs_in_survey_only(report_dir, evil_run):
+    other = evil_run  # a run with seed 5 (report_dir: seed 0)
     assert (other / "published.csv").read_bytes() == (report_dir / "published.csv").read_bytes()
     assert (other / "survey_summary.csv").read_bytes() != (
         report_dir / "survey_summary.csv"
@@ -413,16 +402,18 @@ def _leftovers(parent: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def example_runs(shared_run, tmp_path_factory) -> dict:
-    """The example scenarios run twice with the same seed and draws: by the command in a
-    subprocess (the real entry point, one worker), and in this process with ``--jobs 2
-    --quiet`` (stdout and stderr captured; ``shared_run``, tests/conftest.py, built once per
-    session). Two builds check the entry point, identical files across processes and for any
-    number of workers, and a quiet run."""
+def example_runs(population_run_output, tmp_path_factory) -> dict:
+    """The example scenarios run twice with the same arguments (``--seed 7 --draws 200`` on
+    the respondent file weighted from the frame counts): by the command in a subprocess (the
+    real entry point, one worker), and in this process with ``--jobs 2 --quiet`` (stdout and
+    stderr captured; ``population_run_output``, tests/conftest.py, built once per session).
+    Two builds check the entry point, identical files across processes and for any number of
+    workers, and a quiet run."""
     sub = tmp_path_factory.mktemp("example_run") / "run"
-    res = _run("run", str(EXAMPLE), "--out", str(sub), "--seed", "7", "--draws", "200")
-    here, code, out, err = shared_run
-    return {"subprocess": (res, sub), "in_process": (code, out, err, here)}
+    here = population_run_output
+    res = _run(*here.args(sub))
+    return {"subprocess": (res, sub), "in_process": (here.code, here.stdout, here.stderr,
+                                                     here.out)}
 
 
 def test_run_example_subprocess(example_runs):
@@ -509,18 +500,20 @@ def test_run_missing_scenario_file(tmp_path, capsys):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_run_bad_survey_file_subprocess(tmp_path):
+def test_run_bad_survey_file(tmp_path, capsys):
+    """(The real entry point's exit code and stderr for an error: the subprocess tests above
+    and test_run_unknown_driver_subprocess.)"""
     survey = tmp_path / "survey.csv"
     survey.write_text("firm_id,year\nA,2025\n")
-    res = _run("run", str(EXAMPLE), "--out", str(tmp_path / "out"), "--survey", str(survey))
-    assert res.returncode == 1
-    line = _one_error_line(res)
+    assert main(["run", str(EXAMPLE), "--out", str(tmp_path / "out"), "--survey",
+                 str(survey)]) == 1
+    line = _error_lines(capsys.readouterr().err)
     assert "survey" in line
     assert sorted(p.name for p in tmp_path.iterdir()) == ["survey.csv"]
 
 
 def test_run_with_survey_file_has_no_banner_and_no_microdata(population_run, respondent_files,
-                                                              tmp_path):
+                                                              tmp_path, workbooks):
     """A run on a survey file (here the respondents weighted from frame counts:
     ``population_run``) says it used real data and writes no microdata."""
     from nldtib_forecast.data import read_survey, synthetic_survey
@@ -544,9 +537,7 @@ def test_run_with_survey_file_has_no_banner_and_no_microdata(population_run, res
         assert "firm_id" not in pd.read_csv(out / name).columns
     # real data: the CSV files say so, the workbook has no synthetic-data caveat
     assert pd.read_csv(out / "summary.csv")["data"].str.startswith("survey").all()
-    import openpyxl
-
-    book = openpyxl.load_workbook(out / "nldtib_report.xlsx")
+    book = workbooks.book(out / "nldtib_report.xlsx")
     assert book["cover"]["A2"].value == "Real survey data"
     assert all(ws["A3"].value is None for ws in book.worksheets[1:])
     assert not [c.coordinate for ws in book.worksheets for row in ws.iter_rows() for c in row
@@ -619,30 +610,8 @@ def test_run_sigint_subprocess(tmp_path):
 
 
 # ----------------------------------------------------------------------------- --population
+#: The response homogeneity groups of ``respondent_files`` (tests/conftest.py).
 BY = ["size_class", "nld_area"]
-
-
-@pytest.fixture(scope="module")
-def respondent_files(tmp_path_factory) -> tuple[Path, Path]:
-    """An unweighted respondent file and the frame counts, as an analyst receives them."""
-    from nldtib_forecast.data import draw_respondents, synthetic_survey
-    from nldtib_forecast.survey import frame_counts
-
-    base = tmp_path_factory.mktemp("census")
-    frame = synthetic_survey(population=True)
-    resp, counts = base / "respondents.csv", base / "counts.csv"
-    draw_respondents(frame, seed=1).to_csv(resp, index=False)
-    frame_counts(frame, BY).to_csv(counts, index=False)
-    return resp, counts
-
-
-@pytest.fixture(scope="module")
-def population_run(respondent_files, tmp_path_factory) -> Path:
-    resp, counts = respondent_files
-    out = tmp_path_factory.mktemp("population") / "out"
-    assert main(["run", str(EXAMPLE), "--out", str(out), "--draws", "20", "--survey", str(resp),
-                 "--population", str(counts), "--quiet"]) == 0
-    return out
 
 
 def test_help_shows_population(capsys):
@@ -803,12 +772,11 @@ def test_bad_counts_file_is_one_line_error_and_writes_nothing(respondent_files, 
     assert sorted(p.name for p in tmp_path.iterdir()) == before
 
 
-def test_bad_counts_file_subprocess(respondent_files, tmp_path):
+def test_bad_counts_file_of_a_report(respondent_files, tmp_path, capsys):
     resp, counts = respondent_files
     path = _bad_counts(tmp_path, counts, "no count column")
-    res = _run("report", "--out", str(tmp_path / "out"), "--survey", str(resp),
-               "--population", str(path))
-    assert res.returncode == 1
-    line = _one_error_line(res)
+    assert main(["report", "--out", str(tmp_path / "out"), "--survey", str(resp),
+                 "--population", str(path)]) == 1
+    line = _error_lines(capsys.readouterr().err)
     assert "bad_counts.csv" in line and "count" in line
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad_counts.csv"]

@@ -310,7 +310,7 @@ def test_every_survey_column_has_a_label():
 
 # ------------------------------------------------------ coverage: the report's tables
 @pytest.fixture(scope="module")
-def report_tables(shared_report) -> dict[str, pd.DataFrame]:
+def report_tables(shared_report, workbooks) -> dict[str, pd.DataFrame]:
     """Every table the default report writes (CSV files and workbook sheets), by name
     (``shared_report``, tests/conftest.py: every built-in policy under every built-in
     future)."""
@@ -319,11 +319,8 @@ def report_tables(shared_report) -> dict[str, pd.DataFrame]:
               for p in sorted(out.glob("*.csv"))}
     # the workbook's sheets hold the same tables under human headers (title rows above them);
     # their names must have labels
-    import openpyxl
-
     tables |= {f"sheet {name}": pd.DataFrame()
-               for name in openpyxl.load_workbook(out / "nldtib_report.xlsx",
-                                                  read_only=True).sheetnames}
+               for name in workbooks.book(out / "nldtib_report.xlsx").sheetnames}
     return tables
 
 

@@ -79,9 +79,9 @@ def test_html_headline_and_audit(html, run_dir):
     assert "inconsistent" in html
 
 
-def test_excel_has_scenario_definitions(run_dir):
-    sheets = pd.read_excel(run_dir / "nldtib_report.xlsx", sheet_name=None, header=3)
-    scen = sheets["scenarios"]  # human headers; the codes stay in the "(code)" columns
+def test_excel_has_scenario_definitions(run_dir, workbooks):
+    # human headers; the codes stay in the "(code)" columns
+    scen = workbooks.sheet(run_dir / "nldtib_report.xlsx", "scenarios", header=3)
     assert {"procurement_reform", "slow_reform", "labour_push", "evil_html"} <= set(
         scen["Scenario (code)"])
     row = scen[(scen["Scenario (code)"] == "slow_reform")

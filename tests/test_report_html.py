@@ -180,10 +180,9 @@ def test_in_headless_chromium(checker, report_dir, tmp_path):
     assert (tmp_path / "report.pdf").stat().st_size > 10_000
 
 
-def test_run_of_plain_scenarios_passes_the_content_checks(checker, shared_run):
+def test_run_of_plain_scenarios_passes_the_content_checks(checker, population_run):
     """``run FILE`` without a grid: one panel per scenario, a row per scenario."""
-    out, code, _, _ = shared_run  # run examples/scenarios/example.toml, once per session
-    assert code == 0
+    out = population_run  # run examples/scenarios/example.toml on a survey file, once
     page = (out / "nldtib_report.html").read_text(encoding="utf-8")
     assert checker.check_html(page) == []
     assert "one panel per scenario" in page and 'data-id="procurement_reform"' in page
@@ -476,18 +475,16 @@ def test_technical_description_in_dutch_or_not_at_all():
     assert technical_text("a model we have not described in Dutch", "nl") is None
 
 
-def test_dutch_workbook_has_its_texts_in_dutch(nl_report_dir, checker):
+def test_dutch_workbook_has_its_texts_in_dutch(nl_report_dir, checker, workbooks):
     """The sheets people read: the audit's notes and check names, the constraints, the
     scenarios, the drivers, the models, the notes of the published figures and the sources in
     Dutch (the CSV files keep the English); no English sentence in any sheet."""
-    import openpyxl
-
     from nldtib_forecast.report.tables import HEADER_ROW
 
     path = nl_report_dir / "nldtib_report.xlsx"
 
     def sheet(name: str) -> pd.DataFrame:
-        return pd.read_excel(path, sheet_name=name, header=HEADER_ROW - 1)
+        return workbooks.sheet(path, name, header=HEADER_ROW - 1)
 
     audit = sheet("audit")
     notes = audit["Toelichting"].astype(str)
@@ -509,7 +506,7 @@ def test_dutch_workbook_has_its_texts_in_dutch(nl_report_dir, checker):
     assert {"Klopt", "Klopt niet"} <= set(audit["Status"])
     published = sheet("published")["Toelichting"].dropna().astype(str)
     assert published.str.contains("trendbreuk tussen 2017 en 2019").any()
-    book = openpyxl.load_workbook(path, read_only=True)
+    book = workbooks.book(path)
     for ws in book.worksheets:
         for row in ws.iter_rows(values_only=True):
             for value in row:
