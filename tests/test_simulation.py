@@ -198,12 +198,6 @@ def test_bad_model_output_is_reported(output, match):
         simulate(lambda ctx: output, SCEN[:2], YEARS, n_draws=10, seed=0)
 
 
-def test_errors_in_workers_reach_the_caller():
-    with pytest.raises(InputError, match="does not broadcast"):
-        simulate(lambda ctx: {"x": np.zeros(3)}, SCEN[:2], YEARS, n_draws=40, seed=0,
-                 block_size=10, n_jobs=2)
-
-
 def test_model_output_must_keep_its_variables():
     def model(ctx):
         return {"a": 0.0} if ctx.block == 0 else {"b": 0.0}
@@ -333,8 +327,19 @@ def test_available_memory_is_plausible():
     assert found is None or 10**7 < found < 2**60
 
 
-def test_outlook_refuses_too_many_draws():
-    from nldtib_forecast.models.outlook import Outlook
-
+def test_outlook_refuses_too_many_draws(default_outlook):
+    # default_outlook: Outlook.from_survey(), calibrated once per session (conftest.py)
     with pytest.raises(InputError, match="memory"):
-        Outlook.from_survey().simulate(["current_conditions"], n_draws=10**11, seed=0)
+        default_outlook.simulate(["current_conditions"], n_draws=10**11, seed=0)
+
+
+# ----------------------------------------------------------------------- last: kills the workers
+def test_errors_in_workers_reach_the_caller():
+    """An error raised in a worker process reaches the caller.
+
+    Last in this module on purpose: joblib's loky backend kills its (reusable) worker
+    processes when a task fails, and the next ``n_jobs=2`` call would start new ones, which
+    import the whole stack again (about 0.7 s of CPU per worker)."""
+    with pytest.raises(InputError, match="does not broadcast"):
+        simulate(lambda ctx: {"x": np.zeros(3)}, SCEN[:2], YEARS, n_draws=40, seed=0,
+                 block_size=10, n_jobs=2)

@@ -210,7 +210,15 @@ def test_simulated_critical_values_are_larger_in_short_samples(denmark):
     assert sim.bounds_test.nsim == 4000 and sim.bounds_test.nobs == 52
     assert (sim.bounds_test.critical_values["upper"]
             > asy.bounds_test.critical_values["upper"]).all()
+    # a repeated fit reuses the simulated values (_ardl._SIMULATED); forget them so that the
+    # simulation itself runs again and is shown to give the same numbers
+    _ardl._SIMULATED.clear()
     again = fit_export_demand(denmark, "lrm", X, lags=3, order=ORDER, case=3, nsim=4000, seed=1)
+    assert len(_ardl._SIMULATED) == 1
+    cached = fit_export_demand(denmark, "lrm", X, lags=3, order=ORDER, case=3, nsim=4000, seed=1)
+    pd.testing.assert_frame_equal(cached.bounds_test.critical_values,
+                                  sim.bounds_test.critical_values)
+    pd.testing.assert_series_equal(cached.bounds_test.p_values, sim.bounds_test.p_values)
     pd.testing.assert_frame_equal(again.bounds_test.critical_values,
                                   sim.bounds_test.critical_values)
 

@@ -275,3 +275,22 @@ def test_bad_inputs(survey, outlook):
         outlook.simulate(n_draws=0)
     with pytest.raises(InputError):
         summary_table("not a result")
+
+
+def test_kernel_is_built_once_and_copies_do_not_carry_it(default_outlook):
+    """The outlook is immutable, so its kernel is built once; a copy or a pickle starts
+    without it, and a changed outlook (dataclasses.replace) builds its own."""
+    import copy
+    import dataclasses
+    import pickle
+
+    kernel = default_outlook.kernel()
+    assert default_outlook.kernel() is kernel
+    for other in (pickle.loads(pickle.dumps(default_outlook)), copy.deepcopy(default_outlook),
+                  dataclasses.replace(default_outlook)):
+        assert other._kernels == {}
+        rebuilt = other.kernel()
+        assert rebuilt is not kernel
+        assert rebuilt.base_total == kernel.base_total
+    cap = default_outlook.capacity_model
+    assert cap.kernel([]) is cap.kernel([])

@@ -125,8 +125,13 @@ def _fit_builtin(method: str, y: np.ndarray, horizon: int, order: tuple[int, int
         return (*_drift(y, horizon), "")
     from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
+    from nldtib_forecast.simulation import single_threaded_blas
+
     reason = ""
-    with warnings.catch_warnings(record=True) as caught:
+    # one BLAS thread: the likelihood of a short series is many tiny matrix products, which
+    # multi-threaded BLAS does not speed up; its idle threads spin and cost 3-4 times the
+    # CPU of the fit itself (measured on 2 cores)
+    with warnings.catch_warnings(record=True) as caught, single_threaded_blas():
         warnings.simplefilter("always")
         try:
             mu, sd = _ets(y, horizon) if method == "ets" else _arima(y, horizon, order)

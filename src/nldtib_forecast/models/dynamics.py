@@ -101,7 +101,7 @@ def _validate(panel, value, weight, firm, period, survey_weight):
     if len(panel) == 0:
         raise InputError("argument 'panel': the panel is empty (0 rows)")
     for arg in ("firm", "period"):
-        miss = panel[named[arg]].isna().to_numpy(dtype=bool)
+        miss = pd.isna(panel[named[arg]].to_numpy())
         if miss.any():
             problems.append(Problem(named[arg], f"{arg} labels must not be missing",
                                     *_rows(panel.index, miss)))
@@ -470,8 +470,7 @@ def decompose_dynamics(panel: pd.DataFrame, value: str, weight: str | None,
     layout = _dense if T * F <= _DENSE_FILL * len(fc) + _DENSE_MIN else _sparse
     e, g = (w, None) if survey_weight is None else (w * g, g)
     parts, counts, P = layout(method, fc, F, pc, labels, v, e, g, (panel, firm, period, weight))
-    out = pd.DataFrame(np.column_stack(parts), columns=list(COMPONENTS))
-    out["total"] = P[1:] - P[:-1]
+    values = np.column_stack([*parts, P[1:] - P[:-1]])  # the components and the total
     attrs = {
         "method": method, "value": value, "weight": weight, "survey_weight": survey_weight,
         "levels": {_plain(k): float(p) for k, p in zip(labels, P, strict=True)},
@@ -481,13 +480,14 @@ def decompose_dynamics(panel: pd.DataFrame, value: str, weight: str | None,
         "entry_weight_share": [float(c) for c in counts[3]],
         "exit_weight_share": [float(c) for c in counts[4]],
     }
+    columns = pd.Index([*COMPONENTS, "total"], name="component")
     if K == 1:
-        res = out.iloc[0].rename("contribution")
-        res.index.name = "component"
+        res = pd.Series(values[0], index=columns, name="contribution")
         res.attrs = {**attrs, "from": _plain(labels[0]), "to": _plain(labels[1])}
         return res
-    out.index = pd.MultiIndex.from_arrays([labels[:-1], labels[1:]], names=["from", "to"])
-    out.columns.name = "component"
+    out = pd.DataFrame(values, columns=columns,
+                       index=pd.MultiIndex.from_arrays([labels[:-1], labels[1:]],
+                                                       names=["from", "to"]))
     out.attrs = attrs
     return out
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from difflib import get_close_matches
 from typing import TYPE_CHECKING
 
@@ -203,6 +203,10 @@ class CapacityModel:
     _base_lead: float  # procurement lead time under current conditions (months)
     _synthetic: bool
     _hash: str
+    #: The kernels :meth:`kernel` has built, by their arguments: the model is immutable, so
+    #: each is built once. Not an argument of the constructor: a changed model
+    #: (:func:`dataclasses.replace`) starts without any, and pickles and copies carry none.
+    _kernels: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     # -- construction -----------------------------------------------------------------------
     @classmethod
@@ -599,15 +603,28 @@ class CapacityModel:
         True
         """
         columns = self._check_by(by)
-        masks, segments = self._segments(columns)
-        features = K.feature_matrix(self._y, self._u_cur, self._u_imp, self._group, self._ans,
-                                    np.column_stack(masks))
-        function = CapacitySimulation(
-            features=features, labels=tuple(s.variable for s in segments), weights=self._w,
-            plan=self._plan, priors=self._priors, settings=self._settings,
-            references=self._references, base_lead=self._base_lead)
-        return CapacityKernel(function=function, segments=tuple(segments),
-                              drivers=tuple(DRIVERS), base_turnover_eur=self.base_turnover_eur)
+        # built once per model and ``by``: the model is immutable, and the kernel's function
+        # keeps what it derives on its first call (the bootstrap's linear form), so repeated
+        # simulations skip both (identical numbers)
+        cache = self._kernels
+        key = tuple(columns)
+        if key not in cache:
+            masks, segments = self._segments(columns)
+            features = K.feature_matrix(self._y, self._u_cur, self._u_imp, self._group,
+                                        self._ans, np.column_stack(masks))
+            function = CapacitySimulation(
+                features=features, labels=tuple(s.variable for s in segments),
+                weights=self._w, plan=self._plan, priors=self._priors,
+                settings=self._settings, references=self._references,
+                base_lead=self._base_lead)
+            cache[key] = CapacityKernel(function=function, segments=tuple(segments),
+                                        drivers=tuple(DRIVERS),
+                                        base_turnover_eur=self.base_turnover_eur)
+        return cache[key]
+
+    def __getstate__(self) -> dict:
+        """The state pickles and copies carry: the fields, without built kernels."""
+        return {**self.__dict__, "_kernels": {}}
 
     @property
     def interval_contents(self) -> str:

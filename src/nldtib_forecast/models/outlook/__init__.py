@@ -31,7 +31,7 @@ and ``domestic_priority`` (model ``"outlook"``) and the built-in scenarios
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from difflib import get_close_matches
 
 import numpy as np
@@ -174,6 +174,10 @@ class Outlook:
     _synthetic: bool
     _factor: float  # benchmark factor: published over survey D&S turnover
     _hash: str
+    #: The kernels :meth:`kernel` has built, by their arguments: the model is immutable, so
+    #: each is built once. Not an argument of the constructor: a changed model
+    #: (:func:`dataclasses.replace`) starts without any, and pickles and copies carry none.
+    _kernels: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def from_survey(cls, survey: pd.DataFrame | None = None, *, year: int | None = None,
@@ -424,6 +428,16 @@ class Outlook:
         >>> bool(np.isclose(kernel.segment_base.sum(), kernel.base_total))
         True
         """
+        cache = self._kernels  # the outlook is immutable: built once (same numbers)
+        if "kernel" not in cache:
+            cache["kernel"] = self._build_kernel()
+        return cache["kernel"]
+
+    def __getstate__(self) -> dict:
+        """The state pickles and copies carry: the fields, without built kernels."""
+        return {**self.__dict__, "_kernels": {}}
+
+    def _build_kernel(self) -> OutlookKernel:
         cap = self.capacity_model.kernel([] if self.segments == "none" else [self.segments])
         bases, columns = [], []
         rest = cap.segments[0].turnover_eur

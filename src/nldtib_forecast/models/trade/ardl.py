@@ -182,10 +182,13 @@ class BoundsTest:
         ('level relationship', 'inconclusive')
         """
         pct = round(100 * (1 - level), 6)
-        if pct not in self.critical_values.index:
+        cv = self.critical_values
+        if pct not in cv.index:
             raise InputError(f"argument 'level': must be one of "
-                             f"{[round(1 - p / 100, 6) for p in self.critical_values.index]}")
-        lower, upper = self.critical_values.loc[pct, ["lower", "upper"]]
+                             f"{[round(1 - p / 100, 6) for p in cv.index]}")
+        # scalar look-ups (.at): a tenth of the cost of .loc with a list of columns, which
+        # matters when a size study asks for thousands of verdicts
+        lower, upper = cv.at[pct, "lower"], cv.at[pct, "upper"]
         if self.statistic > upper:
             return "level relationship"
         if self.statistic < lower:
@@ -259,6 +262,19 @@ def _asymptotic_critical_values(k: int, case: int) -> pd.DataFrame:
                                        name="percentile"))
 
 
+#: Simulated critical values and p-values already computed in this process, keyed by what
+#: statsmodels' simulation depends on: the statistic, ``k``, the case, the observations, the
+#: replications and the (integer) seed. A repeated fit (the same data and options) reuses
+#: them instead of simulating again: the numbers are identical. At most
+#: :data:`_SIMULATED_MAX` entries (a few floats each); the oldest goes first.
+_SIMULATED: dict[tuple, tuple[pd.DataFrame, pd.Series]] = {}
+_SIMULATED_MAX = 64
+
+
+def _statistic(raw) -> float:
+    return float(_field(raw, "statistic", "stat"))
+
+
 def _bounds_test(uecm_res, case: int, simulated: bool, nsim: int, seed,
                  k: int | None = None) -> BoundsTest:
     """The bounds test of a fitted UECM with ``k`` regressors (default: from the model).
@@ -266,11 +282,23 @@ def _bounds_test(uecm_res, case: int, simulated: bool, nsim: int, seed,
     The statistic (and, if ``simulated``, the critical values and p-values, which statsmodels
     simulates with the right number of regressors) come from ``uecm_res.bounds_test``; the
     asymptotic ones are looked up with the right ``k`` (statsmodels uses ``k + 1``). Beyond
-    the tables (``k > 10``) they are simulated.
+    the tables (``k > 10``) they are simulated. Simulated values with an integer seed are
+    kept in :data:`_SIMULATED`: the statistic is read first (statsmodels' table branch, no
+    simulation), and only a new combination of statistic, ``k``, case, observations,
+    replications and seed is simulated.
     """
     if k is None:
         k = len(uecm_res.model.ardl_order) - 1  # (p, q_1, ..., q_k)
     simulated = simulated or k > _PSS_MAX_K
+    key = None
+    if (simulated and k + 1 <= _PSS_MAX_K and isinstance(seed, (int, np.integer))
+            and not isinstance(seed, bool)):
+        stat = _statistic(uecm_res.bounds_test(case=case, asymptotic=True))
+        key = (stat, int(k), int(case), int(uecm_res.nobs), int(nsim), int(seed))
+        if key in _SIMULATED:
+            crit, pvals = _SIMULATED[key]
+            return BoundsTest(stat, crit.copy(), pvals.copy(), case, "simulated",
+                              int(uecm_res.nobs), int(nsim), k=int(k))
     if simulated:
         sim_args: tuple[int, object] | None = (int(nsim), seed)
     elif k + 1 > _PSS_MAX_K:
@@ -284,13 +312,25 @@ def _bounds_test(uecm_res, case: int, simulated: bool, nsim: int, seed,
         params = inspect.signature(uecm_res.bounds_test).parameters
         kwargs["nsim"] = sim_args[0]
         kwargs["rng" if "rng" in params else "seed"] = sim_args[1]  # 0.15: rng; 0.14: seed
-    raw = uecm_res.bounds_test(**kwargs)
-    stat = float(_field(raw, "statistic", "stat"))
+    if sim_args is None:
+        raw = uecm_res.bounds_test(**kwargs)
+    else:
+        from nldtib_forecast.simulation import single_threaded_blas
+
+        # the simulation solves thousands of tiny least-squares problems, which threaded BLAS
+        # does not speed up: its spinning threads only add CPU time (same numbers)
+        with single_threaded_blas():
+            raw = uecm_res.bounds_test(**kwargs)
+    stat = _statistic(raw)
     if simulated:
         crit = pd.DataFrame(_field(raw, "critical_values", "crit_vals")).astype("float64")
         crit.index = pd.Index([float(p) for p in crit.index], name="percentile")
         pvals = pd.Series(_field(raw, "pvalue", "p_values"), dtype="float64")
         pvals = pvals.loc[["lower", "upper"]]
+        if key is not None and key[0] == stat:
+            while len(_SIMULATED) >= _SIMULATED_MAX:
+                del _SIMULATED[next(iter(_SIMULATED))]
+            _SIMULATED[key] = (crit.copy(), pvals.copy())
     else:
         crit = _asymptotic_critical_values(k, case)
         pvals = pd.Series({"lower": _asymptotic_pvalue(stat, k, case, False),
