@@ -44,24 +44,23 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
+from nldtib_forecast._defaults import DEFAULT_N_DRAWS, DEFAULT_SEED, PROG
 from nldtib_forecast._errors import InputError, error_text, one_line
 from nldtib_forecast._version import __version__
-from nldtib_forecast.report.io import (
-    PROG,
-    SYNTHETIC,
-    SignalGuard,
-    check_file_target,
-    check_out_dir,
-    write_directory,
-    write_table_file,
-)
-from nldtib_forecast.report.run import DEFAULT_DRAWS, survey_summary
-from nldtib_forecast.simulation import DEFAULT_SEED
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from nldtib_forecast.report.run import survey_summary
 
 __all__ = ["main", "build_parser", "survey_summary"]
+
+# The commands import pandas, the report and the models when they run, not when this module is
+# imported: --help, --version and a usage error stay fast. The parser's defaults come from
+# nldtib_forecast._defaults, which imports nothing (tests/test_startup.py).
+DEFAULT_DRAWS = DEFAULT_N_DRAWS
 
 _TABLE_FORMATS = (".csv", ".xlsx")
 _WEIGHTING = ("cells", "propensity")
@@ -353,6 +352,8 @@ def _load_table(table: str, seed: int = 0, population: bool = False) -> pd.DataF
 
 
 def _cmd_data(args: argparse.Namespace) -> int:
+    from nldtib_forecast.report.io import SYNTHETIC, check_file_target, write_table_file
+
     check_file_target(args.out)  # fail before the (slower) data are built
     from nldtib_forecast.report.tables import table_formats
 
@@ -368,6 +369,7 @@ def _cmd_data(args: argparse.Namespace) -> int:
 
 def _cmd_run_or_report(args: argparse.Namespace) -> int:
     from nldtib_forecast.report import run as _report
+    from nldtib_forecast.report.io import check_out_dir, write_directory
 
     started = time.perf_counter()
     check_out_dir(args.out, args.overwrite)  # fail before the inputs are read
@@ -485,6 +487,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     handler = {"data": _cmd_data, "run": _cmd_run_or_report,
                "report": _cmd_run_or_report, "explore": _cmd_explore}[args.command]
+    from nldtib_forecast.report.io import SignalGuard
+
     with SignalGuard() as guard:
         try:
             try:
@@ -507,6 +511,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         except OSError as err:
             print(f"{PROG}: error: {error_text(err)}", file=sys.stderr)
             return 1
+
+
+def __getattr__(name: str) -> object:
+    if name == "survey_summary":  # re-exported from the report, imported on first use
+        from nldtib_forecast.report.run import survey_summary
+
+        return survey_summary
+    raise AttributeError(f"module 'nldtib_forecast.cli' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:  # only the public names (the imports stay private)

@@ -42,6 +42,7 @@ from typing import Any
 
 import pandas as pd
 
+from nldtib_forecast import _defaults
 from nldtib_forecast._errors import InputError
 
 __all__ = ["PROG", "FORMULA_START", "DATA_COLUMN", "SYNTHETIC", "neutralise_text",
@@ -51,7 +52,7 @@ __all__ = ["PROG", "FORMULA_START", "DATA_COLUMN", "SYNTHETIC", "neutralise_text
            "signals_deferred", "raise_if_interrupted", "output_committed"]
 
 #: The command's name, in messages.
-PROG = "nldtib-forecast"
+PROG = _defaults.PROG
 
 
 # --------------------------------------------------------------------------- formula injection

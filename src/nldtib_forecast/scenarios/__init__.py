@@ -4,9 +4,9 @@ A *driver* is an exogenous condition a model responds to (e.g. ``order_certainty
 module-level registry records, for every driver, its unit, valid range, default (current
 conditions) value, an optional "improved conditions" reference level, a description and its
 source. Models register their drivers and built-in scenarios at import
-(:func:`register_driver`, :func:`register_builtin`) in their *provider* modules, which the
-registry finds through the entry-point group ``nldtib_forecast.models``: the registry itself
-knows no model.
+(:func:`register_driver`, :func:`register_builtin`, or :func:`register_builtins` for
+built-ins built on first use) in their *provider* modules, which the registry finds through the
+entry-point group ``nldtib_forecast.models``: the registry itself knows no model.
 
 A :class:`Scenario` sets some drivers, each to a constant or to a path ``{year: value}``
 (linear interpolation between the given years, flat before the first and after the last);
@@ -19,7 +19,7 @@ executes code, and every invalid entry is reported at once in an
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import get_close_matches
 from os import PathLike
@@ -50,6 +50,7 @@ from nldtib_forecast.scenarios.registry import (  # noqa: F401 - re-exported; pr
 __all__ = [
     "Driver", "register_driver", "get_driver", "drivers", "driver_names",
     "Scenario", "load_scenarios", "save_scenarios", "parse_scenarios", "builtin",
+    "register_builtins",
     "BUILTIN_NAMES", "PHASE_IN", "register_builtin", "BASE_YEAR", "SCENARIO_KINDS",
     "DRIVER_KINDS", "POLICY_NAMES", "FUTURE_NAMES", "policies", "futures",
 ]
@@ -773,7 +774,7 @@ def _from_document(doc: Mapping, source: str,
     ``source`` and lists every problem.
     """
     entries, problems = _toml.scenario_tables(doc, _SCENARIO_KEYS, positions)
-    known = builtin() if entries else {}
+    known: Mapping[str, Scenario] = _Known() if entries else {}
     out: dict[str, Scenario] = {}
     sections: dict[str, str] = {}
     for section, name, table in entries:
@@ -1009,7 +1010,7 @@ def as_scenario_dict(scenarios: Scenario | Iterable[Scenario] | Mapping[str, Sce
 def _file_tables(scenarios: Mapping[str, Scenario]) -> dict[str, dict[str, object]]:
     """The tables :func:`save_scenarios` writes: :meth:`Scenario.to_dict`, plus
     ``"replace": True`` for a scenario that has a built-in's name but differs from it."""
-    known = builtin()
+    known = _Known()
     out = {}
     for name, scenario in scenarios.items():
         table = scenario.to_dict()
@@ -1103,11 +1104,51 @@ _CURRENT_SOURCES_NL = (
 )
 
 
+class _Deferred:
+    """Built-in scenarios a provider declared by name and kind, built on first use, once.
+
+    ``factory()`` returns them by name; the registry calls it the first time a value (not a
+    name) is needed, checks that it gives the declared names and kind, and keeps the result.
+    """
+
+    def __init__(self, factory: Callable[[], Mapping[str, Scenario]], names: tuple[str, ...],
+                 kind: str) -> None:
+        self.factory = factory
+        self.names = names
+        self.kind = kind
+        self.built: dict[str, Scenario] | None = None
+
+    def get(self, name: str) -> Scenario:
+        if self.built is None:
+            found = self.factory()
+            where = getattr(self.factory, "__qualname__", repr(self.factory))
+            if not isinstance(found, Mapping) or list(found) != list(self.names):
+                raise InputError(f"built-in scenarios of {where}: expected {list(self.names)}, "
+                                 f"got {list(found) if isinstance(found, Mapping) else found!r}")
+            for key, scenario in found.items():
+                if not isinstance(scenario, Scenario) or scenario.name != key \
+                        or scenario.kind != self.kind:
+                    raise InputError(f"built-in scenario {key!r} of {where}: expected a "
+                                     f"Scenario of kind {self.kind!r} named {key!r}, got "
+                                     f"{scenario!r}"[:300])
+            self.built = dict(found)
+        return self.built[name]
+
+
 @dataclass(frozen=True)
 class _Builtin:
-    scenario: Scenario
+    name: str
+    kind: str
     model: str | None
     default_grid: bool
+    source: Scenario | _Deferred
+
+    @property
+    def scenario(self) -> Scenario:
+        """The scenario (built now if its provider deferred it)."""
+        if isinstance(self.source, Scenario):
+            return self.source
+        return self.source.get(self.name)
 
 
 _BUILTINS: dict[str, _Builtin] = {}
@@ -1123,6 +1164,14 @@ def _current_conditions() -> Scenario:
                        "standaardwaarde uit het register. Onder deze omstandigheden kunnen "
                        "bedrijven naar eigen zeggen hun omzet met 33% opschalen (L26).",
         sources_nl=_CURRENT_SOURCES_NL)
+
+
+def _check_builtin_name(name: str, kind: str, default_grid: bool) -> None:
+    if name == "current_conditions":
+        raise InputError(f"scenario '{name}': the name of the core built-in scenario")
+    if default_grid and kind not in ("policy", "future"):
+        raise InputError(f"scenario '{name}': only a policy or a future can be in the default "
+                         f"grid, got kind {kind!r}")
 
 
 def register_builtin(scenario: Scenario, *, model: str | None = None,
@@ -1154,6 +1203,7 @@ def register_builtin(scenario: Scenario, *, model: str | None = None,
     See Also
     --------
     builtin : The registered built-in scenarios.
+    register_builtins : Registers built-ins that are computed on first use.
     register_driver : Registers a driver.
 
     Examples
@@ -1167,22 +1217,109 @@ def register_builtin(scenario: Scenario, *, model: str | None = None,
         raise InputError(f"argument 'scenario': expected a Scenario, got "
                          f"{type(scenario).__name__}")
     name = scenario.name
-    if name == "current_conditions":
-        raise InputError(f"scenario '{name}': the name of the core built-in scenario")
-    if default_grid and scenario.kind not in ("policy", "future"):
-        raise InputError(f"scenario '{name}': only a policy or a future can be in the default "
-                         f"grid, got kind {scenario.kind!r}")
+    _check_builtin_name(name, scenario.kind, default_grid)
     old = _BUILTINS.get(name)
     if old is not None and old.scenario != scenario:
         raise InputError(f"scenario '{name}': a different built-in scenario has this name")
     if old is None:
-        _BUILTINS[name] = _Builtin(scenario, model, bool(default_grid))
+        _BUILTINS[name] = _Builtin(name, scenario.kind, model, bool(default_grid), scenario)
+
+
+def register_builtins(factory: Callable[[], Mapping[str, Scenario]], names: Sequence[str], *,
+                      kind: str, model: str | None = None, default_grid: bool = False) -> None:
+    """Add built-in scenarios that are built on first use (called by model modules at import).
+
+    A provider module declares the names and the kind of its built-ins; ``factory`` builds
+    them the first time a value is needed (:func:`builtin`, :func:`policies`,
+    :func:`futures`, a scenario file that uses a built-in's name), once per process. The
+    names (:data:`POLICY_NAMES`, :data:`FUTURE_NAMES`) need no call, so importing a provider
+    reads no data and imports no model code. Otherwise as :func:`register_builtin` for each
+    scenario: the listings keep the order of ``names``, and a name already taken by a
+    different built-in is an error (found when both are built).
+
+    Parameters
+    ----------
+    factory : callable
+        Called without arguments, returns the scenarios by name: exactly ``names``, in that
+        order, each of kind ``kind``.
+    names : sequence of str
+        The names of the scenarios ``factory`` returns, in display order.
+    kind : {"scenario", "policy", "future"}
+        The kind of every one of them.
+    model : str, optional
+        The model family that registers them.
+    default_grid : bool, default False
+        Policies or futures of the outlook's default grid.
+
+    Raises
+    ------
+    nldtib_forecast.InputError
+        If ``factory`` is not callable, ``kind`` is unknown, a name is not a string, is
+        ``current_conditions`` or is given twice, or the scenarios are put in the default
+        grid without being policies or futures. When they are built: if ``factory`` returns
+        other names or kinds than declared, or a scenario that differs from a built-in of the
+        same name registered before.
+
+    See Also
+    --------
+    register_builtin : Registers one built scenario.
+    builtin : The registered built-in scenarios.
+
+    Examples
+    --------
+    >>> from nldtib_forecast.models.capacity.drivers import CAPACITY_POLICIES, capacity_policies
+    >>> register_builtins(capacity_policies, CAPACITY_POLICIES, kind="policy",
+    ...                   model="capacity", default_grid=True)  # as registered: no-op
+    >>> from nldtib_forecast.scenarios import POLICY_NAMES  # names only: nothing is built
+    >>> POLICY_NAMES[:3]
+    ('current_conditions', 'improved_conditions', 'orders_only')
+    """
+    if not callable(factory):
+        raise InputError(f"argument 'factory': expected a callable, got "
+                         f"{type(factory).__name__}")
+    check_option("kind", kind, list(_toml.SCENARIO_KINDS))
+    names = tuple(names)
+    if not all(isinstance(n, str) for n in names) or len(set(names)) != len(names):
+        raise InputError(f"argument 'names': expected distinct scenario names, got "
+                         f"{list(names)!r}"[:300])
+    deferred = _Deferred(factory, names, kind)
+    for name in names:
+        _check_builtin_name(name, kind, default_grid)
+    for name in names:
+        old = _BUILTINS.get(name)
+        if old is None:
+            _BUILTINS[name] = _Builtin(name, kind, model, bool(default_grid), deferred)
+        elif not (isinstance(old.source, _Deferred) and old.source.factory is factory) \
+                and old.scenario != deferred.get(name):
+            raise InputError(f"scenario '{name}': a different built-in scenario has this name")
 
 
 def _registered() -> list[_Builtin]:
     """Every registered built-in after loading the providers, ordered by model family."""
     load_providers()
     return sorted(_BUILTINS.values(), key=lambda b: model_rank(b.model))  # stable
+
+
+class _Known(Mapping[str, Scenario]):
+    """The built-in scenarios by name, as :func:`builtin`, each built when it is read (the
+    names need no provider to build its scenarios)."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, _Builtin | None] = {
+            "current_conditions": None, **{b.name: b for b in _registered()}}
+
+    def __getitem__(self, name: str) -> Scenario:
+        entry = self._entries[name]
+        return _current_conditions() if entry is None else entry.scenario
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._entries
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
 
 def builtin() -> dict[str, Scenario]:
@@ -1219,9 +1356,7 @@ def builtin() -> dict[str, Scenario]:
     >>> scenarios["improved_conditions"].path("order_certainty", [2026, 2027, 2028]).tolist()
     [0.3, 0.475, 0.65]
     """
-    out = {"current_conditions": _current_conditions()}
-    out.update({b.scenario.name: b.scenario for b in _registered()})
-    return out
+    return dict(_Known())
 
 
 def policies() -> dict[str, Scenario]:
@@ -1276,8 +1411,7 @@ def futures() -> dict[str, Scenario]:
 
 
 def _grid_names(kind: str) -> tuple[str, ...]:
-    names = tuple(b.scenario.name for b in _registered()
-                  if b.default_grid and b.scenario.kind == kind)
+    names = tuple(b.name for b in _registered() if b.default_grid and b.kind == kind)
     return ("current_conditions", *names) if kind == "policy" else names
 
 

@@ -50,6 +50,7 @@ from types import MappingProxyType
 
 import numpy as np
 
+from nldtib_forecast import _defaults
 from nldtib_forecast._errors import (  # noqa: F401  (the n_jobs rule, used here too)
     JOBS_PER_CORE,
     MAX_JOBS,
@@ -76,10 +77,10 @@ DEFAULT_BLOCK_SIZE = 100
 #: Monte Carlo draws per scenario of every model's ``simulate`` and of the command line, unless
 #: given (Monte Carlo error of a 90% interval bound: about 2% of the interval's width for a
 #: normal outcome; see the page on reading the uncertainty).
-DEFAULT_N_DRAWS = 1000
+DEFAULT_N_DRAWS = _defaults.DEFAULT_N_DRAWS
 #: Seed of every model's ``simulate`` and of the command line, unless given: the same call gives
 #: the same numbers. Pass ``seed=None`` for fresh entropy (recorded in the result's metadata).
-DEFAULT_SEED = 0
+DEFAULT_SEED = _defaults.DEFAULT_SEED
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,16 @@
 """Drivers and built-in policies of the capacity model (its provider module).
 
 Importing this module registers the capacity model's three levers (model ``"capacity"``) and
-its five built-in policies with :mod:`nldtib_forecast.scenarios`. The scenario registry finds
-it through the entry point ``capacity`` of the group ``nldtib_forecast.models``
+its five built-in policies with :mod:`nldtib_forecast.scenarios` (the policies by name: they
+are built when first used, :func:`~nldtib_forecast.scenarios.register_builtins`). The scenario
+registry finds it through the entry point ``capacity`` of the group ``nldtib_forecast.models``
 (``pyproject.toml``), so a scenario file naming these drivers loads without importing the model
 first; the model package imports it too.
 """
 
 from __future__ import annotations
 
-from nldtib_forecast.scenarios import Driver, Scenario, register_builtin, register_driver
+from nldtib_forecast.scenarios import Driver, Scenario, register_builtins, register_driver
 
 __all__ = ["CAPACITY_DRIVERS", "CAPACITY_POLICIES", "capacity_policies", "improved_paths"]
 
@@ -189,5 +190,6 @@ def capacity_policies() -> dict[str, Scenario]:
     return {n: out[n] for n in CAPACITY_POLICIES}
 
 
-for _scenario in capacity_policies().values():
-    register_builtin(_scenario, model="capacity", default_grid=True)
+# built on first use (scenarios.register_builtins): importing this module builds no scenario
+register_builtins(capacity_policies, CAPACITY_POLICIES, kind="policy", model="capacity",
+                  default_grid=True)

@@ -16,7 +16,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import special
 
 from nldtib_forecast._errors import InputError
 
@@ -140,6 +139,8 @@ class Prior:
             return np.full(u.shape, self.a)
         if self.distribution == "uniform":
             return self.a + (self.b - self.a) * u
+        from scipy import special  # here: loading the registry imports this module
+
         z = special.ndtri(np.clip(u, 1e-12, 1 - 1e-12))
         if self.distribution == "normal":
             return self.a + self.b * z
@@ -263,6 +264,8 @@ def aggregate_reliefs(reliefs: np.ndarray, aggregation: str, no_barrier: str) ->
 
 @functools.lru_cache(maxsize=32)
 def _gamma_median(shape: float) -> float:
+    from scipy import special
+
     return float(special.gammaincinv(shape, 0.5))
 
 
@@ -286,7 +289,11 @@ def _ramp_of_scaled(y: np.ndarray, kind: str, shape: float) -> np.ndarray:
             np.exp(y, out=y)
             y *= total
             return np.subtract(1.0, y, out=y)
+        from scipy import special
+
         return special.gammainc(shape, y)
+    from scipy import special
+
     e0 = special.expit(-_LOGISTIC_STEEPNESS)
     f = (special.expit(_LOGISTIC_STEEPNESS * (y - 1.0)) - e0) / (1.0 - e0)
     return np.where(y > 0, f, 0.0)

@@ -2,17 +2,21 @@
 
 Importing this module (which :mod:`nldtib_forecast.models.outlook` does) registers the three
 outlook drivers (model ``"outlook"``) and the combined built-in scenarios
-``eu_surge_current`` and ``nl_35_improved``. The core ``current_conditions`` and
-``improved_conditions`` scenarios of :func:`nldtib_forecast.scenarios.builtin` complete the
-outlook's default set (:data:`OUTLOOK_SCENARIOS`): drivers a scenario does not set keep their
-registry defaults, so every scenario is usable for every sub-model.
+``eu_surge_current`` and ``nl_35_improved`` (by name: they are built from the capacity and
+trade built-ins when first used, :func:`~nldtib_forecast.scenarios.register_builtins`). The
+core ``current_conditions`` and ``improved_conditions`` scenarios of
+:func:`nldtib_forecast.scenarios.builtin` complete the outlook's default set
+(:data:`OUTLOOK_SCENARIOS`): drivers a scenario does not set keep their registry defaults, so
+every scenario is usable for every sub-model.
 """
 
 from __future__ import annotations
 
+# the other families' providers first, so that their drivers are registered before the
+# outlook's (the registry lists drivers in registration order)
 from nldtib_forecast.models.capacity.drivers import improved_paths
 from nldtib_forecast.models.trade.drivers import builtin_scenarios as _trade_builtins
-from nldtib_forecast.scenarios import Driver, Scenario, register_builtin, register_driver
+from nldtib_forecast.scenarios import Driver, Scenario, register_builtins, register_driver
 
 __all__ = ["OUTLOOK_DRIVERS", "OUTLOOK_SCENARIOS", "outlook_builtins"]
 
@@ -141,5 +145,6 @@ def outlook_builtins() -> dict[str, Scenario]:
     }
 
 
-for _scenario in outlook_builtins().values():
-    register_builtin(_scenario, model="outlook")
+# built on first use (scenarios.register_builtins): importing this module reads no data
+register_builtins(outlook_builtins, ("eu_surge_current", "nl_35_improved"), kind="scenario",
+                  model="outlook")

@@ -23,8 +23,9 @@ Export demand econometrics
 
 Importing this module registers the six trade drivers (model ``"trade"``):
 ``eu_procurement_growth``, ``nl_defence_spending_gdp_share``, ``nl_materiel_share``,
-``nl_gdp_growth``, ``nl_market_share_trend``, ``domestic_sourcing_share``. statsmodels is
-imported only when a model is fitted.
+``nl_gdp_growth``, ``nl_market_share_trend``, ``domestic_sourcing_share``. The model modules
+(``export_share``, ``ardl``, ``cms``, ``history``) are imported when one of their names is first
+used, and statsmodels only when a model is fitted.
 
 Examples
 --------
@@ -44,19 +45,11 @@ True
 
 from __future__ import annotations
 
-from nldtib_forecast.models.trade.ardl import (
-    SMALL_SAMPLE,
-    BoundsTest,
-    ExportDemandResult,
-    ShortSampleWarning,
-    fit_export_demand,
-)
-from nldtib_forecast.models.trade.cms import (
-    CMS_COMPONENTS,
-    CMS_METHODS,
-    CMSResult,
-    cms_decomposition,
-)
+import importlib
+from typing import TYPE_CHECKING
+
+# the provider module (drivers and built-ins; light): imported with the package, so that
+# importing it registers the trade drivers
 from nldtib_forecast.models.trade.drivers import (
     FUTURE_NAMES,
     TRADE_BUILTIN_NAMES,
@@ -65,8 +58,27 @@ from nldtib_forecast.models.trade.drivers import (
     builtin_scenarios,
     nl_budget_2026,
 )
-from nldtib_forecast.models.trade.export_share import OUTPUT_UNITS, ExportShareModel, TradeKernel
-from nldtib_forecast.models.trade.history import calibration_history
+
+if TYPE_CHECKING:  # pragma: no cover - the model modules are imported on first use
+    from nldtib_forecast.models.trade.ardl import (
+        SMALL_SAMPLE,
+        BoundsTest,
+        ExportDemandResult,
+        ShortSampleWarning,
+        fit_export_demand,
+    )
+    from nldtib_forecast.models.trade.cms import (
+        CMS_COMPONENTS,
+        CMS_METHODS,
+        CMSResult,
+        cms_decomposition,
+    )
+    from nldtib_forecast.models.trade.export_share import (
+        OUTPUT_UNITS,
+        ExportShareModel,
+        TradeKernel,
+    )
+    from nldtib_forecast.models.trade.history import calibration_history
 
 __all__ = [
     "ExportShareModel", "TradeKernel", "OUTPUT_UNITS", "calibration_history",
@@ -76,6 +88,25 @@ __all__ = [
     "fit_export_demand", "ExportDemandResult", "BoundsTest", "ShortSampleWarning",
     "SMALL_SAMPLE",
 ]
+
+#: The module of each public name that is imported on first use (PEP 562), so that importing
+#: the package (e.g. for its provider module, ``drivers``) imports no model code.
+_LAZY = {
+    **dict.fromkeys(("SMALL_SAMPLE", "BoundsTest", "ExportDemandResult", "ShortSampleWarning",
+                     "fit_export_demand"), "ardl"),
+    **dict.fromkeys(("CMS_COMPONENTS", "CMS_METHODS", "CMSResult", "cms_decomposition"), "cms"),
+    **dict.fromkeys(("OUTPUT_UNITS", "ExportShareModel", "TradeKernel"), "export_share"),
+    "calibration_history": "history",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        module = importlib.import_module(f"nldtib_forecast.models.trade.{_LAZY[name]}")
+        value = getattr(module, name)
+        globals()[name] = value  # once: later reads find it in the module
+        return value
+    raise AttributeError(f"module 'nldtib_forecast.models.trade' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:  # only the public names (the imports stay private)

@@ -1,7 +1,9 @@
 """Drivers, built-in trade scenarios and the built-in futures of the outlook.
 
 The six drivers are registered (model ``"trade"``) when this module is imported, which
-:mod:`nldtib_forecast.models.trade` does. Two kinds of values:
+:mod:`nldtib_forecast.models.trade` does; the built-in scenarios and futures are registered by
+name and built from the embedded data when first used
+(:func:`~nldtib_forecast.scenarios.register_builtins`). Two kinds of values:
 
 * *growth* drivers (``eu_procurement_growth``, ``nl_gdp_growth``, ``nl_market_share_trend``):
   the value of year ``t`` moves the variable from ``t - 1`` to ``t``; their base-year value is
@@ -23,10 +25,12 @@ below and in :doc:`/methodology/trade` and :doc:`/methodology/outlook`.
 
 from __future__ import annotations
 
+from functools import cache
+
 import pandas as pd
 
 from nldtib_forecast._format import eur, percent
-from nldtib_forecast.scenarios import Driver, Scenario, register_driver
+from nldtib_forecast.scenarios import Driver, Scenario, register_builtins, register_driver
 
 __all__ = ["TRADE_DRIVERS", "builtin_scenarios", "TRADE_BUILTIN_NAMES", "GDP_GROWTH",
            "BASE_YEAR", "builtin_futures", "FUTURE_NAMES", "nl_budget_2026"]
@@ -184,6 +188,7 @@ def _growth_path(shares: dict[int, float], gdp_growth: float = GDP_GROWTH) -> di
     return out
 
 
+@cache  # read from the embedded data once per process (immutable floats)
 def _eu_shares() -> tuple[float, float, float, float]:
     """EDA 2024 and 2025 defence spending shares of GDP, the ReArm increase, NATO's 3.5%."""
     from nldtib_forecast.data import load_european_market, load_policy_targets
@@ -569,13 +574,8 @@ def builtin_futures() -> dict[str, Scenario]:
     return {n: out[n] for n in FUTURE_NAMES}
 
 
-def _register_builtins() -> None:
-    from nldtib_forecast.scenarios import register_builtin
-
-    for scenario in builtin_scenarios().values():
-        register_builtin(scenario, model="trade")
-    for scenario in builtin_futures().values():
-        register_builtin(scenario, model="trade", default_grid=True)
-
-
-_register_builtins()
+# Registered by name and kind; the scenarios are built from the embedded data when first used
+# (scenarios.register_builtins), so importing this module reads no data.
+register_builtins(builtin_scenarios, TRADE_BUILTIN_NAMES, kind="future", model="trade")
+register_builtins(builtin_futures, FUTURE_NAMES, kind="future", model="trade",
+                  default_grid=True)
