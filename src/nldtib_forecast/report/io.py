@@ -42,7 +42,7 @@ from typing import Any
 
 import pandas as pd
 
-from nldtib_forecast import _defaults
+from nldtib_forecast._defaults import PROG as _PROG
 from nldtib_forecast._errors import InputError
 
 __all__ = ["PROG", "FORMULA_START", "DATA_COLUMN", "SYNTHETIC", "neutralise_text",
@@ -52,7 +52,7 @@ __all__ = ["PROG", "FORMULA_START", "DATA_COLUMN", "SYNTHETIC", "neutralise_text
            "signals_deferred", "raise_if_interrupted", "output_committed"]
 
 #: The command's name, in messages.
-PROG = _defaults.PROG
+PROG = _PROG
 
 
 # --------------------------------------------------------------------------- formula injection

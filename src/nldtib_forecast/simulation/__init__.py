@@ -50,7 +50,8 @@ from types import MappingProxyType
 
 import numpy as np
 
-from nldtib_forecast import _defaults
+from nldtib_forecast._defaults import DEFAULT_N_DRAWS as _N_DRAWS
+from nldtib_forecast._defaults import DEFAULT_SEED as _SEED
 from nldtib_forecast._errors import (  # noqa: F401  (the n_jobs rule, used here too)
     JOBS_PER_CORE,
     MAX_JOBS,
@@ -77,10 +78,10 @@ DEFAULT_BLOCK_SIZE = 100
 #: Monte Carlo draws per scenario of every model's ``simulate`` and of the command line, unless
 #: given (Monte Carlo error of a 90% interval bound: about 2% of the interval's width for a
 #: normal outcome; see the page on reading the uncertainty).
-DEFAULT_N_DRAWS = _defaults.DEFAULT_N_DRAWS
+DEFAULT_N_DRAWS = _N_DRAWS
 #: Seed of every model's ``simulate`` and of the command line, unless given: the same call gives
 #: the same numbers. Pass ``seed=None`` for fresh entropy (recorded in the result's metadata).
-DEFAULT_SEED = _defaults.DEFAULT_SEED
+DEFAULT_SEED = _SEED
 
 
 @dataclass(frozen=True)
