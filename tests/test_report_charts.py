@@ -134,3 +134,21 @@ def test_the_check_finds_a_text_in_the_wrong_place(results, figures):
     low.set_title(low.get_title(), y=1.6)  # up into the row above
     with pytest.raises(AssertionError, match="runs into another panel"):
         _check_layout(fig)
+
+
+@pytest.mark.parametrize(("kind", "lang"), [("plain", "en"), ("grid", "nl")])
+def test_charts_drawn_in_one_figure_equal_charts_drawn_alone(results, kind, lang):
+    """``fan_charts`` draws the charts of one result one after the other in the same figure
+    (its panels cleared between them); each is the chart ``_fan_png`` draws in a new figure,
+    byte for byte (and those keep their texts in place: the tests above)."""
+    from nldtib_forecast.report.tables import key_variables
+
+    result = results[kind]
+    together = _report.fan_charts({"outlook": result}, lang)
+    variables = key_variables("outlook", result)
+    assert len(variables) > 2 and len(together) == len(variables)
+    for variable in variables:
+        png, caption = together[f"fan_outlook_{variable}.png"]
+        alone_png, alone_caption = _report._fan_png(result, variable, lang)
+        assert caption == alone_caption
+        assert png == alone_png, f"{variable}: the pixels differ"  # (not the bytes shown)

@@ -202,6 +202,10 @@ def test_fan_chart_has_three_bands_per_scenario_and_a_median(result):
     fig, own = plt.subplots()
     assert result.plot("turnover_ds_eur", ax=own) is own
     assert own.get_ylabel() == "EUR bn"
+    assert own.get_legend() is not None
+    _, bare = plt.subplots()
+    result.plot("turnover_ds_eur", ax=bare, legend=False)  # a panel of a larger chart
+    assert bare.get_legend() is None and len(bare.collections) == len(own.collections)
     with pytest.raises(InputError, match="levels"):
         result.plot("utilisation", levels=[95])
 

@@ -41,8 +41,10 @@ def band_alphas(alphas) -> list[float]:
 
 
 def _fan_chart(result: ScenarioResult, variable: str, scenarios: str | Sequence[str] | None,
-               ax: Axes | None, levels: Sequence[float], title: str | None) -> Axes:
-    """The fan chart of :meth:`ScenarioResult.plot` (see there)."""
+               ax: Axes | None, levels: Sequence[float], title: str | None, *,
+               legend: bool = True) -> Axes:
+    """The fan chart of :meth:`ScenarioResult.plot` (see there); ``legend=False`` leaves out
+    the legend (a chart of several panels has one legend of its own)."""
     if ax is None:
         import matplotlib.pyplot as plt
 
@@ -58,12 +60,21 @@ def _fan_chart(result: ScenarioResult, variable: str, scenarios: str | Sequence[
     x = sub.years.to_numpy()
     alphas = np.linspace(0.15, 0.4, len(levels))
     handles = []
+    # the limits are worked out when the chart is drawn, not after every band (with shared
+    # axes each band would scale every panel again): autoscaling is off while the bands are
+    # added (their data limits are kept), then back as it was
+    autoscale = ax.get_autoscalex_on(), ax.get_autoscaley_on()
     for i, scen in enumerate(sub.scenarios):
         color = f"C{i}"
-        for j, lv in enumerate(levels):
-            band = ax.fill_between(x, bands[2 * j, i], bands[2 * j + 1, i], color=color,
-                                   alpha=alphas[j], linewidth=0, label="_nolegend_")
-            band.set_gid(f"band-{round(lv * 100):d}-{scen}")
+        ax.set_autoscale_on(False)
+        try:
+            for j, lv in enumerate(levels):
+                band = ax.fill_between(x, bands[2 * j, i], bands[2 * j + 1, i], color=color,
+                                       alpha=alphas[j], linewidth=0, label="_nolegend_")
+                band.set_gid(f"band-{round(lv * 100):d}-{scen}")
+        finally:
+            ax.set_autoscalex_on(autoscale[0])
+            ax.set_autoscaley_on(autoscale[1])
         (line,) = ax.plot(x, median[i], color=color, label=scen, gid=f"median-{scen}")
         handles.append(line)
     # legend swatches as the bands look: the colour of the scenario, as dark as the stacked
@@ -72,7 +83,9 @@ def _fan_chart(result: ScenarioResult, variable: str, scenarios: str | Sequence[
     from matplotlib.patches import Patch
 
     stacked = band_alphas(alphas)
-    if len(sub.scenarios) == 1:
+    if not legend:
+        pass
+    elif len(sub.scenarios) == 1:
         patches = [Patch(facecolor="C0", alpha=a, label=f"{lv:.0%} interval")
                    for lv, a in zip(levels, stacked, strict=True)]
         ax.legend(handles=[*patches, *handles], loc="best", frameon=False, fontsize="small")

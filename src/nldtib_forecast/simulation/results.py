@@ -921,7 +921,7 @@ class ScenarioResult:
     # -- plots and export ---------------------------------------------------------------------
     def plot(self, variable: str, scenarios: str | Sequence[str] | None = None,
              ax: Axes | None = None, *, levels: Sequence[float] = FAN_LEVELS,
-             title: str | None = None) -> Axes:
+             title: str | None = None, legend: bool = True) -> Axes:
         """Fan chart of one variable: central bands at ``levels`` and the median, per scenario.
 
         Parameters
@@ -938,6 +938,9 @@ class ScenarioResult:
         title : str, optional
             Title (default: the variable, with the baseline of a difference and a note on
             synthetic data).
+        legend : bool, default True
+            Whether the axes get a legend (``False``: a chart of several panels that has one
+            legend of its own, as the report's fan charts).
 
         Returns
         -------
@@ -969,7 +972,7 @@ class ScenarioResult:
         >>> import matplotlib.pyplot as plt
         >>> plt.close(ax.figure)
         """
-        return _fan_chart(self, variable, scenarios, ax, levels, title)
+        return _fan_chart(self, variable, scenarios, ax, levels, title, legend=legend)
 
     def to_xarray(self):
         """The draws as an :class:`xarray.Dataset`.
