@@ -411,6 +411,11 @@ class _Figures:
 
     def __init__(self, df: pd.DataFrame) -> None:
         self.df = df
+        # the row positions of every indicator (in table order), looked up many times
+        try:
+            self._rows: dict | None = df.groupby("indicator", sort=False, observed=True).indices
+        except TypeError:  # unhashable labels: compare row by row
+            self._rows = None
 
     def iv(self, row) -> _Iv:
         res = row.resolution
@@ -420,7 +425,11 @@ class _Figures:
         return _Iv(row.value, row.value - h, row.value + h)
 
     def rows(self, indicator: str, **eq) -> pd.DataFrame:
-        sel = self.df[self.df["indicator"] == indicator]
+        if self._rows is None:
+            sel = self.df[self.df["indicator"] == indicator]
+        else:
+            positions = self._rows.get(indicator)
+            sel = self.df.iloc[positions if positions is not None else []]
         for col, val in eq.items():
             sel = sel[sel[col] == val]
         return sel

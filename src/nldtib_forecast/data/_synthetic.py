@@ -612,20 +612,77 @@ def draw_sample(population: pd.DataFrame, fractions: dict[str, float] | None = N
         raise InputError(f"argument 'fractions': no fraction for size class(es) "
                          f"{sorted(missing)}")
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    frame = _sample_frame(population, fractions)
+    if frame is None:
+        return _draw_sample_frame(population, fractions, rng)
+    firm_of_row, firm_row, strata, n_h_pop, f, population_firms = frame
+    n_h = np.minimum(n_h_pop, np.maximum(2, np.rint(f * n_h_pop))).astype(int)
+    chosen = _srswor_rank(strata, rng) < n_h
+    weight = n_h_pop / n_h
+    rows = chosen[firm_of_row]  # the rows of the chosen firms (all their years)
+    out = population[rows].copy()
+    out["weight"] = weight[firm_of_row[rows]]
+    out = out.reset_index(drop=True)
+    out.attrs = dict(population.attrs)
+    out.attrs.update(
+        kind="sample",
+        sampling="stratified SRSWOR of firms by stratum, weight N_h/n_h",
+        sampling_fractions=fractions,
+        population_firms=population_firms,
+    )
+    return out
+
+
+def _srswor_rank(strata: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A random rank of every frame firm within its stratum (``strata``: text per firm)."""
+    key = rng.random(len(strata))
+    order = np.lexsort((key, strata))
+    rank = np.empty(len(strata), dtype=int)
+    sorted_strata = strata[order]
+    starts = np.r_[0, np.flatnonzero(sorted_strata[1:] != sorted_strata[:-1]) + 1]
+    pos = np.arange(len(strata)) - np.repeat(starts, np.diff(np.r_[starts, len(strata)]))
+    rank[order] = pos
+    return rank
+
+
+def _sample_frame(population: pd.DataFrame, fractions: dict[str, float]):
+    """The frame of :func:`draw_sample` from integer codes: per population row the position
+    of its firm among the sorted firm ids, the first row of every firm, the firms' strata
+    (text), ``N_h`` and sampling fraction per firm and the frame size per stratum. None
+    for a frame that needs the general path (a missing firm id or stratum, strata that are
+    not text, a size class that is not categorical)."""
+    codes, uniques = pd.factorize(population["firm_id"])
+    size_class, stratum = population["size_class"], population["stratum"]
+    if ((codes < 0).any() or not isinstance(size_class.dtype, pd.CategoricalDtype)
+            or not isinstance(stratum.dtype, pd.StringDtype) or stratum.isna().any()):
+        return None
+    ids = np.asarray(uniques, dtype=object)
+    first_row = np.unique(codes, return_index=True)[1]  # the first row of each firm
+    sort = np.argsort(ids, kind="stable")  # the firms by id, as sort_values("firm_id")
+    firm_row = first_row[sort]
+    position = np.empty(ids.size, dtype=np.int64)
+    position[sort] = np.arange(ids.size)
+    strata = stratum.to_numpy()[firm_row].astype(str)
+    names, stratum_code, n_firms = np.unique(strata, return_inverse=True, return_counts=True)
+    n_h_pop = n_firms[stratum_code.ravel()]
+    by_class = np.array([fractions.get(str(c), np.nan) for c in size_class.cat.categories]
+                        + [fractions.get("nan", np.nan)], dtype=float)
+    class_code = size_class.cat.codes.to_numpy()[firm_row].astype(np.int64)
+    f = by_class[np.where(class_code < 0, len(by_class) - 1, class_code)]
+    population_firms = {str(k): int(v) for k, v in zip(names, n_firms, strict=True)}
+    return position[codes], firm_row, strata, n_h_pop, f, population_firms
+
+
+def _draw_sample_frame(population: pd.DataFrame, fractions: dict[str, float],
+                       rng: np.random.Generator) -> pd.DataFrame:
+    """:func:`draw_sample` with pandas group operations (the general path)."""
     frame = population.drop_duplicates("firm_id")[["firm_id", "stratum", "size_class"]]
     frame = frame.sort_values("firm_id", kind="stable").reset_index(drop=True)
     n_h_pop = frame.groupby("stratum", observed=True)["firm_id"].transform("size").to_numpy()
     f = frame["size_class"].astype(str).map(fractions).to_numpy(dtype=float)
     n_h = np.minimum(n_h_pop, np.maximum(2, np.rint(f * n_h_pop))).astype(int)
     # random rank within stratum; keep the n_h first
-    key = rng.random(len(frame))
-    order = np.lexsort((key, frame["stratum"].to_numpy(dtype=str)))
-    rank = np.empty(len(frame), dtype=int)
-    sorted_strata = frame["stratum"].to_numpy(dtype=str)[order]
-    starts = np.r_[0, np.flatnonzero(sorted_strata[1:] != sorted_strata[:-1]) + 1]
-    pos = np.arange(len(frame)) - np.repeat(starts, np.diff(np.r_[starts, len(frame)]))
-    rank[order] = pos
-    chosen = rank < n_h
+    chosen = _srswor_rank(frame["stratum"].to_numpy(dtype=str), rng) < n_h
     weights = pd.Series(n_h_pop / n_h, index=frame["firm_id"])[chosen]
     out = population[population["firm_id"].isin(weights.index)].copy()
     out["weight"] = out["firm_id"].map(weights).to_numpy(dtype=float)
@@ -715,15 +772,25 @@ def draw_respondents(population: pd.DataFrame, seed: int | np.random.Generator |
     if not isinstance(p, pd.Series):
         raise InputError("argument 'propensity': expected a Series of probabilities indexed by "
                          "firm_id")
-    ids = np.sort(population["firm_id"].astype(str).unique())
-    probs = p.rename(index=str).reindex(ids).to_numpy(dtype=float)
+    firm_ids = population["firm_id"].astype(str)
+    codes, uniques = pd.factorize(firm_ids, use_na_sentinel=False)  # NaN: a value, as before
+    position = np.argsort(np.asarray(uniques, dtype=object), kind="stable")
+    ids = np.asarray(uniques, dtype=object)[position]  # the firm ids, sorted
+    index = p.index
+    if (isinstance(index.dtype, pd.StringDtype) and not isinstance(index, pd.MultiIndex)
+            and not index.hasnans):
+        p = p.set_axis(index.astype(object))  # text already: str() of each label is itself
+    else:
+        p = p.rename(index=str)
+    probs = p.reindex(ids).to_numpy(dtype=float)
     bad = ~np.isfinite(probs) | (probs < 0) | (probs > 1)
     if bad.any():
         raise InputError("argument 'propensity': a probability in [0, 1] is needed for every "
                          f"firm; missing or invalid for {list(ids[bad][:5])}")
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-    answered = set(ids[rng.random(ids.size) < probs])
-    out = population[population["firm_id"].astype(str).isin(answered)]
+    answered = np.empty(ids.size, dtype=bool)
+    answered[position] = rng.random(ids.size) < probs  # by the position of the unique ids
+    out = population[answered[codes]]
     out = out.drop(columns=["weight", "stratum"]).reset_index(drop=True)
     out.attrs = dict(population.attrs)
     out.attrs.update(kind="respondents",

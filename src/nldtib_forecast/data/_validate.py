@@ -248,6 +248,15 @@ def _check_category(s: pd.Series, spec: ColumnSpec, chk: _Checker):
     """Labels from :data:`CATEGORIES`, normalised to a Categorical (``size_class`` ordered)."""
     name = spec.name
     cats = CATEGORIES[name]
+    dtype = pd.CategoricalDtype(list(cats), ordered=name == "size_class")
+    if (isinstance(s.dtype, pd.CategoricalDtype) and s.dtype == dtype
+            and list(s.cat.categories) == list(cats)):
+        # already the schema's categorical (e.g. a validated frame): every label is valid and
+        # no category is blank, so only missing values are to be reported
+        miss = s.isna().to_numpy(dtype=bool)
+        if not spec.nullable:
+            chk.add(name, "missing value(s) (NaN or blank) not allowed", miss)
+        return None, pd.Categorical.from_codes(s.cat.codes.to_numpy(), dtype=dtype)
     if isinstance(s.dtype, pd.CategoricalDtype):
         s = s.astype(object)
     if _wrong_dtype(s):
@@ -271,7 +280,6 @@ def _check_category(s: pd.Series, spec: ColumnSpec, chk: _Checker):
         chk.add(name, "missing value(s) (NaN or blank) not allowed", miss)
     if unknown:
         return None, None
-    dtype = pd.CategoricalDtype(list(cats), ordered=name == "size_class")
     out = pd.Categorical(s.where(~miss), dtype=dtype)
     return None, out
 
@@ -489,6 +497,9 @@ def _check_values(df: pd.DataFrame, present: list, bounds: Mapping[str, float | 
     columns."""
     checked: dict[str, np.ndarray] = {}
     normalised: dict[str, object] = {}
+    if df.attrs:  # a column of a frame with attrs deep-copies them: read a plain view
+        df = df.copy(deep=False)
+        df.attrs = {}
     for spec in SCHEMA:
         if present.count(spec.name) != 1:
             continue

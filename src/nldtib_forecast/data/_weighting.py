@@ -128,6 +128,35 @@ def _label(value: object) -> str:
     return str(value)
 
 
+def _labels_of(values: object) -> np.ndarray:
+    """:func:`_label` of every element (an object array), computed once per distinct value.
+
+    Values are grouped by :func:`pandas.factorize`; an object array whose distinct values are
+    not all text (where ``1``, ``1.0`` and ``True`` would share a group) and missing values
+    take the element-by-element path, so the result is that of ``map(_label)`` in any case.
+    """
+    series = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values))
+
+    def _one_by_one() -> np.ndarray:
+        return series.map(_label).astype(object).to_numpy()
+
+    text_dtype = isinstance(series.dtype, pd.StringDtype)
+    if not text_dtype and (not isinstance(series.dtype, np.dtype)
+                           or series.dtype.kind not in "biufO"):
+        return _one_by_one()  # categorical, nullable and date columns
+    codes, uniques = pd.factorize(series)
+    uniques = np.asarray(uniques, dtype=object)
+    if (text_dtype or series.dtype.kind == "O") and not all(type(u) is str for u in uniques):
+        return _one_by_one()
+    text = np.empty(len(uniques) + 1, dtype=object)
+    text[:-1] = [_label(u) for u in uniques]
+    out = text[codes]  # code -1 (missing) picks the spare last slot, filled below
+    missing = np.flatnonzero(codes < 0)
+    if missing.size:
+        out[missing] = series.iloc[missing].map(_label).astype(object).to_numpy()
+    return out
+
+
 def _missing(frame_columns, name: str, where: str) -> Problem:
     cands = [c for c in frame_columns if isinstance(c, str)]
     close = get_close_matches(name, cands, n=1, cutoff=0.6)
@@ -144,7 +173,7 @@ def _population_table(population: object, by: list[str]) -> pd.DataFrame:
                              f"columns {by}; its index levels are {names}")
         table = population.rename(_COUNT).reset_index()
     elif isinstance(population, pd.DataFrame):
-        table = population.copy()
+        table = population  # only read
     else:
         raise InputError("argument 'population': expected a DataFrame with the 'by' columns "
                          "and a 'count' column, or a Series indexed by the 'by' columns; got "
@@ -173,7 +202,7 @@ def _population_table(population: object, by: list[str]) -> pd.DataFrame:
                                 int(bad.sum())))
     if problems:
         raise InputError("argument 'population': invalid counts", problems)
-    out = pd.DataFrame({b: table[b].map(_label).astype(object) for b in by})
+    out = pd.DataFrame({b: pd.Series(_labels_of(table[b]), dtype=object) for b in by})
     out[_COUNT] = np.rint(counts).astype(np.int64)
     dup = out.duplicated(by, keep=False).to_numpy(dtype=bool)
     if dup.any():
@@ -205,13 +234,20 @@ def _is_ordered(name: str, source: pd.Series | None) -> bool:
     return source is not None and pd.api.types.is_numeric_dtype(source.dtype)
 
 
+def _positions(labels: pd.Series, order: list[str]) -> np.ndarray:
+    """Position of every label in ``order`` (NaN for a label not in it), as
+    ``labels.map({c: i for i, c in enumerate(order)})`` gives."""
+    where = {c: i for i, c in enumerate(order)}
+    pos = [where.get(v, np.nan) for v in labels.to_numpy(dtype=object)]
+    return np.asarray(pos, dtype=float if any(p is np.nan for p in pos) else np.int64)
+
+
 # ------------------------------------------------------------------------------- collapsing
 def _collapse(cells: pd.DataFrame, by: list[str], ordered: dict[str, bool],
               order: dict[str, list[str]], min_resp: int) -> tuple[np.ndarray, list[dict]]:
     """Group index of every cell and the list of merges (see the module's collapsing rule)."""
     C = len(cells)
-    pos = np.column_stack([cells[b].map({c: i for i, c in enumerate(order[b])}).to_numpy()
-                           for b in by]).astype(np.int64)
+    pos = np.column_stack([_positions(cells[b], order[b]) for b in by]).astype(np.int64)
     # cell-level neighbour relation: differ in exactly one variable (adjacent if ordered);
     # value = index of that variable (larger = later 'by' variable)
     diff = pos[:, None, :] != pos[None, :, :]
@@ -227,7 +263,7 @@ def _collapse(cells: pd.DataFrame, by: list[str], ordered: dict[str, bool],
     n = cells["respondents"].to_numpy(dtype=float)
     merges: list[dict] = []
     while True:
-        live = np.unique(group)
+        live, first = np.unique(group, return_index=True)  # first cell of each live group
         if live.size == 1:
             break
         g_n = np.bincount(group, weights=n, minlength=C)[live]
@@ -235,7 +271,6 @@ def _collapse(cells: pd.DataFrame, by: list[str], ordered: dict[str, bool],
             break
         g_N = np.bincount(group, weights=N, minlength=C)[live]
         rate = np.divide(g_n, g_N, out=np.zeros_like(g_n), where=g_N > 0)
-        first = np.unique(group, return_index=True)[1]  # first cell of each live group
         k = int(np.lexsort((first, g_n))[0])  # fewest respondents; ties: first in cell order
         this = live[k]
         members = group == this
@@ -320,29 +355,90 @@ def rake(W: np.ndarray, codes: list[np.ndarray], totals: list[np.ndarray],
 
 
 # ------------------------------------------------------------------------ the recipe
+def _firm_units(frame: pd.DataFrame, firm: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """The unit (firm, or row) of every row, and the row of each unit's latest year."""
+    if firm is None:
+        return np.arange(len(frame)), np.arange(len(frame))
+    order = np.arange(len(frame))
+    if "year" in frame.columns:
+        yr = pd.to_numeric(frame["year"], errors="coerce").to_numpy(dtype=float,
+                                                                      na_value=-np.inf)
+        order = np.lexsort((np.arange(len(frame)), yr))
+    ids = frame[firm].astype(str).to_numpy()
+    units = pd.factorize(ids, sort=True)[0]
+    last = np.zeros(units.max() + 1, dtype=np.int64)
+    last[units[order]] = order  # the latest row of each firm wins
+    return units, last
+
+
 def _firm_cells(frame: pd.DataFrame, by: list[str], firm: str | None):
     """Per unit (firm, or row): its row positions and its ``by`` labels (last year's row)."""
-    if firm is None:
-        units = np.arange(len(frame))
-        last = np.arange(len(frame))
-    else:
-        order = np.arange(len(frame))
-        if "year" in frame.columns:
-            yr = pd.to_numeric(frame["year"], errors="coerce").to_numpy(dtype=float,
-                                                                          na_value=-np.inf)
-            order = np.lexsort((np.arange(len(frame)), yr))
-        ids = frame[firm].astype(str).to_numpy()
-        units = pd.factorize(ids, sort=True)[0]
-        last = np.zeros(units.max() + 1, dtype=np.int64)
-        last[units[order]] = order  # the latest row of each firm wins
+    units, last = _firm_units(frame, firm)
     labels = pd.DataFrame({b: frame[b].to_numpy()[last] for b in by})
     return units, last, labels
 
 
+def _column_codes(column: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The text labels (:func:`_label`) of ``column`` at ``rows`` as codes into an array of
+    texts. A categorical column of text categories is read from its codes (one label per
+    category, ``_label(nan)`` for a missing value); any other column is labelled value by
+    value as :func:`_cell_index` does."""
+    if isinstance(column.dtype, pd.CategoricalDtype) and (
+            isinstance(column.cat.categories.dtype, pd.StringDtype)
+            or column.cat.categories.dtype == object) and all(
+            type(c) is str for c in column.cat.categories):
+        categories = column.cat.categories
+        texts = np.empty(len(categories) + 1, dtype=object)
+        texts[:-1] = [_label(c) for c in categories]
+        texts[-1] = _label(np.nan)
+        codes = column.cat.codes.to_numpy().astype(np.int64)[rows]
+        return np.where(codes < 0, len(categories), codes), texts
+    labels = pd.DataFrame({"_": column.to_numpy()[rows]})["_"]
+    codes, texts = pd.factorize(_labels_of(labels))
+    return codes.astype(np.int64), np.asarray(texts, dtype=object)
+
+
+def _unit_cells(frame: pd.DataFrame, by: list[str], last: np.ndarray,
+                cells: pd.DataFrame) -> np.ndarray:
+    """``_cell_index(_firm_cells(frame, by, firm)[2], cells, by)`` without labelling every
+    unit: each distinct combination of the ``by`` columns' codes is looked up once."""
+    lookup = {k: i for i, k in enumerate(cells[by].itertuples(index=False, name=None))}
+    if len(lookup) != len(cells):  # duplicated cells: as _cell_index
+        labels = pd.DataFrame({b: frame[b].to_numpy()[last] for b in by})
+        return _cell_index(labels, cells, by)
+    combined = np.zeros(len(last), dtype=np.int64)
+    parts = []
+    for b in by:
+        codes, texts = _column_codes(frame[b], last)
+        if len(combined) and int(combined.max()) >= 2**62 // max(len(texts), 1):
+            combined = np.unique(combined, return_inverse=True)[1].ravel().astype(np.int64)
+        combined = combined * len(texts) + codes
+        parts.append((codes, texts))
+    _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+    hit = np.array([lookup.get(k, -1) for k in zip(*(texts[codes[first]]
+                                                      for codes, texts in parts), strict=True)],
+                   dtype=np.int64)
+    return hit[inverse.ravel()]
+
+
 def _cell_index(labels: pd.DataFrame, cells: pd.DataFrame, by: list[str]) -> np.ndarray:
-    keys = pd.MultiIndex.from_frame(cells[by])
-    probe = pd.MultiIndex.from_frame(labels[by].apply(lambda s: s.map(_label)).astype(object))
-    return keys.get_indexer(probe)
+    """Position in ``cells`` of every row of ``labels`` (-1: not a cell), matching the text
+    labels (:func:`_label`) of the ``by`` columns; each distinct combination is looked up
+    once."""
+    lookup = {k: i for i, k in enumerate(cells[by].itertuples(index=False, name=None))}
+    if len(lookup) != len(cells):  # duplicated cells: the MultiIndex raises as it always did
+        probe = pd.MultiIndex.from_frame(pd.DataFrame(
+            {b: pd.Series(_labels_of(labels[b]), dtype=object) for b in by}))
+        return pd.MultiIndex.from_frame(cells[by]).get_indexer(probe)
+    texts = [_labels_of(labels[b]) for b in by]  # text, never missing
+    combined = np.zeros(len(labels), dtype=np.int64)
+    for text in texts:
+        codes, u = pd.factorize(text)
+        combined = pd.factorize(combined * max(len(u), 1) + codes)[0].astype(np.int64)
+    _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+    hit = np.array([lookup.get(k, -1) for k in zip(*(t[first] for t in texts), strict=True)],
+                   dtype=np.int64)
+    return hit[inverse.ravel()]
 
 
 def _recipe_weights(recipe: Mapping, unit_cell: np.ndarray, F: np.ndarray) -> np.ndarray:
@@ -384,9 +480,9 @@ def replicate_reweighting(frame: pd.DataFrame, psu_code: np.ndarray, weights: np
     if any(b not in frame.columns for b in by) or (firm is not None and
                                                    firm not in frame.columns):
         return None
-    units, _, labels = _firm_cells(frame, by, firm)
+    units, last = _firm_units(frame, firm)
     cells = pd.DataFrame(recipe["cells"], columns=by).astype(object)
-    unit_cell = _cell_index(labels, cells, by)
+    unit_cell = _unit_cells(frame, by, last, cells)
     if (unit_cell < 0).any() or units.max() + 1 != psu_code.max() + 1:
         return None
     # units and PSUs must coincide (both factorised firm ids, sorted)
@@ -533,26 +629,30 @@ def weight_respondents(respondents: pd.DataFrame, population: pd.DataFrame | pd.
 
     attrs = dict(respondents.attrs)
     frame = respondents.copy()
-    frame["weight"] = 1.0
-    frame["stratum"] = "unweighted"
-    if validate:
+    if validate:  # (the schema has weight and stratum; without validation both are set below)
         from nldtib_forecast.data._validate import validate_survey
 
-        frame = validate_survey(frame)
-    units, last, labels = _firm_cells(frame, by, firm)
-    na = labels.isna().to_numpy()
+        frame["weight"] = 1.0
+        frame["stratum"] = "unweighted"
+        frame = validate_survey(frame)  # (reads attrs["plausibility"])
+    # the result's attrs are set at the end; meanwhile a frame without attrs spares pandas
+    # deep-copying them into every column read
+    frame.attrs = {}
+    units, last = _firm_units(frame, firm)
+    na = np.column_stack([frame[b].isna().to_numpy()[last] for b in by])
     if na.any():
         bad_rows = frame.index[last[na.any(axis=1)]]
         col = by[int(np.flatnonzero(na.any(axis=0))[0])]
         raise InputError("weight_respondents: respondents without a cell",
                          [Problem(col, "the 'by' values of a respondent must not be missing",
                                   tuple(bad_rows[:5]), len(bad_rows))])
-    unit_cell = _cell_index(labels, table, by)
+    unit_cell = _unit_cells(frame, by, last, table)
     counts = table[_COUNT].to_numpy(dtype=np.int64)
     outside = unit_cell < 0
     if not outside.any():
         outside = counts[unit_cell] == 0
     if outside.any():
+        labels = _firm_cells(frame, by, firm)[2]
         cells_out = sorted({tuple(_label(v) for v in r) for r in
                             labels[outside].itertuples(index=False)})
         rows = frame.index[last[outside]]
@@ -579,11 +679,13 @@ def weight_respondents(respondents: pd.DataFrame, population: pd.DataFrame | pd.
     # cells in a fixed order (by the categories' order), frame cells with count 0 dropped
     keep = counts > 0
     table = table[keep].reset_index(drop=True)
-    sort = np.lexsort(tuple(table[b].map({c: i for i, c in enumerate(order[b])}).to_numpy()
-                            for b in reversed(by)))
+    sort = np.lexsort(tuple(_positions(table[b], order[b]) for b in reversed(by)))
     table = table.iloc[sort].reset_index(drop=True)
-    table["respondents"] = np.bincount(_cell_index(labels, table, by), minlength=len(table))
-    unit_cell = _cell_index(labels, table, by)
+    # every respondent's cell has a count > 0 (checked above): renumber its cell
+    new_position = np.full(keep.size, -1, dtype=np.int64)
+    new_position[np.flatnonzero(keep)[sort]] = np.arange(sort.size)
+    unit_cell = new_position[unit_cell]
+    table["respondents"] = np.bincount(unit_cell, minlength=len(table))
     cell_names = [_SEP.join(r) for r in table[by].itertuples(index=False)]
 
     recipe: dict = {"method": method, "by": by, "firm": firm,
@@ -647,7 +749,7 @@ def weight_respondents(respondents: pd.DataFrame, population: pd.DataFrame | pd.
                              strict=True))
     n_units = int(units.max()) + 1
     unit_w = _recipe_weights(recipe, unit_cell, np.ones((n_units, 1)))[:, 0]
-    out = frame if validate else frame.copy()
+    out = frame  # a copy already (of the respondents, or validate_survey's)
     out["weight"] = unit_w[units]
     out["stratum"] = pd.array(stratum_of_unit[units], dtype="string")
     attrs.update(population_firms=N_stratum, weighting=FrozenRecipe(recipe),
@@ -711,7 +813,8 @@ def frame_counts(frame: pd.DataFrame, by: str | list[str], firm: str | None = "f
         raise InputError("frame_counts: firms without a cell",
                          [Problem(",".join(by), "the 'by' values must not be missing",
                                   n_rows=int(na.sum()))])
-    labels = labels.apply(lambda s: s.map(_label)).astype(object)
+    labels = pd.DataFrame({b: pd.Series(_labels_of(labels[b]), index=labels.index, dtype=object)
+                           for b in by})
     out = labels.groupby(by, sort=True).size().rename(_COUNT).reset_index()
     order = {b: _category_order(b, sorted(set(out[b])), frame[b]) for b in by}
     sort = np.lexsort(tuple(out[b].map({c: i for i, c in enumerate(order[b])}).to_numpy()
@@ -965,8 +1068,8 @@ def weighting_report(data: pd.DataFrame) -> WeightingReport:
     key = "group_of_cell" if recipe["method"] == "cells" else "class_of_cell"
     names = np.asarray(recipe["groups"], dtype=object)
     cells["group"] = names[np.asarray(recipe[key], dtype=np.int64)]
-    units, last, labels = _firm_cells(data, by, recipe.get("firm"))
-    unit_cell = _cell_index(labels, cells, by)
+    units, last = _firm_units(data, recipe.get("firm"))
+    unit_cell = _unit_cells(data, by, last, cells)
     w_unit = data["weight"].to_numpy(dtype=float)[last]
     ok = unit_cell >= 0
     sums = np.bincount(unit_cell[ok], weights=w_unit[ok], minlength=len(cells))
@@ -978,9 +1081,22 @@ def weighting_report(data: pd.DataFrame) -> WeightingReport:
         model = pd.DataFrame({"coef": pd.Series(recipe["model"]["params"]),
                               "std_error": pd.Series(recipe["model"]["bse"])})
         model.index.name = "term"
-    groups = cells.groupby("group", sort=False).agg(
-        count=("count", "sum"), respondents=("respondents", "sum"),
-        n_cells=("count", "size")).reindex(list(names))
+    group_of_cell = np.asarray(recipe[key], dtype=np.int64)
+    if len(set(names.tolist())) == len(names) and np.array_equal(np.unique(group_of_cell),
+                                                                  np.arange(len(names))):
+        # every group has cells (as the weighting makes them): sums by integer code
+        groups = pd.DataFrame(
+            {"count": np.bincount(group_of_cell, weights=cells["count"].to_numpy(),
+                                  minlength=len(names)).astype(np.int64),
+             "respondents": np.bincount(group_of_cell,
+                                        weights=cells["respondents"].to_numpy(),
+                                        minlength=len(names)).astype(np.int64),
+             "n_cells": np.bincount(group_of_cell, minlength=len(names)).astype(np.int64)},
+            index=pd.Index(names.tolist(), name="group"))
+    else:
+        groups = cells.groupby("group", sort=False).agg(
+            count=("count", "sum"), respondents=("respondents", "sum"),
+            n_cells=("count", "size")).reindex(list(names))
     groups.insert(2, "response_rate", groups["respondents"] / groups["count"])
     merges = pd.DataFrame(list(recipe.get("merges", [])),
                           columns=["merged", "into", "respondents", "variable", "reason"])

@@ -220,6 +220,7 @@ class SurveyDesign:
         self._f_h = np.where(np.abs(f - 1.0) < _FPC_TOL, 1.0, f)
         self._domain: np.ndarray | None = None
         self._replicate_cache: dict = {}
+        self._plain: tuple | None = None  # (frame, the frame without attrs): _columns()
         self._psu_sum = sparse.csr_array(
             (np.ones(n), (p_code, np.arange(n))), shape=(n_psu_total, n))
 
@@ -282,6 +283,18 @@ class SurveyDesign:
             raise InputError(f"survey design: {source}: the population number of PSUs must be "
                              f">= the number sampled in every stratum; violated in {which}")
         return N_h
+
+    def _columns(self) -> pd.DataFrame:
+        """The microdata without their ``attrs``, to read columns from: pandas deep-copies a
+        frame's ``attrs`` (here the weighting recipe and the frame counts) into every column
+        it returns. A copy-on-write view, made once per frame."""
+        plain = self._plain
+        if plain is None or plain[0] is not self._frame:
+            view = self._frame.copy(deep=False)
+            view.attrs = {}
+            plain = (self._frame, view)
+            self._plain = plain
+        return plain[1]
 
     # -- properties ----------------------------------------------------------------------------
     @property
@@ -483,7 +496,7 @@ class SurveyDesign:
         values = np.asarray(values, dtype=float)
         if values.ndim == 1:
             values = values[:, None]
-        _, _, margins, layer = self._reweighters()
+        margins, layer = self._linearization_steps()
         if layer is not None:  # calibration: GREG residuals on the calibrated year's rows
             rows, X, w = layer  # w: the weights before calibration (as R's survey)
             values = values.copy()
@@ -542,7 +555,6 @@ class SurveyDesign:
         cached = self._replicate_cache.get("steps")
         if cached is None:
             from nldtib_forecast.data._weighting import replicate_reweighting
-            from nldtib_forecast.survey._calibration import replicate_recalibration
 
             base = self._w
             cal = self._frame.attrs.get("calibration")
@@ -552,10 +564,34 @@ class SurveyDesign:
             step = (None if base is None or self._psu_col is None else
                     replicate_reweighting(self._frame, self._p_code, base))
             reweight, margins = (None, None) if step is None else step
-            recal, layer = replicate_recalibration(self)
+            recal, layer = self._recalibration()
             cached = (reweight, recal, margins, layer)
             self._replicate_cache["steps"] = cached
         return cached
+
+    def _recalibration(self) -> tuple:
+        """``replicate_recalibration(self)``, computed once per design."""
+        cached = self._replicate_cache.get("recalibration")
+        if cached is None:
+            from nldtib_forecast.survey._calibration import replicate_recalibration
+
+            cached = replicate_recalibration(self)
+            self._replicate_cache["recalibration"] = cached
+        return cached
+
+    def _linearization_steps(self) -> tuple:
+        """``(margins, layer)`` of :meth:`_reweighters`: what the linearisation needs. The
+        raking margins exist only for the propensity weighting, so for any other design the
+        replicate re-weighting (and the check that its recipe still holds) is not built."""
+        cached = self._replicate_cache.get("steps")
+        if cached is not None:
+            return cached[2], cached[3]
+        recipe = self._frame.attrs.get("weighting")
+        if (isinstance(recipe, Mapping) and "counts" in recipe
+                and recipe.get("method") == "propensity"):
+            cached = self._reweighters()
+            return cached[2], cached[3]
+        return None, self._recalibration()[1]
 
     @property
     def replicate_method(self) -> str:

@@ -15,6 +15,7 @@ The method and the choice of defaults are described in ``docs/methodology/disclo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from numbers import Integral, Real
 
 import numpy as np
@@ -226,6 +227,12 @@ class DisclosureRules:
         return "; ".join([*self.labels(), f"{basis} contributions"])
 
 
+@lru_cache(maxsize=64)
+def _rule_labels(rules: DisclosureRules) -> tuple[str, ...]:
+    """:meth:`DisclosureRules.labels` of (frozen, hashable) rules, formatted once."""
+    return tuple(rules.labels())
+
+
 def _check_rules(rules) -> DisclosureRules:
     if rules is None:
         return DisclosureRules()
@@ -382,17 +389,86 @@ def _contributions(contributions: pd.Series | None, cells: pd.Series | pd.DataFr
     return work, names
 
 
+#: Relative margin around a rule's threshold within which the fast path of
+#: :func:`_primary_status` defers to the reference computation. The fast path sums in another
+#: order than pandas' (compensated) group sums, which moves a cell's sums by at most about
+#: ``n_rows * 1.1e-16`` of its total (the contributions are absolute values); 1e-9 covers
+#: cells of up to a few million rows (larger tables take the reference path).
+_NEAR = 1e-9
+_FAST_MAX_ROWS = 1_000_000
+
+
 def _primary_status(work: pd.DataFrame, names: list, rules: DisclosureRules,
                     magnitude: bool) -> pd.DataFrame:
     """The rules applied to the table of :func:`_contributions`: the frequency rule to the
-    contributors of each cell, the dominance and p% rules to its largest contributions."""
+    contributors of each cell, the dominance and p% rules to its largest contributions.
+
+    Computed with integer codes and ``numpy`` (:func:`_primary_fired`); a cell whose sums lie
+    so close to a rule's threshold that the order of summation could decide it is computed by
+    the reference implementation with pandas group sums (:func:`_primary_fired_reference`),
+    so that the result does not depend on the path."""
     keys = [f"_c{i}" for i in range(len(names))]
+    grouped = work.groupby(keys, observed=True, sort=True)
+    index = grouped.size().index
+    fast = _primary_fired(work, grouped.ngroup().to_numpy(dtype=np.int64), len(index), rules,
+                          magnitude) if len(work) <= _FAST_MAX_ROWS else None
+    n, fired = fast if fast is not None else _primary_fired_reference(work, keys, index, rules,
+                                                                      magnitude)
+    return _status_frame(index, names, n, fired, rules)
+
+
+def _primary_fired(work: pd.DataFrame, cell: np.ndarray, n_cells: int,
+                   rules: DisclosureRules, magnitude: bool):
+    """The contributors of every cell and the rules that fire, from integer codes; None when
+    a sum lies within ``_NEAR`` of a threshold (the caller then uses the reference)."""
+    firm_code = pd.factorize(work["_firm"].to_numpy())[0].astype(np.int64)
+    pair = cell * (int(firm_code.max()) + 1) + firm_code
+    uniq, inv = np.unique(pair, return_inverse=True)
+    x = np.bincount(inv.ravel(), weights=work["_x"].to_numpy(dtype=float), minlength=uniq.size)
+    c = uniq // (int(firm_code.max()) + 1)  # the cell of every (cell, contributor)
+    if magnitude:
+        n = np.bincount(c, weights=(x > 0), minlength=n_cells).astype(np.int64)
+    else:
+        n = np.bincount(c, minlength=n_cells).astype(np.int64)
+    order = np.lexsort((-x, c))  # by cell, largest contribution first
+    c_sorted, x_sorted = c[order], x[order]
+    start = np.searchsorted(c_sorted, np.arange(n_cells))
+    rank = np.arange(c_sorted.size) - start[c_sorted]
+    tot = np.bincount(c_sorted, weights=x_sorted, minlength=n_cells)
+
+    def _top(m):
+        keep = rank < m
+        return np.bincount(c_sorted[keep], weights=x_sorted[keep], minlength=n_cells)
+
+    fired: list[np.ndarray] = []
+    near = np.zeros(n_cells, dtype=bool)
+    positive = tot > 0
+    if rules.enabled:
+        if rules.min_frequency is not None:
+            fired.append((n > 0) & (n < rules.min_frequency))
+        for m, k in rules.dominance:
+            top, bound = _top(m), k * tot + _EPS * tot
+            fired.append(magnitude & positive & (top > bound))
+            near |= magnitude & positive & (np.abs(top - bound) <= _NEAR * tot)
+        if rules.p_percent is not None:
+            x1 = _top(1)
+            rest = tot - _top(2)
+            bound = rules.p_percent * x1 - _EPS * tot
+            fired.append(magnitude & positive & (rest < bound))
+            near |= magnitude & positive & (np.abs(rest - bound) <= _NEAR * tot)
+    if near.any():
+        return None
+    return n, fired
+
+
+def _primary_fired_reference(work: pd.DataFrame, keys: list, index: pd.Index,
+                             rules: DisclosureRules, magnitude: bool):
+    """The reference computation of :func:`_primary_fired` with pandas group sums."""
     per_firm = work.groupby([*keys, "_firm"], observed=True, sort=False)["_x"].sum()
     per_firm = per_firm.reset_index().sort_values("_x", ascending=False, kind="stable")
     per_firm["_rank"] = per_firm.groupby(keys, observed=True, sort=False).cumcount()
     grouped = per_firm.groupby(keys, observed=True, sort=True)
-    total = grouped["_x"].sum()
-    index = total.index
+    total = grouped["_x"].sum().reindex(index)
     if magnitude:
         n = (per_firm["_x"] > 0).groupby([per_firm[k] for k in keys], observed=True,
                                          sort=True).sum().reindex(index)
@@ -407,7 +483,6 @@ def _primary_status(work: pd.DataFrame, names: list, rules: DisclosureRules,
             index, fill_value=0.0).to_numpy(dtype=float)
 
     fired: list[np.ndarray] = []
-    labels = rules.labels()
     if rules.enabled:
         if rules.min_frequency is not None:
             fired.append((n > 0) & (n < rules.min_frequency))
@@ -417,6 +492,13 @@ def _primary_status(work: pd.DataFrame, names: list, rules: DisclosureRules,
             x1 = _top(1)
             rest = tot - _top(2)
             fired.append(magnitude & (tot > 0) & (rest < rules.p_percent * x1 - _EPS * tot))
+    return n, fired
+
+
+def _status_frame(index: pd.Index, names: list, n: np.ndarray, fired: list,
+                  rules: DisclosureRules) -> pd.DataFrame:
+    """The table of :func:`cell_status` from the contributors and the rules that fired."""
+    labels = _rule_labels(rules)
     rule_text = ["; ".join(lab for lab, f in zip(labels, col, strict=True) if f)
                  for col in (zip(*fired, strict=True) if fired else [()] * len(index))]
     if rules.enabled:
@@ -504,20 +586,28 @@ def _labels(s: pd.Series) -> list:
 
 def _group(sel, keys, x, w, contrib, magnitude, rules):
     """Weighted numerator and denominator, and the primary status, per cell of ``keys``."""
+    # the cell of every row as an integer code, in order of first appearance (the groups of
+    # the rows' label tuples; the labels are never missing, _check_survey saw to that)
+    code = np.zeros(len(sel), dtype=np.int64)
     if keys:
         cells = sel[keys].astype(object)
-        tuples = list(cells.itertuples(index=False, name=None))
+        labels = [cells[k].to_numpy(dtype=object) for k in keys]
+        for values in labels:
+            part, uniques = pd.factorize(values)
+            code = pd.factorize(code * max(len(uniques), 1) + part)[0].astype(np.int64)
+        first = np.unique(code, return_index=True)[1]
+        cell_keys = list(zip(*(values[first] for values in labels), strict=True))
     else:
         cells = pd.Series(TOTAL, index=sel.index, name="_all", dtype=object)
-        tuples = [(TOTAL,)] * len(sel)
+        cell_keys = [(TOTAL,)] if len(sel) else []
     agg = pd.DataFrame({"num": w * x, "den": w}, index=sel.index)
-    agg["key"] = tuples
-    sums = agg.groupby("key", sort=False)[["num", "den"]].sum()
+    sums = agg.groupby(code, sort=False)[["num", "den"]].sum()  # group i: cell_keys[i]
     rows = contrib.index
     st = cell_status(contrib, cells.loc[rows], rules, firm=sel.loc[rows, "firm_id"],
                      magnitude=magnitude, weight=sel.loc[rows, "weight"]) if len(rows) else None
     out = {}
-    for key, (num, den) in sums.iterrows():
+    for key, num, den in zip([cell_keys[i] for i in sums.index], sums["num"].to_numpy(),
+                             sums["den"].to_numpy(), strict=True):
         out[key] = {"num": num, "den": den, "n": 0, "status": "publish", "rule": ""}
     if st is not None:
         for key, r in zip(st.index, st.itertuples(index=False), strict=True):
@@ -606,6 +696,15 @@ def tabulate(
     >>> t.attrs["protected"], t.attrs["rules"]
     (True, 'min_frequency(10); dominance(2,85%); unweighted contributions')
     """
+    return _tabulate(survey, by, value, year, stat, rules, protect, margins, {})
+
+
+def _tabulate(survey, by, value, year, stat, rules, protect, margins,
+              groups: dict) -> pd.DataFrame:
+    """:func:`tabulate`. ``groups`` holds the cells of each grouping (by the tuple of its
+    ``by`` columns) already computed for the same survey, value, year, statistic and rules:
+    a two-way table shares its one-way margins and grand total with the one-way tables it
+    takes the margins' statuses from."""
     stat = check_option("stat", stat, _STATS)
     rules = _check_rules(rules)
     if not isinstance(protect, bool | np.bool_) or not isinstance(margins, bool | np.bool_):
@@ -624,22 +723,27 @@ def tabulate(
     else:
         contrib = pd.Series(x, index=sel.index)
 
+    def grouped(keys: list) -> dict:
+        if tuple(keys) not in groups:
+            groups[tuple(keys)] = _group(sel, keys, x, w, contrib, magnitude, run_rules)
+        return groups[tuple(keys)]
+
     dims = [_labels(sel[b]) for b in by_list]
     # the groupings by dimension index (() = the grand total) and the cells' label tuples
     groupings: dict[tuple[int, ...], dict]
     cells: list[tuple]
     if len(by_list) == 1:
-        groupings = {(0,): _group(sel, by_list, x, w, contrib, magnitude, run_rules)}
+        groupings = {(0,): grouped(by_list)}
         cells = [(r,) for r in dims[0]] + ([(TOTAL,)] if margins else [])
     else:
-        groupings = {(0, 1): _group(sel, by_list, x, w, contrib, magnitude, run_rules)}
+        groupings = {(0, 1): grouped(by_list)}
         if margins:
-            groupings[(0,)] = _group(sel, by_list[:1], x, w, contrib, magnitude, run_rules)
-            groupings[(1,)] = _group(sel, by_list[1:], x, w, contrib, magnitude, run_rules)
+            groupings[(0,)] = grouped(by_list[:1])
+            groupings[(1,)] = grouped(by_list[1:])
         extra = [TOTAL] if margins else []
         cells = [(r, c) for r in dims[0] + extra for c in dims[1] + extra]
     if margins:
-        groupings[()] = _group(sel, [], x, w, contrib, magnitude, run_rules)
+        groupings[()] = grouped([])
 
     records = []
     for cell in cells:
@@ -669,7 +773,9 @@ def tabulate(
             # their own: take their protected statuses and never change them here, so that
             # no combination of the one- and two-way tables recovers a suppressed cell
             for i, b in enumerate(by_list):
-                one = tabulate(survey, b, value, year, stat, rules, protect=True, margins=True)
+                # the same survey, value, year, statistic and rules: its groupings are
+                # those computed here
+                one = _tabulate(survey, b, value, year, stat, rules, True, True, groups)
                 one_status = dict(zip(one.index, one["status"], strict=True))
                 one_rule = dict(zip(one.index, one["rule"], strict=True))
                 other = 1 - i

@@ -82,12 +82,20 @@ def _year_mask(design: SurveyDesign, year: object) -> tuple[int | None, np.ndarr
     from nldtib_forecast._errors import check_year
 
     year = check_year(year, "year", optional=True)  # the package's one rule for years
-    frame = design._frame
+    frame = design._columns()
     if "year" not in frame.columns:
         if year is not None:
             raise InputError("argument 'year': the survey data have no 'year' column")
         return None, np.ones(len(frame), dtype=bool)
-    years = pd.to_numeric(frame["year"], errors="coerce")
+    column = frame["year"]
+    if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iu":  # no missing year
+        years_int = column.to_numpy()
+        available = [int(y) for y in np.unique(years_int)]
+        if year is None and available:
+            year = available[-1]
+        if year in available:
+            return year, years_int == year
+    years = pd.to_numeric(column, errors="coerce")
     available = sorted(int(y) for y in pd.unique(years.dropna()))
     if not available:
         raise InputError("column 'year' holds no year")
@@ -105,7 +113,10 @@ def _numeric(frame: pd.DataFrame, name: str, argument: str) -> np.ndarray:
             pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype)):
         raise InputError(f"argument '{argument}': column '{name}' must be numeric, it has "
                          f"dtype '{s.dtype}'")
-    values = s.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    if isinstance(s.dtype, np.dtype) and s.dtype.kind == "f":  # NaN already marks a gap
+        values = s.to_numpy(dtype=float, copy=True)
+    else:
+        values = s.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     if np.isinf(values).any():
         bad = frame.index[np.isinf(values)]
         raise InputError(f"argument '{argument}': non-finite values",
@@ -142,7 +153,7 @@ def _indicator(frame: pd.DataFrame, condition: object) -> tuple[np.ndarray, str]
 
 def _domains(design: SurveyDesign, by: object, year: int | None, scope: np.ndarray):
     """Domain code of every row (-1 outside any domain), the domain labels and the keys."""
-    frame = design._frame
+    frame = design._columns()
     n = len(frame)
     if by is None:
         codes = np.where(scope, 0, -1)
@@ -296,7 +307,7 @@ def _table_pattern(design: SurveyDesign, codes: np.ndarray, valid: np.ndarray,
     """
     from nldtib_forecast.survey._disclosure import tabulate
 
-    frame = design._frame
+    frame = design._columns()
     rows = np.flatnonzero(codes >= 0)
     names = list(keys.columns)
     if len(names) <= 2:
@@ -350,7 +361,7 @@ def _disclosure_status(design: SurveyDesign, codes: np.ndarray, valid: np.ndarra
     """Primary disclosure status of each domain (``cell_status`` of the colleague module)."""
     from nldtib_forecast.survey._disclosure import cell_status
 
-    frame = design._frame
+    frame = design._columns()
     rows = (codes >= 0) & valid
     idx = frame.index[rows]
     contributions = pd.Series(np.nan_to_num(contrib[rows]), index=idx, name="contribution")
@@ -477,7 +488,7 @@ def survey_total(survey: SurveyDesign | pd.DataFrame, value: str | None = None, 
     [666.0, 449.0, 189.0, 95.0, 75.0, 39.0]
     """
     design = _as_design(survey)
-    frame = design._frame
+    frame = design._columns()
     labels: dict[str, str | None]
     if value is None:
         y = np.ones(len(frame))
@@ -582,7 +593,7 @@ def survey_mean(survey: SurveyDesign | pd.DataFrame, value: str, by=None,
     [0.0763, 0.0045]
     """
     design = _as_design(survey)
-    y = _numeric(design._frame, value, "value")
+    y = _numeric(design._columns(), value, "value")
     return _estimate(design, "mean", y, np.ones(len(y)), by, year, level, variance,
                      n_replicates, seed, rules, protect, contrib=y, magnitude=True,
                      labels={"value": value})
@@ -676,8 +687,8 @@ def survey_ratio(survey: SurveyDesign | pd.DataFrame, numerator: str, denominato
     [0.1044, 0.0069, 0.0908, 0.118]
     """
     design = _as_design(survey)
-    y = _numeric(design._frame, numerator, "numerator")
-    x = _numeric(design._frame, denominator, "denominator")
+    y = _numeric(design._columns(), numerator, "numerator")
+    x = _numeric(design._columns(), denominator, "denominator")
     return _estimate(design, "ratio", y, x, by, year, level, variance, n_replicates, seed,
                      rules, protect, contrib=y, magnitude=True,
                      labels={"numerator": numerator, "denominator": denominator})
@@ -781,7 +792,7 @@ def survey_proportion(survey: SurveyDesign | pd.DataFrame, condition, by=None,
     0.2
     """
     design = _as_design(survey)
-    y, label = _indicator(design._frame, condition)
+    y, label = _indicator(design._columns(), condition)
     return _estimate(design, "proportion", y, np.ones(len(y)), by, year, level, variance,
                      n_replicates, seed, rules, protect, contrib=np.ones(len(y)),
                      magnitude=False, labels={"condition": label})
