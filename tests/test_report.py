@@ -219,3 +219,21 @@ def test_decomposition_suppresses_failing_cells():
     published = table.index[~suppressed]
     pd.testing.assert_series_equal(table.loc[published, "nominal_growth"],
                                    dec.table.loc[published, "nominal_growth"])
+
+
+def test_survey_tables_of_the_synthetic_survey_are_computed_once_and_handed_out_as_copies():
+    """A build on the synthetic survey of a seed reuses the survey tables of an earlier build
+    in the process (the same survey: the same tables); each build gets its own copies."""
+    from nldtib_forecast.report.tables import survey_summary
+
+    spec = _report.load_run_spec("report", None, None, 10, 0, 1, False)
+    first_notes: list[str] = []
+    summary, headline, (table, _dec) = _report._survey_tables(spec, first_notes)
+    pd.testing.assert_frame_equal(summary, survey_summary(spec.survey, seed=0))
+    for frame in (summary, headline, table):  # what one build does to its copies
+        frame[frame.columns[-1]] = "changed"
+    again, headline2, (table2, _) = _report._survey_tables(spec, [])
+    pd.testing.assert_frame_equal(again, survey_summary(spec.survey, seed=0))
+    assert not (headline2.iloc[:, -1] == "changed").any()
+    assert not (table2.iloc[:, -1] == "changed").any()
+    assert 0 in _report._SYNTHETIC_TABLES

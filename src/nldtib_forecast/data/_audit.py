@@ -9,6 +9,7 @@ as the growth of continuing firms.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -830,7 +831,22 @@ def audit_published(published: pd.DataFrame | None = None,
     >>> dutch.loc["ds_turnover_growth 2024->2025 (L26)", "reason"]
     'growth_inconsistent'
     """
-    say = _Say(check_language(lang))
+    lang = check_language(lang)
+    if published is None and market is None:  # the embedded figures: audited once
+        return _embedded_audit(lang).copy()
+    return _audit(published, market, lang)
+
+
+@functools.lru_cache(maxsize=4)
+def _embedded_audit(lang: str) -> pd.DataFrame:
+    """The audit of the embedded published figures and market data, per language (they do
+    not change within a process; callers get a copy)."""
+    return _audit(None, None, lang)
+
+
+def _audit(published: pd.DataFrame | None, market: pd.DataFrame | None,
+           lang: str) -> pd.DataFrame:
+    say = _Say(lang)
     f = _Figures(_prepare(published))
     if market is None:
         from nldtib_forecast.data._market import load_european_market
