@@ -73,6 +73,16 @@ class CpuDurations:
                       f"(wall {time.perf_counter() - self.wall:.1f} s)")
 
 
+def pytest_collection_finish(session):
+    """The objects made by importing the libraries and collecting the tests (about 200,000)
+    live until the session ends: :func:`gc.freeze` takes them out of the cyclic garbage
+    collector's full collections, which would otherwise walk them again and again (about 2%
+    of the suite's CPU)."""
+    import gc
+
+    gc.freeze()
+
+
 def pytest_configure(config):
     n = config.getoption("cpu_durations", None)
     if n is not None and not config.pluginmanager.has_plugin("cpu-durations"):

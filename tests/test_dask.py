@@ -1,9 +1,10 @@
 """Running the simulation engine on a dask cluster gives the same numbers as ``n_jobs=1``.
 
 ``dask[distributed]`` is part of the ``test`` extra, so this module imports it directly: a
-missing install is an error, not a silent skip. The cluster is a :class:`LocalCluster` with two
-single-threaded worker *processes* (about one second to start on a 2-core machine), so tasks
-are pickled, shipped to other interpreters and run there, as on a real cluster.
+missing install is an error, not a silent skip. The cluster is a :class:`LocalCluster` with one
+worker *process* running two threads, so tasks are pickled, shipped to another interpreter and
+run there, as on a real cluster, two at a time (a second worker process would cost another
+second of CPU to start, for nothing that one process does not show).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ cloudpickle.register_pickle_by_value(sys.modules[__name__])
 
 @pytest.fixture(scope="module")
 def client():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=True,
                                   dashboard_address=None) as cluster, \
             distributed.Client(cluster) as dask_client:
         yield dask_client
