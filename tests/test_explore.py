@@ -54,7 +54,9 @@ DRAWS = 200  # the outputs' structure and identities do not depend on the draws
 def setting():
     policy = policy_for({"procurement_lead_time_months": 18}, BUILTIN["improved_conditions"],
                         name="faster_contracts")
-    return Setting(BUILTIN["baseline"], policy, n_draws=DRAWS, seed=3)
+    # seed 0: the synthetic survey of the shared report, whose survey tables a report
+    # computes once per process
+    return Setting(BUILTIN["baseline"], policy, n_draws=DRAWS, seed=0)
 
 
 @pytest.fixture(scope="module")
