@@ -234,26 +234,8 @@ def test_data_command_neutralises_text(tmp_path, monkeypatch, suffix):
 
 
 # =============================================================== 3. signals
-@POSIX
-@pytest.mark.parametrize("signame, code", [("SIGTERM", 143)])
-def test_signal_subprocess_leaves_nothing(tmp_path, signame, code):
-    """SIGTERM (and SIGHUP: the same handler, in process below) is handled like Ctrl-C: exit
-    128 + signal number, no DIR, no temporary directory, no lock file and no parent directory
-    made for DIR."""
-    parent = tmp_path / "new" / "deeper"
-    proc = _popen("run", str(EXAMPLE), "--out", str(parent / "out"), "--draws", "20000",
-                  "--quiet")
-    try:
-        _wait_for(lambda: _has_temp(parent), proc)
-        proc.send_signal(getattr(signal, signame))
-        _out, err = proc.communicate(timeout=120)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
-    assert proc.returncode == code, err
-    assert _one_line(err) == f"nldtib-forecast: interrupted by {signame}; nothing written"
-    assert list(tmp_path.iterdir()) == []
+# SIGTERM in a real process: test_concurrent_run_fails_with_the_other_runs_pid (below) ends
+# the first run with it; SIGHUP runs through the same handler (in process, below).
 
 
 @POSIX
@@ -415,12 +397,16 @@ def _holder(target: Path, seconds: float, then: str = "release") -> subprocess.P
 @POSIX
 def test_concurrent_run_fails_with_the_other_runs_pid(tmp_path, capsys):
     """Two runs into the same DIR: the second fails at once with a one-line error naming the
-    first (exit 1); the first is not disturbed."""
-    out = tmp_path / "out"
-    lock = tmp_path / ".out.lock"
+    first (exit 1); the first is not disturbed. Then SIGTERM stops the first like Ctrl-C:
+    exit 128 + 15, no DIR, no temporary directory, no lock file and no parent directory made
+    for DIR."""
+    parent = tmp_path / "new" / "deeper"
+    out = parent / "out"
+    lock = parent / ".out.lock"
     proc = _popen("run", str(EXAMPLE), "--out", str(out), "--draws", "20000", "--quiet")
     try:
-        _wait_for(lambda: lock.exists() and lock.read_text().strip() == str(proc.pid), proc)
+        _wait_for(lambda: _has_temp(parent) and lock.exists()
+                  and lock.read_text().strip() == str(proc.pid), proc)
         assert main(["run", str(EXAMPLE), "--out", str(out), "--draws", "10", "--quiet"]) == 1
         line = _one_line(capsys.readouterr().err)
         assert f"another nldtib-forecast run (pid {proc.pid}) is writing" in line
@@ -433,6 +419,7 @@ def test_concurrent_run_fails_with_the_other_runs_pid(tmp_path, capsys):
             proc.kill()
             proc.communicate()
     assert proc.returncode == 143, err
+    assert _one_line(err) == "nldtib-forecast: interrupted by SIGTERM; nothing written"
     assert list(tmp_path.iterdir()) == []
 
 
