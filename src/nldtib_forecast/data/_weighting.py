@@ -380,19 +380,18 @@ def _firm_cells(frame: pd.DataFrame, by: list[str], firm: str | None):
 
 def _column_codes(column: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The text labels (:func:`_label`) of ``column`` at ``rows`` as codes into an array of
-    texts. A categorical column of text categories is read from its codes (one label per
-    category, ``_label(nan)`` for a missing value); any other column is labelled value by
-    value as :func:`_cell_index` does."""
+    texts. A categorical column of text categories without missing values at ``rows`` is read
+    from its codes (one label per category); any other column is labelled value by value as
+    :func:`_cell_index` does (a missing value's text depends on how pandas hands it out)."""
     if isinstance(column.dtype, pd.CategoricalDtype) and (
             isinstance(column.cat.categories.dtype, pd.StringDtype)
             or column.cat.categories.dtype == object) and all(
             type(c) is str for c in column.cat.categories):
         categories = column.cat.categories
-        texts = np.empty(len(categories) + 1, dtype=object)
-        texts[:-1] = [_label(c) for c in categories]
-        texts[-1] = _label(np.nan)
         codes = column.cat.codes.to_numpy().astype(np.int64)[rows]
-        return np.where(codes < 0, len(categories), codes), texts
+        if not (codes < 0).any():
+            texts = np.array([_label(c) for c in categories], dtype=object)
+            return codes, texts
     labels = pd.DataFrame({"_": column.to_numpy()[rows]})["_"]
     codes, texts = pd.factorize(_labels_of(labels))
     return codes.astype(np.int64), np.asarray(texts, dtype=object)
