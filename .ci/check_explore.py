@@ -295,8 +295,15 @@ def main(argv: list[str] | None = None) -> int:
         times = measure(driver, args.moves)
         print(f"check_explore: moved the procurement lead time slider {len(times)} times; "
               f"the policy effect changed every time")
-        if len(charts) < 3 or driver.execute_script(CHART_DATA) == charts:
-            failures.append(f"the charts did not change with the slider: {charts}")
+        # the charts are redrawn after the policy effect: wait for them (a read right after
+        # the last move raced their update once)
+        try:
+            if len(charts) < 3:
+                raise RuntimeError("fewer than three charts")
+            wait_for(lambda: driver.execute_script(CHART_DATA) != charts, UPDATE_TIMEOUT_S,
+                     "the charts to change with the slider")
+        except RuntimeError as err:
+            failures.append(f"the charts did not change with the slider ({err}): {charts}")
         message = type_out_of_range(driver)
         print(f"check_explore: typed 150% for order certainty; the page says: "
               f"{' '.join(message.split())[:300]}")
