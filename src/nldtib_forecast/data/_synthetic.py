@@ -616,12 +616,25 @@ def draw_sample(population: pd.DataFrame, fractions: dict[str, float] | None = N
     if frame is None:
         return _draw_sample_frame(population, fractions, rng)
     firm_of_row, firm_row, strata, n_h_pop, f, population_firms = frame
-    n_h = np.minimum(n_h_pop, np.maximum(2, np.rint(f * n_h_pop))).astype(int)
+    n_h = _sample_sizes(n_h_pop, f)
     chosen = _srswor_rank(strata, rng) < n_h
     weight = n_h_pop / n_h
     rows = chosen[firm_of_row]  # the rows of the chosen firms (all their years)
+    return _sample_out(population, rows, weight[firm_of_row[rows]], fractions,
+                       population_firms)
+
+
+def _sample_sizes(n_h_pop: np.ndarray, f: np.ndarray) -> np.ndarray:
+    """Firms drawn per stratum: ``round(f N_h)``, at least 2, at most ``N_h``."""
+    return np.minimum(n_h_pop, np.maximum(2, np.rint(f * n_h_pop))).astype(int)
+
+
+def _sample_out(population: pd.DataFrame, rows, weight: np.ndarray,
+                fractions: dict[str, float], population_firms: dict[str, int]) -> pd.DataFrame:
+    """The sample: the ``rows`` of ``population`` with their ``weight`` and the design in
+    ``attrs``."""
     out = population[rows].copy()
-    out["weight"] = weight[firm_of_row[rows]]
+    out["weight"] = weight
     out = out.reset_index(drop=True)
     out.attrs = dict(population.attrs)
     out.attrs.update(
@@ -680,22 +693,15 @@ def _draw_sample_frame(population: pd.DataFrame, fractions: dict[str, float],
     frame = frame.sort_values("firm_id", kind="stable").reset_index(drop=True)
     n_h_pop = frame.groupby("stratum", observed=True)["firm_id"].transform("size").to_numpy()
     f = frame["size_class"].astype(str).map(fractions).to_numpy(dtype=float)
-    n_h = np.minimum(n_h_pop, np.maximum(2, np.rint(f * n_h_pop))).astype(int)
+    n_h = _sample_sizes(n_h_pop, f)
     # random rank within stratum; keep the n_h first
     chosen = _srswor_rank(frame["stratum"].to_numpy(dtype=str), rng) < n_h
     weights = pd.Series(n_h_pop / n_h, index=frame["firm_id"])[chosen]
-    out = population[population["firm_id"].isin(weights.index)].copy()
-    out["weight"] = out["firm_id"].map(weights).to_numpy(dtype=float)
-    out = out.reset_index(drop=True)
-    out.attrs = dict(population.attrs)
-    out.attrs.update(
-        kind="sample",
-        sampling="stratified SRSWOR of firms by stratum, weight N_h/n_h",
-        sampling_fractions=fractions,
-        population_firms={str(k): int(v) for k, v in
-                          frame.groupby("stratum", observed=True).size().items()},
-    )
-    return out
+    rows = population["firm_id"].isin(weights.index).to_numpy()
+    return _sample_out(population, rows,
+                       population.loc[rows, "firm_id"].map(weights).to_numpy(dtype=float),
+                       fractions, {str(k): int(v) for k, v in
+                                   frame.groupby("stratum", observed=True).size().items()})
 
 
 def response_probability(population: pd.DataFrame) -> pd.Series:
