@@ -41,35 +41,60 @@ def _package_of(module: str) -> str:
     return module.rsplit(".", 1)[0]
 
 
+class _Facts:
+    """What the checks need from one module's tree, found in one walk: its ``from
+    nldtib_forecast... import`` statements, its reads of underscore attributes and the
+    attribute names it defines (``self._x =``, class bodies, fields, ``__setattr__``)."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.imports: list[ast.ImportFrom] = []
+        self.private_reads: list[ast.Attribute] = []
+        self.defined: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                if node.module and node.module.startswith("nldtib_forecast"):
+                    self.imports.append(node)
+            elif isinstance(node, ast.Attribute):
+                if isinstance(node.ctx, ast.Store):
+                    self.defined.add(node.attr)
+                elif isinstance(node.ctx, ast.Load) and _private(node.attr):
+                    self.private_reads.append(node)
+            elif isinstance(node, ast.ClassDef):
+                for item in node.body:
+                    if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                        self.defined.add(item.name)
+                    elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
+                        self.defined.add(item.target.id)
+                    elif isinstance(item, ast.Assign):
+                        self.defined.update(t.id for t in item.targets
+                                            if isinstance(t, ast.Name))
+            elif isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "__setattr__":
+                if len(node.args) >= 2 and isinstance(node.args[1], ast.Constant):
+                    self.defined.add(str(node.args[1].value))
+
+
+#: The facts of each parsed tree, by ``id(tree)`` (with the tree, which keeps the id unique).
+_FACTS: dict[int, tuple[ast.Module, _Facts]] = {}
+
+
+def _facts(tree: ast.Module) -> _Facts:
+    if id(tree) not in _FACTS:
+        _FACTS[id(tree)] = (tree, _Facts(tree))
+    return _FACTS[id(tree)][1]
+
+
 def _defined_private_attributes() -> dict[str, set[str]]:
     """Underscore attribute names each package defines (``self._x =``, class bodies, fields)."""
     out: dict[str, set[str]] = {}
     for package, tree in MODULES.values():
-        names = out.setdefault(package, set())
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
-                names.add(node.attr)
-            elif isinstance(node, ast.ClassDef):
-                for item in node.body:
-                    if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                        names.add(item.name)
-                    elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
-                        names.add(item.target.id)
-                    elif isinstance(item, ast.Assign):
-                        names.update(t.id for t in item.targets if isinstance(t, ast.Name))
-            elif isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "__setattr__":
-                if len(node.args) >= 2 and isinstance(node.args[1], ast.Constant):
-                    names.add(str(node.args[1].value))
+        out.setdefault(package, set()).update(_facts(tree).defined)
     return {p: {n for n in names if _private(n)} for p, names in out.items()}
 
 
 def test_no_private_name_imported_from_another_package():
     found = []
     for module, (package, tree) in MODULES.items():
-        for node in ast.walk(tree):
-            if not (isinstance(node, ast.ImportFrom) and node.module
-                    and node.module.startswith("nldtib_forecast")):
-                continue
+        for node in _facts(tree).imports:
             source_package = _package_of(node.module)
             for alias in node.names:
                 if _private(alias.name) and source_package != package:
@@ -83,9 +108,8 @@ def test_no_private_attribute_of_another_package():
     found = []
     for module, (package, tree) in MODULES.items():
         own = defined.get(package, set())
-        for node in ast.walk(tree):
-            if (isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load)
-                    and _private(node.attr) and node.attr not in own
+        for node in _facts(tree).private_reads:
+            if (node.attr not in own
                     and not (isinstance(node.value, ast.Name)
                              and node.value.id in {"self", "cls"})):
                 # module attributes (np._x, sys._getframe) are not package state

@@ -15,7 +15,9 @@ tests hold the paths to that promise, so that neither rots:
   against ``_label`` of every element, ``_unit_cells`` (categorical codes, once per distinct
   combination) against a plain per-unit lookup and against ``_cell_index``, and
   :func:`weight_respondents` on categorical and on object-dtype copies of the same
-  respondents.
+  respondents;
+* the ``(firm_id, year)`` uniqueness check of :func:`validate_survey` (integer codes) against
+  pandas' ``duplicated``.
 """
 
 from __future__ import annotations
@@ -304,3 +306,30 @@ def test_unit_cells_of_a_missing_text_category(codes):
     reference = weighting._cell_index(weighting._firm_cells(frame, ["k"], "firm_id")[2],
                                       cells, ["k"])
     assert weighting._unit_cells(frame, ["k"], last, cells).tolist() == reference.tolist()
+
+
+@settings(max_examples=60, deadline=None)
+@given(firms=st.lists(st.sampled_from(["F1", "F2", " F3", None, np.nan]), min_size=1,
+                      max_size=30),
+       years=st.lists(st.sampled_from([2023.0, 2024.0, 2025.0, np.nan]), min_size=30,
+                      max_size=30))
+def test_duplicate_keys_equal_pandas_duplicated(firms, years):
+    """validate_survey's (firm_id, year) check, from integer codes, flags exactly the rows
+    pandas' ``duplicated(keep=False)`` flags among pairs without a missing part."""
+    from nldtib_forecast.data import _validate as validate
+
+    checked = {"firm_id": np.array(firms, dtype=object),
+               "year": np.array(years[:len(firms)], dtype=float)}
+    keys = pd.DataFrame(checked)
+    expected = (keys.duplicated(keep=False).to_numpy(dtype=bool)
+                & keys.notna().all(axis=1).to_numpy(dtype=bool))
+    chk = validate._Checker(pd.RangeIndex(len(firms)))
+    validate._check_unique_keys(checked, chk)
+    positions = np.flatnonzero(expected)
+    if not positions.size:
+        assert chk.problems == []
+        return
+    (problem,) = chk.problems
+    assert problem.column == "firm_id" and problem.n_rows == positions.size
+    assert problem.rows == tuple(positions[:len(problem.rows)].tolist())
+    assert len(problem.rows) == min(positions.size, validate._MAX_ROWS)

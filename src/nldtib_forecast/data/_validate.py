@@ -109,14 +109,30 @@ def _bound_rule(spec: ColumnSpec) -> str:
     return "must be " + " and ".join(parts)
 
 
-def _missing(s: pd.Series) -> np.ndarray:
+def _factorize(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`pandas.factorize` (missing values -> -1) with the distinct values as an object
+    array (the checks look at each of them in Python, several times faster on a NumPy array
+    than on a pandas string array); a string column is factorized as objects (faster)."""
+    values = s.to_numpy(dtype=object) if pdt.is_string_dtype(s.dtype) else s
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)  # NaN, None, NA -> -1
+    return codes, np.asarray(uniques, dtype=object)
+
+
+def _text(s: pd.Series) -> bool:
+    """Whether a column holds objects or strings (judged per distinct value)."""
+    return pdt.is_object_dtype(s.dtype) or pdt.is_string_dtype(s.dtype)
+
+
+def _missing(s: pd.Series, factorized: tuple[np.ndarray, np.ndarray] | None = None
+             ) -> np.ndarray:
     """Missing values: NaN/None/NA and, in text columns, blank strings.
 
     Text is judged once per distinct value (a survey repeats its labels and firm ids), then
-    mapped back to the rows."""
-    if not (pdt.is_object_dtype(s.dtype) or pdt.is_string_dtype(s.dtype)):
+    mapped back to the rows; ``factorized`` is :func:`_factorize` of a text column, if the
+    caller has it."""
+    if not _text(s):
         return s.isna().to_numpy(dtype=bool)
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)  # NaN, None, NA -> -1
+    codes, uniques = _factorize(s) if factorized is None else factorized
     blank = np.fromiter((isinstance(u, str) and not u.strip() for u in uniques), dtype=bool,
                         count=len(uniques))
     return (codes < 0) | np.append(blank, False)[codes]
@@ -201,7 +217,8 @@ def _check_str(s: pd.Series, spec: ColumnSpec, chk: _Checker):
     if pdt.is_bool_dtype(s.dtype) or _wrong_dtype(s):
         chk.add(name, f"wrong dtype '{s.dtype}'; expected strings or integers")
         return None, None
-    miss = _missing(s)
+    factorized = _factorize(s) if _text(s) else None
+    miss = _missing(s, factorized)
     if pdt.is_float_dtype(s.dtype):  # e.g. integer ids read as float because of a gap
         values = s.to_numpy(dtype=np.float64, na_value=np.nan)
         bad = ~miss & (~np.isfinite(values) | (values != np.round(values)))
@@ -222,7 +239,7 @@ def _check_str(s: pd.Series, spec: ColumnSpec, chk: _Checker):
                               f"{', '.join(sorted(set(kinds[odd])))} value(s)", odd)
                 return None, None
         # once per distinct value: ' F001' and 'F001' are the same firm
-        codes, uniques = pd.factorize(s, use_na_sentinel=True)
+        codes, uniques = _factorize(s) if factorized is None else factorized
         stripped = np.array([str(u).strip() for u in uniques] + [""], dtype=object)
         bad_chars = np.array([bool(_BAD_ID_CHARS.search(u)) for u in stripped[:-1]] + [False])
         out = pd.Series(stripped[codes], index=s.index, dtype=object).where(~miss)
@@ -547,10 +564,16 @@ def _check_relations(checked: dict[str, np.ndarray], chk: _Checker) -> None:
 def _check_unique_keys(checked: dict[str, np.ndarray], chk: _Checker) -> None:
     """One row per (firm_id, year)."""
     if "firm_id" in checked and "year" in checked:
-        keys = pd.DataFrame({"firm_id": checked["firm_id"], "year": checked["year"]})
-        dup = (keys.duplicated(keep=False).to_numpy(dtype=bool)
-               & keys.notna().all(axis=1).to_numpy(dtype=bool))
+        # the pairs as integer codes (a pair with a missing part is never a duplicate)
+        firm, _ = pd.factorize(checked["firm_id"], use_na_sentinel=True)
+        year, _ = pd.factorize(checked["year"], use_na_sentinel=True)
+        known = (firm >= 0) & (year >= 0)
+        pair, _ = pd.factorize(firm[known].astype(np.int64) * (int(year.max()) + 1)
+                               + year[known])
+        dup = np.zeros(len(firm), dtype=bool)
+        dup[known] = np.bincount(pair)[pair] > 1
         if dup.any():
+            keys = pd.DataFrame({"firm_id": checked["firm_id"], "year": checked["year"]})
             first = keys[dup].drop_duplicates().head(_MAX_VALUES)
             pairs = [(f, int(y)) for f, y in zip(first["firm_id"], first["year"], strict=True)]
             chk.add("firm_id", "(firm_id, year) pairs must be unique; duplicated: "

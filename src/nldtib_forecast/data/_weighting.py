@@ -838,7 +838,8 @@ def _merge_records(merges: list[dict], final: np.ndarray, cell_names: list[str])
 
 def _fit_propensity(X: np.ndarray, names: list[str], table: pd.DataFrame):
     """Grouped logistic regression of response on the cells (statsmodels GLM)."""
-    import statsmodels.api as sm
+    from statsmodels.genmod.families import Binomial
+    from statsmodels.genmod.generalized_linear_model import GLM
     from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 
     r = table["respondents"].to_numpy(dtype=float)
@@ -848,7 +849,7 @@ def _fit_propensity(X: np.ndarray, names: list[str], table: pd.DataFrame):
         # a category in which every firm responds (e.g. all of the largest firms) has
         # p_hat = 1: "perfect prediction", harmless here (its firms get weight 1)
         warnings.simplefilter("ignore", PerfectSeparationWarning)
-        fit = sm.GLM(endog, X, family=sm.families.Binomial()).fit()
+        fit = GLM(endog, X, family=Binomial()).fit()
     p_hat = _irls(X, N, r[:, None])[:, 0]  # the replicates' solver, for exact agreement
     if not np.allclose(p_hat, fit.fittedvalues, rtol=1e-6, atol=1e-9):  # pragma: no cover
         raise RuntimeError("propensity model: IRLS and statsmodels disagree")

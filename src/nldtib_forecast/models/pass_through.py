@@ -309,9 +309,9 @@ def _dummies(col: pd.Series, name: str) -> pd.DataFrame:
 
 
 def _fit(y, X, w, cov_type, level, model):
-    import statsmodels.api as sm
+    from statsmodels.regression.linear_model import WLS
 
-    res = sm.WLS(y, X, weights=w).fit(cov_type=cov_type, use_t=True)
+    res = WLS(y, X, weights=w).fit(cov_type=cov_type, use_t=True)
     ci = res.conf_int(alpha=1 - level)
     return pd.DataFrame({"model": model, "term": X.columns, "estimate": res.params.to_numpy(),
                          "std_error": res.bse.to_numpy(), "ci_lower": ci.iloc[:, 0].to_numpy(),

@@ -1110,24 +1110,26 @@ def _draw_figures(spec: RunSpec, results: Mapping, effects: pd.DataFrame | None,
     the turnover waterfall (None when it is not drawn; a note says why)."""
     import gc
 
-    # matplotlib makes many objects with reference cycles, so the garbage collector runs
-    # often while the charts are drawn, and each full run goes through every object of the
-    # process (the models' results, pandas, ...): those are set aside (gc.freeze) until
-    # the charts are drawn, which saves about a tenth of their time
-    frozen = gc.isenabled() and not gc.get_freeze_count()
-    if frozen:
-        gc.freeze()
+    # matplotlib makes many objects with reference cycles, so the cyclic garbage collector
+    # runs often while the charts are drawn, and each full run goes through every object of
+    # the process (the models' results, pandas, ...): it is paused until the charts are drawn
+    # (their garbage is collected by its next run), which saves about a tenth of their time.
+    # (Not gc.freeze: gc.get_freeze_count walks every frozen object, and unfreeze would
+    # release objects a caller froze.)
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
     try:
         return _draw_charts(spec, results, effects, published, summary, decomposition, notes)
     finally:
-        if frozen:
-            gc.unfreeze()
+        if paused:
+            gc.enable()
 
 
 def _draw_charts(spec: RunSpec, results: Mapping, effects: pd.DataFrame | None,
                  published: pd.DataFrame, summary: pd.DataFrame, decomposition,
                  notes: list[str]) -> tuple[dict[str, tuple[bytes, str]], int | None]:
-    """:func:`_draw_figures`, with the objects made before it out of the collector's way."""
+    """:func:`_draw_figures`, run with the cyclic garbage collector paused."""
     lang = spec.lang  # the charts and their captions: English or Dutch
     who = _CAPTIONS[lang]["who_synthetic" if spec.synthetic else "who_survey"] + (
         f" (seed {spec.seed})" if spec.survey_file is None else "")

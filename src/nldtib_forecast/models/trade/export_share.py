@@ -415,7 +415,8 @@ class ExportShareModel:
                    level_source: str, synthetic: bool, market_response: str = "elasticity",
                    elasticity_prior: tuple[float, float] | None = ELASTICITY_PRIOR
                    ) -> ExportShareModel:
-        import statsmodels.api as sm
+        from statsmodels.regression.linear_model import OLS
+        from statsmodels.tools.tools import add_constant
 
         from nldtib_forecast._errors import check_option
         from nldtib_forecast.simulation.results import data_hash
@@ -462,8 +463,8 @@ class ExportShareModel:
         x_all = log_market if market_response == "elasticity" else all_t
         fit = hist.index.isin(years)
         # m: ln m on (ln M - ln M_b) or on (year - base year)
-        res = sm.OLS(np.log(hist.loc[fit, "nl_market_share"].to_numpy()),
-                     sm.add_constant(x_all[fit], has_constant="add")).fit()
+        res = OLS(np.log(hist.loc[fit, "nl_market_share"].to_numpy()),
+                     add_constant(x_all[fit], has_constant="add")).fit()
         slope_ols, se_ols = float(res.params[1]), float(res.bse[1])
         slope, se = slope_ols, se_ols
         if prior is not None:  # normal prior on the elasticity = 1 + slope
