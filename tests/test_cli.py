@@ -469,16 +469,13 @@ def _error_lines(err: str) -> str:
     return " ".join(lines)
 
 
-def _one_error_line(res: subprocess.CompletedProcess) -> str:
-    return _error_lines(res.stderr)
-
-
-def test_run_unknown_driver_subprocess(tmp_path):
+def test_run_unknown_driver(tmp_path, capsys):
+    """In process: the exit status and stderr of the real entry point are those of ``main``
+    (test_unknown_extension_one_line_error_subprocess, test_run_sigint_subprocess)."""
     bad = tmp_path / "bad.toml"
     bad.write_text(BAD_DRIVER)
-    res = _run("run", str(bad), "--out", str(tmp_path / "out"))
-    assert res.returncode == 1
-    line = _one_error_line(res)
+    assert main(["run", str(bad), "--out", str(tmp_path / "out")]) == 1
+    line = _error_lines(capsys.readouterr().err)
     assert "bad.toml" in line and "faster" in line and "procurement_lead_tme_months" in line
     assert "did you mean 'procurement_lead_time_months'" in line
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.toml"]

@@ -106,25 +106,33 @@ def _inside_legend(fig, box) -> bool:
     return any(leg.get_window_extent().contains(box.x0 + 1, box.y0 + 1) for leg in fig.legends)
 
 
+SHOWN = ("turnover_nominal_eur", "fte_required")  # EUR bn and counts
+
+
 @pytest.mark.parametrize(("kind", "lang"), [("plain", "en"), ("grid", "nl")])
 def test_fan_charts_keep_every_text_in_its_place(results, figures, kind, lang):
-    """Each chart drawn in a new figure keeps its texts in place; ``fan_charts`` draws the
-    charts of a result one after the other in one figure (its panels cleared between them),
-    and those are the same charts, byte for byte (here the first and the last, after six
-    clearings)."""
-    from nldtib_forecast.report.tables import key_variables
-
-    result = results[kind]
-    shown = ("turnover_nominal_eur", "fte_required")  # EUR bn and counts
-    alone = {variable: _report._fan_png(result, variable, lang) for variable in shown}
+    """Each chart drawn in a new figure keeps its texts in place."""
+    for variable in SHOWN:
+        _report._fan_png(results[kind], variable, lang)
     assert len(figures) == 2
     for fig in figures:
         _check_layout(fig)
-    together = _report.fan_charts({"outlook": result}, lang)
+
+
+def test_fan_charts_drawn_together_equal_charts_drawn_alone(results):
+    """``fan_charts`` draws the charts of a result one after the other in one figure (its
+    panels cleared between them): those are the charts drawn each in a new figure, byte for
+    byte (here the first and the last, after six clearings, of the policies x futures grid in
+    Dutch: the most panels and the longest legend)."""
+    from nldtib_forecast.report.tables import key_variables
+
+    result = results["grid"]
+    alone = {variable: _report._fan_png(result, variable, "nl") for variable in SHOWN}
+    together = _report.fan_charts({"outlook": result}, "nl")
     variables = key_variables("outlook", result)
     assert len(together) == len(variables) > 2
-    assert (variables[0], variables[-1]) == shown
-    for variable in shown:
+    assert (variables[0], variables[-1]) == SHOWN
+    for variable in SHOWN:
         png, caption = together[f"fan_outlook_{variable}.png"]
         assert caption == alone[variable][1]
         assert png == alone[variable][0], f"{variable}: the pixels differ"

@@ -17,7 +17,7 @@ tests hold the paths to that promise, so that neither rots:
   :func:`weight_respondents` on categorical and on object-dtype copies of the same
   respondents;
 * the ``(firm_id, year)`` uniqueness check of :func:`validate_survey` (integer codes) against
-  pandas' ``duplicated``.
+  pandas' ``duplicated``; ``AttrsDict`` (a shallow deep copy) against a dict's deep copy.
 """
 
 from __future__ import annotations
@@ -333,3 +333,30 @@ def test_duplicate_keys_equal_pandas_duplicated(firms, years):
     assert problem.column == "firm_id" and problem.n_rows == positions.size
     assert problem.rows == tuple(positions[:len(problem.rows)].tolist())
     assert len(problem.rows) == min(positions.size, validate._MAX_ROWS)
+
+
+def test_attrs_dict_deep_copies_like_a_dict():
+    """``AttrsDict`` (the dicts of plain values in a survey's ``attrs``): a deep copy is an
+    independent dict of the same values, cheaper than a dict's; a value that is not a plain
+    scalar is deep-copied as usual; pickles and compares as a dict."""
+    import copy
+    import pickle
+
+    from nldtib_forecast.data._weighting import AttrsDict
+
+    plain = AttrsDict({"a": 1, "b": 2.5, 2025: np.float64(0.1), "c": "x", "d": None})
+    deep = copy.deepcopy(plain)
+    assert deep == plain == dict(plain) and deep is not plain
+    assert type(deep) is AttrsDict
+    deep["a"] = 99
+    assert plain["a"] == 1
+    nested = AttrsDict({"list": [1, 2]})
+    other = copy.deepcopy(nested)
+    other["list"].append(3)
+    assert nested["list"] == [1, 2]
+    assert pickle.loads(pickle.dumps(plain)) == plain
+    assert repr(plain) == repr(dict(plain))
+    survey = synthetic_survey(seed=0)
+    column = survey["weight"]  # pandas deep-copies attrs into the column
+    assert column.attrs["population_firms"] == survey.attrs["population_firms"]
+    assert column.attrs["population_firms"] is not survey.attrs["population_firms"]

@@ -99,7 +99,7 @@ from scipy.special import expit
 
 from nldtib_forecast._errors import InputError, check_option
 from nldtib_forecast.data._schema import CATEGORIES, COLUMNS
-from nldtib_forecast.data._weighting import frame_counts, weight_respondents
+from nldtib_forecast.data._weighting import AttrsDict, frame_counts, weight_respondents
 
 __all__ = ["synthetic_survey", "draw_sample", "draw_respondents", "response_probability",
            "calibration_targets",
@@ -533,9 +533,9 @@ def _build_population(seed: int) -> pd.DataFrame:
         synthetic=True,
         kind="population",
         seed=seed,
-        true_pe_premium=true_premium,
-        true_pass_through={k: TRUE_PARAMETERS[f"pass_through_{k}"]
-                           for k in ("full", "partial", "none")},
+        true_pe_premium=AttrsDict(true_premium),
+        true_pass_through=AttrsDict((k, TRUE_PARAMETERS[f"pass_through_{k}"])
+                                    for k in ("full", "partial", "none")),
         description="Synthetic NLDTIB population calibrated to published figures "
                     "(nldtib_forecast.data.calibration_targets); not real survey data.",
     )
@@ -640,8 +640,8 @@ def _sample_out(population: pd.DataFrame, rows, weight: np.ndarray,
     out.attrs.update(
         kind="sample",
         sampling="stratified SRSWOR of firms by stratum, weight N_h/n_h",
-        sampling_fractions=fractions,
-        population_firms=population_firms,
+        sampling_fractions=AttrsDict(fractions),
+        population_firms=AttrsDict(population_firms),
     )
     return out
 
