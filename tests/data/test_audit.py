@@ -229,3 +229,20 @@ def test_dutch_notes_of_the_l26_growth_and_the_breaks(audit):
 def test_unknown_language_is_an_error():
     with pytest.raises(InputError, match="argument 'lang': unknown language 'de'"):
         audit_published(lang="de")
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_a_frame_equal_to_the_embedded_one_gets_the_embedded_audit(lang):
+    """The audit of a frame equal to load_published() is taken from the embedded audit
+    (computed once per process): it is the audit computed afresh, and a frame that differs
+    in one value is audited afresh."""
+    from nldtib_forecast.data import _audit
+
+    published = load_published()
+    fresh = _audit._audit(published, None, lang)
+    pd.testing.assert_frame_equal(audit_published(published, lang=lang), fresh,
+                                  check_exact=True)
+    changed = published.copy()
+    changed.loc[0, "value"] = changed.loc[0, "value"] * (1 + 1e-9)
+    assert not _audit._is_embedded(changed) and _audit._is_embedded(published)
+    assert not _audit._is_embedded(published.assign(extra=1))
