@@ -170,7 +170,11 @@ class SurveyDesign:
         if problems:
             raise InputError("survey design: column(s) not found", problems)
 
-        w = pd.to_numeric(frame[weight], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        self._frame = frame
+        self._plain: tuple | None = None  # (frame, the frame without attrs): _columns()
+        columns = self._columns()  # every column read from the frame would copy its attrs
+        w = pd.to_numeric(columns[weight], errors="coerce").to_numpy(dtype=float,
+                                                                     na_value=np.nan)
         bad = ~np.isfinite(w) | (w <= 0)
         if bad.any():
             rows, n = _first_rows(frame.index, bad)
@@ -178,8 +182,8 @@ class SurveyDesign:
                              [Problem(weight, "weights must be finite and > 0 (zero or "
                                       "negative weights are not allowed)", rows, n)])
         for arg, name in (("strata", strata), ("psu", psu)):
-            if name is not None and frame[name].isna().any():
-                rows, n = _first_rows(frame.index, frame[name].isna().to_numpy(dtype=bool))
+            if name is not None and columns[name].isna().any():
+                rows, n = _first_rows(frame.index, columns[name].isna().to_numpy(dtype=bool))
                 raise InputError(f"survey design: missing {arg} labels",
                                  [Problem(name, f"{arg} labels must not be missing", rows, n)])
 
@@ -187,11 +191,11 @@ class SurveyDesign:
         if strata is None:
             s_code, s_labels = np.zeros(n, dtype=np.int64), pd.Index(["all"])
         else:
-            s_code, s_labels = _codes(frame[strata].astype(object))
+            s_code, s_labels = _codes(columns[strata].astype(object))
         if psu is None:
             p_code = np.arange(n, dtype=np.int64)
         else:
-            p_code, _ = _codes(frame[psu].astype(object))
+            p_code, _ = _codes(columns[psu].astype(object))
         n_psu_total = int(p_code.max()) + 1
         # stratum of each PSU; every PSU must lie in one stratum
         psu_stratum = np.full(n_psu_total, -1, dtype=np.int64)
@@ -207,7 +211,6 @@ class SurveyDesign:
         rows_per_psu = np.bincount(p_code, minlength=n_psu_total)
         psu_weight = np.bincount(p_code, weights=w, minlength=n_psu_total) / rows_per_psu
 
-        self._frame = frame
         self._weight_col, self._strata_col, self._psu_col = weight, strata, psu
         self._w = w
         self._w.setflags(write=False)
@@ -220,9 +223,11 @@ class SurveyDesign:
         self._f_h = np.where(np.abs(f - 1.0) < _FPC_TOL, 1.0, f)
         self._domain: np.ndarray | None = None
         self._replicate_cache: dict = {}
-        self._plain: tuple | None = None  # (frame, the frame without attrs): _columns()
+        # the PSU x row summation matrix in CSR form directly (what scipy builds from the
+        # (psu, row) pairs: each PSU's rows in row order), without the COO conversion
         self._psu_sum = sparse.csr_array(
-            (np.ones(n), (p_code, np.arange(n))), shape=(n_psu_total, n))
+            (np.ones(n), np.argsort(p_code, kind="stable"),
+             np.concatenate(([0], np.cumsum(rows_per_psu)))), shape=(n_psu_total, n))
 
     # -- construction helpers ----------------------------------------------------------------
     def _resolve_fpc(self, fpc: object, psu_weight: np.ndarray) -> tuple[np.ndarray, str]:
@@ -240,8 +245,8 @@ class SurveyDesign:
             if fpc not in frame.columns:
                 raise InputError("survey design: fpc column not found",
                                  [_missing_column(frame, fpc, "fpc")])
-            vals = pd.to_numeric(frame[fpc], errors="coerce").to_numpy(dtype=float,
-                                                                         na_value=np.nan)
+            vals = pd.to_numeric(self._columns()[fpc], errors="coerce").to_numpy(
+                dtype=float, na_value=np.nan)
             lo = np.full(len(labels), np.inf)
             hi = np.full(len(labels), -np.inf)
             np.minimum.at(lo, self._s_code, vals)
@@ -680,5 +685,7 @@ class SurveyDesign:
         (True, True)
         """
         W = self._replicate_matrix(n_replicates, seed)
-        return pd.DataFrame(W.copy(), index=self._frame.index,
-                            columns=pd.RangeIndex(W.shape[1], name="replicate"))
+        # the constructor's copy is the only one (the cached matrix stays read-only); of a
+        # C-ordered array, so that the frame's memory layout does not depend on the cache's
+        return pd.DataFrame(np.ascontiguousarray(W), index=self._frame.index,
+                            columns=pd.RangeIndex(W.shape[1], name="replicate"), copy=True)

@@ -29,6 +29,7 @@ interval forms are used with bootstrap standard errors (not percentile intervals
 from __future__ import annotations
 
 from difflib import get_close_matches
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -76,6 +77,16 @@ def _column(frame: pd.DataFrame, name: object, argument: str) -> pd.Series:
 
 def _check_level(level: float) -> float:
     return check_level(level)
+
+
+@lru_cache(maxsize=64)
+def _t_quantile(level: float, df: int) -> float:
+    """The ``t_{df}`` quantile of a two-sided ``level`` interval (normal for ``df < 1``).
+    Cached: scipy's ``ppf`` costs more than a whole estimate without disclosure control, and
+    the same few (level, df) pairs recur (``level`` is a float from :func:`check_level`,
+    ``df`` an int)."""
+    return float(stats.t.ppf(0.5 + level / 2, df) if df >= 1
+                 else stats.norm.ppf(0.5 + level / 2))
 
 
 def _year_mask(design: SurveyDesign, year: object) -> tuple[int | None, np.ndarray]:
@@ -229,7 +240,7 @@ def _estimate(design: SurveyDesign, statistic: str, y: np.ndarray, x: np.ndarray
     var = np.where(np.isfinite(est), var, np.nan)
     se = np.sqrt(np.maximum(var, 0.0))
     df = design.degrees_of_freedom
-    q = float(stats.t.ppf(0.5 + level / 2, df) if df >= 1 else stats.norm.ppf(0.5 + level / 2))
+    q = _t_quantile(level, df)
     with np.errstate(divide="ignore", invalid="ignore"):
         if statistic == "proportion":
             inner = (est > 0) & (est < 1) & (se > 0)
@@ -239,42 +250,42 @@ def _estimate(design: SurveyDesign, statistic: str, y: np.ndarray, x: np.ndarray
             hi = np.where(inner, expit(logit(p) + half), np.where(np.isnan(se), np.nan, est))
         else:
             lo, hi = est - q * se, est + q * se
-    out = pd.DataFrame(
-        {"estimate": est, "std_error": se, "ci_lower": lo, "ci_upper": hi,
-         "n_respondents": n_resp.astype(np.int64),
-         "n_missing": (D & ~valid[:, None]).sum(axis=0).astype(np.int64),
-         "status": "unprotected", "rule": ""},
-        index=index,
-    )
+    # the columns are assembled as arrays and the frame is built once: setting cells of a
+    # DataFrame (.loc) costs more than computing the estimates
+    n_respondents: np.ndarray | pd.api.extensions.ExtensionArray = n_resp.astype(np.int64)
     protected = False
     if protect:
-        status = _disclosure_status(design, codes, valid, keys, index, contrib, rules,
-                                    magnitude)
+        status, rule = _disclosure_status(design, codes, valid, keys, index, contrib, rules,
+                                          magnitude)
         protected = rules is None or bool(getattr(rules, "enabled", True))
-        out["status"] = status["status"].to_numpy(dtype=object)
-        out["rule"] = status["rule"].fillna("").to_numpy(dtype=object)
         if protected and keys is not None and len(index) > 1:
-            pattern = _table_pattern(design, codes, valid, keys, index, y, x, statistic,
-                                     year_used, rules)
-            more = (pattern["status"].to_numpy() != "publish") & (
-                out["status"].to_numpy() == "publish")
-            out.loc[more, "status"] = pattern["status"].to_numpy()[more]
-            out.loc[more, "rule"] = pattern["rule"].to_numpy()[more]
+            p_status, p_rule = _table_pattern(design, codes, valid, keys, index, y, x,
+                                              statistic, year_used, rules)
+            more = (p_status != "publish") & (status == "publish")
+            status[more] = p_status[more]
+            rule[more] = p_rule[more]
         if protected:
             # a figure that is not a finite number is never published
-            bad = (out["status"].to_numpy() == "publish") & ~(
-                np.isfinite(out["estimate"].to_numpy(dtype=float))
-                & np.isfinite(out["std_error"].to_numpy(dtype=float)))
-            out.loc[bad, "status"] = "not_available"
-            out.loc[bad, "rule"] = "not a finite number"
-        hide = np.isin(out["status"].to_numpy(), ["primary", "secondary", "not_available"])
-        out.loc[hide, ["estimate", "std_error", "ci_lower", "ci_upper"]] = np.nan
+            bad = (status == "publish") & ~(np.isfinite(est) & np.isfinite(se))
+            status[bad] = "not_available"
+            rule[bad] = "not a finite number"
+        hide = np.isin(status, ["primary", "secondary", "not_available"])
+        est, se, lo, hi = (np.where(hide, np.nan, a) for a in (est, se, lo, hi))
         # the number of respondents of a suppressed cell is itself a figure about it
-        out["n_respondents"] = out["n_respondents"].astype("Int64")
-        out.loc[hide & np.isin(out["status"].to_numpy(), ["primary", "secondary"]),
-                "n_respondents"] = pd.NA
-    out["status"] = out["status"].astype(str)
-    out["rule"] = out["rule"].astype(str)
+        n_respondents = pd.arrays.IntegerArray(
+            n_respondents, hide & np.isin(status, ["primary", "secondary"]))
+    else:
+        status = np.full(len(index), "unprotected", dtype=object)
+        rule = np.full(len(index), "", dtype=object)
+    out = pd.DataFrame(
+        {"estimate": est, "std_error": se, "ci_lower": lo, "ci_upper": hi,
+         "n_respondents": n_respondents,
+         "n_missing": (D & ~valid[:, None]).sum(axis=0).astype(np.int64),
+         # numpy str arrays: pandas stores them as Series.astype(str) would (its string
+         # dtype; object before pandas 3)
+         "status": status.astype(str), "rule": rule.astype(str)},
+        index=index,
+    )
     out.attrs.update(
         statistic=statistic, **labels, by=by, year=year_used,
         variance_method=variance, level=level, df=int(df),
@@ -293,10 +304,11 @@ def _estimate(design: SurveyDesign, statistic: str, y: np.ndarray, x: np.ndarray
 def _table_pattern(design: SurveyDesign, codes: np.ndarray, valid: np.ndarray,
                    keys: pd.DataFrame, index: pd.Index, y: np.ndarray,
                    x: np.ndarray | None, statistic: str, year: int | None,
-                   rules: DisclosureRules | None) -> pd.DataFrame:
-    """Status and rule of every domain as :func:`~nldtib_forecast.survey.tabulate` protects
-    the same cells, margins included, so that this call, the call without ``by`` and the
-    tables of :func:`tabulate` never reveal a suppressed cell together.
+                   rules: DisclosureRules | None) -> tuple[np.ndarray, np.ndarray]:
+    """Status and rule of every domain (object arrays in the order of ``index``) as
+    :func:`~nldtib_forecast.survey.tabulate` protects the same cells, margins included, so
+    that this call, the call without ``by`` and the tables of :func:`tabulate` never reveal a
+    suppressed cell together.
 
     The additive tables behind each statistic: a total, its table; a count, the count
     table; a mean, the total of its variable (mean x published count = total); a ratio,
@@ -335,8 +347,8 @@ def _table_pattern(design: SurveyDesign, codes: np.ndarray, valid: np.ndarray,
         yes = y[rows] > 0.5
         tables.append((base.assign(_y=yes).loc[v], "_y", "total"))
         tables.append((base.assign(_y=~yes).loc[v], "_y", "total"))
-    status = pd.Series("publish", index=index, dtype=object)
-    rule = pd.Series("", index=index, dtype=object)
+    status = np.full(len(index), "publish", dtype=object)
+    rule = np.full(len(index), "", dtype=object)
     lookup = {(k if isinstance(k, tuple) else (k,)): i for i, k in enumerate(index)}
     if len(names) > 2:
         lookup = {(" x ".join(str(v) for v in k),): i for k, i in lookup.items()}
@@ -350,15 +362,17 @@ def _table_pattern(design: SurveyDesign, codes: np.ndarray, valid: np.ndarray,
             i = lookup.get(k)
             if i is None or st not in ("primary", "secondary"):
                 continue
-            if status.iloc[i] != "primary":
-                status.iloc[i], rule.iloc[i] = st, rl
-    return pd.DataFrame({"status": status, "rule": rule})
+            if status[i] != "primary":
+                status[i], rule[i] = st, rl
+    return status, rule
 
 
 def _disclosure_status(design: SurveyDesign, codes: np.ndarray, valid: np.ndarray,
                        keys: pd.DataFrame | None, index: pd.Index, contrib: np.ndarray,
-                       rules: DisclosureRules | None, magnitude: bool) -> pd.DataFrame:
-    """Primary disclosure status of each domain (``cell_status`` of the colleague module)."""
+                       rules: DisclosureRules | None, magnitude: bool
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """Primary disclosure status and rule of each domain (``cell_status`` of the colleague
+    module), as object arrays in the order of ``index`` (the rule ``""`` when none fired)."""
     from nldtib_forecast.survey._disclosure import cell_status
 
     frame = design._columns()
@@ -372,15 +386,18 @@ def _disclosure_status(design: SurveyDesign, codes: np.ndarray, valid: np.ndarra
         if cells.shape[1] == 1:
             cells = cells.iloc[:, 0]
     firm = None if design.psu_column is None else frame.loc[idx, design.psu_column]
-    status = cell_status(contributions, cells, rules=rules, firm=firm, magnitude=magnitude)
-    aligned = status.reindex(index)
+    table = cell_status(contributions, cells, rules=rules, firm=firm, magnitude=magnitude)
+    aligned = table.reindex(index)
     if len(index) and aligned["status"].isna().all():  # labels typed differently
-        by_str = status.set_axis([str(k) for k in status.index])
+        by_str = table.set_axis([str(k) for k in table.index])
         aligned = by_str.reindex([str(k) for k in index]).set_axis(index)
-    absent = aligned["status"].isna()  # a domain without respondents to the item
-    aligned.loc[absent, "rule"] = "no respondents"
-    aligned["status"] = aligned["status"].fillna("primary")
-    return aligned
+    status = aligned["status"].to_numpy(dtype=object, copy=True)
+    rule = aligned["rule"].to_numpy(dtype=object, copy=True)
+    absent = pd.isna(status)  # a domain without respondents to the item
+    status[absent] = "primary"
+    rule[absent] = "no respondents"
+    rule[pd.isna(rule)] = ""
+    return status, rule
 
 
 # -- public estimators ------------------------------------------------------------------------
