@@ -14,8 +14,9 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
-import statsmodels.api as sm
 from numpy.testing import assert_allclose
+from statsmodels.regression.linear_model import WLS
+from statsmodels.tools.tools import add_constant
 
 from nldtib_forecast import InputError
 from nldtib_forecast.data import synthetic_survey
@@ -89,8 +90,8 @@ def test_regression_equals_statsmodels_wls(result, sample):
                        dtype=float)
     X = X.loc[:, X.std(ddof=0) > 0]
     X.insert(0, "cost_change_ds", y["cost_change_ds"])
-    X = sm.add_constant(X)
-    fit = sm.WLS(y["price_change_ds"], X, weights=y["weight"]).fit(cov_type="HC1")
+    X = add_constant(X)
+    fit = WLS(y["price_change_ds"], X, weights=y["weight"]).fit(cov_type="HC1")
     pooled = result.coefficients[result.coefficients.model == "pooled"].set_index("term")
     assert result.n == len(y)
     assert pooled.loc["cost_change_ds", "estimate"] == pytest.approx(

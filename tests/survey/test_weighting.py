@@ -12,9 +12,10 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
-import statsmodels.api as sm
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from statsmodels.genmod.families import Binomial
+from statsmodels.genmod.generalized_linear_model import GLM
 
 from nldtib_forecast import InputError
 from nldtib_forecast.data import draw_respondents, synthetic_survey
@@ -507,7 +508,7 @@ def test_propensity_model_is_the_grouped_logit(propensity, counts):
         for cat in [k for k in cats if k in set(c[b])][1:]:
             X[f"{b}[{cat}]"] = (c[b] == cat).astype(float)
     endog = np.column_stack([c["respondents"], c["count"] - c["respondents"]])
-    fit = sm.GLM(endog, X, family=sm.families.Binomial()).fit(tol=1e-14)
+    fit = GLM(endog, X, family=Binomial()).fit(tol=1e-14)
     np.testing.assert_allclose(c["propensity"], fit.fittedvalues, rtol=1e-8)
     np.testing.assert_allclose(rep.model["coef"].reindex(X.columns), fit.params, rtol=1e-6,
                                atol=1e-9)
