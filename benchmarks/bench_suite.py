@@ -98,7 +98,10 @@ def main() -> int:
     print(f"| budget: {BUDGET_SECONDS:.0f} s on the reference machine | "
           f"{TARGET_RATIO * baseline:.1f} here | {TARGET_RATIO:.1f} |")
     if proc.returncode:
-        print(f"the suite failed (exit {proc.returncode})", file=sys.stderr)
+        # which tests (pytest's short summary, ``-ra``): rerun them to see why
+        failed = [line for line in lines if line.startswith(("FAILED ", "ERROR "))]
+        print("\n".join([f"the suite failed (exit {proc.returncode})", *failed]),
+              file=sys.stderr)
         return 1
     if args.pytest_args:
         return 0  # a part of the suite: no budget

@@ -508,14 +508,32 @@ def _complex_cast_allowed():
         yield
 
 
+_ACTIONS = st.sampled_from(["drop", "rename", "object", "value", "dtype", "id", "extreme",
+                            "duplicate_column", "index", "rows"])
+_DTYPES = st.sampled_from(["str", "float64", "category", "object", "boolean", "string", "Int64",
+                           "datetime"])
+_EXTREMES = st.sampled_from([1e308, -1e308, 1e16, -1e-300, 1e7, 41.0, -0.999999, 2.0000001,
+                             10.5, 2100.5])
+_NUMERIC_COLUMNS = st.sampled_from(NUMERIC)
+#: The row labels an "index" corruption sets on a frame of n rows (built only when drawn)
+_INDEXES = st.sampled_from([lambda n: [f"r{i}" for i in range(n)], lambda n: [0] * n,
+                            lambda n: list(range(n, 0, -1)),
+                            lambda n: pd.MultiIndex.from_arrays([range(n), range(n)])])
+
+
+def _own(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame that may be changed in place: SMALL is shallow-copied before its first in-place
+    change (copy-on-write: the change never reaches SMALL, and no deep copy is needed); the
+    other corruptions return new frames."""
+    return frame.copy(deep=False) if frame is SMALL else frame
+
+
 @st.composite
 def bad_frames(draw) -> pd.DataFrame:
     """The small valid survey with a few random corruptions."""
-    df = SMALL.copy()
-    n = len(df)
+    df, n = SMALL, len(SMALL)
     for _ in range(draw(st.integers(1, 4))):
-        action = draw(st.sampled_from(["drop", "rename", "object", "value", "dtype", "id",
-                                       "extreme", "duplicate_column", "index", "rows"]))
+        action = draw(_ACTIONS)
         cols = list(df.columns)
         if not cols:
             break
@@ -527,53 +545,55 @@ def bad_frames(draw) -> pd.DataFrame:
             df = df.rename(columns={col: draw(st.one_of(st.text(max_size=12), st.integers(),
                                                          st.just(str(col).upper())))})
         elif action in ("object", "value"):
-            if list(df.columns).count(col) != 1:
+            if cols.count(col) != 1:
                 continue
             s = df[col].astype(object)
             for r in rows:
                 s.iloc[r] = draw(_odd_values)
+            df = _own(df)
             df[col] = s
         elif action == "dtype":
-            if list(df.columns).count(col) != 1:
+            if cols.count(col) != 1:
                 continue
-            target = draw(st.sampled_from(["str", "float64", "category", "object", "boolean",
-                                           "string", "Int64", "datetime"]))
+            target = draw(_DTYPES)
             try:
                 with _complex_cast_allowed():
-                    df[col] = (pd.to_datetime(df[col], errors="coerce", unit="s")
-                               if target == "datetime" else df[col].astype(target))
-            except (TypeError, ValueError):
+                    s = (pd.to_datetime(df[col], errors="coerce", unit="s")
+                         if target == "datetime" else df[col].astype(target))
+                df = _own(df)
+                df[col] = s
+            except (TypeError, ValueError, OverflowError):  # e.g. inf to Int64: not a change
                 pass
         elif action == "id":
-            if list(df.columns).count("firm_id") != 1:
+            if cols.count("firm_id") != 1:
                 continue
             s = df["firm_id"].astype(object)
             for r in rows:
                 s.iloc[r] = draw(_bad_ids)
+            df = _own(df)
             df["firm_id"] = s
         elif action == "extreme":
-            num = draw(st.sampled_from(NUMERIC))
-            if list(df.columns).count(num) != 1:
+            num = draw(_NUMERIC_COLUMNS)
+            if cols.count(num) != 1:
                 continue
             with _complex_cast_allowed():
                 s = pd.to_numeric(df[num], errors="coerce").astype(float)
             for r in rows:
-                s.iloc[r] = draw(st.sampled_from([1e308, -1e308, 1e16, -1e-300, 1e7, 41.0,
-                                                  -0.999999, 2.0000001, 10.5, 2100.5]))
+                s.iloc[r] = draw(_EXTREMES)
+            df = _own(df)
             df[num] = s
         elif action == "duplicate_column":
             df = pd.concat([df, df[[col]]], axis=1)
         elif action == "index":
-            df.index = draw(st.sampled_from([
-                [f"r{i}" for i in range(n)], [0] * n, list(range(n, 0, -1)),
-                pd.MultiIndex.from_arrays([range(n), range(n)])]))
+            df = _own(df)
+            df.index = draw(_INDEXES)(n)
         else:  # rows: none, a few, or duplicated
             k = draw(st.integers(0, 3))
             df = df.iloc[:k] if draw(st.booleans()) else pd.concat([df, df.iloc[:k]])
             n = len(df)
             if n == 0:
                 break
-    return df
+    return _own(df)
 
 
 @FUZZ

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 import re
+import string
 import sys
 from pathlib import Path
 
@@ -240,7 +241,24 @@ def test_builtin_scenarios_are_present_documented_and_consistent():
 
 
 # --- TOML round trip ------------------------------------------------------------------------
-_names = st.from_regex(r"[A-Za-z0-9_-]{1,20}", fullmatch=True)
+@pytest.fixture(scope="module")
+def toml_dir(tmp_path_factory) -> Path:
+    """One directory for the files of the property tests' round trips (a new directory for
+    each example costs about as much as the round trip)."""
+    return tmp_path_factory.mktemp("toml")
+
+
+def _fresh(directory: Path) -> Path:
+    """The file of one example's round trip, removed first: a file left by an earlier example
+    can never be read back."""
+    path = directory / "s.toml"
+    path.unlink(missing_ok=True)
+    return path
+
+
+#: The names r"[A-Za-z0-9_-]{1,20}" matches (as st.from_regex of it, fullmatch=True, but drawn
+#: as one string instead of character by character)
+_names = st.text(alphabet=string.ascii_letters + string.digits + "_-", min_size=1, max_size=20)
 _years = st.integers(1990, 2100)
 
 
@@ -261,8 +279,8 @@ _scenarios = st.builds(
 
 @settings(max_examples=80, deadline=None)
 @given(_scenarios)
-def test_toml_round_trip(tmp_path_factory, scenario):
-    path = tmp_path_factory.mktemp("toml") / "s.toml"
+def test_toml_round_trip(toml_dir, scenario):
+    path = _fresh(toml_dir)
     scenario.to_toml(path)
     back = Scenario.from_toml(path)
     assert back == scenario
@@ -719,12 +737,18 @@ def test_dumps_rejects_an_unknown_kind():
         _toml.dumps({"x": {"kind": "bogus"}})
 
 
+#: The drivers a scenario of each kind may set (up to three), and the values of each driver:
+#: built once, not for every example
+_CHOSEN = {kind: st.lists(st.sampled_from(pool), unique=True, max_size=3) for kind, pool in
+           {"policy": _LEVERS, "future": _EXTERNALS, "scenario": _LEVERS + _EXTERNALS}.items()}
+_VALUES = {d: _value(get_driver(d)) for d in _LEVERS + _EXTERNALS}
+
+
 @st.composite
 def _any_scenario(draw, names=_names):
     kind = draw(st.sampled_from(sc.SCENARIO_KINDS))
-    pool = {"policy": _LEVERS, "future": _EXTERNALS, "scenario": _LEVERS + _EXTERNALS}[kind]
-    chosen = draw(st.lists(st.sampled_from(pool), unique=True, max_size=3))
-    return Scenario(draw(names), {d: draw(_value(get_driver(d))) for d in chosen},
+    chosen = draw(_CHOSEN[kind])
+    return Scenario(draw(names), {d: draw(_VALUES[d]) for d in chosen},
                     draw(st.text(max_size=40)), draw(st.lists(st.text(max_size=20), max_size=2)),
                     kind)
 
@@ -733,10 +757,10 @@ def _any_scenario(draw, names=_names):
 @given(st.lists(_any_scenario(st.one_of(_names, st.sampled_from(list(builtin())))),
                 max_size=5, unique_by=lambda s: s.name),
        st.lists(st.sampled_from(list(builtin())), max_size=3, unique=True))
-def test_round_trip_of_every_kind_with_builtins_and_replacements(tmp_path_factory, mine, kept):
+def test_round_trip_of_every_kind_with_builtins_and_replacements(toml_dir, mine, kept):
     taken = {s.name for s in mine}
     scenarios = mine + [builtin()[n] for n in kept if n not in taken]
-    path = save_scenarios(scenarios, tmp_path_factory.mktemp("toml") / "s.toml")
+    path = save_scenarios(scenarios, _fresh(toml_dir))
     back = load_scenarios(path)
     assert list(back) == [s.name for s in scenarios]
     for s in scenarios:

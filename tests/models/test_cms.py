@@ -182,13 +182,21 @@ def test_market_by_destination_only():
 
 
 # -- properties ------------------------------------------------------------------------------------
+_SHAPES = [(r, c) for r in range(1, 5) for c in range(1, 5)]
+#: Exports (>= 0) and the market beyond them (> 0) of each shape, and the frames' labels: the
+#: strategies and indexes are built once, not for every example
+_EXPORTS = {shape: hnp.arrays(np.float64, shape, elements=st.floats(
+    0.0, 1e6, allow_nan=False, allow_infinity=False)) for shape in _SHAPES}
+_BEYOND = {shape: hnp.arrays(np.float64, shape, elements=st.floats(1e-3, 1e6))
+           for shape in _SHAPES}
+_PRODUCTS = [pd.Index([f"p{i}" for i in range(n)]) for n in range(5)]
+_MARKETS = [pd.Index([f"c{j}" for j in range(n)]) for n in range(5)]
+
+
 def _frames(draw, shape):
-    elems = st.floats(0.0, 1e6, allow_nan=False, allow_infinity=False)
-    arrays = [draw(hnp.arrays(np.float64, shape, elements=elems)) for _ in range(2)]
-    markets = [a + draw(hnp.arrays(np.float64, shape, elements=st.floats(1e-3, 1e6)))
-               for a in arrays]
-    idx = [f"p{i}" for i in range(shape[0])]
-    cols = [f"c{j}" for j in range(shape[1])]
+    arrays = [draw(_EXPORTS[shape]) for _ in range(2)]
+    markets = [a + draw(_BEYOND[shape]) for a in arrays]
+    idx, cols = _PRODUCTS[shape[0]], _MARKETS[shape[1]]
     return [pd.DataFrame(a, idx, cols) for a in (*arrays, *markets)]
 
 

@@ -79,13 +79,15 @@ def test_letter_arithmetic():
 def test_decompose_growth_identities(values, prices):
     idx = pd.RangeIndex(2018, 2018 + len(values))
     d = decompose_growth(pd.Series(values, idx), pd.Series(prices[: len(values)], idx))
-    g, p, v = d["value_growth"], d["price_growth"], d["volume_growth"]
-    assert_allclose((1 + g).iloc[1:], ((1 + p) * (1 + v)).iloc[1:], rtol=1e-12)
-    assert_allclose(g.iloc[1:], (p + v + d["interaction"]).iloc[1:], rtol=1e-9, atol=1e-12)
-    assert_allclose(g.iloc[1:], (d["price_log"] + d["volume_log"]).iloc[1:], rtol=1e-9,
-                    atol=1e-12)
-    assert_allclose(d["volume"], d["value"] / d["price_index"], rtol=1e-15)
-    assert d.iloc[0][["value_growth", "price_growth", "volume_growth"]].isna().all()
+    # the columns as arrays (one index): plain numpy keeps the checks cheap
+    g, p, v, inter, p_log, v_log, volume, value, price = (d[c].to_numpy() for c in (
+        "value_growth", "price_growth", "volume_growth", "interaction", "price_log",
+        "volume_log", "volume", "value", "price_index"))
+    assert_allclose((1 + g)[1:], ((1 + p) * (1 + v))[1:], rtol=1e-12)
+    assert_allclose(g[1:], (p + v + inter)[1:], rtol=1e-9, atol=1e-12)
+    assert_allclose(g[1:], (p_log + v_log)[1:], rtol=1e-9, atol=1e-12)
+    assert_allclose(volume, value / price, rtol=1e-15)
+    assert np.isnan([g[0], p[0], v[0]]).all()
 
 
 def test_decompose_growth_from_prices_and_quantities():
@@ -204,27 +206,56 @@ def test_deflator_replaces_the_survey_prices(toy):
 # ---------------------------------------------------------------------------------------------
 # decompose_turnover: identities as properties
 # ---------------------------------------------------------------------------------------------
+_WEIGHTS = st.floats(0.5, 10.0)
+_TURNOVERS = st.floats(1e-3, 1e6)
+_PRICE_CHANGES = st.floats(-0.5, 0.5)
+_FIRM_IDS = np.array([f"F{f:02d}" for f in range(12)], dtype=object)
+_SEGMENTS = np.array(["x", "y"], dtype=object)
+
+
 @st.composite
 def panels(draw):
+    """2-12 firms over 2-4 years, in any row order. Firm 0 is in the first two years, each
+    other firm in a run of years; a firm starts in domain x or y (probability 1/2 each) and
+    changes domain before a year with probability ~1/10; turnover is 0 with probability 1/2;
+    the price change is missing in a firm's first year and with probability 1/8 after it.
+
+    The coin flips for the largest panel (12 firms x 4 years) come from one bytes draw of a
+    fixed size (bytes of a size that followed the other draws would often be replaced by
+    zeros when Hypothesis mutates an example), the frame is built once from arrays, and the
+    rows are shuffled as ``DataFrame.sample(frac=1.0, random_state=seed)`` does."""
     n_firms = draw(st.integers(2, 12))
-    years = np.arange(2020, 2020 + draw(st.integers(2, 4)))
-    rows = []
+    n_years = draw(st.integers(2, 4))
+    first, last = [0], [1]
+    for _ in range(1, n_firms):
+        first.append(draw(st.integers(0, n_years - 1)))
+        last.append(draw(st.integers(first[-1], n_years - 1)))
+    weight = np.array([draw(_WEIGHTS) for _ in range(n_firms)])
+    # per (firm, year): a byte for the change of domain, a byte of flags (bit 0: turnover
+    # > 0, bits 1-3 all zero: price change missing; bit 4 in year 0: the firm starts in y)
+    switch, flags = np.frombuffer(draw(st.binary(min_size=96, max_size=96)),
+                                  dtype=np.uint8).reshape(2, 12, 4)
+    firm, year, seg = [], [], []
     for f in range(n_firms):
-        a = 0 if f == 0 else draw(st.integers(0, len(years) - 1))
-        b = 1 if f == 0 else draw(st.integers(a, len(years) - 1))
-        w = draw(st.floats(0.5, 10.0))
-        seg = draw(st.sampled_from(["x", "y"]))
-        for k in range(a, b + 1):
-            if draw(st.integers(0, 9)) == 0:
-                seg = "y" if seg == "x" else "x"  # firms occasionally change domain
-            rows.append({
-                "firm_id": f"F{f:02d}", "year": int(years[k]), "weight": w, "seg": seg,
-                "turnover_ds_eur": draw(st.one_of(st.just(0.0), st.floats(1e-3, 1e6))),
-                "price_change_ds": (np.nan if k == a or draw(st.integers(0, 7)) == 0
-                                    else draw(st.floats(-0.5, 0.5))),
-            })
-    df = pd.DataFrame(rows)
-    return df.sample(frac=1.0, random_state=draw(st.integers(0, 1000)))  # any row order
+        y = (flags[f, 0] >> 4) & 1
+        for k in range(first[f], last[f] + 1):
+            y ^= switch[f, k] < 26  # firms occasionally change domain
+            firm.append(f)
+            year.append(k)
+            seg.append(y)
+    firm, year = np.array(firm), np.array(year)
+    cell = flags[firm, year]
+    turnover = np.zeros(len(firm))
+    positive = (cell & 1) == 1
+    turnover[positive] = [draw(_TURNOVERS) for _ in range(int(positive.sum()))]
+    price = np.full(len(firm), np.nan)
+    reported = (year > np.array(first)[firm]) & ((cell >> 1) & 7 != 0)
+    price[reported] = [draw(_PRICE_CHANGES) for _ in range(int(reported.sum()))]
+    order = np.random.RandomState(draw(st.integers(0, 1000))).permutation(len(firm))
+    return pd.DataFrame({
+        "firm_id": _FIRM_IDS[firm], "year": 2020 + year, "weight": weight[firm],
+        "seg": _SEGMENTS[np.array(seg, dtype=int)], "turnover_ds_eur": turnover,
+        "price_change_ds": price}).take(order)  # any row order
 
 
 @settings(max_examples=80, deadline=None)

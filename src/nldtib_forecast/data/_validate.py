@@ -10,6 +10,8 @@ the columns of the schema and over the distinct values of a column, never over r
 from __future__ import annotations
 
 import codecs
+import contextlib
+import functools
 import importlib.util
 import inspect
 import lzma
@@ -58,6 +60,10 @@ _BAD_ID_CHARS = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-
 #: A number written with a decimal comma (Dutch locale), e.g. '3,58' or '-1.234,5'.
 _DECIMAL_COMMA = re.compile(r"^\s*[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+\s*$")
 _PLAUSIBILITY_ATTR = "plausibility"
+
+#: The numpy dtypes of the normalised numeric columns, which :func:`_to_float` reads directly.
+_FLOAT64 = np.dtype(np.float64)
+_NUMBERS = (_FLOAT64, np.dtype(np.int64))
 
 _TRUE = frozenset({"true", "yes", "1", "1.0"})
 _FALSE = frozenset({"false", "no", "0", "0.0"})
@@ -149,6 +155,14 @@ def _to_float(s: pd.Series, spec: ColumnSpec, chk: _Checker):
     """Numbers as float64 (missing -> NaN) and a mask of rows already reported as
     non-numeric; ``(None, None)`` if the column is unusable."""
     name = spec.name
+    dtype = s.dtype
+    if isinstance(dtype, np.dtype) and dtype in _NUMBERS:
+        # the normalised dtypes (a validated frame): what the general branch below does for
+        # them, without its dtype tests; an int64 column has no missing value to fill, so
+        # pandas' fill (which looks for NaN through a new Series) is skipped
+        values = (s.to_numpy(dtype=np.float64, na_value=np.nan) if dtype == _FLOAT64
+                  else s.to_numpy().astype(np.float64))
+        return values, np.zeros(len(values), dtype=bool)
     if isinstance(s.dtype, pd.CategoricalDtype):
         s = s.astype(object)
     if pdt.is_bool_dtype(s.dtype) or _wrong_dtype(s):
@@ -180,12 +194,17 @@ def _check_numeric(s: pd.Series, spec: ColumnSpec, chk: _Checker):
     if values is None:
         return None, None
     name = spec.name
-    nan = np.isnan(values)
-    if not spec.nullable:
-        chk.add(name, "missing value(s) (NaN) not allowed", nan & ~reported)
-    inf = np.isinf(values)
-    chk.add(name, "infinite value(s) not allowed", inf)
-    finite = ~nan & ~inf
+    finite = np.isfinite(values)
+    all_finite = bool(finite.all())
+    if not all_finite:  # else no value is missing or infinite: nothing to report on them
+        nan = np.isnan(values)
+        if not spec.nullable:
+            chk.add(name, "missing value(s) (NaN) not allowed", nan & ~reported)
+        chk.add(name, "infinite value(s) not allowed", ~finite & ~nan)
+    # without NaN no comparison below can warn (setting the error state costs more than the
+    # checks); a factory, as an np.errstate cannot be entered twice
+    quiet = (contextlib.nullcontext if all_finite
+             else functools.partial(np.errstate, invalid="ignore"))
     ok = finite.copy()
     if spec.kind == "int":
         frac = np.zeros_like(finite)
@@ -194,7 +213,7 @@ def _check_numeric(s: pd.Series, spec: ColumnSpec, chk: _Checker):
         ok &= ~frac
     if spec.lower is not None or spec.upper is not None:
         out = np.zeros_like(finite)
-        with np.errstate(invalid="ignore"):
+        with quiet():
             if spec.lower is not None:
                 out |= (values <= spec.lower) if spec.lower_open else (values < spec.lower)
             if spec.upper is not None:
@@ -203,21 +222,65 @@ def _check_numeric(s: pd.Series, spec: ColumnSpec, chk: _Checker):
         chk.add(name, _bound_rule(spec), out)
     checked = np.where(ok, values, np.nan)  # only sensible values enter cross-column checks
     if spec.kind == "int":
-        with np.errstate(invalid="ignore"):
-            exact = finite.all() and bool((np.abs(values) < 2.0**62).all())
+        with quiet():
+            exact = all_finite and bool((np.abs(values) < 2.0**62).all())
         return checked, (values.astype(np.int64) if exact else values)
     return checked, values
 
 
-def _check_str(s: pd.Series, spec: ColumnSpec, chk: _Checker):
-    """Identifiers: strings, or integers converted to strings."""
+def _clean_ids(codes: np.ndarray, uniques: np.ndarray) -> np.ndarray | None:
+    """The identifiers as :func:`_check_str` normalises them, if that leaves them unchanged
+    and finds nothing to report; else None. ``codes, uniques`` are :func:`_factorize` of a
+    string column.
+
+    That is the case when no value is missing and every distinct value is a ``str`` (not a
+    subclass, which ``str()`` would turn into one) that is not empty, has no surrounding
+    blanks and holds no character of :data:`_BAD_ID_CHARS`. The distinct values are judged
+    at once on their concatenation: a printable text (:meth:`str.isprintable`) holds no
+    control or invisible format character, nor any blank but the ASCII space (all other
+    blanks are "Separator" or "Other" characters); joined by NUL (not in a printable text)
+    with NUL at both ends, a value that starts or ends with a space (or is all spaces) shows
+    as a NUL next to a space. Text that is not printable (e.g. with a no-break space) is
+    left to the general path, which judges each value."""
+    if not len(codes) or codes.min() < 0:
+        return None
+    labels = uniques.tolist()
+    if set(map(type, labels)) != {str}:
+        return None
+    text = "".join(labels)
+    if not text.isprintable() or "" in labels:
+        return None
+    if " " in text:  # a space somewhere: none at the ends of a value?
+        joined = "\0" + "\0".join(labels) + "\0"
+        if "\0 " in joined or " \0" in joined:
+            return None
+    return uniques[codes]  # str(u).strip() is u itself for each of them
+
+
+def _check_str(s: pd.Series, spec: ColumnSpec, chk: _Checker,
+               keys: dict[str, tuple[np.ndarray, np.ndarray]] | None = None):
+    """Identifiers: strings, or integers converted to strings.
+
+    A string column whose values need no change and have nothing to report (e.g. of a
+    validated frame) is read by :func:`_clean_ids`; its factorization ``(codes, uniques)``,
+    which is also that of the values returned, is then put in ``keys`` (if given) for
+    :func:`_check_unique_keys` and :class:`~nldtib_forecast.survey.SurveyDesign`."""
     name = spec.name
+    factorized = None
+    if isinstance(s.dtype, pd.StringDtype):  # text: factorized below in any case
+        factorized = _factorize(s)
+        ids = _clean_ids(*factorized)
+        if ids is not None:
+            if keys is not None:
+                keys[name] = factorized
+            return ids, pd.arrays.NumpyExtensionArray(ids)
     if isinstance(s.dtype, pd.CategoricalDtype):
         s = s.astype(object)
     if pdt.is_bool_dtype(s.dtype) or _wrong_dtype(s):
         chk.add(name, f"wrong dtype '{s.dtype}'; expected strings or integers")
         return None, None
-    factorized = _factorize(s) if _text(s) else None
+    if factorized is None and _text(s):
+        factorized = _factorize(s)
     miss = _missing(s, factorized)
     if pdt.is_float_dtype(s.dtype):  # e.g. integer ids read as float because of a gap
         values = s.to_numpy(dtype=np.float64, na_value=np.nan)
@@ -261,19 +324,30 @@ def _id_kind(value: object) -> str | None:
     return type(value).__name__
 
 
+@functools.lru_cache(maxsize=32)
+def _category_dtype(cats: tuple[str, ...], ordered: bool) -> pd.CategoricalDtype:
+    """The normalised dtype of a category column, made once: building a CategoricalDtype
+    infers the dtype of its labels (an Index) each time. Dtypes are immutable, so the
+    validated frames share it (and a column that has it is recognised by identity)."""
+    return pd.CategoricalDtype(list(cats), ordered=ordered)
+
+
 def _check_category(s: pd.Series, spec: ColumnSpec, chk: _Checker):
     """Labels from :data:`CATEGORIES`, normalised to a Categorical (``size_class`` ordered)."""
     name = spec.name
     cats = CATEGORIES[name]
-    dtype = pd.CategoricalDtype(list(cats), ordered=name == "size_class")
-    if (isinstance(s.dtype, pd.CategoricalDtype) and s.dtype == dtype
-            and list(s.cat.categories) == list(cats)):
-        # already the schema's categorical (e.g. a validated frame): every label is valid and
-        # no category is blank, so only missing values are to be reported
-        miss = s.isna().to_numpy(dtype=bool)
+    dtype = _category_dtype(tuple(cats), name == "size_class")
+    given = s.dtype
+    if isinstance(given, pd.CategoricalDtype) and (
+            given is dtype or (given == dtype and list(given.categories) == list(cats))):
+        # already the schema's categorical (e.g. a validated frame, whose dtype is this very
+        # object): every label is valid and no category is blank, so only missing values
+        # (code -1) are to be reported
+        codes = s.array.codes
+        miss = codes == -1
         if not spec.nullable:
             chk.add(name, "missing value(s) (NaN or blank) not allowed", miss)
-        return None, pd.Categorical.from_codes(s.cat.codes.to_numpy(), dtype=dtype)
+        return None, pd.Categorical.from_codes(codes, dtype=dtype)
     if isinstance(s.dtype, pd.CategoricalDtype):
         s = s.astype(object)
     if _wrong_dtype(s):
@@ -320,6 +394,16 @@ def _bool_of(value) -> bool | None:
 def _check_bool(s: pd.Series, spec: ColumnSpec, chk: _Checker):
     """True/False, 0/1 or 'true'/'false'/'yes'/'no' -> pandas nullable ``boolean``."""
     name = spec.name
+    if isinstance(s.dtype, pd.BooleanDtype):
+        # already the normalised dtype (e.g. a validated frame): every value is a flag, so
+        # the branch of the boolean dtypes below, read from the array (no Series of the
+        # missing values) and with nothing to report but missing values
+        array = s.array
+        miss = np.asarray(array.isna(), dtype=bool)
+        truth = array.to_numpy(dtype=bool, na_value=False, copy=True)
+        if not spec.nullable:
+            chk.add(name, "missing value(s) (NaN or blank) not allowed", miss)
+        return None, pd.arrays.BooleanArray(truth, miss)
     if isinstance(s.dtype, pd.CategoricalDtype):
         s = s.astype(object)
     if _wrong_dtype(s):
@@ -464,6 +548,18 @@ def validate_survey(df: pd.DataFrame, *, plausibility: bool | Mapping | None = N
       - column 'domain': unknown category label(s) 'Maritime' (did you mean 'maritime'?); ...
       - column 'turnover_ds_eur': must be <= turnover_total_eur; 1 offending row(s): 1
     """
+    return validate_survey_with_keys(df, plausibility)[0]
+
+
+def validate_survey_with_keys(df: pd.DataFrame, plausibility: bool | Mapping | None = None
+                              ) -> tuple[pd.DataFrame, dict[str, tuple[np.ndarray, np.ndarray]]]:
+    """:func:`validate_survey`, and the identifier columns it has factorized:
+    ``{column: (codes, uniques)}`` with ``out[column]`` holding ``uniques[codes]``, exactly
+    :func:`pandas.factorize` of its values (see :func:`_check_str`), for a caller that would
+    factorize them again (:class:`~nldtib_forecast.survey.SurveyDesign`).
+
+    The package's hand-off to the survey layer (not exported from
+    :mod:`nldtib_forecast.data`: the codes are an implementation detail of the design)."""
     if not isinstance(df, pd.DataFrame):
         raise InputError(f"survey data must be a pandas DataFrame, got {type(df).__name__}")
     bounds, setting = _plausibility(plausibility, df)
@@ -474,9 +570,10 @@ def validate_survey(df: pd.DataFrame, *, plausibility: bool | Mapping | None = N
     if len(df) == 0:
         raise InputError("survey data is empty (0 rows); expected one row per firm and "
                          "reference year", chk.problems)
-    checked, normalised = _check_values(df, present, bounds, chk)
+    keys: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    checked, normalised = _check_values(df, present, bounds, chk, keys)
     _check_relations(checked, chk)
-    _check_unique_keys(checked, chk)
+    _check_unique_keys(checked, chk, keys)
     if chk.problems:
         raise InputError(f"survey data failed validation: {len(chk.problems)} problem(s) "
                          "found", chk.problems)
@@ -485,7 +582,7 @@ def validate_survey(df: pd.DataFrame, *, plausibility: bool | Mapping | None = N
         out = pd.concat([out, df[extras]], axis=1)
     if setting is not None:
         out.attrs[_PLAUSIBILITY_ATTR] = setting
-    return out
+    return out, keys
 
 
 # -- the steps of validate_survey: each adds the problems it finds to the checker -------------
@@ -508,10 +605,12 @@ def _check_column_names(present: list, extras: list, chk: _Checker) -> None:
 
 
 def _check_values(df: pd.DataFrame, present: list, bounds: Mapping[str, float | None],
-                  chk: _Checker) -> tuple[dict[str, np.ndarray], dict[str, object]]:
+                  chk: _Checker, keys: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
+                  ) -> tuple[dict[str, np.ndarray], dict[str, object]]:
     """Each schema column checked by the rules of its kind and its plausibility bound:
     returns the checked values (for the relations between columns) and the normalised
-    columns."""
+    columns. ``keys`` receives the factorized identifier columns that :func:`_check_str`
+    has."""
     checked: dict[str, np.ndarray] = {}
     normalised: dict[str, object] = {}
     if df.attrs:  # a column of a frame with attrs deep-copies them: read a plain view
@@ -522,7 +621,10 @@ def _check_values(df: pd.DataFrame, present: list, bounds: Mapping[str, float | 
             continue
         s = df[spec.name]
         try:
-            values, out = _CHECKERS[spec.kind](s, spec, chk)
+            if spec.kind == "str":
+                values, out = _check_str(s, spec, chk, keys)
+            else:
+                values, out = _CHECKERS[spec.kind](s, spec, chk)
         except (TypeError, ValueError, OverflowError) as exc:  # e.g. unhashable cell values
             chk.add(spec.name, f"could not be read as {spec.kind}: {exc}")
             continue
@@ -561,11 +663,19 @@ def _check_relations(checked: dict[str, np.ndarray], chk: _Checker) -> None:
             chk.add(col, f"must be {op} {other}{why}", bad)
 
 
-def _check_unique_keys(checked: dict[str, np.ndarray], chk: _Checker) -> None:
-    """One row per (firm_id, year)."""
+def _check_unique_keys(checked: dict[str, np.ndarray], chk: _Checker,
+                       keys: Mapping[str, tuple[np.ndarray, np.ndarray]] | None = None
+                       ) -> None:
+    """One row per (firm_id, year).
+
+    ``keys["firm_id"]``, if given, is ``pd.factorize(checked["firm_id"])``, made already
+    (by :func:`_check_str`)."""
     if "firm_id" in checked and "year" in checked:
         # the pairs as integer codes (a pair with a missing part is never a duplicate)
-        firm, _ = pd.factorize(checked["firm_id"], use_na_sentinel=True)
+        if keys is not None and "firm_id" in keys:
+            firm = keys["firm_id"][0]
+        else:
+            firm, _ = pd.factorize(checked["firm_id"], use_na_sentinel=True)
         year, _ = pd.factorize(checked["year"], use_na_sentinel=True)
         known = (firm >= 0) & (year >= 0)
         pair, _ = pd.factorize(firm[known].astype(np.int64) * (int(year.max()) + 1)
@@ -573,8 +683,8 @@ def _check_unique_keys(checked: dict[str, np.ndarray], chk: _Checker) -> None:
         dup = np.zeros(len(firm), dtype=bool)
         dup[known] = np.bincount(pair)[pair] > 1
         if dup.any():
-            keys = pd.DataFrame({"firm_id": checked["firm_id"], "year": checked["year"]})
-            first = keys[dup].drop_duplicates().head(_MAX_VALUES)
+            table = pd.DataFrame({"firm_id": checked["firm_id"], "year": checked["year"]})
+            first = table[dup].drop_duplicates().head(_MAX_VALUES)
             pairs = [(f, int(y)) for f, y in zip(first["firm_id"], first["year"], strict=True)]
             chk.add("firm_id", "(firm_id, year) pairs must be unique; duplicated: "
                                f"{_quote(pairs)}", dup)

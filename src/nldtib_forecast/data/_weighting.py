@@ -192,6 +192,18 @@ def _missing(frame_columns, name: str, where: str) -> Problem:
 
 def _population_table(population: object, by: list[str]) -> pd.DataFrame:
     """The frame counts as a DataFrame: the ``by`` columns (text) and ``count`` (int)."""
+    labels, counts, _ = _population_cells(population, by)
+    out = pd.DataFrame({b: pd.Series(text, dtype=object)
+                        for b, text in zip(by, labels, strict=True)})
+    out[_COUNT] = counts
+    return out
+
+
+def _population_cells(population: object, by: list[str]
+                      ) -> tuple[list[np.ndarray], np.ndarray, dict[tuple, int]]:
+    """The frame counts checked: the text labels of every ``by`` column (object arrays, in the
+    order of ``by``) and the counts (int64), one element per cell (:func:`_population_table`
+    as arrays), and the position of every cell by the tuple of its labels."""
     if isinstance(population, pd.Series):
         names = list(population.index.names)
         if names != by:
@@ -213,14 +225,20 @@ def _population_table(population: object, by: list[str]) -> pd.DataFrame:
         raise InputError("argument 'population': column(s) missing", problems)
     if len(table) == 0:
         raise InputError("argument 'population': no cells (0 rows)")
+    table = _without_attrs(table)
+    columns = [table[b] for b in by]
     problems = []
-    for b in by:
-        na = table[b].isna().to_numpy(dtype=bool)
+    for b, column in zip(by, columns, strict=True):
+        na = column.isna().to_numpy(dtype=bool)
         if na.any():
             problems.append(Problem(b, "cell labels must not be missing",
                                     tuple(table.index[na][:5]), int(na.sum())))
-    counts = pd.to_numeric(table[_COUNT], errors="coerce").to_numpy(dtype=float,
-                                                                    na_value=np.nan)
+    count = table[_COUNT]
+    if isinstance(count.dtype, np.dtype) and count.dtype.kind in "iuf":
+        counts = count.to_numpy().astype(float)  # what pd.to_numeric(...) below gives
+    else:
+        counts = pd.to_numeric(count, errors="coerce").to_numpy(dtype=float,
+                                                                 na_value=np.nan)
     bad = ~np.isfinite(counts) | (counts < 0) | (np.abs(counts - np.rint(counts)) > 1e-9)
     if bad.any():
         problems.append(Problem(_COUNT, "counts must be non-negative integers (numbers of "
@@ -228,14 +246,35 @@ def _population_table(population: object, by: list[str]) -> pd.DataFrame:
                                 int(bad.sum())))
     if problems:
         raise InputError("argument 'population': invalid counts", problems)
-    out = pd.DataFrame({b: pd.Series(_labels_of(table[b]), dtype=object) for b in by})
-    out[_COUNT] = np.rint(counts).astype(np.int64)
-    dup = out.duplicated(by, keep=False).to_numpy(dtype=bool)
-    if dup.any():
+    labels = [_labels_of(column) for column in columns]
+    lookup = {k: i for i, k in enumerate(zip(*labels, strict=True))}
+    if len(lookup) != len(table):
+        codes = _row_codes(labels)
+        dup = np.bincount(codes)[codes] > 1
         raise InputError("argument 'population': duplicated cells",
                          [Problem(",".join(by), "each cell of the 'by' columns may appear "
                                   "only once", tuple(table.index[dup][:5]), int(dup.sum()))])
-    return out.reset_index(drop=True)
+    return labels, np.rint(counts).astype(np.int64), lookup
+
+
+def _without_attrs(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame``, or a shallow copy without ``attrs`` (pandas deep-copies ``attrs`` into every
+    column read from a frame that has them)."""
+    if not frame.attrs:
+        return frame
+    view = frame.copy(deep=False)
+    view.attrs = {}
+    return view
+
+
+def _row_codes(columns: list[np.ndarray]) -> np.ndarray:
+    """An integer code of every row of ``columns`` (equal values of every column: equal
+    codes), ``0..k-1`` in order of first appearance."""
+    combined = np.zeros(len(columns[0]) if columns else 0, dtype=np.int64)
+    for column in columns:
+        codes, uniques = pd.factorize(column)
+        combined = pd.factorize(combined * max(len(uniques), 1) + codes)[0].astype(np.int64)
+    return combined
 
 
 def _category_order(name: str, labels: list[str], source: pd.Series | None) -> list[str]:
@@ -260,80 +299,96 @@ def _is_ordered(name: str, source: pd.Series | None) -> bool:
     return source is not None and pd.api.types.is_numeric_dtype(source.dtype)
 
 
-def _positions(labels: pd.Series, order: list[str]) -> np.ndarray:
+def _positions(labels: pd.Series | np.ndarray, order: list[str]) -> np.ndarray:
     """Position of every label in ``order`` (NaN for a label not in it), as
     ``labels.map({c: i for i, c in enumerate(order)})`` gives."""
     where = {c: i for i, c in enumerate(order)}
-    pos = [where.get(v, np.nan) for v in labels.to_numpy(dtype=object)]
+    pos = [where.get(v, np.nan) for v in np.asarray(labels, dtype=object)]
     return np.asarray(pos, dtype=float if any(p is np.nan for p in pos) else np.int64)
 
 
 # ------------------------------------------------------------------------------- collapsing
-def _collapse(cells: pd.DataFrame, by: list[str], ordered: dict[str, bool],
-              order: dict[str, list[str]], min_resp: int) -> tuple[np.ndarray, list[dict]]:
-    """Group index of every cell and the list of merges (see the module's collapsing rule)."""
-    C = len(cells)
-    pos = np.column_stack([_positions(cells[b], order[b]) for b in by]).astype(np.int64)
+def _collapse(pos: np.ndarray, N: np.ndarray, n: np.ndarray, by: list[str],
+              is_ord: np.ndarray, min_resp: int) -> tuple[np.ndarray, list[dict]]:
+    """Group index of every cell and the list of merges (see the module's collapsing rule).
+
+    ``pos`` (cells x ``by``): the position of every cell's category of every ``by`` variable
+    in its order; ``N``, ``n``: the cells' frame firms and respondents; ``is_ord``: whether
+    each ``by`` variable is ordered.
+
+    A group is known by the cell whose number it carries (a merged group takes the number of
+    the group it merges into); its respondents, frame firms, first cell and neighbour relation
+    to every other group are kept up to date merge by merge (sums of whole numbers and maxima:
+    the same values as recomputing them from the cells).
+    """
+    C = len(N)
     # cell-level neighbour relation: differ in exactly one variable (adjacent if ordered);
     # value = index of that variable (larger = later 'by' variable)
     diff = pos[:, None, :] != pos[None, :, :]
     one = diff.sum(axis=2) == 1
     var = np.argmax(diff, axis=2)
     gap = np.abs(pos[:, None, :] - pos[None, :, :]).max(axis=2)
-    is_ord = np.array([ordered[b] for b in by])
     adjacent = ~is_ord[var] | (gap == 1)
     neighbour_var = np.where(one & adjacent, var, -1)  # (C, C)
+    # from here on neighbour_var[g, h] is kept, for the live groups g and h, as the latest
+    # variable in which a cell of g neighbours a cell of h (-1: none); symmetric
 
     group = np.arange(C)
-    N = cells[_COUNT].to_numpy(dtype=float)
-    n = cells["respondents"].to_numpy(dtype=float)
+    g_n_all = np.asarray(n, dtype=float).copy()  # respondents of the group numbered i
+    g_N_all = np.asarray(N, dtype=float).copy()
+    rate_all = np.divide(g_n_all, g_N_all, out=np.zeros(C), where=g_N_all > 0)
+    first_all = np.arange(C)  # its first cell
+    alive = np.ones(C, dtype=bool)
     merges: list[dict] = []
     while True:
-        live, first = np.unique(group, return_index=True)  # first cell of each live group
+        live = np.flatnonzero(alive)  # the live groups' numbers, ascending
         if live.size == 1:
             break
-        g_n = np.bincount(group, weights=n, minlength=C)[live]
+        g_n = g_n_all[live]
         if g_n.min() >= min_resp:
             break
-        g_N = np.bincount(group, weights=N, minlength=C)[live]
-        rate = np.divide(g_n, g_N, out=np.zeros_like(g_n), where=g_N > 0)
+        first = first_all[live]
         k = int(np.lexsort((first, g_n))[0])  # fewest respondents; ties: first in cell order
-        this = live[k]
-        members = group == this
-        # the latest variable in which a member cell neighbours a cell of each other group
-        by_cell = neighbour_var[members].max(axis=0)  # (C,)
-        by_group = np.full(C, -1)
-        np.maximum.at(by_group, group, by_cell)
-        best_var = by_group[live]
+        this = int(live[k])
+        best_var = neighbour_var[this, live]  # (a copy)
         best_var[k] = -1
         cand = np.flatnonzero(best_var >= 0)
         reason = "neighbour"
         if cand.size == 0:
             cand, reason = np.flatnonzero(live != this), "closest response rate"
-        # order: latest variable, closest response rate, fewest respondents, first
-        keys = np.lexsort((first[cand], g_n[cand], np.abs(rate[cand] - rate[k]),
-                           -best_var[cand]))
-        j = int(cand[keys[0]])
-        other = live[j]
-        merges.append({"group": int(this), "into": int(other), "respondents": int(g_n[k]),
+        # order: latest variable, closest response rate, fewest respondents, first (a unique
+        # last key: the smallest tuple is the first of np.lexsort's order)
+        rate = rate_all[live]
+        j = min((-best_var[c], abs(rate[c] - rate[k]), g_n[c], first[c], c)
+                for c in cand.tolist())[-1]
+        other = int(live[j])
+        merges.append({"group": this, "into": other, "respondents": int(g_n[k]),
                        "variable": by[best_var[j]] if best_var[j] >= 0 else None,
                        "reason": reason})
         group[group == this] = other
+        g_n_all[other] += g_n_all[this]
+        g_N_all[other] += g_N_all[this]
+        rate_all[other] = g_n_all[other] / g_N_all[other] if g_N_all[other] > 0 else 0.0
+        first_all[other] = min(first_all[other], first_all[this])
+        joined = np.maximum(neighbour_var[other], neighbour_var[this])
+        neighbour_var[other] = joined
+        neighbour_var[:, other] = joined
+        alive[this] = False
     # relabel 0..G-1 in order of first cell
-    _, first = np.unique(group, return_index=True)
-    rank = np.empty(C, dtype=np.int64)
-    for new, old in enumerate(group[np.sort(first)]):
-        rank[group == old] = new
-    return rank, merges
+    _, first, inverse = np.unique(group, return_index=True, return_inverse=True)
+    rank = np.empty(first.size, dtype=np.int64)
+    rank[np.argsort(first)] = np.arange(first.size)
+    return rank[inverse.ravel()], merges
 
 
 # ----------------------------------------------------------------------- propensity model
-def _main_effects(cells: pd.DataFrame, by: list[str], order: dict[str, list[str]]):
-    """Design matrix of the main-effects logit on the cells: intercept + treatment dummies."""
-    cols, names = [np.ones(len(cells))], ["Intercept"]
-    for b in by:
+def _main_effects(labels: list[np.ndarray], by: list[str], order: dict[str, list[str]]):
+    """Design matrix of the main-effects logit on the cells (``labels``: the cells' text
+    labels of every ``by`` variable): intercept + treatment dummies."""
+    cols, names = [np.ones(len(labels[0]))], ["Intercept"]
+    for b, text in zip(by, labels, strict=True):
         for cat in order[b][1:]:
-            cols.append((cells[b].to_numpy() == cat).astype(float))
+            cols.append((text == cat).astype(float))
             names.append(f"{b}[{cat}]")
     return np.column_stack(cols), names
 
@@ -387,14 +442,30 @@ def _firm_units(frame: pd.DataFrame, firm: str | None) -> tuple[np.ndarray, np.n
         return np.arange(len(frame)), np.arange(len(frame))
     order = np.arange(len(frame))
     if "year" in frame.columns:
-        yr = pd.to_numeric(frame["year"], errors="coerce").to_numpy(dtype=float,
-                                                                      na_value=-np.inf)
+        year = frame["year"]
+        if isinstance(year.dtype, np.dtype) and year.dtype.kind in "iu":
+            yr = year.to_numpy().astype(float)  # what pd.to_numeric(...) below gives
+        else:
+            yr = pd.to_numeric(year, errors="coerce").to_numpy(dtype=float, na_value=-np.inf)
         order = np.lexsort((np.arange(len(frame)), yr))
     ids = frame[firm].astype(str).to_numpy()
-    units = pd.factorize(ids, sort=True)[0]
+    units = _sorted_codes(ids)
     last = np.zeros(units.max() + 1, dtype=np.int64)
     last[units[order]] = order  # the latest row of each firm wins
     return units, last
+
+
+def _sorted_codes(values: np.ndarray) -> np.ndarray:
+    """``pd.factorize(values, sort=True)[0]``; for text without missing values the distinct
+    values are found by hashing and only they are sorted (pandas sorts text by ``argsort``
+    too, so the codes are the same)."""
+    codes, uniques = pd.factorize(values)
+    if not (isinstance(uniques, np.ndarray) and uniques.dtype == object) or \
+            (codes < 0).any() or not all(type(u) is str for u in uniques):
+        return pd.factorize(values, sort=True)[0]
+    rank = np.empty(len(uniques), dtype=codes.dtype)
+    rank[np.argsort(uniques)] = np.arange(len(uniques))
+    return rank[codes]
 
 
 def _firm_cells(frame: pd.DataFrame, by: list[str], firm: str | None):
@@ -409,12 +480,13 @@ def _column_codes(column: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, np.n
     texts. A categorical column of text categories without missing values at ``rows`` is read
     from its codes (one label per category); any other column is labelled value by value as
     :func:`_cell_index` does (a missing value's text depends on how pandas hands it out)."""
-    if isinstance(column.dtype, pd.CategoricalDtype) and (
-            isinstance(column.cat.categories.dtype, pd.StringDtype)
-            or column.cat.categories.dtype == object) and all(
-            type(c) is str for c in column.cat.categories):
-        categories = column.cat.categories
-        codes = column.cat.codes.to_numpy().astype(np.int64)[rows]
+    dtype = column.dtype
+    if isinstance(dtype, pd.CategoricalDtype) and (
+            isinstance(dtype.categories.dtype, pd.StringDtype)
+            or dtype.categories.dtype == object) and all(
+            type(c) is str for c in dtype.categories):
+        categories = dtype.categories
+        codes = np.asarray(column.array.codes)[rows].astype(np.int64)
         if not (codes < 0).any():
             texts = np.array([_label(c) for c in categories], dtype=object)
             return codes, texts
@@ -431,10 +503,17 @@ def _unit_cells(frame: pd.DataFrame, by: list[str], last: np.ndarray,
     if len(lookup) != len(cells):  # duplicated cells: as _cell_index
         labels = pd.DataFrame({b: frame[b].to_numpy()[last] for b in by})
         return _cell_index(labels, cells, by)
+    return _lookup_cells([frame[b] for b in by], last, lookup)
+
+
+def _lookup_cells(columns: list[pd.Series], last: np.ndarray,
+                  lookup: dict[tuple, int]) -> np.ndarray:
+    """:func:`_unit_cells` given the ``by`` columns and the cells' positions by label tuple
+    (cells without duplicates)."""
     combined = np.zeros(len(last), dtype=np.int64)
     parts = []
-    for b in by:
-        codes, texts = _column_codes(frame[b], last)
+    for column in columns:
+        codes, texts = _column_codes(column, last)
         if len(combined) and int(combined.max()) >= 2**62 // max(len(texts), 1):
             combined = np.unique(combined, return_inverse=True)[1].ravel().astype(np.int64)
         combined = combined * len(texts) + codes
@@ -650,7 +729,7 @@ def weight_respondents(respondents: pd.DataFrame, population: pd.DataFrame | pd.
                                       "respondents' data"))
     if problems:
         raise InputError("weight_respondents: column(s) missing", problems)
-    table = _population_table(population, by)
+    pop_labels, counts, lookup = _population_cells(population, by)
 
     attrs = dict(respondents.attrs)
     frame = respondents.copy()
@@ -663,16 +742,16 @@ def weight_respondents(respondents: pd.DataFrame, population: pd.DataFrame | pd.
     # the result's attrs are set at the end; meanwhile a frame without attrs spares pandas
     # deep-copying them into every column read
     frame.attrs = {}
+    columns = [frame[b] for b in by]
     units, last = _firm_units(frame, firm)
-    na = np.column_stack([frame[b].isna().to_numpy()[last] for b in by])
+    na = np.column_stack([column.isna().to_numpy()[last] for column in columns])
     if na.any():
         bad_rows = frame.index[last[na.any(axis=1)]]
         col = by[int(np.flatnonzero(na.any(axis=0))[0])]
         raise InputError("weight_respondents: respondents without a cell",
                          [Problem(col, "the 'by' values of a respondent must not be missing",
                                   tuple(bad_rows[:5]), len(bad_rows))])
-    unit_cell = _unit_cells(frame, by, last, table)
-    counts = table[_COUNT].to_numpy(dtype=np.int64)
+    unit_cell = _lookup_cells(columns, last, lookup)
     outside = unit_cell < 0
     if not outside.any():
         outside = counts[unit_cell] == 0
@@ -686,9 +765,11 @@ def weight_respondents(respondents: pd.DataFrame, population: pd.DataFrame | pd.
                          [Problem(",".join(by), f"every respondent's cell must have a frame "
                                   f"count > 0; not in the population: {cells_out[:5]}",
                                   tuple(rows[:5]), len(rows))])
-    resp = np.bincount(unit_cell, minlength=len(table))
+    resp = np.bincount(unit_cell, minlength=len(counts))
     over = resp > counts
     if over.any():
+        table = pd.DataFrame({b: pd.Series(text, dtype=object)
+                              for b, text in zip(by, pop_labels, strict=True)})
         which = [f"{tuple(table.loc[i, by])}: {counts[i]} < {resp[i]}"
                  for i in np.flatnonzero(over)[:5]]
         raise InputError("argument 'population': counts below the number of respondents",
@@ -698,51 +779,65 @@ def weight_respondents(respondents: pd.DataFrame, population: pd.DataFrame | pd.
     if units.max() + 1 < 2:
         raise InputError("weight_respondents: at least 2 responding firms are needed")
 
-    sources = {b: respondents[b] for b in by}
-    order = {b: _category_order(b, sorted(set(table[b])), sources[b]) for b in by}
+    # the respondents' columns as given (validate_survey may have converted them)
+    sources = dict(zip(by, columns, strict=True)) if not validate else \
+        {b: respondents[b] for b in by}
+    order = {b: _category_order(b, sorted(set(text)), sources[b])
+             for b, text in zip(by, pop_labels, strict=True)}
     ordered = {b: _is_ordered(b, sources[b]) for b in by}
     # cells in a fixed order (by the categories' order), frame cells with count 0 dropped
     keep = counts > 0
-    table = table[keep].reset_index(drop=True)
-    sort = np.lexsort(tuple(_positions(table[b], order[b]) for b in reversed(by)))
-    table = table.iloc[sort].reset_index(drop=True)
+    labels = [text[keep] for text in pop_labels]
+    positions = [_positions(text, order[b]) for b, text in zip(by, labels, strict=True)]
+    sort = np.lexsort(tuple(reversed(positions)))
+    labels = [text[sort] for text in labels]
+    positions = [pos[sort] for pos in positions]
+    counts = counts[keep][sort]
+    C = len(counts)
     # every respondent's cell has a count > 0 (checked above): renumber its cell
     new_position = np.full(keep.size, -1, dtype=np.int64)
     new_position[np.flatnonzero(keep)[sort]] = np.arange(sort.size)
     unit_cell = new_position[unit_cell]
-    table["respondents"] = np.bincount(unit_cell, minlength=len(table))
-    cell_names = [_SEP.join(r) for r in table[by].itertuples(index=False)]
+    n_resp = np.bincount(unit_cell, minlength=C)
+    cell_names = [_SEP.join(r) for r in zip(*labels, strict=True)]
 
     recipe: dict = {"method": method, "by": by, "firm": firm,
                     "min_respondents": int(min_respondents),
-                    "cells": table[by].to_numpy(dtype=object).tolist(),
-                    "counts": table[_COUNT].tolist(),
-                    "respondents": table["respondents"].tolist(),
+                    "cells": [list(r) for r in zip(*labels, strict=True)],
+                    "counts": counts.tolist(),
+                    "respondents": n_resp.tolist(),
                     "ordered": ordered}
     if method == "cells":
-        group, merges = _collapse(table, by, ordered, order, max(int(min_respondents), 2))
+        group, merges = _collapse(np.column_stack(positions).astype(np.int64),
+                                  counts.astype(float), n_resp.astype(float), by,
+                                  np.array([ordered[b] for b in by]),
+                                  max(int(min_respondents), 2))
         G = int(group.max()) + 1
-        members = [[cell_names[c] for c in np.flatnonzero(group == g)] for g in range(G)]
+        members: list[list[str]] = [[] for _ in range(G)]
+        for name, g in zip(cell_names, group.tolist(), strict=True):
+            members[g].append(name)
         group_names = [_JOIN.join(m) for m in members]
-        n_g = np.bincount(group, weights=table["respondents"], minlength=G)
+        n_g = np.bincount(group, weights=n_resp, minlength=G)
         if n_g.min() < 2:
             raise InputError(f"weight_respondents: only {int(n_g.sum())} responding firm(s); "
                              "at least 2 are needed for a variance")
         recipe.update(group_of_cell=group.tolist(), groups=group_names)
         stratum_of_unit = np.array(group_names, dtype=object)[group[unit_cell]]
-        N_stratum = AttrsDict(zip(group_names,
-                             np.bincount(group, weights=table[_COUNT], minlength=G).astype(int)
-                             .tolist(), strict=True))
+        N_g = np.bincount(group, weights=counts, minlength=G)
+        N_stratum = AttrsDict(zip(group_names, N_g.astype(int).tolist(), strict=True))
         # the merges as readable records: which cells ended in which group
         recipe["merges"] = _merge_records(merges, group, cell_names)
+        # the weights N_g / n_g (as _recipe_weights computes them: sums of whole numbers)
+        group_of_unit = group[unit_cell]
+        n_g = np.bincount(group_of_unit, minlength=G).astype(float)
+        unit_w = np.divide(N_g, n_g, out=np.zeros_like(n_g), where=n_g > 0)[group_of_unit]
     else:
-        X, names = _main_effects(table, by, order)
+        X, names = _main_effects(labels, by, order)
         problems = []
         margin_codes, margin_totals, margin_labels = [], [], []
-        for b in by:
+        for b, code in zip(by, positions, strict=True):
             cats = order[b]
-            code = table[b].map({c: i for i, c in enumerate(cats)}).to_numpy(dtype=np.int64)
-            r = np.bincount(code, weights=table["respondents"], minlength=len(cats))
+            r = np.bincount(code, weights=n_resp, minlength=len(cats))
             low = [str(c) for c, v in zip(cats, r, strict=True) if v < 1]
             if low:
                 problems.append(Problem(b, f"categories without respondents: {low}; their "
@@ -750,16 +845,15 @@ def weight_respondents(respondents: pd.DataFrame, population: pd.DataFrame | pd.
                                            "separates): merge categories or use "
                                            "method='cells', which collapses cells"))
             margin_codes.append(code.tolist())
-            margin_totals.append(np.bincount(code, weights=table[_COUNT],
+            margin_totals.append(np.bincount(code, weights=counts,
                                              minlength=len(cats)).tolist())
             margin_labels.append(cats)
         if problems:
             raise InputError("weight_respondents: the propensity model cannot be estimated",
                              problems)
-        p_hat, model = _fit_propensity(X, names, table)
-        classes = _propensity_classes(p_hat, table[_COUNT].to_numpy(float),
-                                      table["respondents"].to_numpy(float), n_classes,
-                                      max(int(min_respondents), 2))
+        p_hat, model = _fit_propensity(X, names, n_resp.astype(float), counts.astype(float))
+        classes = _propensity_classes(p_hat, counts.astype(float), n_resp.astype(float),
+                                      n_classes, max(int(min_respondents), 2))
         K = int(classes.max()) + 1
         lo = [float(p_hat[classes == k].min()) for k in range(K)]
         hi = [float(p_hat[classes == k].max()) for k in range(K)]
@@ -769,11 +863,11 @@ def weight_respondents(respondents: pd.DataFrame, population: pd.DataFrame | pd.
                       groups=class_names, margin_codes=margin_codes,
                       margin_totals=margin_totals, margin_labels=margin_labels, merges=[])
         stratum_of_unit = np.array(class_names, dtype=object)[classes[unit_cell]]
-        N_stratum = AttrsDict(zip(class_names, np.bincount(classes, weights=table[_COUNT],
+        N_stratum = AttrsDict(zip(class_names, np.bincount(classes, weights=counts,
                                                            minlength=K).astype(int).tolist(),
                                   strict=True))
-    n_units = int(units.max()) + 1
-    unit_w = _recipe_weights(recipe, unit_cell, np.ones((n_units, 1)))[:, 0]
+        n_units = int(units.max()) + 1
+        unit_w = _recipe_weights(recipe, unit_cell, np.ones((n_units, 1)))[:, 0]
     out = frame  # a copy already (of the respondents, or validate_survey's)
     out["weight"] = unit_w[units]
     out["stratum"] = pd.array(stratum_of_unit[units], dtype="string")
@@ -849,27 +943,25 @@ def frame_counts(frame: pd.DataFrame, by: str | list[str], firm: str | None = "f
 
 def _merge_records(merges: list[dict], final: np.ndarray, cell_names: list[str]) -> list[dict]:
     """Readable record of each merge: the cells of both sides at the time of the merge."""
-    C = len(cell_names)
-    group = np.arange(C)
+    members = {c: [c] for c in range(len(cell_names))}  # the cells of every group, ascending
     records = []
     for m in merges:
-        a = [cell_names[c] for c in np.flatnonzero(group == m["group"])]
-        b = [cell_names[c] for c in np.flatnonzero(group == m["into"])]
-        records.append({"merged": _JOIN.join(a), "into": _JOIN.join(b),
+        a, b = members.pop(m["group"]), members[m["into"]]
+        records.append({"merged": _JOIN.join([cell_names[c] for c in a]),
+                        "into": _JOIN.join([cell_names[c] for c in b]),
                         "respondents": m["respondents"], "variable": m["variable"],
                         "reason": m["reason"]})
-        group[group == m["group"]] = m["into"]
+        members[m["into"]] = sorted(a + b)
     return records
 
 
-def _fit_propensity(X: np.ndarray, names: list[str], table: pd.DataFrame):
-    """Grouped logistic regression of response on the cells (statsmodels GLM)."""
+def _fit_propensity(X: np.ndarray, names: list[str], r: np.ndarray, N: np.ndarray):
+    """Grouped logistic regression of response on the cells (statsmodels GLM); ``r``, ``N``:
+    the cells' respondents and frame firms (floats)."""
     from statsmodels.genmod.families import Binomial
     from statsmodels.genmod.generalized_linear_model import GLM
     from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 
-    r = table["respondents"].to_numpy(dtype=float)
-    N = table[_COUNT].to_numpy(dtype=float)
     endog = np.column_stack([r, N - r])
     with warnings.catch_warnings():
         # a category in which every firm responds (e.g. all of the largest firms) has

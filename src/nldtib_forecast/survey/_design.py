@@ -26,6 +26,7 @@ from difflib import get_close_matches
 
 import numpy as np
 import pandas as pd
+from pandas.api import types as pdt
 from scipy import sparse
 
 from nldtib_forecast._errors import InputError, Problem, check_int, check_seed
@@ -58,9 +59,26 @@ def _weighted_lstsq(X: np.ndarray, Y: np.ndarray, w: np.ndarray) -> np.ndarray:
     return coef / scale[:, None]
 
 
-def _codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Integer codes (0..K-1) and sorted labels of a label column without missing values."""
-    codes, uniques = pd.factorize(values, sort=True)
+def _codes(values: pd.Series, factorized: tuple[np.ndarray, np.ndarray] | None = None
+           ) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes (0..K-1) and sorted labels (an object Index) of a label column without
+    missing values: ``pd.factorize(values.astype(object), sort=True)``.
+
+    Text labels (strings of the ``str`` type, e.g. strata and firm ids) are factorized in
+    order of appearance (or taken from ``factorized``: ``pd.factorize`` of the column's
+    values, which validation has made) and then ranked by sorting the distinct labels: what
+    pandas does for them (distinct strings have one sorted order), without the Series of
+    objects and the second hashing of its sort."""
+    if isinstance(values.dtype, pd.StringDtype) or pdt.is_object_dtype(values.dtype):
+        # the objects astype(object) would hold (no missing value to convert)
+        codes, uniques = (pd.factorize(values.to_numpy(dtype=object)) if factorized is None
+                          else factorized)
+        if len(codes) and codes.min() >= 0 and set(map(type, uniques.tolist())) == {str}:
+            order = uniques.argsort()
+            rank = np.empty(len(order), dtype=np.int64)
+            rank[order] = np.arange(len(order), dtype=np.int64)
+            return rank[codes], pd.Index(uniques[order], dtype=object)
+    codes, uniques = pd.factorize(values.astype(object), sort=True)
     return codes.astype(np.int64), pd.Index(uniques)
 
 
@@ -155,10 +173,15 @@ class SurveyDesign:
         if len(data) == 0:
             raise InputError("survey data is empty (0 rows)")
         attrs = copy.deepcopy(dict(data.attrs))
+        complete: frozenset = frozenset()  # columns known to have no missing value
+        keys: dict = {}  # the columns validation has factorized: name -> (codes, uniques)
         if validate:
-            from nldtib_forecast.data._validate import validate_survey
+            from nldtib_forecast.data._schema import SCHEMA
+            from nldtib_forecast.data._validate import validate_survey_with_keys
 
-            frame = validate_survey(data)
+            frame, keys = validate_survey_with_keys(data)  # and its factorizations
+            # validation refuses a missing value in a column that is not nullable
+            complete = frozenset(spec.name for spec in SCHEMA if not spec.nullable)
         else:
             frame = data.copy()
         frame.attrs = attrs
@@ -182,7 +205,7 @@ class SurveyDesign:
                              [Problem(weight, "weights must be finite and > 0 (zero or "
                                       "negative weights are not allowed)", rows, n)])
         for arg, name in (("strata", strata), ("psu", psu)):
-            if name is not None and columns[name].isna().any():
+            if name is not None and name not in complete and columns[name].isna().any():
                 rows, n = _first_rows(frame.index, columns[name].isna().to_numpy(dtype=bool))
                 raise InputError(f"survey design: missing {arg} labels",
                                  [Problem(name, f"{arg} labels must not be missing", rows, n)])
@@ -191,11 +214,11 @@ class SurveyDesign:
         if strata is None:
             s_code, s_labels = np.zeros(n, dtype=np.int64), pd.Index(["all"])
         else:
-            s_code, s_labels = _codes(columns[strata].astype(object))
+            s_code, s_labels = _codes(columns[strata], keys.get(strata))
         if psu is None:
             p_code = np.arange(n, dtype=np.int64)
         else:
-            p_code, _ = _codes(columns[psu].astype(object))
+            p_code, _ = _codes(columns[psu], keys.get(psu))
         n_psu_total = int(p_code.max()) + 1
         # stratum of each PSU; every PSU must lie in one stratum
         psu_stratum = np.full(n_psu_total, -1, dtype=np.int64)

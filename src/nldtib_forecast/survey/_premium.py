@@ -28,6 +28,7 @@ every replicate.
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from numbers import Real
@@ -252,10 +253,32 @@ class PEPremiumResult:
 
 
 def _growth_frame(df: pd.DataFrame, year: int, treatment: str, outcome: str) -> pd.DataFrame:
-    prev = df.loc[df["year"] == year - 1, ["firm_id", outcome]].rename(
-        columns={outcome: "_prev"})
-    cur = df[df["year"] == year].merge(prev, on="firm_id", how="inner", validate="one_to_one")
-    cur = cur[cur["_prev"] > 0].copy()
+    return _growth_frame_of(df, year, treatment, outcome, _continuing_rows(df, year, outcome))
+
+
+def _growth_frame_of(df: pd.DataFrame, year: int, treatment: str, outcome: str,
+                     rows: tuple[np.ndarray, np.ndarray] | None) -> pd.DataFrame:
+    """:func:`_growth_frame` given ``rows = _continuing_rows(df, year, outcome)``."""
+    if rows is None:
+        prev = df.loc[df["year"] == year - 1, ["firm_id", outcome]].rename(
+            columns={outcome: "_prev"})
+        cur = df[df["year"] == year].merge(prev, on="firm_id", how="inner",
+                                           validate="one_to_one")
+        cur = cur[cur["_prev"] > 0].copy()
+    else:  # the same frame without the merge's overhead
+        cur_rows, prev_rows = rows
+        prev_values = df[outcome].take(prev_rows)
+        if isinstance(prev_values.dtype, np.dtype) and prev_values.dtype.kind in "iuf":
+            # the continuing firms with a positive outcome in year - 1, without the filter
+            # either (their frame: index and all)
+            positive = np.flatnonzero(prev_values.to_numpy() > 0)
+            cur = df.take(cur_rows[positive])
+            cur.index = pd.RangeIndex(len(cur_rows)).take(positive)
+            cur["_prev"] = pd.Series(prev_values.to_numpy()[positive], index=cur.index)
+        else:
+            cur = df.take(cur_rows).reset_index(drop=True)
+            cur["_prev"] = prev_values.reset_index(drop=True)
+            cur = cur[cur["_prev"] > 0].copy()
     cur["_growth"] = cur[outcome] / cur["_prev"] - 1.0
     if "age_band" not in cur and "entry_year" in cur:
         cur["age_band"] = pd.cut(cur["year"] - cur["entry_year"], _AGE_BINS,
@@ -264,7 +287,39 @@ def _growth_frame(df: pd.DataFrame, year: int, treatment: str, outcome: str) -> 
     return cur
 
 
+def _continuing_rows(df: pd.DataFrame, year: int,
+                     outcome: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """Positions of the rows of ``year`` whose firm has a row in ``year - 1`` (in their order)
+    and of that row: the rows the inner one-to-one merge on ``firm_id`` in
+    :func:`_growth_frame` pairs. None where the merge itself is needed: years that are not
+    integers, firm identifiers that are missing or neither text nor integers, a firm with two
+    rows in either year (the merge raises), or a column ``_prev`` already in ``df``."""
+    year_col, ids = df["year"], df["firm_id"]
+    if "_prev" in df.columns or outcome == "firm_id" or not (
+            isinstance(year_col.dtype, np.dtype) and year_col.dtype.kind in "iu") or not (
+            isinstance(ids.dtype, pd.StringDtype)
+            or (isinstance(ids.dtype, np.dtype) and ids.dtype.kind in "iu")):
+        return None
+    years = year_col.to_numpy()
+    cur, prev = np.flatnonzero(years == year), np.flatnonzero(years == year - 1)
+    codes, uniques = pd.factorize(ids)
+    if (codes < 0).any():
+        return None
+    cur_codes, prev_codes = codes[cur], codes[prev]
+    if np.bincount(cur_codes, minlength=len(uniques)).max(initial=0) > 1 or \
+            np.bincount(prev_codes, minlength=len(uniques)).max(initial=0) > 1:
+        return None
+    row_of = np.full(len(uniques), -1, dtype=np.int64)
+    row_of[prev_codes] = prev
+    match = row_of[cur_codes]
+    keep = match >= 0
+    return cur[keep], match[keep]
+
+
 def _design_matrix(d: pd.DataFrame, covariates: tuple[str, ...]) -> pd.DataFrame:
+    x = _dummies_of_categories(d, covariates)
+    if x is not None:
+        return x
     parts = []
     for c in covariates:
         col = d[c]
@@ -280,27 +335,83 @@ def _design_matrix(d: pd.DataFrame, covariates: tuple[str, ...]) -> pd.DataFrame
     return x.loc[:, x.std(ddof=0) > 0]
 
 
-def _wls_predict(x: np.ndarray, y: np.ndarray, w: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Fit weighted least squares on the ``mask`` rows and predict for all rows."""
-    xm = np.column_stack([np.ones(len(x)), x])
+def _weighted_means(a: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """``np.average(a[r], weights=w[r])`` for every row ``r`` of ``w`` (k, m), a C-contiguous
+    array; ``a`` is (m,) or (k, m). The same operations as :func:`numpy.average` (numpy sums
+    each contiguous row as it sums a vector), so every row's mean is that of the row alone,
+    to the last bit."""
+    scale = w.sum(axis=1)
+    if np.any(scale == 0.0):
+        raise ZeroDivisionError("Weights sum to zero, can't be normalized")
+    return np.multiply(a, w).sum(axis=1) / scale
+
+
+def _dummies_of_categories(d: pd.DataFrame, covariates: tuple[str, ...]) -> pd.DataFrame | None:
+    """:func:`_design_matrix` of covariates that are all categorical with text categories
+    (the default ones), from the category codes: one 0/1 column per category present but the
+    first in text order, named ``covariate_category``, constant columns dropped (as
+    ``pd.get_dummies(pd.Categorical(column.astype(str)), drop_first=True)`` gives them).
+    None for other covariates, missing values, or when no column is left (the general code
+    then says how)."""
+    columns, names = [], []
+    for c in covariates:
+        col = d[c]
+        categories = getattr(col.dtype, "categories", None)
+        if not isinstance(col.dtype, pd.CategoricalDtype) or categories is None or \
+                not all(type(v) is str for v in categories):
+            return None
+        codes = np.asarray(col.array.codes)
+        if (codes < 0).any():  # a missing value: its text depends on pandas' options
+            return None
+        present = np.flatnonzero(np.bincount(codes, minlength=len(categories)))
+        levels = sorted((categories[i], i) for i in present)  # the categories in text order
+        for label, i in levels[1:]:
+            dummy = (codes == i).astype(float)
+            if dummy.min() < dummy.max():
+                columns.append(dummy)
+                names.append(f"{c}_{label}")
+    if not columns:
+        return None
+    return pd.DataFrame(np.column_stack(columns), index=d.index, columns=pd.Index(names))
+
+
+def _wls_predictions(xm: np.ndarray, y: np.ndarray, w: np.ndarray,
+                     mask: np.ndarray) -> np.ndarray:
+    """For every row of the weights ``w`` (k, n): weighted least squares of ``y`` on ``xm``
+    (intercept and covariates) fitted on the ``mask`` rows, predicted for all rows (k, n).
+    One least-squares solve per row of ``w`` (LAPACK's, minimum norm if the ``mask`` rows
+    leave a coefficient undetermined)."""
     sw = np.sqrt(w * mask)
-    beta, *_ = np.linalg.lstsq(xm * sw[:, None], y * sw, rcond=None)
-    return xm @ beta
+    out = np.empty(sw.shape)
+    for r in range(sw.shape[0]):
+        beta, *_ = np.linalg.lstsq(xm * sw[r][:, None], y * sw[r], rcond=None)
+        out[r] = xm @ beta
+    return out
 
 
 def _outcome_estimates(x, y, t, w, e, trim) -> np.ndarray:
-    """The four estimates for one weight vector, given the propensity scores ``e``."""
+    """The four estimates for every column of the weights ``w`` (n, k), given the propensity
+    scores ``e`` (n, k): an array (k, 4) of raw, regression, IPW and AIPW estimates.
+
+    The outcome models are fitted replicate by replicate; the rest is computed for all
+    replicates at once on (k, n) arrays, elementwise and by sums over each replicate's
+    (contiguous) row, which numpy sums as it sums the replicate's vector alone: each row of
+    the result equals the estimates computed for its replicate alone."""
+    xm = np.column_stack([np.ones(len(x)), x])
     treated, control = t == 1, t == 0
-    raw = np.average(y[treated], weights=w[treated]) - np.average(y[control], weights=w[control])
-    mu1 = _wls_predict(x, y, w, treated)
-    mu0 = _wls_predict(x, y, w, control)
-    reg = np.average(mu1 - mu0, weights=w)
-    e = np.clip(e, *trim)
+    w = np.ascontiguousarray(np.asarray(w).T)  # (k, n)
+    # (np.compress, not w[:, mask]: numpy's fancy indexing gives columns, not rows, in a row)
+    raw = _weighted_means(y[treated], np.compress(treated, w, axis=1)) - \
+        _weighted_means(y[control], np.compress(control, w, axis=1))
+    mu1 = _wls_predictions(xm, y, w, treated)
+    mu0 = _wls_predictions(xm, y, w, control)
+    reg = _weighted_means(mu1 - mu0, w)
+    e = np.clip(np.ascontiguousarray(np.asarray(e).T), *trim)
     a1, a0 = w * t / e, w * (1 - t) / (1 - e)
-    ipw = np.sum(a1 * y) / np.sum(a1) - np.sum(a0 * y) / np.sum(a0)
-    aipw = np.average(mu1 - mu0, weights=w) + (
-        np.sum(a1 * (y - mu1)) / np.sum(a1) - np.sum(a0 * (y - mu0)) / np.sum(a0))
-    return np.array([raw, reg, ipw, aipw])
+    s1, s0 = np.sum(a1, axis=1), np.sum(a0, axis=1)
+    ipw = np.sum(a1 * y, axis=1) / s1 - np.sum(a0 * y, axis=1) / s0
+    aipw = reg + (np.sum(a1 * (y - mu1), axis=1) / s1 - np.sum(a0 * (y - mu0), axis=1) / s0)
+    return np.column_stack([raw, reg, ipw, aipw])
 
 
 def _fitted_propensity(x, t, w, model) -> np.ndarray:
@@ -313,15 +424,14 @@ def _fitted_propensity(x, t, w, model) -> np.ndarray:
     return fitted.predict_proba(x)[:, list(fitted.classes_).index(1)]
 
 
-def _estimate_all(x, y, t, w, model, trim) -> tuple[np.ndarray, np.ndarray]:
-    """The four estimates for one weight vector with ``model`` refitted; also the clipped
-    propensity scores."""
-    e = _fitted_propensity(x, t, w, model)
-    return _outcome_estimates(x, y, t, w, e, trim), np.clip(e, *trim)
+@functools.cache
+def _threadpools():
+    """The thread pools (BLAS, OpenMP) of the libraries loaded when first asked: finding them
+    reads ``/proc/self/maps`` (a few milliseconds), so the default model's fits, which use
+    only numpy's and scipy's, reuse the controller."""
+    from threadpoolctl import ThreadpoolController
 
-
-def _replicate_estimates(x, y, t, w, model, trim) -> np.ndarray:
-    return _estimate_all(x, y, t, w, model, trim)[0]
+    return ThreadpoolController()
 
 
 #: Convergence of the batched Newton solver: the largest Newton step relative to the largest
@@ -625,9 +735,10 @@ def pe_growth_premium(survey, year: int | None = None, *, treatment: str = "pe_b
 
     frame = df.copy(deep=False)
     frame.attrs = {}  # pandas deep-copies attrs in every operation: not needed here
-    d = _growth_frame(frame.assign(_row=np.arange(len(df))), year, treatment, outcome)
-    n_all = int(((df["year"] == year) & df["firm_id"].isin(
-        df.loc[df["year"] == year - 1, "firm_id"])).sum())
+    rows = _continuing_rows(frame, year, outcome)
+    d = _growth_frame_of(frame.assign(_row=np.arange(len(df))), year, treatment, outcome, rows)
+    n_all = len(rows[0]) if rows is not None else int(((frame["year"] == year) & frame[
+        "firm_id"].isin(frame.loc[frame["year"] == year - 1, "firm_id"])).sum())
     if d["_t"].isna().any():
         raise InputError(f"column '{treatment}': missing values among continuing firms in {year}")
     n1, n0 = int((d["_t"] == 1).sum()), int((d["_t"] == 0).sum())
@@ -645,22 +756,26 @@ def pe_growth_premium(survey, year: int | None = None, *, treatment: str = "pe_b
 
     # Hundreds of small fits (a few hundred firms, ~20 columns): multithreaded BLAS only adds
     # overhead (6x slower per fit on a 2-core machine), so the fits run single-threaded;
-    # joblib's workers (n_jobs > 1) limit their threads themselves.
-    with threadpool_limits(limits=1):
+    # joblib's workers (n_jobs > 1) limit their threads themselves. (A given model may load
+    # libraries of its own: their thread pools are looked up afresh.)
+    with (_threadpools().limit(limits=1) if propensity_model is None
+          else threadpool_limits(limits=1)):
+        # the propensity models of the point estimate and then of all replicates; the
+        # replicates' estimates at once (one row each)
         if propensity_model is None:
             # the default logistic regression: all fits at once by batched Newton (Notes);
             # the point estimate's fit alone, so that it does not depend on n_replicates
             e = _default_propensities(x, t, w[:, None], model)[:, 0]
-            point = _outcome_estimates(x, y, t, w, e, trim)
-            e = np.clip(e, *trim)
+            point = _outcome_estimates(x, y, t, w[:, None], e[:, None], trim)[0]
             e_rep = _default_propensities(x, t, rep_w, model)
-            boot = np.array([_outcome_estimates(x, y, t, rep_w[:, r], e_rep[:, r], trim)
-                             for r in range(rep_w.shape[1])])
         else:
-            point, e = _estimate_all(x, y, t, w, model, trim)
-            boot = np.array(Parallel(n_jobs=jobs)(
-                delayed(_replicate_estimates)(x, y, t, rep_w[:, r], model, trim)
+            e = _fitted_propensity(x, t, w, model)
+            point = _outcome_estimates(x, y, t, w[:, None], e[:, None], trim)[0]
+            e_rep = np.column_stack(Parallel(n_jobs=jobs)(
+                delayed(_fitted_propensity)(x, t, rep_w[:, r], model)
                 for r in range(rep_w.shape[1])))
+        boot = _outcome_estimates(x, y, t, rep_w, e_rep, trim)
+    e = np.clip(e, *trim)
     description = repr(model) if propensity_model is not None else \
         f"{model!r} (fitted by batched Newton)"
     se = np.sqrt(np.mean((boot - point) ** 2, axis=0))

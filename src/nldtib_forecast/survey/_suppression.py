@@ -19,6 +19,7 @@ suppressed. The method is described in ``docs/methodology/disclosure.rst``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -105,13 +106,37 @@ def _parse(table, value, status, row, col, margins, nonnegative, locked=None) ->
         col_codes, col_uniques = pd.factorize(pd.Index(keys[1], dtype=object))
         margin = (np.asarray(keys[0], dtype=object) == TOTAL) | (
             np.asarray(keys[1], dtype=object) == TOTAL)
+        totals = (row_uniques.get_indexer([TOTAL])[0], col_uniques.get_indexer([TOTAL])[0])
     else:
         col_codes, col_uniques = np.full(len(labels), -1), pd.Index([])
         margin = np.asarray(keys[0], dtype=object) == TOTAL
+        totals = (-1, -1)
 
+    def lock() -> np.ndarray:
+        if locked is None:
+            return np.zeros(len(labels), dtype=bool)
+        if locked not in table.columns:
+            raise InputError("table: missing column(s)",
+                             [Problem(str(locked), "column not found in the table")])
+        return table[locked].astype(bool).to_numpy()
+
+    return _assemble(labels, names, values, suppressed, margin, two_d,
+                     (row_codes, row_uniques, col_codes, col_uniques, totals), margins,
+                     nonnegative, lock, value)
+
+
+def _assemble(labels, names, values, suppressed, margin, two_d, codes, margins, nonnegative,
+              lock, value) -> _Table:
+    """The rest of :func:`_parse` once the cells are known as arrays: the additive relations,
+    the preference order of complementary candidates, the locks (``lock()``, called after the
+    relations are checked) and the additivity check. ``codes`` holds the row and column codes
+    (in order of first appearance), their labels and the positions of the :data:`TOTAL`
+    labels among them (``-1`` when absent; unused for 1-D)."""
+    row_codes, row_uniques, col_codes, col_uniques, totals = codes
     relations = []
     if margins:
-        relations = _relations(labels, two_d, row_codes, row_uniques, col_codes, col_uniques)
+        relations = _relations(labels, two_d, row_codes, row_uniques, col_codes, col_uniques,
+                               totals)
     elif margin.any():
         raise InputError(f"table: cells labelled {TOTAL!r} found but margins=False; "
                          "pass margins=True so that the totals are taken into account")
@@ -120,20 +145,14 @@ def _parse(table, value, status, row, col, margins, nonnegative, locked=None) ->
     # Preference: interior before margins, positive before zero, smallest value, table order.
     rank[np.lexsort((np.arange(len(labels)), filled, ~(values > 0), margin))] = np.arange(
         len(labels))
-    if locked is None:
-        lock = np.zeros(len(labels), dtype=bool)
-    else:
-        if locked not in table.columns:
-            raise InputError("table: missing column(s)",
-                             [Problem(str(locked), "column not found in the table")])
-        lock = table[locked].astype(bool).to_numpy()
-    t = _Table(labels, names, values, suppressed, margin, row_codes, col_codes, relations,
-               two_d, rank, nonnegative, lock)
+    t = _Table(labels, names, values, suppressed, margin, np.asarray(row_codes),
+               np.asarray(col_codes), relations, two_d, rank, nonnegative, lock())
     _check_additive(t, value)
     return t
 
 
-def _relations(labels, two_d, row_codes, row_uniques, col_codes, col_uniques) -> list:
+def _relations(labels, two_d, row_codes, row_uniques, col_codes, col_uniques,
+               totals) -> list:
     relations = []
     if not two_d:
         total = [i for i, lab in enumerate(labels) if lab == TOTAL]
@@ -143,22 +162,24 @@ def _relations(labels, two_d, row_codes, row_uniques, col_codes, col_uniques) ->
         idx = np.arange(len(labels))
         relations.append((idx, np.where(idx == total[0], -1.0, 1.0)))
         return relations
-    lab = np.asarray([f"{a!r}, {b!r}" for a, b in labels], dtype=object)
     problems = []
-    for codes, uniques, other, other_uniques, kind in (
-        (row_codes, row_uniques, col_codes, col_uniques, "row"),
-        (col_codes, col_uniques, row_codes, row_uniques, "column"),
+    for codes, uniques, other, other_total, kind in (
+        (row_codes, row_uniques, col_codes, totals[1], "row"),
+        (col_codes, col_uniques, row_codes, totals[0], "column"),
     ):
-        other_total = other_uniques.get_indexer([TOTAL])[0]
         if other_total < 0:
             problems.append(Problem(TOTAL, f"margins=True but no {TOTAL!r} {kind} total"))
             continue
+        # the cells of each label, in table order (a stable sort of the codes)
+        order = np.argsort(codes, kind="stable")
+        bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
         for k, name in enumerate(uniques):
-            idx = np.flatnonzero(codes == k)
+            idx = order[bounds[k]:bounds[k + 1]]
             is_total = other[idx] == other_total
             if not is_total.any():
+                lab = [f"{a!r}, {b!r}" for a, b in (labels[i] for i in idx[:5])]
                 problems.append(Problem(str(name), f"{kind} {name!r} has no {TOTAL!r} cell",
-                                        tuple(lab[idx][:5]), len(idx)))
+                                        tuple(lab), len(idx)))
                 continue
             relations.append((idx, np.where(is_total, -1.0, 1.0)))
     if problems:
@@ -240,6 +261,24 @@ _BOX = 1e6
 _UNBOUNDED = 1e-3
 
 
+def _block_diagonal(a_eq: np.ndarray, copies: int):
+    """``copies`` copies of ``a_eq`` on the diagonal, as a sparse matrix in coordinate format.
+
+    The entries (the non-zeros of ``a_eq``) are those of ``scipy.sparse.kron(identity,
+    csr_matrix(a_eq))`` and in the same order (by row, then column), without its cost;
+    ``linprog`` turns either into the same compressed matrix for HiGHS, so the programme,
+    and the optimum, are the same."""
+    from scipy import sparse
+
+    m, n = a_eq.shape
+    r, c = np.nonzero(a_eq)
+    blocks = np.arange(copies, dtype=np.int64)[:, None]
+    rows = (r[None, :] + m * blocks).ravel()
+    cols = (c[None, :] + n * blocks).ravel()
+    data = np.tile(a_eq[r, c].astype(float), copies)
+    return sparse.coo_array((data, (rows, cols)), shape=(copies * m, copies * n))
+
+
 def _range_lp(objectives: np.ndarray, a_eq: np.ndarray, b_eq: np.ndarray, nonnegative: bool
               ) -> tuple[np.ndarray, np.ndarray] | None:
     """Minimum and maximum of ``objectives @ x`` over ``{x : a_eq x = b_eq}`` (and ``x >= 0``
@@ -253,16 +292,48 @@ def _range_lp(objectives: np.ndarray, a_eq: np.ndarray, b_eq: np.ndarray, nonneg
     in absolute value is reported as infinite. Returns None when the programme is not solved
     (infeasible or solver trouble): the caller then solves the problems one by one for the
     exact diagnosis.
-    """
-    from scipy import sparse
 
-    k, n = objectives.shape
+    The optima of the last programmes are kept (:func:`_range_lp_of`): the same tables are
+    audited again and again (a two-way table's margins are one-way tables published on their
+    own, the estimators protect their domains with the tables of ``tabulate``), and HiGHS
+    finds the same optimum for the same programme.
+    """
+    k = objectives.shape[0]
     if k == 0:
         return np.empty(0), np.empty(0)
+    arrays = (objectives, a_eq, b_eq)
+    if not all(a.flags.c_contiguous and a.flags.aligned for a in arrays):
+        return _solve_range_lp(objectives, a_eq, b_eq, nonnegative)
+    solved = _range_lp_of(*(_frozen(a) for a in arrays), bool(nonnegative))
+    return None if solved is None else (solved[0].copy(), solved[1].copy())
+
+
+def _frozen(a: np.ndarray) -> tuple:
+    """A (C-contiguous) array as a hashable key: its dtype, shape and bytes."""
+    return a.dtype.str, a.shape, a.tobytes()
+
+
+def _thawed(key: tuple) -> np.ndarray:
+    """The array of :func:`_frozen` (a new C-contiguous, aligned array)."""
+    dtype, shape, data = key
+    return np.frombuffer(data, dtype=dtype).reshape(shape).copy()
+
+
+@lru_cache(maxsize=256)
+def _range_lp_of(objectives: tuple, a_eq: tuple, b_eq: tuple, nonnegative: bool
+                 ) -> tuple[np.ndarray, np.ndarray] | None:
+    """:func:`_solve_range_lp` of the arrays of :func:`_frozen`, kept for the next call."""
+    return _solve_range_lp(_thawed(objectives), _thawed(a_eq), _thawed(b_eq), nonnegative)
+
+
+def _solve_range_lp(objectives: np.ndarray, a_eq: np.ndarray, b_eq: np.ndarray,
+                    nonnegative: bool) -> tuple[np.ndarray, np.ndarray] | None:
+    """The programme of :func:`_range_lp`, solved."""
+    k, n = objectives.shape
     box = _BOX * (1.0 + float(np.abs(b_eq).sum()))
     signs = np.repeat([1.0, -1.0], k)
     c = (signs[:, None] * np.vstack([objectives, objectives])).ravel()
-    a = sparse.kron(sparse.identity(2 * k, format="csr"), sparse.csr_matrix(a_eq), format="csr")
+    a = _block_diagonal(a_eq, 2 * k)
     b = np.tile(b_eq, 2 * k)
     bounds = (0.0 if nonnegative else -box, box)
     res = linprog(c, A_eq=a, b_eq=b, bounds=bounds, method="highs")
@@ -291,6 +362,63 @@ def _rectangles(t: _Table, supp: np.ndarray) -> None:
     Rectangles where this is positive come first, then the smallest total value of the cells
     that still have to be suppressed, then the fewest new suppressions.
     """
+    if t.row.size == 0 or (t.row < 0).any() or (t.col < 0).any():
+        _rectangles_loop(t, supp)  # a missing label: the cells by their (row, column) ids
+        return
+    n_rows, n_cols = int(t.row.max()) + 1, int(t.col.max()) + 1
+    grid = np.full((n_rows, n_cols), -1, dtype=np.int64)  # the cell at (row, column), or -1
+    grid[t.row, t.col] = np.arange(t.row.size)
+    val = np.where(np.isnan(t.values), np.inf, t.values)
+    cost = np.where(np.isnan(t.values), 0.0, np.abs(t.values))
+    for j in np.flatnonzero(t.suppressed).tolist():
+        r, c = int(t.row[j]), int(t.col[j])
+        rows = np.flatnonzero(grid[:, c] >= 0)
+        rows = rows[rows != r]
+        cols = np.flatnonzero(grid[r, :] >= 0)
+        cols = cols[cols != c]
+        if rows.size == 0 or cols.size == 0:
+            continue
+        # the rectangles {r, r2} x {c, c2}: corners a = (r, c2), b = (r2, c), d = (r2, c2)
+        d = grid[np.ix_(rows, cols)]
+        a = np.broadcast_to(grid[r, cols][None, :], d.shape)
+        b = np.broadcast_to(grid[rows, c][:, None], d.shape)
+        ok = d >= 0
+        d = np.where(ok, d, 0)
+        new_a, new_b, new_d = ~supp[a], ~supp[b], ~supp[d]
+        ok &= ~((new_a & t.locked[a]) | (new_b & t.locked[b]) | (new_d & t.locked[d]))
+        if not ok.any():
+            continue
+        if t.nonnegative:
+            flat = ~(np.minimum(val[j], val[d]) + np.minimum(val[a], val[b]) > 0)
+        else:
+            flat = np.zeros(d.shape, dtype=bool)
+        # the cost of the new cells, summed in another order than the key below: only the
+        # rectangles within rounding of the cheapest get their exact key
+        approx = (np.where(new_a, cost[a], 0.0) + np.where(new_b, cost[b], 0.0)
+                  + np.where(new_d, cost[d], 0.0))
+        ok &= flat == flat[ok].min()
+        cheapest = approx[ok].min()
+        best = None
+        for i, k in np.argwhere(ok & (approx <= cheapest + 1e-9 * cheapest)):
+            key, new = _rectangle_key(t, supp, val, cost, j, int(a[i, k]), int(b[i, k]),
+                                      int(d[i, k]), int(rows[i]), int(cols[k]))
+            if best is None or key < best[0]:
+                best = (key, new)
+        if best is not None:
+            supp[best[1]] = True
+
+
+def _rectangle_key(t: _Table, supp: np.ndarray, val: np.ndarray, cost: np.ndarray, j: int,
+                   a: int, b: int, d: int, r2: int, c2: int) -> tuple[tuple, list]:
+    """The preference key of a rectangle of :func:`_rectangles` (lower first), and its new
+    cells."""
+    width = min(val[j], val[d]) + min(val[a], val[b]) if t.nonnegative else 1.0
+    new = [i for i in (a, b, d) if not supp[i]]
+    return (not width > 0, float(cost[new].sum()), len(new), r2, c2), new
+
+
+def _rectangles_loop(t: _Table, supp: np.ndarray) -> None:
+    """:func:`_rectangles` by looping over the cells' (row, column) ids."""
     lookup = {(int(r), int(c)): i for i, (r, c) in enumerate(zip(t.row, t.col, strict=True))}
     n_rows, n_cols = int(t.row.max()) + 1, int(t.col.max()) + 1
     val = np.where(np.isnan(t.values), np.inf, t.values)
@@ -348,6 +476,28 @@ def _repair(t: _Table, supp: np.ndarray, j: int) -> int:
     if cand.size == 0:
         return -1  # every cell that may change is suppressed: nothing more can be done
     return int(cand[np.argmin(t.rank[cand])])
+
+
+def _protect(t: _Table, tol: float) -> np.ndarray:
+    """The suppression pattern of :func:`suppress_secondary`: primary and complementary."""
+    supp = t.suppressed.copy()
+    if supp.any() and t.relations:
+        if t.two_d:
+            _rectangles(t, supp)
+        _complete(t, supp)
+        while True:
+            lower, upper, scale = _intervals(t, supp)
+            exposed = np.flatnonzero(supp)[_exposed(lower, upper, scale, tol)]
+            if exposed.size == 0:
+                break
+            j = _repair(t, supp, int(exposed[0]))
+            if j < 0:
+                raise InputError("cannot protect the table: every cell that may still be "
+                                 "suppressed is suppressed and a suppressed cell is still "
+                                 "recoverable from the locked (published) cells")
+            supp[j] = True
+            _complete(t, supp)
+    return supp
 
 
 def suppress_secondary(
@@ -450,23 +600,7 @@ def suppress_secondary(
     ['primary', 'publish', 'secondary', 'publish', 'publish']
     """
     t = _parse(table, value, status, row, col, margins, nonnegative, locked)
-    supp = t.suppressed.copy()
-    if supp.any() and t.relations:
-        if t.two_d:
-            _rectangles(t, supp)
-        _complete(t, supp)
-        while True:
-            lower, upper, scale = _intervals(t, supp)
-            exposed = np.flatnonzero(supp)[_exposed(lower, upper, scale, tol)]
-            if exposed.size == 0:
-                break
-            j = _repair(t, supp, int(exposed[0]))
-            if j < 0:
-                raise InputError("cannot protect the table: every cell that may still be "
-                                 "suppressed is suppressed and a suppressed cell is still "
-                                 "recoverable from the locked (published) cells")
-            supp[j] = True
-            _complete(t, supp)
+    supp = _protect(t, tol)
     out = table.copy()
     new = supp & ~t.suppressed
     if new.any():
